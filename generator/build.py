@@ -1,0 +1,899 @@
+"""Building the intermediate model (`Api`) from a loaded `Document`.
+
+Pure: reads the document, returns the model and the warnings about what it had to approximate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from generator import names
+from generator.config import Config
+from generator.diagnostics import Diagnostic
+from generator.load import Document, Location, RefError, escape_pointer_token
+from generator.model import (
+    BINARY,
+    AliasSchema,
+    AnyType,
+    Api,
+    ArrayType,
+    BodyKind,
+    Content,
+    EnumMember,
+    EnumSchema,
+    Field,
+    Group,
+    LiteralType,
+    MapType,
+    Nullable,
+    ObjectSchema,
+    Operation,
+    Package,
+    Parameter,
+    Primitive,
+    Ref,
+    RequestBody,
+    Response,
+    Schema,
+    SecurityRequirement,
+    SecurityScheme,
+    Server,
+    Type,
+    UnionType,
+    Webhook,
+)
+from generator.validate import HTTP_METHODS
+
+#: Names the generated runtime defines next to the models; a schema never takes one of them.
+RUNTIME_NAMES = frozenset(
+    {"BaseModel", "OpenEnum", "OpenIntEnum", "Problem", "NoContent", "BinaryContent", "Any", "Field", "Optional"}
+)
+#: Attributes of the generated Client that a resource group must not shadow.
+CLIENT_ATTRIBUTES = frozenset(
+    {"close", "aclose", "base_url", "timeout", "with_options", "request", "environment", "headers", "http_client"}
+)
+#: Headers the runtime always sets itself.
+TRANSPORT_HEADERS = frozenset({"content-type", "content-length"})
+_DOC_KEYS = frozenset({"description", "example", "examples", "externalDocs", "deprecated", "summary", "xml"})
+_DECIMAL_SAMPLES = ("1.5", "1.50", "0.25")
+_JSON_MEDIA = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$|^application/\*$", re.IGNORECASE)
+_TEXT_MEDIA = re.compile(r"^text/", re.IGNORECASE)
+_FORM_MEDIA = "application/x-www-form-urlencoded"
+_MULTIPART_MEDIA = "multipart/form-data"
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def is_json_media(media_type: str) -> bool:
+    return bool(_JSON_MEDIA.match(media_type.strip()))
+
+
+def is_problem_media(media_type: str) -> bool:
+    return media_type.lower().startswith("application/problem+")
+
+
+@dataclass
+class _Context:
+    """Where a schema sits: the file holding it, its pointer, and the name it gets when it needs one."""
+
+    file: str
+    pointer: str
+    name: str
+
+
+@dataclass
+class Builder:
+    document: Document
+    config: Config
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    schemas: list[Schema] = field(default_factory=list)
+    _schema_names: names.Namespace = field(default_factory=lambda: names.Namespace(RUNTIME_NAMES))
+    _by_location: dict[Location, Type] = field(default_factory=dict)
+    _by_shape: dict[str, Type] = field(default_factory=dict)
+    _component_names: dict[Location, str] = field(default_factory=dict)
+    _pending: list[tuple[Location, Any, str]] = field(default_factory=list)
+
+    # -- diagnostics --------------------------------------------------------------------------------
+
+    def warn(self, code: str, message: str, context: _Context) -> None:
+        self.diagnostics.append(self.document.diagnostic("warning", code, message, Location(context.file, context.pointer)))
+
+    # -- the whole API ------------------------------------------------------------------------------
+
+    def build(self) -> Api:
+        root = self.document.root
+        main = self.document.main
+        info = root.get("info") or {}
+        self._claim_components(main)
+        security_schemes = self._security_schemes()
+        managed = self._managed_headers(security_schemes)
+        groups = self._groups(managed)
+        webhooks = self._webhooks()
+        self._drain_components()
+        title = str(info.get("title", "API"))
+        return Api(
+            title=title,
+            version=str(info.get("version", "")),
+            description=_text(info.get("description")),
+            servers=self._servers(),
+            groups=groups,
+            schemas=tuple(self.schemas),
+            security_schemes=security_schemes,
+            webhooks=webhooks,
+            package=self._package(title, str(info.get("version", ""))),
+        )
+
+    def _package(self, title: str, spec_version: str) -> Package:
+        package = self.config.package or f"{names.snake(title, fallback='api')}_client"
+        distribution = self.config.distribution or package.replace("_", "-")
+        version = self.config.version or pep440(spec_version)
+        prefix = self.config.env_prefix or names.constant((names.words(title) or ["API"])[0])
+        return Package(package, distribution, version, prefix, self.config.request_id_header)
+
+    def _servers(self) -> tuple[Server, ...]:
+        servers: list[Server] = []
+        taken = names.Namespace()
+        raw = self.document.root.get("servers")
+        for index, server in enumerate(raw if isinstance(raw, list) else []):
+            if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+                continue
+            url = server["url"]
+            variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+            for variable, spec in variables.items():
+                if isinstance(spec, dict) and "default" in spec:
+                    url = url.replace("{" + str(variable) + "}", str(spec["default"]))
+            description = _text(server.get("description"))
+            base = names.snake(description.split()[0]) if description else ""
+            if not base:
+                host = re.sub(r"^[a-z]+://", "", url).split("/")[0].split(".")[0]
+                base = names.snake(host, fallback=f"server_{index + 1}")
+            servers.append(Server(url=url, name=taken.claim(base), description=description))
+        return tuple(servers)
+
+    # -- security -----------------------------------------------------------------------------------
+
+    def _security_schemes(self) -> tuple[SecurityScheme, ...]:
+        components = self.document.root.get("components") or {}
+        raw = components.get("securitySchemes") if isinstance(components, dict) else None
+        schemes: list[SecurityScheme] = []
+        for name, scheme in (raw or {}).items() if isinstance(raw, dict) else ():
+            scheme = self._deref(scheme, Location(self.document.main, f"/components/securitySchemes/{escape_pointer_token(name)}"))
+            if not isinstance(scheme, dict):
+                continue
+            kind = str(scheme.get("type", ""))
+            token_url = ""
+            scopes: list[str] = []
+            flows = scheme.get("flows") if isinstance(scheme.get("flows"), dict) else {}
+            for flow in flows.values():
+                if isinstance(flow, dict):
+                    token_url = token_url or str(flow.get("tokenUrl", ""))
+                    if isinstance(flow.get("scopes"), dict):
+                        scopes.extend(str(s) for s in flow["scopes"] if str(s) not in scopes)
+            schemes.append(
+                SecurityScheme(
+                    name=str(name),
+                    kind=kind,
+                    location=str(scheme.get("in", "")),
+                    parameter=str(scheme.get("name", "")),
+                    scheme=str(scheme.get("scheme", "")).lower(),
+                    token_url=token_url,
+                    scopes=tuple(scopes),
+                )
+            )
+        return tuple(schemes)
+
+    def _managed_headers(self, schemes: tuple[SecurityScheme, ...]) -> frozenset[str]:
+        managed = set(self.config.managed_headers) | TRANSPORT_HEADERS
+        for scheme in schemes:
+            if scheme.kind == "apiKey" and scheme.location == "header" and scheme.parameter:
+                managed.add(scheme.parameter.lower())
+            elif scheme.kind in ("http", "oauth2", "openIdConnect"):
+                managed.add("authorization")
+        return frozenset(managed)
+
+    @staticmethod
+    def _security(raw: Any) -> tuple[SecurityRequirement, ...]:
+        requirements: list[SecurityRequirement] = []
+        for requirement in raw if isinstance(raw, list) else []:
+            if isinstance(requirement, dict):
+                requirements.append(
+                    SecurityRequirement(
+                        tuple(
+                            (str(name), tuple(str(s) for s in scopes) if isinstance(scopes, list) else ())
+                            for name, scopes in requirement.items()
+                        )
+                    )
+                )
+        return tuple(requirements)
+
+    # -- operations and groups ----------------------------------------------------------------------
+
+    def _groups(self, managed: frozenset[str]) -> tuple[Group, ...]:
+        root = self.document.root
+        main = self.document.main
+        tag_descriptions = {
+            str(t.get("name")): _text(t.get("description"))
+            for t in root.get("tags") or []
+            if isinstance(t, dict) and "name" in t
+        }
+        by_group: dict[str, list[tuple[str, dict[str, Any], _Context, list[Any]]]] = {}
+        paths = root.get("paths") if isinstance(root.get("paths"), dict) else {}
+        for path, item in paths.items():
+            pointer = f"/paths/{escape_pointer_token(path)}"
+            item = self._deref(item, Location(main, pointer))
+            if not isinstance(item, dict):
+                continue
+            shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
+            for method in HTTP_METHODS:
+                operation = item.get(method)
+                if not isinstance(operation, dict):
+                    continue
+                tags = operation.get("tags")
+                group = str(tags[0]) if isinstance(tags, list) and tags else _group_from_path(str(path))
+                context = _Context(main, f"{pointer}/{method}", "")
+                by_group.setdefault(group, []).append((str(path), {"method": method, **operation}, context, shared))
+        default_security = root.get("security")
+        attributes = names.Namespace(CLIENT_ATTRIBUTES)
+        classes = names.Namespace()
+        operation_ids = names.Namespace()
+        groups: list[Group] = []
+        for group_name, entries in by_group.items():
+            attribute = attributes.claim(names.safe(names.snake(group_name, fallback="default")))
+            class_name = classes.claim(names.pascal(group_name, fallback="Default"), "")
+            methods = names.Namespace(names.RESERVED | {"with_raw_response"})
+            group_words = names.words(group_name)
+            operations: list[Operation] = []
+            for path, operation, context, shared in entries:
+                method = operation["method"]
+                raw_id = operation.get("operationId")
+                operation_id = str(raw_id) if isinstance(raw_id, (str, int)) else f"{method}_{path}"
+                unique_id = operation_ids.claim(names.pascal(operation_id, fallback=f"{method} {path}"), "")
+                context.name = unique_id
+                python_name = methods.claim(_method_name(operation_id, group_words, methods))
+                operations.append(
+                    self._operation(operation, path, python_name, operation_id, context, shared, managed,
+                                    operation.get("security", default_security))
+                )
+            groups.append(
+                Group(
+                    name=group_name,
+                    attribute=attribute,
+                    class_name=class_name,
+                    module=attribute,
+                    description=tag_descriptions.get(group_name, ""),
+                    operations=tuple(operations),
+                )
+            )
+        return tuple(groups)
+
+    def _operation(
+        self,
+        raw: dict[str, Any],
+        path: str,
+        python_name: str,
+        operation_id: str,
+        context: _Context,
+        shared: list[Any],
+        managed: frozenset[str],
+        security: Any,
+    ) -> Operation:
+        arguments = names.Namespace(names.RESERVED)
+        parameters: list[Parameter] = []
+        owned: list[str] = []
+        idempotency: str | None = None
+        merged: dict[tuple[str, str], tuple[Any, _Context]] = {}
+        pointer_base = context.pointer.rsplit("/", 1)[0]
+        for index, parameter in enumerate(shared):
+            merged_context = _Context(context.file, f"{pointer_base}/parameters/{index}", "")
+            parameter = self._deref(parameter, Location(context.file, merged_context.pointer))
+            if isinstance(parameter, dict):
+                merged[(str(parameter.get("name")), str(parameter.get("in")))] = (parameter, merged_context)
+        for index, parameter in enumerate(raw.get("parameters") or []):
+            own_context = _Context(context.file, f"{context.pointer}/parameters/{index}", "")
+            parameter = self._deref(parameter, Location(context.file, own_context.pointer))
+            if isinstance(parameter, dict):
+                merged[(str(parameter.get("name")), str(parameter.get("in")))] = (parameter, own_context)
+        # path parameters first, in the order of the path template, then the rest in spec order
+        order = {name: i for i, name in enumerate(re.findall(r"\{([^{}]+)\}", path))}
+        entries = sorted(merged.items(), key=lambda e: (0, order.get(e[0][0], 0)) if e[0][1] == "path" else (1, 0))
+        for (name, location), (parameter, parameter_context) in entries:
+            if location == "header" and name.lower() in managed:
+                owned.append(name.lower())
+                continue
+            if location == "header" and name.lower() == self.config.idempotency_header:
+                idempotency = name.lower()
+                continue
+            if location not in ("path", "query", "header", "cookie"):
+                self.warn("parameter-location", f"parameter '{name}' has unknown location '{location}'; skipped", parameter_context)
+                continue
+            if location == "cookie":
+                self.warn("cookie-parameter", f"cookie parameter '{name}' is not supported yet; skipped", parameter_context)
+                continue
+            schema, schema_pointer = _parameter_schema(parameter, parameter_context.pointer)
+            type_ = _literal(schema) or self.convert(
+                schema, _Context(parameter_context.file, schema_pointer, f"{context.name}{names.pascal(name, fallback='Param')}")
+            )
+            required = bool(parameter.get("required")) or location == "path"
+            style = str(parameter.get("style") or ("simple" if location in ("path", "header") else "form"))
+            explode = parameter.get("explode")
+            parameters.append(
+                Parameter(
+                    name=name,
+                    python_name=arguments.claim(names.safe(names.snake(name, fallback="param"))),
+                    location=location,  # type: ignore[arg-type]
+                    type=type_,
+                    required=required,
+                    description=_text(parameter.get("description")),
+                    style=style,
+                    explode=bool(explode) if explode is not None else style == "form",
+                    deprecated=bool(parameter.get("deprecated")),
+                )
+            )
+        body = self._request_body(raw.get("requestBody"), context, arguments)
+        responses = self._responses(raw.get("responses"), context)
+        return Operation(
+            operation_id=operation_id,
+            python_name=python_name,
+            method=str(raw["method"]).upper(),
+            path=path,
+            summary=_text(raw.get("summary")),
+            description=_text(raw.get("description")),
+            deprecated=bool(raw.get("deprecated")),
+            parameters=tuple(parameters),
+            body=body,
+            responses=responses,
+            security=self._security(security),
+            managed_headers=tuple(sorted(set(owned))),
+            idempotency_header=idempotency,
+            pointer=context.pointer,
+        )
+
+    def _request_body(self, raw: Any, context: _Context, arguments: names.Namespace) -> RequestBody | None:
+        if raw is None:
+            return None
+        pointer = f"{context.pointer}/requestBody"
+        raw = self._deref(raw, Location(context.file, pointer))
+        content = raw.get("content") if isinstance(raw, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None
+        media_type, kind = _choose_request_media(list(content))
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        body_context = _Context(context.file, f"{pointer}/content/{escape_pointer_token(media_type)}/schema", f"{context.name}Request")
+        required = bool(raw.get("required"))
+        description = _text(raw.get("description"))
+        if kind == "binary":
+            type_: Type = Primitive("bytes")
+        elif kind == "text":
+            type_ = Primitive("str")
+        else:
+            type_ = self.convert(media.get("schema"), body_context)
+        fields = self._flatten(type_, arguments)
+        python_name = "body" if fields is not None else arguments.claim("body")
+        return RequestBody(media_type, kind, type_, required, fields, python_name, description)
+
+    def _flatten(self, type_: Type, arguments: names.Namespace) -> tuple[Field, ...] | None:
+        """The fields of an object body, when they can become keyword arguments without clashing."""
+        if not isinstance(type_, Ref):
+            return None
+        schema = next((s for s in self.schemas if s.name == type_.name), None)
+        if not isinstance(schema, ObjectSchema) or not schema.fields:
+            return None
+        if any(f.python_name in arguments or f.python_name in names.RESERVED for f in schema.fields):
+            return None
+        for f in schema.fields:
+            arguments.claim(f.python_name)
+        return schema.fields
+
+    def _responses(self, raw: Any, context: _Context) -> tuple[Response, ...]:
+        responses: list[Response] = []
+        if not isinstance(raw, dict):
+            return ()
+        for status, response in raw.items():
+            status = str(status).upper()
+            pointer = f"{context.pointer}/responses/{escape_pointer_token(status)}"
+            response = self._deref(response, Location(context.file, pointer))
+            if not isinstance(response, dict):
+                continue
+            error = not status.startswith(("1", "2", "3"))
+            contents: list[Content] = []
+            problem = error
+            for media_type, media in (response.get("content") or {}).items() if isinstance(response.get("content"), dict) else ():
+                media_type = str(media_type)
+                media = media if isinstance(media, dict) else {}
+                kind = _response_kind(media_type, media.get("schema"))
+                if is_problem_media(media_type):
+                    problem = True
+                if error:
+                    contents.append(Content(media_type, kind, None))
+                    continue
+                schema_context = _Context(
+                    context.file,
+                    f"{pointer}/content/{escape_pointer_token(media_type)}/schema",
+                    f"{context.name}Response" if status.startswith("2") else f"{context.name}Response{status}",
+                )
+                if kind == "binary":
+                    type_: Type | None = BINARY
+                elif kind == "text":
+                    type_ = Primitive("str")
+                else:
+                    type_ = self.convert(media.get("schema"), schema_context) if "schema" in media else AnyType()
+                contents.append(Content(media_type, kind, type_))
+            headers = tuple(str(h).lower() for h in response.get("headers") or {}) if isinstance(response.get("headers"), dict) else ()
+            responses.append(Response(status, _text(response.get("description")), tuple(contents), problem, headers))
+        return tuple(responses)
+
+    # -- webhooks -----------------------------------------------------------------------------------
+
+    def _webhooks(self) -> tuple[Webhook, ...]:
+        root = self.document.root
+        key = "webhooks" if isinstance(root.get("webhooks"), dict) else "x-webhooks"
+        raw = root.get(key)
+        webhooks: list[Webhook] = []
+        taken = names.Namespace(names.RESERVED)
+        for name, item in raw.items() if isinstance(raw, dict) else ():
+            pointer = f"/{key}/{escape_pointer_token(name)}"
+            item = self._deref(item, Location(self.document.main, pointer))
+            if not isinstance(item, dict):
+                continue
+            for method in HTTP_METHODS:
+                operation = item.get(method)
+                if not isinstance(operation, dict):
+                    continue
+                context = _Context(self.document.main, f"{pointer}/{method}", f"{names.pascal(str(name), fallback='Webhook')}Event")
+                body = self._deref(operation.get("requestBody"), Location(context.file, f"{context.pointer}/requestBody"))
+                type_: Type | None = None
+                content = body.get("content") if isinstance(body, dict) else None
+                if isinstance(content, dict) and content:
+                    media_type = next((m for m in content if is_json_media(str(m))), next(iter(content)))
+                    media = content[media_type] if isinstance(content[media_type], dict) else {}
+                    if "schema" in media:
+                        context.pointer = f"{context.pointer}/requestBody/content/{escape_pointer_token(media_type)}/schema"
+                        type_ = self.convert(media["schema"], context)
+                webhooks.append(
+                    Webhook(
+                        name=str(name),
+                        python_name=taken.claim(names.safe(names.snake(str(name), fallback="webhook"))),
+                        method=method.upper(),
+                        description=_text(operation.get("summary")) or _text(operation.get("description")),
+                        type=type_,
+                    )
+                )
+        return tuple(webhooks)
+
+    # -- schemas ------------------------------------------------------------------------------------
+
+    def _claim_components(self, main: str) -> None:
+        components = self.document.root.get("components")
+        schemas = components.get("schemas") if isinstance(components, dict) else None
+        if not isinstance(schemas, dict):
+            return
+        for key, node in schemas.items():
+            location = Location(main, f"/components/schemas/{escape_pointer_token(key)}")
+            title = node.get("title") if isinstance(node, dict) else None
+            base = names.pascal(str(key), fallback="Model")
+            del title  # components are named by their key, which is unique and stable
+            self._component_names[location] = self._schema_names.claim(base, "")
+            self._pending.append((location, node, self._component_names[location]))
+
+    def _drain_components(self) -> None:
+        while self._pending:
+            location, node, name = self._pending.pop(0)
+            if location not in self._by_location:
+                self._named(node, _Context(location.file, location.pointer, name), location, name)
+
+    def _named(self, node: Any, context: _Context, location: Location, name: str) -> Type:
+        """Convert a schema that has a name of its own (a component or a `$ref` target)."""
+        self._by_location[location] = Ref(name)
+        type_ = self.convert(node, context, name=name)
+        if type_ != Ref(name):
+            if isinstance(type_, Ref):
+                self._by_location[location] = type_
+                return type_
+            if isinstance(type_, Nullable) and type_.inner == Ref(name):
+                return type_
+            self.schemas.append(AliasSchema(name, type_, _text(node.get("description")) if isinstance(node, dict) else "", location.pointer))
+        return Ref(name)
+
+    def _deref(self, node: Any, location: Location) -> Any:
+        seen = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            seen += 1
+            if seen > 64:
+                return {}
+            try:
+                location, node = self.document.resolve(node["$ref"], location.file)
+            except RefError:
+                return {}
+        return node
+
+    def convert(self, node: Any, context: _Context, *, name: str | None = None) -> Type:
+        """The type of a schema node; `name` forces the name a class made for it takes."""
+        if node is None or node is True or node == {}:
+            return AnyType()
+        if not isinstance(node, dict):
+            if node is not False:
+                self.warn("schema-invalid", "a schema must be a mapping; typed as Any", context)
+            return AnyType()
+        if isinstance(node.get("$ref"), str):
+            return self._reference(node["$ref"], context)
+        nullable = node.get("nullable") is True
+        raw_type = node.get("type")
+        if isinstance(raw_type, list):
+            types = [str(t) for t in raw_type]
+            if "null" in types:
+                nullable = True
+                types.remove("null")
+            if len(types) > 1:
+                variants = tuple(self.convert({**node, "type": t, "title": None}, context) for t in types)
+                return _nullable(UnionType(_unique(variants)), nullable)
+            raw_type = types[0] if types else None
+        if raw_type == "null":
+            return Nullable(AnyType())
+        if "allOf" in node:
+            merged = self._merge_all_of(node, context)
+            if merged is not None:
+                return self.convert(merged, context, name=name)
+        for keyword in ("oneOf", "anyOf"):
+            if isinstance(node.get(keyword), list) and node[keyword]:
+                return self._union(node, keyword, context, name, nullable)
+        if "enum" in node and isinstance(node["enum"], list):
+            return self._enum(node, context, name, nullable)
+        if "const" in node:
+            return self._enum({**node, "enum": [node["const"]]}, context, name, nullable)
+        if raw_type is None:
+            if isinstance(node.get("properties"), dict) or "additionalProperties" in node:
+                raw_type = "object"
+            elif "items" in node:
+                raw_type = "array"
+        return _nullable(self._plain(node, str(raw_type) if raw_type else "", context, name), nullable)
+
+    def _plain(self, node: dict[str, Any], type_name: str, context: _Context, name: str | None) -> Type:
+        if type_name == "string":
+            fmt = str(node.get("format", ""))
+            if fmt == "date":
+                return Primitive("date")
+            if fmt == "date-time":
+                return Primitive("datetime")
+            if fmt == "uuid":
+                return Primitive("uuid")
+            if fmt == "binary":
+                return Primitive("bytes")
+            if fmt == "decimal" or _is_decimal_pattern(node.get("pattern")):
+                return Primitive("decimal")
+            return Primitive("str")
+        if type_name == "integer":
+            return Primitive("int")
+        if type_name == "number":
+            return Primitive("decimal") if node.get("format") == "decimal" else Primitive("float")
+        if type_name == "boolean":
+            return Primitive("bool")
+        if type_name == "array":
+            items = node.get("items")
+            return ArrayType(self.convert(items, _Context(context.file, f"{context.pointer}/items", f"{context.name}Item")))
+        if type_name == "object":
+            return self._object(node, context, name)
+        if type_name:
+            self.warn("schema-type", f"unknown schema type '{type_name}'; typed as Any", context)
+        return AnyType()
+
+    def _reference(self, ref: str, context: _Context) -> Type:
+        try:
+            location, target = self.document.resolve(ref, context.file)
+        except RefError as exc:
+            self.warn("ref-unresolvable", f"{exc}; typed as Any", context)
+            return AnyType()
+        known = self._by_location.get(location)
+        if known is not None:
+            return known
+        component = self._component_names.get(location)
+        if component is not None:
+            return self._named(target, _Context(location.file, location.pointer, component), location, component)
+        # a reference into some other place: the target becomes a schema of its own when it needs a name
+        last = location.pointer.rsplit("/", 1)[-1] or location.file.rsplit("/", 1)[-1].split(".")[0]
+        title = target.get("title") if isinstance(target, dict) else None
+        base = names.pascal(str(title) if isinstance(title, str) and title.strip() else last, fallback="Model")
+        if _needs_class(target):
+            name = self._schema_names.claim(base, "")
+            return self._named(target, _Context(location.file, location.pointer, name), location, name)
+        self._by_location[location] = AnyType()  # a cycle through plain types ends as Any
+        type_ = self.convert(target, _Context(location.file, location.pointer, base))
+        self._by_location[location] = type_
+        return type_
+
+    def _merge_all_of(self, node: dict[str, Any], context: _Context) -> dict[str, Any] | None:
+        parts = node.get("allOf")
+        if not isinstance(parts, list):
+            return None
+        merged: dict[str, Any] = {k: v for k, v in node.items() if k != "allOf"}
+        properties: dict[str, Any] = dict(merged.get("properties") or {})
+        required: list[str] = list(merged.get("required") or [])
+        for part in parts:
+            part = self._deref(part, Location(context.file, context.pointer))
+            if not isinstance(part, dict):
+                continue
+            if "allOf" in part:
+                part = self._merge_all_of(part, context) or {}
+            for key, value in part.items():
+                if key == "properties" and isinstance(value, dict):
+                    properties.update(value)
+                elif key == "required" and isinstance(value, list):
+                    required.extend(r for r in value if r not in required)
+                elif key in ("title", "description"):
+                    merged.setdefault(key, value)
+                else:
+                    merged.setdefault(key, value)
+        if properties:
+            merged["properties"] = properties
+        if required:
+            merged["required"] = required
+        return merged
+
+    def _union(self, node: dict[str, Any], keyword: str, context: _Context, name: str | None, nullable: bool) -> Type:
+        variants: list[Type] = []
+        base = {k: v for k, v in node.items() if k not in (keyword, "title", "description", "nullable")}
+        for index, variant in enumerate(node[keyword]):
+            variant_context = _Context(context.file, f"{context.pointer}/{keyword}/{index}", f"{name or context.name}Variant{index + 1}")
+            if base.get("properties") and isinstance(variant, dict) and "$ref" not in variant:
+                variant = {**base, **variant}
+            type_ = self.convert(variant, variant_context)
+            if isinstance(type_, Nullable):
+                nullable = True
+                type_ = type_.inner
+                if isinstance(type_, AnyType) and isinstance(variant, dict) and variant.get("type") == "null":
+                    continue
+            variants.append(type_)
+        variants = list(_unique(variants))
+        discriminator = node.get("discriminator")
+        property_name = discriminator.get("propertyName") if isinstance(discriminator, dict) else None
+        if not variants:
+            return Nullable(AnyType())
+        result: Type = variants[0] if len(variants) == 1 else UnionType(tuple(variants), str(property_name) if property_name else None)
+        return _nullable(result, nullable)
+
+    def _enum(self, node: dict[str, Any], context: _Context, name: str | None, nullable: bool) -> Type:
+        values = list(node["enum"])
+        if None in values:
+            nullable = True
+            values = [v for v in values if v is not None]
+        if not values:
+            return Nullable(AnyType())
+        if all(isinstance(v, str) for v in values):
+            kind = "str"
+        elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            kind = "int"
+        elif all(isinstance(v, bool) for v in values):
+            return _nullable(Primitive("bool"), nullable)
+        elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            return _nullable(Primitive("float"), nullable)
+        else:
+            self.warn("enum-mixed", "an enum mixes value types; typed as Any", context)
+            return _nullable(AnyType(), nullable)
+        values = list(dict.fromkeys(values))
+        shape = "enum:" + json.dumps([kind, values, node.get("title")], sort_keys=True, default=str)
+        known = self._by_shape.get(shape)
+        if known is not None and name is None:
+            return _nullable(known, nullable)
+        if name is None:
+            name = self._class_name(node, context)
+        members = names.Namespace({"mro"})
+        enum = EnumSchema(
+            name=name,
+            kind=kind,  # type: ignore[arg-type]
+            members=tuple(EnumMember(members.claim(names.constant(str(v))), v) for v in values),
+            description=_text(node.get("description")),
+            pointer=context.pointer,
+        )
+        self.schemas.append(enum)
+        self._by_shape.setdefault(shape, Ref(name))
+        return _nullable(Ref(name), nullable)
+
+    def _object(self, node: dict[str, Any], context: _Context, name: str | None) -> Type:
+        properties = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+        additional = node.get("additionalProperties")
+        if not properties:
+            if isinstance(additional, dict) and additional:
+                value = self.convert(additional, _Context(context.file, f"{context.pointer}/additionalProperties", f"{context.name}Value"))
+                return MapType(value)
+            return MapType(AnyType())
+        shape = "object:" + _shape(node)
+        if name is None:
+            known = self._by_shape.get(shape)
+            if known is not None:
+                return known
+            name = self._class_name(node, context)
+        self._by_shape.setdefault(shape, Ref(name))
+        required = {str(r) for r in node.get("required") or [] if isinstance(r, str)}
+        field_names = names.Namespace(names.RESERVED | names.MODEL_RESERVED)
+        fields: list[Field] = []
+        for key, schema in properties.items():
+            key = str(key)
+            field_context = _Context(context.file, f"{context.pointer}/properties/{escape_pointer_token(key)}", f"{name}{names.pascal(key, fallback='Field')}")
+            python_name = names.snake(key, fallback="field")
+            if python_name.startswith("model_"):
+                python_name = f"{python_name}_"
+            fields.append(
+                Field(
+                    name=key,
+                    python_name=field_names.claim(names.safe(python_name, names.RESERVED | names.MODEL_RESERVED)),
+                    type=self.convert(schema, field_context),
+                    required=key in required,
+                    description=_text(schema.get("description")) if isinstance(schema, dict) else "",
+                    deprecated=bool(schema.get("deprecated")) if isinstance(schema, dict) else False,
+                )
+            )
+        self.schemas.append(ObjectSchema(name, tuple(fields), _text(node.get("description")), context.pointer))
+        return Ref(name)
+
+    def _class_name(self, node: dict[str, Any], context: _Context) -> str:
+        title = node.get("title")
+        base = names.pascal(title, fallback=context.name) if isinstance(title, str) and title.strip() else names.pascal(context.name, fallback="Model")
+        if base in self._schema_names and context.name:
+            contextual = names.pascal(context.name, fallback="Model")
+            if contextual not in self._schema_names:
+                base = contextual
+        return self._schema_names.claim(base, "")
+
+
+def build(document: Document, config: Config) -> tuple[Api, list[Diagnostic]]:
+    builder = Builder(document, config)
+    api = builder.build()
+    return api, builder.diagnostics
+
+
+# -- small pure decisions -----------------------------------------------------------------------------
+
+
+def _literal(schema: Any) -> Type | None:
+    """An inline string enum of a parameter: a Literal annotation instead of a class of its own."""
+    if not isinstance(schema, dict) or "$ref" in schema or not isinstance(schema.get("enum"), list):
+        return None
+    values = schema["enum"]
+    strings = tuple(dict.fromkeys(v for v in values if isinstance(v, str)))
+    if not strings or len(strings) + values.count(None) != len(values) or len(strings) > 64:
+        return None
+    literal = LiteralType(strings)
+    return Nullable(literal) if None in values or schema.get("nullable") is True else literal
+
+
+def _nullable(type_: Type, nullable: bool) -> Type:
+    if not nullable or isinstance(type_, Nullable):
+        return type_
+    return Nullable(type_)
+
+
+def _unique(types: Iterable[Type]) -> tuple[Type, ...]:
+    return tuple(dict.fromkeys(types))
+
+
+def _shape(node: Any) -> str:
+    """A key that is equal for schemas of the same shape, whatever their documentation says."""
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in _DOC_KEYS and not str(k).startswith("x-")}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return json.dumps(strip(node), sort_keys=True, default=str)
+
+
+def _needs_class(node: Any) -> bool:
+    if not isinstance(node, dict):
+        return False
+    return bool(
+        isinstance(node.get("properties"), dict) and node["properties"]
+        or "enum" in node
+        or "oneOf" in node
+        or "anyOf" in node
+        or "allOf" in node
+    )
+
+
+def _is_decimal_pattern(pattern: Any) -> bool:
+    if not isinstance(pattern, str) or len(pattern) > 200:
+        return False
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return False
+    return any(compiled.fullmatch(sample) for sample in _DECIMAL_SAMPLES) and not compiled.search("abc")
+
+
+def _parameter_schema(parameter: dict[str, Any], pointer: str) -> tuple[Any, str]:
+    if "schema" in parameter:
+        return parameter["schema"], f"{pointer}/schema"
+    content = parameter.get("content")
+    if isinstance(content, dict) and content:
+        media_type = next(iter(content))
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        return media.get("schema"), f"{pointer}/content/{escape_pointer_token(str(media_type))}/schema"
+    return None, pointer
+
+
+def _choose_request_media(media_types: list[str]) -> tuple[str, BodyKind]:
+    lowered = [m.lower() for m in media_types]
+    for index, media in enumerate(lowered):
+        if is_json_media(media) and media not in ("*/*", "application/*"):
+            return media_types[index], "json"
+    for index, media in enumerate(lowered):
+        if media.startswith(_FORM_MEDIA):
+            return media_types[index], "form"
+    for index, media in enumerate(lowered):
+        if media.startswith(_MULTIPART_MEDIA):
+            return media_types[index], "multipart"
+    for index, media in enumerate(lowered):
+        if media in ("*/*", "application/*"):
+            return media_types[index], "json"
+    for index, media in enumerate(lowered):
+        if _TEXT_MEDIA.match(media):
+            return media_types[index], "text"
+    return media_types[0], "binary"
+
+
+def _response_kind(media_type: str, schema: Any) -> str:
+    media = media_type.lower()
+    if is_json_media(media) or is_problem_media(media):
+        return "json"
+    if _TEXT_MEDIA.match(media):
+        return "text"
+    if isinstance(schema, dict) and schema.get("type") in ("object", "array") and "format" not in schema:
+        return "json"
+    return "binary"
+
+
+def _group_from_path(path: str) -> str:
+    for segment in path.split("/"):
+        if segment and not segment.startswith("{"):
+            return segment
+    return "default"
+
+
+def _method_name(operation_id: str, group_words: list[str], taken: names.Namespace) -> str:
+    """A short method name: the operationId without the words naming its resource group.
+
+    `place_order` in "Orders" gives `place`, `list_user_accounts` in "Accounts" gives `list_user`; when
+    the short name is empty, reserved or already taken the whole operationId is used.
+    """
+    full = names.safe(names.snake(operation_id, fallback="call"))
+    tokens = names.words(operation_id)
+    candidates: list[list[str]] = []
+    if group_words:
+        for sequence in (group_words, group_words[-1:]):
+            singular = [*sequence[:-1], _singular(sequence[-1])]
+            candidates.extend([sequence, singular])
+    for sequence in candidates:
+        size = len(sequence)
+        for start in range(len(tokens) - size + 1):
+            if tokens[start : start + size] == sequence:
+                rest = tokens[:start] + tokens[start + size :]
+                if rest and not rest[0][0].isdigit():
+                    short = "_".join(rest)
+                    if short not in taken and short not in names.RESERVED:
+                        return short
+                return full
+    return full
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 3:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def pep440(version: str) -> str:
+    """A PEP 440 version for the generated package from the spec's `info.version`."""
+    version = version.strip().lstrip("vV")
+    if re.fullmatch(r"\d+(\.\d+)*", version):
+        return version
+    numbers = re.findall(r"\d+", version)[:4]
+    return ".".join(str(int(n)) for n in numbers) if numbers else "0.0.0"

@@ -1,0 +1,182 @@
+"""The command line: `clientgen generate | check | validate`. The only module that prints or picks exit codes.
+
+Exit codes: 0 success, 1 `check` found differences, 2 bad input (spec, configuration or arguments).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, NoReturn
+
+import click
+
+from generator import __version__
+from generator.config import Config, find_pyproject, load_config
+from generator.diagnostics import Diagnostic, SpecError
+from generator.format import FormatError
+from generator.load import load
+from generator.pipeline import check_spec, generate
+from generator.write import WriteError, check as check_output, write
+
+
+def _print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], quiet: bool = False) -> None:
+    for diagnostic in sorted(diagnostics, key=lambda d: (d.severity != "error", d.file, d.line or 0)):
+        if quiet and diagnostic.severity != "error":
+            continue
+        click.echo(diagnostic.render(), err=True)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def _config(config_path: Path | None) -> Config:
+    path = config_path or find_pyproject(Path.cwd())
+    return load_config(path)
+
+
+def _spec_and_output(config: Config, spec: Path | None, output: Path | None, need_output: bool) -> tuple[Path, Path]:
+    spec = spec or config.spec
+    if spec is None:
+        _fail("no spec given: pass SPEC, or set 'spec' in [tool.clientgen] of pyproject.toml")
+    output = output or config.output
+    if need_output and output is None:
+        _fail("no output folder given: pass -o DIR, or set 'output' in [tool.clientgen] of pyproject.toml")
+    return spec, output or Path("output")
+
+
+def _guarded(action: Callable[[], int]) -> None:
+    try:
+        code = action()
+    except SpecError as exc:
+        _print_diagnostics(exc.diagnostics)
+        errors = len(exc.errors)
+        warnings = len(exc.diagnostics) - errors
+        click.echo(f"failed: {errors} error(s), {warnings} warning(s); nothing was written", err=True)
+        sys.exit(2)
+    except WriteError as exc:
+        _fail(str(exc))
+    except FormatError as exc:
+        click.echo(f"internal error: {exc}", err=True)
+        sys.exit(3)
+    except KeyboardInterrupt:
+        click.echo("interrupted; nothing was written", err=True)
+        sys.exit(130)
+    sys.exit(code)
+
+
+_spec_argument = click.argument("spec", required=False, type=click.Path(path_type=Path, dir_okay=False))
+_output_option = click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), help="Output folder.")
+_config_option = click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="pyproject.toml holding [tool.clientgen] (default: the nearest one above the working folder).",
+)
+_strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+_remote_option = click.option("--allow-remote-refs", is_flag=True, help="Follow $refs to URLs and to files outside the spec's folder.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="clientgen")
+def main() -> None:
+    """Generate typed Python clients from OpenAPI descriptions.
+
+    \b
+    Example:
+      clientgen generate specs/api.yaml -o output
+    """
+
+
+@main.command("generate")
+@_spec_argument
+@_output_option
+@_config_option
+@click.option("--package", help="Import name of the generated package.")
+@_strict_option
+@_remote_option
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def generate_command(spec: Path | None, output: Path | None, config_path: Path | None, package: str | None,
+                     strict: bool, allow_remote_refs: bool, quiet: bool) -> None:
+    """Generate the client for SPEC into the output folder.
+
+    \b
+    Example:
+      clientgen generate specs/upvest-investment-api.yaml -o output
+    """
+
+    def run() -> int:
+        started = time.perf_counter()
+        config = _config(config_path).merged(package=package)
+        spec_path, output_path = _spec_and_output(config, spec, output, True)
+        result = generate(spec_path, config, strict=strict, allow_remote_refs=allow_remote_refs)
+        _print_diagnostics(result.diagnostics, quiet)
+        summary = write(result.files, output_path)
+        warnings = sum(1 for d in result.diagnostics if d.severity == "warning")
+        if not quiet:
+            click.echo(
+                f"generated {result.api.package.name} into {output_path}: {len(result.api.operations)} operations, "
+                f"{len(result.api.schemas)} models, {summary.written} files written, {summary.unchanged} unchanged, "
+                f"{summary.removed} removed, {warnings} warnings, {time.perf_counter() - started:.1f}s",
+                err=True,
+            )
+        return 0
+
+    _guarded(run)
+
+
+@main.command("check")
+@_spec_argument
+@_output_option
+@_config_option
+@_strict_option
+@_remote_option
+def check_command(spec: Path | None, output: Path | None, config_path: Path | None, strict: bool,
+                  allow_remote_refs: bool) -> None:
+    """Exit 0 when the output folder is exactly what generate would write; else print a diff and exit 1.
+
+    Writes nothing.
+
+    \b
+    Example:
+      clientgen check specs/upvest-investment-api.yaml -o output
+    """
+
+    def run() -> int:
+        config = _config(config_path)
+        spec_path, output_path = _spec_and_output(config, spec, output, True)
+        result = generate(spec_path, config, strict=strict, allow_remote_refs=allow_remote_refs)
+        diffs = check_output(result.files, output_path)
+        if not diffs:
+            click.echo(f"{output_path} is up to date", err=True)
+            return 0
+        for diff in diffs:
+            click.echo(diff, nl=False)
+        click.echo(f"{output_path} is stale: {len(diffs)} file(s) differ; run clientgen generate", err=True)
+        return 1
+
+    _guarded(run)
+
+
+@main.command("validate")
+@click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+@_strict_option
+@_remote_option
+def validate_command(spec: Path, strict: bool, allow_remote_refs: bool) -> None:
+    """Check SPEC and print its errors and warnings.
+
+    \b
+    Example:
+      clientgen validate specs/upvest-investment-api.yaml
+    """
+
+    def run() -> int:
+        diagnostics = check_spec(load(spec, allow_remote_refs=allow_remote_refs), strict=strict)
+        _print_diagnostics(diagnostics)
+        warnings = sum(1 for d in diagnostics if d.severity == "warning")
+        click.echo(f"{spec}: valid, {warnings} warning(s)", err=True)
+        return 0
+
+    _guarded(run)

@@ -1,0 +1,280 @@
+"""The intermediate model: what the generated client looks like, decided once, as frozen dataclasses.
+
+Every name here is already a safe, unique Python identifier. Strings that come from the spec (descriptions,
+wire names, paths, enum values) stay raw here; templates print them only through escaping filters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Union
+
+PrimitiveKind = Literal["str", "int", "float", "bool", "decimal", "date", "datetime", "uuid", "bytes"]
+
+
+@dataclass(frozen=True)
+class Primitive:
+    kind: PrimitiveKind
+
+
+@dataclass(frozen=True)
+class AnyType:
+    pass
+
+
+@dataclass(frozen=True)
+class ArrayType:
+    item: Type
+
+
+@dataclass(frozen=True)
+class MapType:
+    value: Type
+
+
+@dataclass(frozen=True)
+class Nullable:
+    inner: Type
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A named schema of `Api.schemas`."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class LiteralType:
+    """One of a fixed set of strings, for parameters whose schema is an inline enum."""
+
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnionType:
+    variants: tuple[Type, ...]
+    discriminator: str | None = None
+
+
+Type = Union[Primitive, AnyType, ArrayType, MapType, Nullable, Ref, LiteralType, UnionType]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the wire name
+    python_name: str
+    type: Type
+    required: bool
+    description: str = ""
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class ObjectSchema:
+    name: str
+    fields: tuple[Field, ...]
+    description: str = ""
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: str
+    value: str | int
+
+
+@dataclass(frozen=True)
+class EnumSchema:
+    name: str
+    kind: Literal["str", "int"]
+    members: tuple[EnumMember, ...]
+    description: str = ""
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class AliasSchema:
+    """A named type that is not a class: unions, arrays or primitives declared under a name."""
+
+    name: str
+    type: Type
+    description: str = ""
+    pointer: str = ""
+
+
+Schema = Union[ObjectSchema, EnumSchema, AliasSchema]
+
+ParameterLocation = Literal["path", "query", "header", "cookie"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    python_name: str
+    location: ParameterLocation
+    type: Type
+    required: bool
+    description: str = ""
+    style: str = "form"
+    explode: bool = True
+    deprecated: bool = False
+
+
+BodyKind = Literal["json", "form", "multipart", "binary", "text"]
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    media_type: str
+    kind: BodyKind
+    type: Type
+    required: bool
+    #: When the body is an object, its fields become keyword arguments of the method.
+    fields: tuple[Field, ...] | None = None
+    python_name: str = "body"
+    description: str = ""
+
+
+ResponseKind = Literal["json", "binary", "text", "empty"]
+
+
+@dataclass(frozen=True)
+class Content:
+    media_type: str
+    kind: ResponseKind
+    type: Type | None
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str  # "200", "2XX" or "default"
+    description: str
+    contents: tuple[Content, ...]
+    problem: bool
+    headers: tuple[str, ...] = ()
+
+    @property
+    def success(self) -> bool:
+        return self.status.startswith("2")
+
+
+@dataclass(frozen=True)
+class SecurityRequirement:
+    """One alternative of an operation's `security`: every scheme listed, each with its scopes."""
+
+    schemes: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    python_name: str
+    method: str
+    path: str
+    summary: str
+    description: str
+    deprecated: bool
+    parameters: tuple[Parameter, ...]
+    body: RequestBody | None
+    responses: tuple[Response, ...]
+    security: tuple[SecurityRequirement, ...]
+    managed_headers: tuple[str, ...]
+    idempotency_header: str | None
+    pointer: str
+
+    @property
+    def success_responses(self) -> tuple[Response, ...]:
+        return tuple(r for r in self.responses if r.success)
+
+    @property
+    def return_type(self) -> Type | None:
+        """The type a call returns; None means a result without a body."""
+        types: list[Type] = []
+        empty = False
+        for response in self.success_responses:
+            for content in response.contents:
+                if content.type is None:
+                    empty = True
+                elif content.type not in types:
+                    types.append(content.type)
+            if not response.contents:
+                empty = True
+        if not types:
+            return None
+        if empty:
+            types.append(NO_CONTENT)
+        return types[0] if len(types) == 1 else UnionType(tuple(types))
+
+
+#: The result of a response without a body, as a type: the runtime's NoContent class.
+NO_CONTENT = Ref("NoContent")
+#: The result of a binary response (a PDF, an image): the runtime's BinaryContent class.
+BINARY = Ref("BinaryContent")
+
+
+@dataclass(frozen=True)
+class Group:
+    """The operations of one tag: a resource of the client (`client.orders`)."""
+
+    name: str
+    attribute: str
+    class_name: str
+    module: str
+    description: str
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    name: str
+    kind: str  # apiKey | http | oauth2 | openIdConnect | mutualTLS
+    location: str = ""  # for apiKey: header | query | cookie
+    parameter: str = ""  # for apiKey: the header, query or cookie name
+    scheme: str = ""  # for http: bearer | basic
+    token_url: str = ""
+    scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Webhook:
+    name: str
+    python_name: str
+    method: str
+    description: str
+    type: Type | None
+
+
+@dataclass(frozen=True)
+class Package:
+    """Names of the generated distribution."""
+
+    name: str  # import name
+    distribution: str
+    version: str
+    env_prefix: str
+    request_id_header: str
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    version: str
+    description: str
+    servers: tuple[Server, ...]
+    groups: tuple[Group, ...]
+    schemas: tuple[Schema, ...]
+    security_schemes: tuple[SecurityScheme, ...]
+    webhooks: tuple[Webhook, ...]
+    package: Package
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return tuple(op for group in self.groups for op in group.operations)

@@ -1,0 +1,48 @@
+"""The pipeline: load, validate, build, render, format; the one path every command and test runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+from generator.build import build
+from generator.config import Config
+from generator.diagnostics import Diagnostic, SpecError
+from generator.format import format_files
+from generator.load import Document, load
+from generator.model import Api
+from generator.render import render
+from generator.validate import validate
+from generator.write import with_manifest
+
+
+@dataclass(frozen=True)
+class Generation:
+    api: Api
+    files: dict[str, str]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def check_spec(document: Document, *, strict: bool = False, structural: bool = True) -> list[Diagnostic]:
+    """Validate; raise SpecError when there are errors (or warnings, when strict)."""
+    diagnostics = validate(document, structural=structural)
+    failing = [d for d in diagnostics if d.severity == "error" or strict]
+    if failing:
+        raise SpecError(diagnostics)
+    return diagnostics
+
+
+def generate(spec: Path, config: Config, *, strict: bool = False, allow_remote_refs: bool = False) -> Generation:
+    """Everything `generate` writes, in memory: the files by relative path, manifest included."""
+    document = load(spec, allow_remote_refs=allow_remote_refs)
+    diagnostics = check_spec(document, strict=strict)
+    try:
+        api, warnings = build(document, config)
+    except RecursionError:
+        raise SpecError([Diagnostic("error", "too-deep", "the spec's schemas are nested too deeply to generate", str(spec))])
+    diagnostics += warnings
+    if strict and warnings:
+        raise SpecError(diagnostics)
+    files = format_files(render(api, spec_name=spec.name))
+    return Generation(api=api, files=with_manifest(files, __version__), diagnostics=tuple(diagnostics))

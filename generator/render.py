@@ -1,0 +1,448 @@
+"""Rendering: the intermediate model laid out as files through Jinja2 templates.
+
+Templates receive the model and a few filters defined here; spec strings reach the generated code only through
+the escaping filters (`pystr`, `pyvalue`, `docstring`, `oneline`), identifiers were made safe by the model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+
+from generator import __version__, names
+from generator.model import (
+    BINARY,
+    NO_CONTENT,
+    AliasSchema,
+    AnyType,
+    Api,
+    ArrayType,
+    EnumSchema,
+    Group,
+    MapType,
+    Nullable,
+    ObjectSchema,
+    Operation,
+    LiteralType,
+    Primitive,
+    Ref,
+    Schema,
+    Type,
+    UnionType,
+)
+
+#: Error classes of the generated package, by status.
+STATUS_ERRORS = (
+    (400, "BadRequestError"),
+    (401, "UnauthorizedError"),
+    (403, "ForbiddenError"),
+    (404, "NotFoundError"),
+    (405, "MethodNotAllowedError"),
+    (406, "NotAcceptableError"),
+    (408, "RequestTimeoutError"),
+    (409, "ConflictError"),
+    (410, "GoneError"),
+    (412, "PreconditionFailedError"),
+    (413, "PayloadTooLargeError"),
+    (415, "UnsupportedMediaTypeError"),
+    (422, "UnprocessableEntityError"),
+    (429, "RateLimitError"),
+    (500, "InternalServerError"),
+    (501, "NotImplementedError_"),
+    (502, "BadGatewayError"),
+    (503, "ServiceUnavailableError"),
+    (504, "GatewayTimeoutError"),
+)
+#: Runtime files copied into every package: template name -> file name in the package.
+RUNTIME_FILES = ("_version.py", "_types.py", "_errors.py", "_response.py", "_base_client.py")
+
+_PRIMITIVES = {
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "bytes": "bytes",
+    "decimal": "_decimal.Decimal",
+    "date": "_dt.date",
+    "datetime": "_dt.datetime",
+    "uuid": "_uuid.UUID",
+}
+_RUNTIME_TYPES = {NO_CONTENT.name: "_types.NoContent", BINARY.name: "_types.BinaryContent"}
+_IMPORTS = {
+    "_t": "import typing as _t",
+    "_dt": "import datetime as _dt",
+    "_decimal": "import decimal as _decimal",
+    "_uuid": "import uuid as _uuid",
+}
+_MODULE_PREFIX = re.compile(r"\b(_t|_dt|_decimal|_uuid|_types|_models)\.")
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
+# -- escaping filters ---------------------------------------------------------------------------------
+
+
+def pystr(value: object) -> str:
+    """A Python string literal for any text: quotes, backslashes, line breaks and NULs are escaped."""
+    return repr(str(value))
+
+
+def pyvalue(value: object) -> str:
+    """A Python literal for a JSON scalar from the spec (enum values)."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(float(value))
+    return pystr(value)
+
+
+def docstring(text: object, indent: int = 0) -> str:
+    """Text safe to place between triple double quotes: no escape sequences, no closing quotes.
+
+    A text of several lines ends with a line break and `indent` spaces, so the closing quotes stand alone.
+    """
+    value = unicodedata.normalize("NFC", str(text))
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _LINE_BREAKS.sub(lambda m: "\n" * m.group().count("\n") or " ", value)
+    value = "".join(c if c.isprintable() or c in "\n\t" else " " for c in value)
+    value = value.replace("\t", "    ").replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    lines = [line.rstrip() for line in value.strip().split("\n")]
+    value = "\n".join(lines)
+    if "\n" in value:
+        return value + "\n" + " " * indent
+    if value.endswith('"'):
+        value += " "
+    return value
+
+
+def tomlstr(text: object) -> str:
+    """A TOML basic string."""
+    out = []
+    for c in str(text):
+        if c in '"\\':
+            out.append("\\" + c)
+        elif ord(c) < 0x20 or ord(c) == 0x7F or 0xD800 <= ord(c) <= 0xDFFF:
+            out.append(f"\\u{ord(c) & 0xFFFF:04x}" if not 0xD800 <= ord(c) <= 0xDFFF else "\\ufffd")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
+def oneline(text: object) -> str:
+    """Text safe for a comment or a Markdown line: one line, printable characters only."""
+    value = _LINE_BREAKS.sub(" ", str(text))
+    return "".join(c if c.isprintable() else " " for c in value).strip()
+
+
+# -- types as annotations -----------------------------------------------------------------------------
+
+
+def annotation(type_: Type | None, scope: str = "resources", *, argument: bool = False, schemas: dict[str, Schema] | None = None) -> str:
+    """The Python annotation (also a valid runtime expression) of a model type.
+
+    `scope` is "models" inside the models module and "resources" elsewhere; `argument=True` widens types
+    for method arguments (a dict for a model, a str for an enum or a decimal, sequences for lists).
+    """
+    if type_ is None:
+        return _RUNTIME_TYPES[NO_CONTENT.name]
+    if isinstance(type_, Primitive):
+        text = _PRIMITIVES[type_.kind]
+        return f"{text} | str" if argument and type_.kind == "decimal" else text
+    if isinstance(type_, AnyType):
+        return "_t.Any"
+    if isinstance(type_, ArrayType):
+        inner = annotation(type_.item, scope, argument=argument, schemas=schemas)
+        return f"_t.Sequence[{inner}]" if argument else f"_t.List[{inner}]"
+    if isinstance(type_, MapType):
+        inner = annotation(type_.value, scope, argument=argument, schemas=schemas)
+        return f"_t.Mapping[str, {inner}]" if argument else f"_t.Dict[str, {inner}]"
+    if isinstance(type_, Nullable):
+        inner = annotation(type_.inner, scope, argument=argument, schemas=schemas)
+        return inner if inner.endswith("| None") or inner == "_t.Any" else f"{inner} | None"
+    if isinstance(type_, LiteralType):
+        return "_t.Literal[" + ", ".join(pystr(v) for v in type_.values) + "]"
+    if isinstance(type_, UnionType):
+        parts = [annotation(v, scope, argument=argument, schemas=schemas) for v in type_.variants]
+        return " | ".join(dict.fromkeys(parts))
+    if isinstance(type_, Ref):
+        if type_.name in _RUNTIME_TYPES:
+            return _RUNTIME_TYPES[type_.name]
+        text = type_.name if scope == "models" else f"_models.{type_.name}"
+        if argument and schemas is not None:
+            schema = schemas.get(type_.name)
+            if isinstance(schema, EnumSchema):
+                return f"{text} | {schema.kind}"
+            if isinstance(schema, ObjectSchema):
+                return f"{text} | _t.Mapping[str, _t.Any]"
+        return text
+    raise TypeError(f"unknown type {type_!r}")
+
+
+def import_lines(*texts: str, extra: Iterable[str] = (), models_import: str = "from .. import models as _models") -> list[str]:
+    """The imports a module of annotations needs, found from the prefixes the annotations use."""
+    used = {m.group(1) for text in texts for m in _MODULE_PREFIX.finditer(text)}
+    lines = sorted([_IMPORTS[prefix] for prefix in ("_dt", "_decimal", "_t", "_uuid") if prefix in used] + list(extra))
+    local = []
+    if "_types" in used:
+        local.append("from .. import _types")
+    if "_models" in used:
+        local.append(models_import)
+    return lines + ([""] if lines and local else []) + local
+
+
+# -- views: what the resource template lays out --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Argument:
+    python_name: str
+    name: str
+    location: str  # path | query | header | body | body-field
+    annotation: str
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class MethodView:
+    operation: Operation
+    constant: str
+    arguments: tuple[Argument, ...]
+    return_annotation: str
+    responses: str
+    body_type: str
+    docstring: str
+    scopes: tuple[tuple[str, ...], ...]
+    csv_query: tuple[str, ...]
+
+    def arguments_in(self, location: str) -> tuple[Argument, ...]:
+        return tuple(a for a in self.arguments if a.location == location)
+
+
+def method_view(operation: Operation, schemas: dict[str, Schema], oauth_schemes: frozenset[str]) -> MethodView:
+    arguments: list[Argument] = []
+    for parameter in operation.parameters:
+        text = annotation(parameter.type, argument=True, schemas=schemas)
+        if not parameter.required and not text.endswith("| None") and text != "_t.Any":
+            text += " | None"
+        arguments.append(Argument(parameter.python_name, parameter.name, parameter.location, text, parameter.required, parameter.description))
+    body = operation.body
+    body_type = "None"
+    if body is not None:
+        body_type = annotation(body.type) if body.kind not in ("binary", "text") else "None"
+        if body.fields is not None:
+            for field in body.fields:
+                text = annotation(field.type, argument=True, schemas=schemas)
+                if not field.required and not text.endswith("| None") and text != "_t.Any":
+                    text += " | None"
+                arguments.append(Argument(field.python_name, field.name, "body-field", text, field.required, field.description))
+        else:
+            text = annotation(body.type, argument=True, schemas=schemas)
+            if not body.required and not text.endswith("| None") and text != "_t.Any":
+                text += " | None"
+            arguments.append(Argument(body.python_name, "body", "body", text, body.required, body.description))
+    arguments.sort(key=lambda a: (a.location != "path", not a.required))
+    responses: list[str] = []
+    for response in operation.success_responses:
+        contents = ", ".join(f"{pystr(c.media_type)}: {annotation(c.type)}" for c in response.contents if c.type is not None)
+        responses.append(f"{pystr(response.status)}: {{{contents}}}")
+    scopes = tuple(
+        tuple(scope for scheme, scheme_scopes in requirement.schemes if scheme in oauth_schemes for scope in scheme_scopes)
+        for requirement in operation.security
+    )
+    csv_query = tuple(p.name for p in operation.parameters if p.location == "query" and not p.explode)
+    return MethodView(
+        operation=operation,
+        constant=f"_{names.constant(operation.python_name)}",
+        arguments=tuple(arguments),
+        return_annotation=annotation(operation.return_type),
+        responses="{" + ", ".join(responses) + "}",
+        body_type=body_type,
+        docstring=_method_docstring(operation, arguments),
+        scopes=tuple(s for s in scopes if s) if any(scopes) else (),
+        csv_query=csv_query,
+    )
+
+
+def _method_docstring(operation: Operation, arguments: list[Argument]) -> str:
+    parts = [operation.summary or f"{operation.method} {operation.path}"]
+    if operation.description and operation.description != operation.summary:
+        parts.append(operation.description)
+    documented = [a for a in arguments if a.description]
+    if documented:
+        lines = ["Args:"]
+        for argument in documented:
+            text = " ".join(argument.description.split())
+            lines.append(f"    {argument.python_name}: {text}")
+        parts.append("\n".join(lines))
+    if operation.deprecated:
+        parts.append("Deprecated.")
+    return "\n\n".join(parts)
+
+
+# -- the environment and the file list -----------------------------------------------------------------
+
+
+def templates_root() -> Path:
+    """The templates folder: package data when installed, the repository's `templates/` otherwise."""
+    try:
+        root = resources.files("generator.templates")
+        path = Path(str(root))
+        if (path / "package").is_dir():
+            return path
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+@lru_cache(maxsize=4)
+def environment(root: Path | None = None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(root or templates_root())),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(pystr=pystr, pyvalue=pyvalue, docstring=docstring, oneline=oneline, tomlstr=tomlstr)
+    return env
+
+
+def render(api: Api, *, spec_name: str = "") -> dict[str, str]:
+    """All files of the generated project, by path relative to the output folder."""
+    env = environment()
+    package = api.package.name
+    schemas = {schema.name: schema for schema in api.schemas}
+    header = f"# Generated by clientgen {__version__} from {oneline(api.title)} {oneline(api.version)}. Do not edit."
+    oauth = frozenset(s.name for s in api.security_schemes if s.kind == "oauth2")
+    common: dict[str, Any] = {
+        "api": api,
+        "package": api.package,
+        "header": header,
+        "generator_version": __version__,
+        "status_errors": STATUS_ERRORS,
+        "spec_name": spec_name,
+    }
+    files: dict[str, str] = {}
+
+    def emit(path: str, template: str, **context: Any) -> None:
+        files[path] = env.get_template(template).render(**common, **context)
+
+    emit("pyproject.toml", "pyproject.toml.jinja")
+    emit("README.md", "README.md.jinja", examples=_examples(api))
+    emit(f"{package}/__init__.py", "package/__init__.py.jinja")
+    files[f"{package}/py.typed"] = ""
+    for name in RUNTIME_FILES:
+        emit(f"{package}/{name}", f"package/{name}.jinja")
+    emit(f"{package}/_client.py", "package/_client.py.jinja")
+    emit(f"{package}/models/__init__.py", "package/models/__init__.py.jinja", **_models_context(api))
+    emit(f"{package}/resources/__init__.py", "package/resources/__init__.py.jinja")
+    for group in api.groups:
+        methods = [method_view(op, schemas, oauth) for op in group.operations]
+        texts = [m.return_annotation for m in methods] + [m.responses for m in methods] + [m.body_type for m in methods]
+        texts += [a.annotation for m in methods for a in m.arguments]
+        emit(
+            f"{package}/resources/{group.module}.py",
+            "package/resources/resource.py.jinja",
+            group=group,
+            methods=methods,
+            imports=import_lines(*texts, extra=["import functools"]),
+        )
+    return files
+
+
+def _models_context(api: Api) -> dict[str, Any]:
+    enums = [s for s in api.schemas if isinstance(s, EnumSchema)]
+    objects = [s for s in api.schemas if isinstance(s, ObjectSchema)]
+    aliases = _alias_order([s for s in api.schemas if isinstance(s, AliasSchema)])
+    fields: dict[str, list[tuple[Any, str]]] = {}
+    texts: list[str] = []
+    for schema in objects:
+        rows = []
+        for field in schema.fields:
+            text = annotation(field.type, "models")
+            if not field.required and not text.endswith("| None") and text != "_t.Any":
+                text += " | None"
+            rows.append((field, text))
+            texts.append(text)
+        fields[schema.name] = rows
+    alias_texts = {schema.name: annotation(schema.type, "models") for schema in aliases}
+    texts += alias_texts.values()
+    if aliases:
+        texts.append("_t.TypeAlias")
+    runtime = [name for name, used in (("BaseModel", objects), ("OpenEnum", any(e.kind == "str" for e in enums)),
+                                       ("OpenIntEnum", any(e.kind == "int" for e in enums))) if used]
+    needs_field = any(f.python_name != f.name for s in objects for f in s.fields)
+    return {
+        "enums": enums,
+        "objects": objects,
+        "aliases": aliases,
+        "fields": fields,
+        "alias_texts": alias_texts,
+        "imports": import_lines(*texts),
+        "runtime_imports": runtime,
+        "needs_field": needs_field,
+        "exported": sorted(s.name for s in api.schemas),
+    }
+
+
+def _alias_order(aliases: list[AliasSchema]) -> list[AliasSchema]:
+    """Aliases are runtime expressions: each must come after the aliases it uses."""
+    by_name = {a.name: a for a in aliases}
+    ordered: list[AliasSchema] = []
+    state: dict[str, int] = {}
+
+    def visit(alias: AliasSchema) -> None:
+        if state.get(alias.name) == 2:
+            return
+        if state.get(alias.name) == 1:
+            return  # a cycle between aliases: Python cannot express it; the builder avoids making one
+        state[alias.name] = 1
+        for name in sorted(_refs(alias.type)):
+            if name in by_name:
+                visit(by_name[name])
+        state[alias.name] = 2
+        ordered.append(alias)
+
+    for alias in aliases:
+        visit(alias)
+    return ordered
+
+
+def _refs(type_: Type) -> Iterable[str]:
+    if isinstance(type_, Ref):
+        yield type_.name
+    elif isinstance(type_, (ArrayType,)):
+        yield from _refs(type_.item)
+    elif isinstance(type_, MapType):
+        yield from _refs(type_.value)
+    elif isinstance(type_, Nullable):
+        yield from _refs(type_.inner)
+    elif isinstance(type_, UnionType):
+        for variant in type_.variants:
+            yield from _refs(variant)
+
+
+def _examples(api: Api) -> dict[str, Any]:
+    """Real calls of this API for the README: a list call, a call with a path parameter, one with a body."""
+    listing = retrieval = creation = None
+    for group in api.groups:
+        for operation in group.operations:
+            path_params = [p for p in operation.parameters if p.location == "path"]
+            required_other = [p for p in operation.parameters if p.location != "path" and p.required]
+            if listing is None and operation.method == "GET" and not path_params and not required_other and operation.return_type is not None:
+                listing = (group, operation)
+            elif retrieval is None and operation.method == "GET" and len(path_params) == 1 and not required_other:
+                retrieval = (group, operation, path_params[0])
+            elif creation is None and operation.method == "POST" and operation.body is not None and operation.body.fields and operation.security:
+                creation = (group, operation)
+    return {"listing": listing, "retrieval": retrieval, "creation": creation}

@@ -1,0 +1,194 @@
+"""Validation: structural checks by openapi-spec-validator plus our own, as a list of diagnostics.
+
+Errors stop generation; warnings describe real-world quirks we can generate around (many published specs are
+slightly invalid, so openapi-spec-validator's findings are warnings unless the model cannot be built).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from generator.diagnostics import Diagnostic
+from generator.load import Document, Location, RefError, escape_pointer_token
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+_MAX_VALIDATOR_FINDINGS = 50
+
+
+def validate(document: Document, *, structural: bool = True) -> list[Diagnostic]:
+    """Check the document; `structural=False` skips openapi-spec-validator (our own checks still run)."""
+    diagnostics = _check_top_level(document)
+    if any(d.severity == "error" for d in diagnostics):
+        return diagnostics
+    diagnostics += _check_refs(document)
+    diagnostics += _check_operations(document)
+    if structural and not any(d.severity == "error" for d in diagnostics):
+        diagnostics += _spec_validator(document)
+    return diagnostics
+
+
+def _at(document: Document, severity: str, code: str, message: str, pointer: str, file: str | None = None) -> Diagnostic:
+    return document.diagnostic(severity, code, message, Location(file or document.main, pointer))
+
+
+def _check_top_level(document: Document) -> list[Diagnostic]:
+    root = document.root
+    if not isinstance(root, dict):
+        kind = "empty" if root is None else f"a {type(root).__name__}"
+        return [_at(document, "error", "not-a-mapping", f"the spec must be a mapping at the top level, not {kind}", "")]
+    found: list[Diagnostic] = []
+    if "swagger" in root:
+        found.append(_at(document, "error", "unsupported-version",
+                         f"Swagger {root.get('swagger')!s} documents are not supported yet; convert to OpenAPI 3", "/swagger"))
+        return found
+    version = root.get("openapi")
+    if version is None:
+        found.append(_at(document, "error", "missing-openapi", "the 'openapi' field is missing (expected 3.0.x or 3.1.x)", ""))
+    elif not isinstance(version, str) or not re.match(r"^3\.[01]\.\d+", version):
+        found.append(_at(document, "error", "unsupported-version",
+                         f"unsupported OpenAPI version {version!r}; clientgen reads 3.0.x and 3.1.x", "/openapi"))
+    info = root.get("info")
+    if not isinstance(info, dict):
+        found.append(_at(document, "error", "missing-info", "the 'info' object is missing", "/info" if "info" in root else ""))
+    else:
+        for key in ("title", "version"):
+            if not isinstance(info.get(key), (str, int, float)):
+                found.append(_at(document, "error", "missing-info", f"'info.{key}' is missing", "/info"))
+    paths = root.get("paths")
+    if paths is None and not (isinstance(version, str) and version.startswith("3.1") and ("webhooks" in root or "components" in root)):
+        found.append(_at(document, "error", "missing-paths", "the 'paths' object is missing", ""))
+    elif paths is not None and not isinstance(paths, dict):
+        found.append(_at(document, "error", "invalid-paths", "'paths' must be a mapping", "/paths"))
+    return found
+
+
+def walk_refs(tree: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """Every `$ref` string in a tree, with the pointer of the object holding it. Iterative: no recursion limit."""
+    stack: list[tuple[Any, str]] = [(tree, pointer)]
+    seen: set[int] = set()
+    while stack:
+        node, here = stack.pop()
+        if isinstance(node, dict):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                yield here, ref
+            for key, value in node.items():
+                if isinstance(value, (dict, list)):
+                    stack.append((value, f"{here}/{escape_pointer_token(key)}"))
+        elif isinstance(node, list):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            for index, value in enumerate(node):
+                if isinstance(value, (dict, list)):
+                    stack.append((value, f"{here}/{index}"))
+
+
+def _check_refs(document: Document) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    pending = [document.main]
+    visited: set[str] = set()
+    while pending:
+        file = pending.pop()
+        if file in visited:
+            continue
+        visited.add(file)
+        for pointer, ref in walk_refs(document.files[file]):
+            try:
+                location, _ = document.resolve(ref, file)
+            except RefError as exc:
+                found.append(_at(document, "error", exc.code, f"cannot resolve $ref '{ref}': {exc}", pointer + "/$ref", file))
+                continue
+            if location.file not in visited:
+                pending.append(location.file)
+    return found
+
+
+def _check_operations(document: Document) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    paths = document.root.get("paths") or {}
+    seen_ids: dict[str, str] = {}
+    for path, item in paths.items():
+        item_pointer = f"/paths/{escape_pointer_token(path)}"
+        if not isinstance(item, dict):
+            found.append(_at(document, "error", "invalid-path-item", f"path item '{path}' must be a mapping", item_pointer))
+            continue
+        if not str(path).startswith("/"):
+            found.append(_at(document, "warning", "path-without-slash", f"path '{path}' does not start with '/'", item_pointer))
+        item = _deref(document, item)
+        shared = _param_names(document, item.get("parameters"), "path")
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            pointer = f"{item_pointer}/{method}"
+            if not isinstance(operation, dict):
+                found.append(_at(document, "error", "invalid-operation", "an operation must be a mapping", pointer))
+                continue
+            operation_id = operation.get("operationId")
+            if isinstance(operation_id, str):
+                if operation_id in seen_ids:
+                    found.append(_at(document, "error", "duplicate-operation-id",
+                                     f"operationId '{operation_id}' is also used at #{seen_ids[operation_id]}; operationIds must be unique",
+                                     pointer + "/operationId"))
+                else:
+                    seen_ids[operation_id] = pointer
+            declared = shared | _param_names(document, operation.get("parameters"), "path")
+            for name in _PATH_PARAM.findall(str(path)):
+                if name not in declared:
+                    found.append(_at(document, "error", "undeclared-path-parameter",
+                                     f"path parameter '{name}' of '{path}' is not declared in 'parameters' of {method.upper()}",
+                                     pointer))
+    return found
+
+
+def _deref(document: Document, node: Any) -> Any:
+    for _ in range(32):
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+            return node
+        try:
+            _, node = document.resolve(node["$ref"], document.main)
+        except RefError:
+            return {}
+    return {}
+
+
+def _param_names(document: Document, parameters: Any, location: str) -> set[str]:
+    names: set[str] = set()
+    if isinstance(parameters, list):
+        for parameter in parameters:
+            parameter = _deref(document, parameter)
+            if isinstance(parameter, dict) and parameter.get("in") == location and isinstance(parameter.get("name"), str):
+                names.add(parameter["name"])
+    return names
+
+
+def _spec_validator(document: Document) -> list[Diagnostic]:
+    try:
+        from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    except ImportError:  # pragma: no cover - a declared dependency
+        return []
+    version = str(document.root.get("openapi", ""))
+    validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    found: list[Diagnostic] = []
+    try:
+        validator = validator_class(document.root, base_uri=document.path.as_uri())
+        for error in validator.iter_errors():
+            path = getattr(error, "absolute_path", None) or getattr(error, "path", ())
+            pointer = "".join(f"/{escape_pointer_token(str(p))}" for p in path)
+            message = str(getattr(error, "message", error)).splitlines()[0]
+            if len(message) > 300:
+                message = message[:297] + "..."
+            found.append(_at(document, "warning", "spec-invalid", f"openapi-spec-validator: {message}", pointer))
+            if len(found) >= _MAX_VALIDATOR_FINDINGS:
+                break
+    except RecursionError:
+        found.append(_at(document, "warning", "spec-validator-failed", "openapi-spec-validator gave up: the spec is nested too deeply", ""))
+    except Exception as exc:  # the validator raises many kinds of errors on odd specs
+        found.append(_at(document, "warning", "spec-validator-failed", f"openapi-spec-validator could not check the spec: {type(exc).__name__}", ""))
+    return found
