@@ -15,12 +15,12 @@ import re
 import uuid
 from functools import lru_cache
 from typing import Any, Generic, Mapping, TypedDict, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 import pydantic
 
-from . import __version__
+from ._version import __version__
 from ._errors import APIConnectionError, APIResponseValidationError, APITimeoutError, error_class
 from ._response import capture
 from ._types import BaseModel, BinaryContent, NoContent, Problem
@@ -134,8 +134,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _query_items(query: Mapping[str, Any], csv: tuple[str, ...]) -> list[tuple[str, str]]:
-    items: list[tuple[str, str]] = []
+QueryItems = list[tuple[str, str | int | float | bool | None]]
+
+
+def _query_items(query: Mapping[str, Any], csv: tuple[str, ...]) -> QueryItems:
+    items: QueryItems = []
     for name, value in query.items():
         if value is None:
             continue
@@ -226,7 +229,7 @@ class BaseClient:
                 fields = encode(endpoint.body_type, body)
                 if endpoint.body == "form":
                     items = _query_items(fields if isinstance(fields, Mapping) else {}, ())
-                    content = httpx.QueryParams(items).__str__().encode("ascii")
+                    content = urlencode(items).encode("ascii")
                     request_headers["content-type"] = (
                         endpoint.media_type or "application/x-www-form-urlencoded"
                     )

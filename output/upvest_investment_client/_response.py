@@ -43,7 +43,8 @@ class APIResponse(Generic[R]):
 
     @property
     def request_id(self) -> str | None:
-        return self.http_response.headers.get("upvest-request-id")
+        value: str | None = self.http_response.headers.get("upvest-request-id")
+        return value
 
     def parse(self) -> R:
         """The result the plain method would have returned."""
