@@ -674,6 +674,8 @@ class Builder:
             self.warn("enum-mixed", "an enum mixes value types; typed as Any", context)
             return _nullable(AnyType(), nullable)
         values = list(dict.fromkeys(values))
+        if kind == "str" and len(values) == 1:
+            return _nullable(LiteralType((values[0],)), nullable)  # a constant: tags union variants
         shape = "enum:" + json.dumps([kind, values, node.get("title")], sort_keys=True, default=str)
         known = self._by_shape.get(shape)
         if known is not None and name is None:

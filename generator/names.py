@@ -28,9 +28,13 @@ MODEL_RESERVED = frozenset(
 BUILTIN_NAMES = frozenset(dir(builtins))
 
 
+_TRANSLITERATE = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
+                                "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ð": "d"})
+
+
 def words(name: str) -> list[str]:
     """Split any spec name (camelCase, kebab-case, 'Title Case', unicode) into lowercase ASCII words."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_name = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode("ascii")
     ascii_name = _WORD_BOUNDARY.sub("_", ascii_name)
     return [w.lower() for w in _NON_WORD.split(ascii_name) if w]
 

@@ -81,7 +81,7 @@ _IMPORTS = {
     "_decimal": "import decimal as _decimal",
     "_uuid": "import uuid as _uuid",
 }
-_MODULE_PREFIX = re.compile(r"\b(_t|_dt|_decimal|_uuid|_types|_models)\.")
+_MODULE_PREFIX = re.compile(r"\b(_t|_dt|_decimal|_uuid|_types|_models|_pydantic)\.")
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
@@ -171,7 +171,11 @@ def annotation(type_: Type | None, scope: str = "resources", *, argument: bool =
         return "_t.Literal[" + ", ".join(pystr(v) for v in type_.values) + "]"
     if isinstance(type_, UnionType):
         parts = [annotation(v, scope, argument=argument, schemas=schemas) for v in type_.variants]
-        return " | ".join(dict.fromkeys(parts))
+        text = " | ".join(dict.fromkeys(parts))
+        field = _discriminator_field(type_, schemas) if scope == "models" and not argument else None
+        if field is not None:
+            return f"_t.Annotated[{text}, _pydantic.Field(discriminator={pystr(field)})]"
+        return text
     if isinstance(type_, Ref):
         if type_.name in _RUNTIME_TYPES:
             return _RUNTIME_TYPES[type_.name]
@@ -186,16 +190,34 @@ def annotation(type_: Type | None, scope: str = "resources", *, argument: bool =
     raise TypeError(f"unknown type {type_!r}")
 
 
+def _discriminator_field(union: UnionType, schemas: dict[str, Schema] | None) -> str | None:
+    """The Python name of the discriminator field, when every variant tags itself with a literal."""
+    if union.discriminator is None or schemas is None or len(union.variants) < 2:
+        return None
+    names_found: set[str] = set()
+    for variant in union.variants:
+        schema = schemas.get(variant.name) if isinstance(variant, Ref) else None
+        if not isinstance(schema, ObjectSchema):
+            return None
+        field = next((f for f in schema.fields if f.name == union.discriminator), None)
+        if field is None or not field.required or not isinstance(field.type, LiteralType):
+            return None
+        names_found.add(field.python_name)
+    return names_found.pop() if len(names_found) == 1 else None
+
+
 def import_lines(*texts: str, extra: Iterable[str] = (), models_import: str = "from .. import models as _models") -> list[str]:
     """The imports a module of annotations needs, found from the prefixes the annotations use."""
     used = {m.group(1) for text in texts for m in _MODULE_PREFIX.finditer(text)}
     lines = sorted([_IMPORTS[prefix] for prefix in ("_dt", "_decimal", "_t", "_uuid") if prefix in used] + list(extra))
+    third_party = ["import pydantic as _pydantic"] if "_pydantic" in used else []
     local = []
     if "_types" in used:
         local.append("from .. import _types")
     if "_models" in used:
         local.append(models_import)
-    return lines + ([""] if lines and local else []) + local
+    blocks = [block for block in (lines, third_party, local) if block]
+    return [line for index, block in enumerate(blocks) for line in ([""] if index else []) + block]
 
 
 # -- views: what the resource template lays out --------------------------------------------------------
@@ -361,6 +383,7 @@ def render(api: Api, *, spec_name: str = "") -> dict[str, str]:
 
 
 def _models_context(api: Api) -> dict[str, Any]:
+    schemas = {schema.name: schema for schema in api.schemas}
     enums = [s for s in api.schemas if isinstance(s, EnumSchema)]
     objects = [s for s in api.schemas if isinstance(s, ObjectSchema)]
     aliases = _alias_order([s for s in api.schemas if isinstance(s, AliasSchema)])
@@ -369,19 +392,20 @@ def _models_context(api: Api) -> dict[str, Any]:
     for schema in objects:
         rows = []
         for field in schema.fields:
-            text = annotation(field.type, "models")
+            text = annotation(field.type, "models", schemas=schemas)
             if not field.required and not text.endswith("| None") and text != "_t.Any":
                 text += " | None"
             rows.append((field, text))
             texts.append(text)
         fields[schema.name] = rows
-    alias_texts = {schema.name: annotation(schema.type, "models") for schema in aliases}
+    alias_texts = {schema.name: annotation(schema.type, "models", schemas=schemas) for schema in aliases}
     texts += alias_texts.values()
     if aliases:
         texts.append("_t.TypeAlias")
     runtime = [name for name, used in (("BaseModel", objects), ("OpenEnum", any(e.kind == "str" for e in enums)),
                                        ("OpenIntEnum", any(e.kind == "int" for e in enums))) if used]
-    needs_field = any(f.python_name != f.name for s in objects for f in s.fields)
+    if any(f.python_name != f.name for s in objects for f in s.fields):
+        texts.append("_pydantic.Field")
     return {
         "enums": enums,
         "objects": objects,
@@ -390,7 +414,6 @@ def _models_context(api: Api) -> dict[str, Any]:
         "alias_texts": alias_texts,
         "imports": import_lines(*texts),
         "runtime_imports": runtime,
-        "needs_field": needs_field,
         "exported": sorted(s.name for s in api.schemas),
     }
 

@@ -20,7 +20,6 @@ __all__ = [
     "AccountGroupStatus",
     "AccountGroupType",
     "AccountGroupUsersItem",
-    "AccountGroupUsersItemType",
     "AccountGroupsListResponse",
     "AccountType",
     "AccountUpdateRequest",
@@ -28,7 +27,6 @@ __all__ = [
     "Address",
     "AuthToken",
     "AuthTokenRequest",
-    "AuthTokenRequestGrantType",
     "AuthVerificationKeys",
     "FeeCollection",
     "FeeCollectionCreateRequest",
@@ -40,17 +38,13 @@ __all__ = [
     "InstrumentTradingStatus",
     "InstrumentsListResponse",
     "Jwk",
-    "JwkCrv",
-    "JwkKty",
     "ListMeta",
     "ListMetaOrder",
     "Order",
     "OrderCancelResponse",
     "OrderCancellationReason",
-    "OrderCurrency",
     "OrderExecution",
     "OrderExecutionStatus",
-    "OrderInstrumentIdType",
     "OrderOrderType",
     "OrderPlaceRequest",
     "OrderSide",
@@ -85,11 +79,9 @@ __all__ = [
     "WebhookOrderEventType",
     "WebhookPositionCallback",
     "WebhookPositionEvent",
-    "WebhookPositionEventType",
     "WebhookReportCallback",
     "WebhookReportEvent",
     "WebhookReportEventObject",
-    "WebhookReportEventType",
     "WebhookTypeItem",
     "WebhookUpdateRequest",
     "WebhookUserCallback",
@@ -97,24 +89,6 @@ __all__ = [
     "WebhookUserEventType",
     "WebhooksListResponse",
 ]
-
-
-class AuthTokenRequestGrantType(OpenEnum):
-    """OAuth 2.0 grant; always client_credentials."""
-
-    CLIENT_CREDENTIALS = "client_credentials"
-
-
-class JwkKty(OpenEnum):
-    """Key family."""
-
-    EC = "EC"
-
-
-class JwkCrv(OpenEnum):
-    """Elliptic curve."""
-
-    P_521 = "P-521"
 
 
 class ListMetaOrder(OpenEnum):
@@ -158,12 +132,6 @@ class UserByolStatus(OpenEnum):
     OFFBOARDED = "OFFBOARDED"
 
 
-class AccountGroupUsersItemType(OpenEnum):
-    """Kind of relation."""
-
-    OWNER = "OWNER"
-
-
 class AccountGroupType(OpenEnum):
     """PERSONAL for an individual, LEGAL_ENTITY for a company."""
 
@@ -195,23 +163,11 @@ class InstrumentTradingStatus(OpenEnum):
     INACTIVE = "INACTIVE"
 
 
-class OrderCurrency(OpenEnum):
-    """Currency of the amounts. Three-letter ISO 4217 code."""
-
-    EUR = "EUR"
-
-
 class OrderSide(OpenEnum):
     """Buy or sell."""
 
     BUY = "BUY"
     SELL = "SELL"
-
-
-class OrderInstrumentIdType(OpenEnum):
-    """Kind of identifier in instrument_id."""
-
-    ISIN = "ISIN"
 
 
 class OrderOrderType(OpenEnum):
@@ -295,12 +251,6 @@ class WebhookOrderEventType(OpenEnum):
     ORDER_CANCELLED = "ORDER.CANCELLED"
 
 
-class WebhookPositionEventType(OpenEnum):
-    """What happened."""
-
-    POSITION_UPDATED = "POSITION.UPDATED"
-
-
 class WebhookAccountEventType(OpenEnum):
     """What happened."""
 
@@ -310,18 +260,12 @@ class WebhookAccountEventType(OpenEnum):
     ACCOUNT_CLOSED = "ACCOUNT.CLOSED"
 
 
-class WebhookReportEventType(OpenEnum):
-    """What happened."""
-
-    REPORT_CREATED = "REPORT.CREATED"
-
-
 class AuthTokenRequest(BaseModel):
     client_id: _uuid.UUID
     """Client ID received during onboarding."""
     client_secret: str
     """Client secret received during onboarding."""
-    grant_type: AuthTokenRequestGrantType
+    grant_type: _t.Literal["client_credentials"]
     """OAuth 2.0 grant; always client_credentials."""
     scope: str
     """Space-separated list of scopes."""
@@ -341,9 +285,9 @@ class AuthToken(BaseModel):
 class Jwk(BaseModel):
     kid: _uuid.UUID
     """Key identifier, matched against the keyid of a signature."""
-    kty: JwkKty
+    kty: _t.Literal["EC"]
     """Key family."""
-    crv: JwkCrv
+    crv: _t.Literal["P-521"]
     """Elliptic curve."""
     x: str
     """X coordinate, base64url."""
@@ -604,7 +548,7 @@ class UserTolCreateRequest(BaseModel):
 class AccountGroupUsersItem(BaseModel):
     id: _uuid.UUID
     """User identifier."""
-    type: AccountGroupUsersItemType
+    type: _t.Literal["OWNER"]
     """Kind of relation."""
 
 
@@ -747,7 +691,7 @@ class OrderExecution(BaseModel):
     """Units exchanged."""
     price: _decimal.Decimal
     """Price per unit."""
-    currency: OrderCurrency
+    currency: _t.Literal["EUR"]
     """Currency of the amounts. Three-letter ISO 4217 code."""
     transaction_time: _dt.datetime
     """When the trade happened."""
@@ -768,13 +712,13 @@ class Order(BaseModel):
     """Account the order trades for."""
     cash_amount: _decimal.Decimal | None = None
     quantity: _decimal.Decimal | None = None
-    currency: OrderCurrency
+    currency: _t.Literal["EUR"]
     """Currency of the amounts. Three-letter ISO 4217 code."""
     side: OrderSide
     """Buy or sell."""
     instrument_id: str
     """ISIN of the traded instrument."""
-    instrument_id_type: OrderInstrumentIdType
+    instrument_id_type: _t.Literal["ISIN"]
     """Kind of identifier in instrument_id."""
     order_type: OrderOrderType
     """How the order is priced."""
@@ -806,13 +750,13 @@ class OrderPlaceRequest(BaseModel):
     """Account to trade for."""
     cash_amount: _decimal.Decimal | None = None
     quantity: _decimal.Decimal | None = None
-    currency: OrderCurrency | None = None
+    currency: _t.Literal["EUR"] | None = None
     """Currency of cash_amount and limit_price. Three-letter ISO 4217 code."""
     side: OrderSide
     """Buy or sell."""
     instrument_id: str
     """ISIN of the instrument to trade."""
-    instrument_id_type: OrderInstrumentIdType
+    instrument_id_type: _t.Literal["ISIN"]
     """Kind of identifier in instrument_id."""
     order_type: OrderOrderType
     """MARKET executes at the next available price, LIMIT only at limit_price or better."""
@@ -895,7 +839,7 @@ class FeeCollection(BaseModel):
     """Amount to collect."""
     processed_amount: FeeCollectionProcessedAmount
     """How the amount was raised so far."""
-    currency: OrderCurrency
+    currency: _t.Literal["EUR"]
     """Currency of the amounts. Three-letter ISO 4217 code."""
     status: FeeCollectionStatus
     """Processing status."""
@@ -918,7 +862,7 @@ class FeeCollectionCreateRequest(BaseModel):
     """Regular service fee, or a fee taken when a portfolio is liquidated."""
     collection_amount: _decimal.Decimal
     """Amount to collect."""
-    currency: OrderCurrency
+    currency: _t.Literal["EUR"]
     """Currency of the amounts. Three-letter ISO 4217 code."""
     period_start: _dt.date
     """First day of the billed period."""
@@ -970,7 +914,7 @@ class WebhookPositionEvent(BaseModel):
     """Event identifier; use it to drop duplicate deliveries."""
     created_at: _dt.datetime
     """When the event happened."""
-    type: WebhookPositionEventType
+    type: _t.Literal["POSITION.UPDATED"]
     """What happened."""
     object_: Position = _pydantic.Field(alias="object")
     webhook_id: _uuid.UUID
@@ -1025,7 +969,7 @@ class WebhookReportEvent(BaseModel):
     """Event identifier; use it to drop duplicate deliveries."""
     created_at: _dt.datetime
     """When the event happened."""
-    type: WebhookReportEventType
+    type: _t.Literal["REPORT.CREATED"]
     """What happened."""
     object_: WebhookReportEventObject = _pydantic.Field(alias="object")
     """Metadata of a document produced for a user."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import typing as _t
 import uuid as _uuid
 
 from .. import models as _models
@@ -39,7 +40,7 @@ class AccessTokens:
         *,
         client_id: _uuid.UUID,
         client_secret: str,
-        grant_type: _models.AuthTokenRequestGrantType | str,
+        grant_type: _t.Literal["client_credentials"],
         scope: str,
         options: _base.RequestOptions | None = None,
     ) -> _models.AuthToken:
@@ -90,7 +91,7 @@ class AsyncAccessTokens:
         *,
         client_id: _uuid.UUID,
         client_secret: str,
-        grant_type: _models.AuthTokenRequestGrantType | str,
+        grant_type: _t.Literal["client_credentials"],
         scope: str,
         options: _base.RequestOptions | None = None,
     ) -> _models.AuthToken:

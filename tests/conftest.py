@@ -1,0 +1,35 @@
+"""Shared fixtures: paths of the repository, the committed Upvest client, and ../shared."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "output"
+SPECS = ROOT / "specs"
+UPVEST_SPEC = SPECS / "upvest-investment-api.yaml"
+SHARED = ROOT.parent / "shared"
+SHARED_SPECS = SHARED / "specs"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def shared_spec(relative: str) -> Path:
+    """A spec from ../shared/specs; fails (never skips) when ../shared is missing, saying so."""
+    path = SHARED_SPECS / relative
+    if not path.is_file():
+        pytest.fail(
+            f"this test needs {path}: the shared specs folder (../shared/specs beside the repository) is missing",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def upvest_client_path() -> Path:
+    """Puts the committed generated client (output/) on sys.path so tests import it as users would."""
+    if str(OUTPUT) not in sys.path:
+        sys.path.insert(0, str(OUTPUT))
+    return OUTPUT
