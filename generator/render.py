@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import quote
 
 import jinja2
 
@@ -237,6 +238,7 @@ class Argument:
 class MethodView:
     operation: Operation
     constant: str
+    path: str
     arguments: tuple[Argument, ...]
     return_annotation: str
     responses: str
@@ -284,6 +286,7 @@ def method_view(operation: Operation, schemas: dict[str, Schema], oauth_schemes:
     return MethodView(
         operation=operation,
         constant=f"_{names.constant(operation.python_name)}",
+        path=url_path(operation.path),
         arguments=tuple(arguments),
         return_annotation=annotation(operation.return_type),
         responses="{" + ", ".join(responses) + "}",
@@ -292,6 +295,12 @@ def method_view(operation: Operation, schemas: dict[str, Schema], oauth_schemes:
         scopes=tuple(s for s in scopes if s) if any(scopes) else (),
         csv_query=csv_query,
     )
+
+
+def url_path(template: str) -> str:
+    """The path template with its literal parts percent-encoded; `{name}` placeholders stay."""
+    parts = re.split(r"(\{[^{}]+\})", template)
+    return "".join(part if part.startswith("{") and part.endswith("}") else quote(part, safe="/%-._~!$&'()*+,;=:@") for part in parts)
 
 
 def _method_docstring(operation: Operation, arguments: list[Argument]) -> str:

@@ -13,7 +13,7 @@ __all__ = ["UberThings", "AsyncUberThings"]
 
 _GROSSE: _base.Endpoint[_models.Grosse] = _base.Endpoint(
     "GET",
-    "/über",
+    "/%C3%BCber",
     responses={"200": {"application/json": _models.Grosse}},
     authenticated=False,
 )
