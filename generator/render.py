@@ -232,6 +232,17 @@ class Argument:
     annotation: str
     required: bool
     description: str
+    default: str = ""  # a Python literal, for required constants (`grant_type="client_credentials"`)
+
+
+def _argument(python_name: str, name: str, location: str, type_: Type, required: bool, description: str,
+              schemas: dict[str, Schema]) -> Argument:
+    text = annotation(type_, argument=True, schemas=schemas)
+    if isinstance(type_, LiteralType) and len(type_.values) == 1 and required:
+        return Argument(python_name, name, location, text, False, description, pystr(type_.values[0]))
+    if not required and not text.endswith("| None") and text != "_t.Any":
+        text += " | None"
+    return Argument(python_name, name, location, text, required, description)
 
 
 @dataclass(frozen=True)
@@ -254,25 +265,18 @@ class MethodView:
 def method_view(operation: Operation, schemas: dict[str, Schema], oauth_schemes: frozenset[str]) -> MethodView:
     arguments: list[Argument] = []
     for parameter in operation.parameters:
-        text = annotation(parameter.type, argument=True, schemas=schemas)
-        if not parameter.required and not text.endswith("| None") and text != "_t.Any":
-            text += " | None"
-        arguments.append(Argument(parameter.python_name, parameter.name, parameter.location, text, parameter.required, parameter.description))
+        arguments.append(_argument(parameter.python_name, parameter.name, parameter.location, parameter.type,
+                                   parameter.required, parameter.description, schemas))
     body = operation.body
     body_type = "None"
     if body is not None:
         body_type = annotation(body.type) if body.kind not in ("binary", "text") else "None"
         if body.fields is not None:
             for field in body.fields:
-                text = annotation(field.type, argument=True, schemas=schemas)
-                if not field.required and not text.endswith("| None") and text != "_t.Any":
-                    text += " | None"
-                arguments.append(Argument(field.python_name, field.name, "body-field", text, field.required, field.description))
+                arguments.append(_argument(field.python_name, field.name, "body-field", field.type, field.required,
+                                           field.description, schemas))
         else:
-            text = annotation(body.type, argument=True, schemas=schemas)
-            if not body.required and not text.endswith("| None") and text != "_t.Any":
-                text += " | None"
-            arguments.append(Argument(body.python_name, "body", "body", text, body.required, body.description))
+            arguments.append(_argument(body.python_name, "body", "body", body.type, body.required, body.description, schemas))
     arguments.sort(key=lambda a: (a.location != "path", not a.required))
     responses: list[str] = []
     for response in operation.success_responses:
@@ -471,7 +475,7 @@ def _examples(api: Api) -> dict[str, Any]:
         for operation in group.operations:
             path_params = [p for p in operation.parameters if p.location == "path"]
             required_other = [p for p in operation.parameters if p.location != "path" and p.required]
-            if listing is None and operation.method == "GET" and not path_params and not required_other and operation.return_type is not None:
+            if (listing is None or not listing[1].python_name.startswith("list")) and operation.method == "GET" and not path_params and not required_other and operation.return_type is not None:
                 listing = (group, operation)
             elif retrieval is None and operation.method == "GET" and len(path_params) == 1 and not required_other:
                 retrieval = (group, operation, path_params[0])

@@ -40,8 +40,8 @@ class AccessTokens:
         *,
         client_id: _uuid.UUID,
         client_secret: str,
-        grant_type: _t.Literal["client_credentials"],
         scope: str,
+        grant_type: _t.Literal["client_credentials"] = "client_credentials",
         options: _base.RequestOptions | None = None,
     ) -> _models.AuthToken:
         """Issue an access token
@@ -51,8 +51,8 @@ class AccessTokens:
         Args:
             client_id: Client ID received during onboarding.
             client_secret: Client secret received during onboarding.
-            grant_type: OAuth 2.0 grant; always client_credentials.
             scope: Space-separated list of scopes.
+            grant_type: OAuth 2.0 grant; always client_credentials.
         """
         return self._client.request(
             _ISSUE,
@@ -60,8 +60,8 @@ class AccessTokens:
                 {
                     "client_id": client_id,
                     "client_secret": client_secret,
-                    "grant_type": grant_type,
                     "scope": scope,
+                    "grant_type": grant_type,
                 }
             ),
             options=options,
@@ -91,8 +91,8 @@ class AsyncAccessTokens:
         *,
         client_id: _uuid.UUID,
         client_secret: str,
-        grant_type: _t.Literal["client_credentials"],
         scope: str,
+        grant_type: _t.Literal["client_credentials"] = "client_credentials",
         options: _base.RequestOptions | None = None,
     ) -> _models.AuthToken:
         """Issue an access token
@@ -102,8 +102,8 @@ class AsyncAccessTokens:
         Args:
             client_id: Client ID received during onboarding.
             client_secret: Client secret received during onboarding.
-            grant_type: OAuth 2.0 grant; always client_credentials.
             scope: Space-separated list of scopes.
+            grant_type: OAuth 2.0 grant; always client_credentials.
         """
         return await self._client.request(
             _ISSUE,
@@ -111,8 +111,8 @@ class AsyncAccessTokens:
                 {
                     "client_id": client_id,
                     "client_secret": client_secret,
-                    "grant_type": grant_type,
                     "scope": scope,
+                    "grant_type": grant_type,
                 }
             ),
             options=options,

@@ -111,11 +111,11 @@ class Orders:
         account_id: _uuid.UUID,
         side: _models.OrderSide | str,
         instrument_id: str,
-        instrument_id_type: _t.Literal["ISIN"],
         order_type: _models.OrderOrderType | str,
         cash_amount: _decimal.Decimal | str | None = None,
         quantity: _decimal.Decimal | str | None = None,
         currency: _t.Literal["EUR"] | None = None,
+        instrument_id_type: _t.Literal["ISIN"] = "ISIN",
         limit_price: _decimal.Decimal | str | None = None,
         expiry_date: _dt.date | None = None,
         user_instrument_fit_acknowledgement: bool | None = None,
@@ -131,9 +131,9 @@ class Orders:
             account_id: Account to trade for.
             side: Buy or sell.
             instrument_id: ISIN of the instrument to trade.
-            instrument_id_type: Kind of identifier in instrument_id.
             order_type: MARKET executes at the next available price, LIMIT only at limit_price or better.
             currency: Currency of cash_amount and limit_price. Three-letter ISO 4217 code.
+            instrument_id_type: Kind of identifier in instrument_id.
             expiry_date: Last trading day for a LIMIT order.
             user_instrument_fit_acknowledgement: Set to true when the user confirmed trading an instrument that failed the appropriateness check.
             client_reference: Tenant's own reference for the order.
@@ -146,11 +146,11 @@ class Orders:
                     "account_id": account_id,
                     "side": side,
                     "instrument_id": instrument_id,
-                    "instrument_id_type": instrument_id_type,
                     "order_type": order_type,
                     "cash_amount": cash_amount,
                     "quantity": quantity,
                     "currency": currency,
+                    "instrument_id_type": instrument_id_type,
                     "limit_price": limit_price,
                     "expiry_date": expiry_date,
                     "user_instrument_fit_acknowledgement": user_instrument_fit_acknowledgement,
@@ -270,11 +270,11 @@ class AsyncOrders:
         account_id: _uuid.UUID,
         side: _models.OrderSide | str,
         instrument_id: str,
-        instrument_id_type: _t.Literal["ISIN"],
         order_type: _models.OrderOrderType | str,
         cash_amount: _decimal.Decimal | str | None = None,
         quantity: _decimal.Decimal | str | None = None,
         currency: _t.Literal["EUR"] | None = None,
+        instrument_id_type: _t.Literal["ISIN"] = "ISIN",
         limit_price: _decimal.Decimal | str | None = None,
         expiry_date: _dt.date | None = None,
         user_instrument_fit_acknowledgement: bool | None = None,
@@ -290,9 +290,9 @@ class AsyncOrders:
             account_id: Account to trade for.
             side: Buy or sell.
             instrument_id: ISIN of the instrument to trade.
-            instrument_id_type: Kind of identifier in instrument_id.
             order_type: MARKET executes at the next available price, LIMIT only at limit_price or better.
             currency: Currency of cash_amount and limit_price. Three-letter ISO 4217 code.
+            instrument_id_type: Kind of identifier in instrument_id.
             expiry_date: Last trading day for a LIMIT order.
             user_instrument_fit_acknowledgement: Set to true when the user confirmed trading an instrument that failed the appropriateness check.
             client_reference: Tenant's own reference for the order.
@@ -305,11 +305,11 @@ class AsyncOrders:
                     "account_id": account_id,
                     "side": side,
                     "instrument_id": instrument_id,
-                    "instrument_id_type": instrument_id_type,
                     "order_type": order_type,
                     "cash_amount": cash_amount,
                     "quantity": quantity,
                     "currency": currency,
+                    "instrument_id_type": instrument_id_type,
                     "limit_price": limit_price,
                     "expiry_date": expiry_date,
                     "user_instrument_fit_acknowledgement": user_instrument_fit_acknowledgement,

@@ -103,9 +103,9 @@ class Fees:
         account_id: _uuid.UUID,
         type: _models.FeeCollectionType | str,
         collection_amount: _decimal.Decimal | str,
-        currency: _t.Literal["EUR"],
         period_start: _dt.date,
         period_end: _dt.date,
+        currency: _t.Literal["EUR"] = "EUR",
         options: _base.RequestOptions | None = None,
     ) -> _models.FeeCollection:
         """Collect a fee
@@ -116,9 +116,9 @@ class Fees:
             account_id: Account to charge.
             type: Regular service fee, or a fee taken when a portfolio is liquidated.
             collection_amount: Amount to collect.
-            currency: Currency of the amounts. Three-letter ISO 4217 code.
             period_start: First day of the billed period.
             period_end: Last day of the billed period.
+            currency: Currency of the amounts. Three-letter ISO 4217 code.
         """
         return self._client.request(
             _CREATE_COLLECTION,
@@ -127,9 +127,9 @@ class Fees:
                     "account_id": account_id,
                     "type": type,
                     "collection_amount": collection_amount,
-                    "currency": currency,
                     "period_start": period_start,
                     "period_end": period_end,
+                    "currency": currency,
                 }
             ),
             options=options,
@@ -222,9 +222,9 @@ class AsyncFees:
         account_id: _uuid.UUID,
         type: _models.FeeCollectionType | str,
         collection_amount: _decimal.Decimal | str,
-        currency: _t.Literal["EUR"],
         period_start: _dt.date,
         period_end: _dt.date,
+        currency: _t.Literal["EUR"] = "EUR",
         options: _base.RequestOptions | None = None,
     ) -> _models.FeeCollection:
         """Collect a fee
@@ -235,9 +235,9 @@ class AsyncFees:
             account_id: Account to charge.
             type: Regular service fee, or a fee taken when a portfolio is liquidated.
             collection_amount: Amount to collect.
-            currency: Currency of the amounts. Three-letter ISO 4217 code.
             period_start: First day of the billed period.
             period_end: Last day of the billed period.
+            currency: Currency of the amounts. Three-letter ISO 4217 code.
         """
         return await self._client.request(
             _CREATE_COLLECTION,
@@ -246,9 +246,9 @@ class AsyncFees:
                     "account_id": account_id,
                     "type": type,
                     "collection_amount": collection_amount,
-                    "currency": currency,
                     "period_start": period_start,
                     "period_end": period_end,
+                    "currency": currency,
                 }
             ),
             options=options,
