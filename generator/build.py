@@ -84,6 +84,7 @@ class _Context:
     file: str
     pointer: str
     name: str
+    field: str = ""  # the property this schema describes, if any
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Builder:
     _by_shape: dict[str, Type] = field(default_factory=dict)
     _component_names: dict[Location, str] = field(default_factory=dict)
     _pending: list[tuple[Location, Any, str]] = field(default_factory=list)
+    _discriminators: frozenset[str] = frozenset()
 
     # -- diagnostics --------------------------------------------------------------------------------
 
@@ -109,6 +111,7 @@ class Builder:
         root = self.document.root
         main = self.document.main
         info = root.get("info") or {}
+        self._discriminators = _discriminator_properties(self.document)
         self._claim_components(main)
         security_schemes = self._security_schemes()
         managed = self._managed_headers(security_schemes)
@@ -225,7 +228,7 @@ class Builder:
         paths = root.get("paths") if isinstance(root.get("paths"), dict) else {}
         for path, item in paths.items():
             pointer = f"/paths/{escape_pointer_token(path)}"
-            item = self._deref(item, Location(main, pointer))
+            item, item_location = self._resolve(item, Location(main, pointer))
             if not isinstance(item, dict):
                 continue
             shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
@@ -235,7 +238,7 @@ class Builder:
                     continue
                 tags = operation.get("tags")
                 group = str(tags[0]) if isinstance(tags, list) and tags else _group_from_path(str(path))
-                context = _Context(main, f"{pointer}/{method}", "")
+                context = _Context(item_location.file, f"{item_location.pointer}/{method}", "")
                 by_group.setdefault(group, []).append((str(path), {"method": method, **operation}, context, shared))
         default_security = root.get("security")
         attributes = names.Namespace(CLIENT_ATTRIBUTES)
@@ -288,16 +291,13 @@ class Builder:
         idempotency: str | None = None
         merged: dict[tuple[str, str], tuple[Any, _Context]] = {}
         pointer_base = context.pointer.rsplit("/", 1)[0]
-        for index, parameter in enumerate(shared):
-            merged_context = _Context(context.file, f"{pointer_base}/parameters/{index}", "")
-            parameter = self._deref(parameter, Location(context.file, merged_context.pointer))
+        declared = [(f"{pointer_base}/parameters/{i}", p) for i, p in enumerate(shared)]
+        own = raw.get("parameters") if isinstance(raw.get("parameters"), list) else []
+        declared += [(f"{context.pointer}/parameters/{i}", p) for i, p in enumerate(own)]
+        for pointer, parameter in declared:
+            parameter, where = self._resolve(parameter, Location(context.file, pointer))
             if isinstance(parameter, dict):
-                merged[(str(parameter.get("name")), str(parameter.get("in")))] = (parameter, merged_context)
-        for index, parameter in enumerate(raw.get("parameters") or []):
-            own_context = _Context(context.file, f"{context.pointer}/parameters/{index}", "")
-            parameter = self._deref(parameter, Location(context.file, own_context.pointer))
-            if isinstance(parameter, dict):
-                merged[(str(parameter.get("name")), str(parameter.get("in")))] = (parameter, own_context)
+                merged[(str(parameter.get("name")), str(parameter.get("in")))] = (parameter, _Context(where.file, where.pointer, ""))
         # path parameters first, in the order of the path template, then the rest in spec order
         order = {name: i for i, name in enumerate(re.findall(r"\{([^{}]+)\}", path))}
         entries = sorted(merged.items(), key=lambda e: (0, order.get(e[0][0], 0)) if e[0][1] == "path" else (1, 0))
@@ -356,14 +356,14 @@ class Builder:
     def _request_body(self, raw: Any, context: _Context, arguments: names.Namespace) -> RequestBody | None:
         if raw is None:
             return None
-        pointer = f"{context.pointer}/requestBody"
-        raw = self._deref(raw, Location(context.file, pointer))
+        raw, where = self._resolve(raw, Location(context.file, f"{context.pointer}/requestBody"))
+        pointer = where.pointer
         content = raw.get("content") if isinstance(raw, dict) else None
         if not isinstance(content, dict) or not content:
             return None
         media_type, kind = _choose_request_media(list(content))
         media = content[media_type] if isinstance(content[media_type], dict) else {}
-        body_context = _Context(context.file, f"{pointer}/content/{escape_pointer_token(media_type)}/schema", f"{context.name}Request")
+        body_context = _Context(where.file, f"{pointer}/content/{escape_pointer_token(media_type)}/schema", f"{context.name}Request")
         required = bool(raw.get("required"))
         description = _text(raw.get("description"))
         if kind == "binary":
@@ -395,8 +395,8 @@ class Builder:
             return ()
         for status, response in raw.items():
             status = str(status).upper()
-            pointer = f"{context.pointer}/responses/{escape_pointer_token(status)}"
-            response = self._deref(response, Location(context.file, pointer))
+            response, where = self._resolve(response, Location(context.file, f"{context.pointer}/responses/{escape_pointer_token(status)}"))
+            pointer = where.pointer
             if not isinstance(response, dict):
                 continue
             error = not status.startswith(("1", "2", "3"))
@@ -412,7 +412,7 @@ class Builder:
                     contents.append(Content(media_type, kind, None))
                     continue
                 schema_context = _Context(
-                    context.file,
+                    where.file,
                     f"{pointer}/content/{escape_pointer_token(media_type)}/schema",
                     f"{context.name}Response" if status.startswith("2") else f"{context.name}Response{status}",
                 )
@@ -437,22 +437,23 @@ class Builder:
         taken = names.Namespace(names.RESERVED)
         for name, item in raw.items() if isinstance(raw, dict) else ():
             pointer = f"/{key}/{escape_pointer_token(name)}"
-            item = self._deref(item, Location(self.document.main, pointer))
+            item, where = self._resolve(item, Location(self.document.main, pointer))
             if not isinstance(item, dict):
                 continue
             for method in HTTP_METHODS:
                 operation = item.get(method)
                 if not isinstance(operation, dict):
                     continue
-                context = _Context(self.document.main, f"{pointer}/{method}", f"{names.pascal(str(name), fallback='Webhook')}Event")
-                body = self._deref(operation.get("requestBody"), Location(context.file, f"{context.pointer}/requestBody"))
+                context = _Context(where.file, f"{where.pointer}/{method}", f"{names.pascal(str(name), fallback='Webhook')}Event")
+                body, body_where = self._resolve(operation.get("requestBody"), Location(context.file, f"{context.pointer}/requestBody"))
                 type_: Type | None = None
                 content = body.get("content") if isinstance(body, dict) else None
                 if isinstance(content, dict) and content:
                     media_type = next((m for m in content if is_json_media(str(m))), next(iter(content)))
                     media = content[media_type] if isinstance(content[media_type], dict) else {}
                     if "schema" in media:
-                        context.pointer = f"{context.pointer}/requestBody/content/{escape_pointer_token(media_type)}/schema"
+                        context.file = body_where.file
+                        context.pointer = f"{body_where.pointer}/content/{escape_pointer_token(media_type)}/schema"
                         type_ = self.convert(media["schema"], context)
                 webhooks.append(
                     Webhook(
@@ -500,16 +501,20 @@ class Builder:
         return Ref(name)
 
     def _deref(self, node: Any, location: Location) -> Any:
+        return self._resolve(node, location)[0]
+
+    def _resolve(self, node: Any, location: Location) -> tuple[Any, Location]:
+        """Follow `$ref`s to the node they name, and where it lives (its file resolves its own refs)."""
         seen = 0
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             seen += 1
             if seen > 64:
-                return {}
+                return {}, location
             try:
                 location, node = self.document.resolve(node["$ref"], location.file)
             except RefError:
-                return {}
-        return node
+                return {}, location
+        return node, location
 
     def convert(self, node: Any, context: _Context, *, name: str | None = None) -> Type:
         """The type of a schema node; `name` forces the name a class made for it takes."""
@@ -612,12 +617,12 @@ class Builder:
         merged: dict[str, Any] = {k: v for k, v in node.items() if k != "allOf"}
         properties: dict[str, Any] = dict(merged.get("properties") or {})
         required: list[str] = list(merged.get("required") or [])
-        for part in parts:
-            part = self._deref(part, Location(context.file, context.pointer))
+        for index, part in enumerate(parts):
+            part, where = self._resolve(part, Location(context.file, f"{context.pointer}/allOf/{index}"))
             if not isinstance(part, dict):
                 continue
             if "allOf" in part:
-                part = self._merge_all_of(part, context) or {}
+                part = self._merge_all_of(part, _Context(where.file, where.pointer, context.name)) or {}
             for key, value in part.items():
                 if key == "properties" and isinstance(value, dict):
                     properties.update(value)
@@ -674,8 +679,9 @@ class Builder:
             self.warn("enum-mixed", "an enum mixes value types; typed as Any", context)
             return _nullable(AnyType(), nullable)
         values = list(dict.fromkeys(values))
-        if kind == "str" and len(values) == 1:
-            return _nullable(LiteralType((values[0],)), nullable)  # a constant: tags union variants
+        if kind == "str" and len(values) == 1 and context.field in self._discriminators:
+            # the tag of a union variant: a literal, so the union can dispatch on it
+            return _nullable(LiteralType((values[0],)), nullable)
         shape = "enum:" + json.dumps([kind, values, node.get("title")], sort_keys=True, default=str)
         known = self._by_shape.get(shape)
         if known is not None and name is None:
@@ -714,7 +720,7 @@ class Builder:
         fields: list[Field] = []
         for key, schema in properties.items():
             key = str(key)
-            field_context = _Context(context.file, f"{context.pointer}/properties/{escape_pointer_token(key)}", f"{name}{names.pascal(key, fallback='Field')}")
+            field_context = _Context(context.file, f"{context.pointer}/properties/{escape_pointer_token(key)}", f"{name}{names.pascal(key, fallback='Field')}", key)
             python_name = names.snake(key, fallback="field")
             if python_name.startswith("model_"):
                 python_name = f"{python_name}_"
@@ -748,6 +754,14 @@ def build(document: Document, config: Config) -> tuple[Api, list[Diagnostic]]:
 
 
 # -- small pure decisions -----------------------------------------------------------------------------
+
+
+_PROPERTY_NAME = re.compile(r"""["']?propertyName["']?\s*:\s*["']?([^"',}\s]+)""")
+
+
+def _discriminator_properties(document: Document) -> frozenset[str]:
+    """Property names any discriminator in the document uses (found in the text: cheap, and order-free)."""
+    return frozenset(m.group(1) for text in document.texts() for m in _PROPERTY_NAME.finditer(text))
 
 
 def _literal(schema: Any) -> Type | None:

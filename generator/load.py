@@ -8,10 +8,12 @@ common path pays nothing for them.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+import urllib.request
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import yaml
 
@@ -66,13 +68,22 @@ class Document:
         return Location(file, pointer), node
 
     def _external(self, target: str, base: str) -> str:
+        if urlsplit(base).scheme in ("http", "https"):
+            target = urljoin(base, target)
         scheme = urlsplit(target).scheme
         if scheme in ("http", "https"):
-            raise RefError(
-                f"remote $ref '{target}' is not followed; download the file next to the spec"
-                " or pass --allow-remote-refs",
-                "ref-remote",
-            )
+            if not self.allow_remote_refs:
+                raise RefError(
+                    f"remote $ref '{target}' is not followed; download the file next to the spec"
+                    " or pass --allow-remote-refs",
+                    "ref-remote",
+                )
+            url = urldefrag(target)[0]
+            if url not in self.files:
+                text, tree = fetch_spec(url)
+                self.files[url] = tree
+                self._texts[url] = text
+            return url
         if scheme and scheme != "file" and len(scheme) > 1:
             raise RefError(f"$ref '{target}' uses the unsupported scheme '{scheme}'", "ref-remote")
         relative = unquote(urlsplit(target).path) if scheme == "file" else target
@@ -110,6 +121,10 @@ class Document:
                 raise RefError(f"'{location.pointer}' does not exist in {location.file}")
         return current
 
+    def texts(self) -> list[str]:
+        """The source text of every file read so far."""
+        return list(self._texts.values())
+
     # -- lines --------------------------------------------------------------------------------------
 
     def line(self, file: str, pointer: str) -> int | None:
@@ -139,6 +154,24 @@ def escape_pointer_token(token: str) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
+MAX_REMOTE_BYTES = 64 * 1024 * 1024
+
+
+def fetch_spec(url: str, timeout: float = 30.0) -> tuple[str, Any]:
+    """Download and parse a referenced document (only with --allow-remote-refs)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked by the caller
+            raw = response.read(MAX_REMOTE_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        raise RefError(f"cannot download '{url}': {exc}", "ref-remote") from None
+    if len(raw) > MAX_REMOTE_BYTES:
+        raise RefError(f"'{url}' is larger than {MAX_REMOTE_BYTES // (1024 * 1024)} MB", "ref-remote")
+    try:
+        return parse_spec_bytes(raw, url, urlsplit(url).path)
+    except SpecError as exc:
+        raise RefError(exc.diagnostics[0].message, "ref-remote") from None
+
+
 def read_spec_file(path: Path) -> tuple[str, Any]:
     """Read and parse one YAML or JSON file; raise SpecError naming the file and the line."""
     file = str(path)
@@ -146,6 +179,12 @@ def read_spec_file(path: Path) -> tuple[str, Any]:
         raw = path.read_bytes()
     except OSError as exc:
         raise SpecError([Diagnostic("error", "file-unreadable", f"cannot read the spec: {exc.strerror}", file)])
+    return parse_spec_bytes(raw, file, path.name)
+
+
+def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any]:
+    """Parse YAML or JSON bytes (JSON by the `.json` suffix of `name` or a leading brace)."""
+    suffix = Path(name).suffix.lower()
     if b"\x00" in raw[:8192]:
         raise SpecError([Diagnostic("error", "file-binary", "the file is binary, not YAML or JSON", file)])
     try:
@@ -154,11 +193,11 @@ def read_spec_file(path: Path) -> tuple[str, Any]:
         raise SpecError([Diagnostic("error", "file-encoding", f"the file is not UTF-8 text: {exc.reason}", file)])
     if not text.strip():
         raise SpecError([Diagnostic("error", "file-empty", "the file is empty", file)])
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+    if suffix == ".json" or text.lstrip().startswith("{"):
         try:
             return text, json.loads(text)
         except json.JSONDecodeError as exc:
-            if path.suffix.lower() == ".json":
+            if suffix == ".json":
                 message = f"invalid JSON: {exc.msg} (column {exc.colno})"
                 raise SpecError([Diagnostic("error", "syntax", message, file, "", exc.lineno)])
     try:
@@ -195,10 +234,14 @@ def load_text(text: str, name: str = "<spec>") -> Document:
 
 
 def _line_map(text: str) -> dict[str, int]:
-    """Map each JSON pointer of a YAML or JSON text to its 1-based line, by composing YAML nodes."""
+    """Map each JSON pointer of a YAML or JSON text to its 1-based line."""
     lines: dict[str, int] = {}
     if not text:
         return lines
+    if text.lstrip().startswith(("{", "[")):
+        json_lines = _json_line_map(text)
+        if json_lines:
+            return json_lines
     try:
         root = yaml.compose(text, Loader=SafeLoader)
     except (yaml.YAMLError, RecursionError):
@@ -222,4 +265,52 @@ def _line_map(text: str) -> dict[str, int]:
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 stack.append((item, f"{pointer}/{index}"))
+    return lines
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+|\s+')
+
+
+def _json_line_map(text: str) -> dict[str, int]:
+    """Pointers to lines for JSON, by scanning tokens (JSON escapes that YAML rejects are fine here)."""
+    lines: dict[str, int] = {}
+    line = 1
+    # each open container: [pointer, is_object, next list index, pending key]
+    stack: list[list[Any]] = []
+    expect_key = False
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token.isspace():
+            line += token.count("\n")
+            continue
+        if token in ",:":
+            if token == "," and stack and stack[-1][1]:
+                expect_key = True
+            continue
+        if token in "]}":
+            stack.pop()
+            expect_key = False
+            continue
+        if stack and stack[-1][1] and expect_key:
+            try:
+                key = json.loads(token)
+            except ValueError:
+                return {}
+            stack[-1][3] = f"{stack[-1][0]}/{escape_pointer_token(str(key))}"
+            lines.setdefault(stack[-1][3], line)
+            expect_key = False
+            line += token.count("\n")
+            continue
+        if not stack:
+            pointer = ""
+        elif stack[-1][1]:
+            pointer = stack[-1][3]
+        else:
+            pointer = f"{stack[-1][0]}/{stack[-1][2]}"
+            stack[-1][2] += 1
+        lines.setdefault(pointer, line)
+        if token in "{[":
+            stack.append([pointer, token == "{", 0, ""])
+            expect_key = token == "{"
+        line += token.count("\n")
     return lines

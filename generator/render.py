@@ -235,11 +235,22 @@ class Argument:
     default: str = ""  # a Python literal, for required constants (`grant_type="client_credentials"`)
 
 
+def _constant_value(type_: Type, schemas: dict[str, Schema]) -> str | None:
+    """The only value a type allows, when it allows one string (a literal, or an enum of one member)."""
+    if isinstance(type_, LiteralType) and len(type_.values) == 1:
+        return type_.values[0]
+    schema = schemas.get(type_.name) if isinstance(type_, Ref) else None
+    if isinstance(schema, EnumSchema) and len(schema.members) == 1 and isinstance(schema.members[0].value, str):
+        return schema.members[0].value
+    return None
+
+
 def _argument(python_name: str, name: str, location: str, type_: Type, required: bool, description: str,
               schemas: dict[str, Schema]) -> Argument:
     text = annotation(type_, argument=True, schemas=schemas)
-    if isinstance(type_, LiteralType) and len(type_.values) == 1 and required:
-        return Argument(python_name, name, location, text, False, description, pystr(type_.values[0]))
+    constant = _constant_value(type_, schemas)
+    if constant is not None and required:
+        return Argument(python_name, name, location, text, False, description, pystr(constant))
     if not required and not text.endswith("| None") and text != "_t.Any":
         text += " | None"
     return Argument(python_name, name, location, text, required, description)

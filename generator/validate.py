@@ -120,8 +120,10 @@ def _check_operations(document: Document) -> list[Diagnostic]:
             continue
         if not str(path).startswith("/"):
             found.append(_at(document, "warning", "path-without-slash", f"path '{path}' does not start with '/'", item_pointer))
-        item = _deref(document, item)
-        shared = _param_names(document, item.get("parameters"), "path")
+        item, item_file = _deref(document, item, document.main)
+        if not isinstance(item, dict):
+            continue
+        shared = _param_names(document, item.get("parameters"), "path", item_file)
         for method in HTTP_METHODS:
             operation = item.get(method)
             if operation is None:
@@ -138,7 +140,7 @@ def _check_operations(document: Document) -> list[Diagnostic]:
                                      pointer + "/operationId"))
                 else:
                     seen_ids[operation_id] = pointer
-            declared = shared | _param_names(document, operation.get("parameters"), "path")
+            declared = shared | _param_names(document, operation.get("parameters"), "path", item_file)
             for name in _PATH_PARAM.findall(str(path)):
                 if name not in declared:
                     found.append(_at(document, "error", "undeclared-path-parameter",
@@ -147,22 +149,24 @@ def _check_operations(document: Document) -> list[Diagnostic]:
     return found
 
 
-def _deref(document: Document, node: Any) -> Any:
+def _deref(document: Document, node: Any, file: str) -> tuple[Any, str]:
+    """The node a chain of `$ref`s names, and the file holding it."""
     for _ in range(32):
         if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-            return node
+            return node, file
         try:
-            _, node = document.resolve(node["$ref"], document.main)
+            location, node = document.resolve(node["$ref"], file)
         except RefError:
-            return {}
-    return {}
+            return {}, file
+        file = location.file
+    return {}, file
 
 
-def _param_names(document: Document, parameters: Any, location: str) -> set[str]:
+def _param_names(document: Document, parameters: Any, location: str, file: str) -> set[str]:
     names: set[str] = set()
     if isinstance(parameters, list):
         for parameter in parameters:
-            parameter = _deref(document, parameter)
+            parameter, _ = _deref(document, parameter, file)
             if isinstance(parameter, dict) and parameter.get("in") == location and isinstance(parameter.get("name"), str):
                 names.add(parameter["name"])
     return names

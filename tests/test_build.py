@@ -174,7 +174,7 @@ def test_upvest_style_types() -> None:
     assert types["quantity"] == Primitive("decimal")
     assert types["created_at"] == Primitive("datetime")
     assert types["side"] == Ref("OrderSide") and isinstance(schema_named(api, "OrderSide"), EnumSchema)
-    assert types["kind"] == LiteralType(("ORDER",))
+    assert types["kind"] == Ref("OrderKind")  # open: a one-value enum may grow (currency: [EUR] today)
     assert types["parent"] == Nullable(Primitive("uuid"))
     assert types["currency"] == Primitive("str")
     assert {f.name for f in order.fields if f.required} == {"id"}
@@ -247,3 +247,13 @@ def test_our_upvest_spec_builds_with_the_repository_config() -> None:
     token = next(op for op in api.operations if op.operation_id == "issue_token")
     assert token.body is not None and token.body.kind == "form" and token.security == ()
     assert all(isinstance(s, (ObjectSchema, EnumSchema, AliasSchema)) for s in api.schemas)
+
+
+def test_single_value_enums_that_tag_union_variants_are_literals() -> None:
+    variant = lambda tag: {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": [tag]}}}  # noqa: E731
+    schemas = {"A": variant("a"), "B": variant("b"),
+               "AorB": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+                        "discriminator": {"propertyName": "kind"}}}
+    api = api_of(minimal({}, schemas))
+    assert schema_named(api, "A").fields[0].type == LiteralType(("a",))
+    assert schema_named(api, "AorB").type == UnionType((Ref("A"), Ref("B")), "kind")

@@ -101,8 +101,9 @@ def encode(type_: Any, value: Any) -> Any:
     if type_ is None:
         return to_jsonable(value)
     adapter = _adapter(type_)
-    return adapter.dump_python(
-        adapter.validate_python(value), mode="json", by_alias=True, exclude_unset=True
+    validated = adapter.validate_python(value)
+    return to_jsonable(
+        adapter.dump_python(validated, mode="python", by_alias=True, exclude_unset=True)
     )
 
 
@@ -118,7 +119,11 @@ def to_jsonable(value: Any) -> Any:
         return value.value
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+    if isinstance(value, decimal.Decimal):
+        return format(
+            value, "f"
+        )  # never scientific notation: APIs match decimals with digit patterns
+    if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items()}
@@ -337,9 +342,10 @@ def resolve_base_url(
     base_url: str | None, environment: str | None, environments: Mapping[str, str]
 ) -> str:
     """The base URL from the arguments, then the environment variables, then the first environment."""
-    base_url = base_url or os.environ.get(f"{ENV_PREFIX}_BASE_URL")
     if base_url:
         return base_url
+    if environment is None and os.environ.get(f"{ENV_PREFIX}_BASE_URL"):
+        return os.environ[f"{ENV_PREFIX}_BASE_URL"]
     environment = environment or os.environ.get(f"{ENV_PREFIX}_ENVIRONMENT")
     if environment:
         if environment not in environments:

@@ -20,6 +20,7 @@ __all__ = [
     "AccountGroupStatus",
     "AccountGroupType",
     "AccountGroupUsersItem",
+    "AccountGroupUsersItemType",
     "AccountGroupsListResponse",
     "AccountType",
     "AccountUpdateRequest",
@@ -27,6 +28,7 @@ __all__ = [
     "Address",
     "AuthToken",
     "AuthTokenRequest",
+    "AuthTokenRequestGrantType",
     "AuthVerificationKeys",
     "FeeCollection",
     "FeeCollectionCreateRequest",
@@ -38,13 +40,17 @@ __all__ = [
     "InstrumentTradingStatus",
     "InstrumentsListResponse",
     "Jwk",
+    "JwkCrv",
+    "JwkKty",
     "ListMeta",
     "ListMetaOrder",
     "Order",
     "OrderCancelResponse",
     "OrderCancellationReason",
+    "OrderCurrency",
     "OrderExecution",
     "OrderExecutionStatus",
+    "OrderInstrumentIdType",
     "OrderOrderType",
     "OrderPlaceRequest",
     "OrderSide",
@@ -79,9 +85,11 @@ __all__ = [
     "WebhookOrderEventType",
     "WebhookPositionCallback",
     "WebhookPositionEvent",
+    "WebhookPositionEventType",
     "WebhookReportCallback",
     "WebhookReportEvent",
     "WebhookReportEventObject",
+    "WebhookReportEventType",
     "WebhookTypeItem",
     "WebhookUpdateRequest",
     "WebhookUserCallback",
@@ -89,6 +97,24 @@ __all__ = [
     "WebhookUserEventType",
     "WebhooksListResponse",
 ]
+
+
+class AuthTokenRequestGrantType(OpenEnum):
+    """OAuth 2.0 grant; always client_credentials."""
+
+    CLIENT_CREDENTIALS = "client_credentials"
+
+
+class JwkKty(OpenEnum):
+    """Key family."""
+
+    EC = "EC"
+
+
+class JwkCrv(OpenEnum):
+    """Elliptic curve."""
+
+    P_521 = "P-521"
 
 
 class ListMetaOrder(OpenEnum):
@@ -132,6 +158,12 @@ class UserByolStatus(OpenEnum):
     OFFBOARDED = "OFFBOARDED"
 
 
+class AccountGroupUsersItemType(OpenEnum):
+    """Kind of relation."""
+
+    OWNER = "OWNER"
+
+
 class AccountGroupType(OpenEnum):
     """PERSONAL for an individual, LEGAL_ENTITY for a company."""
 
@@ -163,11 +195,23 @@ class InstrumentTradingStatus(OpenEnum):
     INACTIVE = "INACTIVE"
 
 
+class OrderCurrency(OpenEnum):
+    """Currency of the amounts. Three-letter ISO 4217 code."""
+
+    EUR = "EUR"
+
+
 class OrderSide(OpenEnum):
     """Buy or sell."""
 
     BUY = "BUY"
     SELL = "SELL"
+
+
+class OrderInstrumentIdType(OpenEnum):
+    """Kind of identifier in instrument_id."""
+
+    ISIN = "ISIN"
 
 
 class OrderOrderType(OpenEnum):
@@ -251,6 +295,12 @@ class WebhookOrderEventType(OpenEnum):
     ORDER_CANCELLED = "ORDER.CANCELLED"
 
 
+class WebhookPositionEventType(OpenEnum):
+    """What happened."""
+
+    POSITION_UPDATED = "POSITION.UPDATED"
+
+
 class WebhookAccountEventType(OpenEnum):
     """What happened."""
 
@@ -260,12 +310,18 @@ class WebhookAccountEventType(OpenEnum):
     ACCOUNT_CLOSED = "ACCOUNT.CLOSED"
 
 
+class WebhookReportEventType(OpenEnum):
+    """What happened."""
+
+    REPORT_CREATED = "REPORT.CREATED"
+
+
 class AuthTokenRequest(BaseModel):
     client_id: _uuid.UUID
     """Client ID received during onboarding."""
     client_secret: str
     """Client secret received during onboarding."""
-    grant_type: _t.Literal["client_credentials"]
+    grant_type: AuthTokenRequestGrantType
     """OAuth 2.0 grant; always client_credentials."""
     scope: str
     """Space-separated list of scopes."""
@@ -285,9 +341,9 @@ class AuthToken(BaseModel):
 class Jwk(BaseModel):
     kid: _uuid.UUID
     """Key identifier, matched against the keyid of a signature."""
-    kty: _t.Literal["EC"]
+    kty: JwkKty
     """Key family."""
-    crv: _t.Literal["P-521"]
+    crv: JwkCrv
     """Elliptic curve."""
     x: str
     """X coordinate, base64url."""
@@ -548,7 +604,7 @@ class UserTolCreateRequest(BaseModel):
 class AccountGroupUsersItem(BaseModel):
     id: _uuid.UUID
     """User identifier."""
-    type: _t.Literal["OWNER"]
+    type: AccountGroupUsersItemType
     """Kind of relation."""
 
 
@@ -691,7 +747,7 @@ class OrderExecution(BaseModel):
     """Units exchanged."""
     price: _decimal.Decimal
     """Price per unit."""
-    currency: _t.Literal["EUR"]
+    currency: OrderCurrency
     """Currency of the amounts. Three-letter ISO 4217 code."""
     transaction_time: _dt.datetime
     """When the trade happened."""
@@ -712,13 +768,13 @@ class Order(BaseModel):
     """Account the order trades for."""
     cash_amount: _decimal.Decimal | None = None
     quantity: _decimal.Decimal | None = None
-    currency: _t.Literal["EUR"]
+    currency: OrderCurrency
     """Currency of the amounts. Three-letter ISO 4217 code."""
     side: OrderSide
     """Buy or sell."""
     instrument_id: str
     """ISIN of the traded instrument."""
-    instrument_id_type: _t.Literal["ISIN"]
+    instrument_id_type: OrderInstrumentIdType
     """Kind of identifier in instrument_id."""
     order_type: OrderOrderType
     """How the order is priced."""
@@ -750,13 +806,13 @@ class OrderPlaceRequest(BaseModel):
     """Account to trade for."""
     cash_amount: _decimal.Decimal | None = None
     quantity: _decimal.Decimal | None = None
-    currency: _t.Literal["EUR"] | None = None
+    currency: OrderCurrency | None = None
     """Currency of cash_amount and limit_price. Three-letter ISO 4217 code."""
     side: OrderSide
     """Buy or sell."""
     instrument_id: str
     """ISIN of the instrument to trade."""
-    instrument_id_type: _t.Literal["ISIN"]
+    instrument_id_type: OrderInstrumentIdType
     """Kind of identifier in instrument_id."""
     order_type: OrderOrderType
     """MARKET executes at the next available price, LIMIT only at limit_price or better."""
@@ -839,7 +895,7 @@ class FeeCollection(BaseModel):
     """Amount to collect."""
     processed_amount: FeeCollectionProcessedAmount
     """How the amount was raised so far."""
-    currency: _t.Literal["EUR"]
+    currency: OrderCurrency
     """Currency of the amounts. Three-letter ISO 4217 code."""
     status: FeeCollectionStatus
     """Processing status."""
@@ -862,7 +918,7 @@ class FeeCollectionCreateRequest(BaseModel):
     """Regular service fee, or a fee taken when a portfolio is liquidated."""
     collection_amount: _decimal.Decimal
     """Amount to collect."""
-    currency: _t.Literal["EUR"]
+    currency: OrderCurrency
     """Currency of the amounts. Three-letter ISO 4217 code."""
     period_start: _dt.date
     """First day of the billed period."""
@@ -914,7 +970,7 @@ class WebhookPositionEvent(BaseModel):
     """Event identifier; use it to drop duplicate deliveries."""
     created_at: _dt.datetime
     """When the event happened."""
-    type: _t.Literal["POSITION.UPDATED"]
+    type: WebhookPositionEventType
     """What happened."""
     object_: Position = _pydantic.Field(alias="object")
     webhook_id: _uuid.UUID
@@ -969,7 +1025,7 @@ class WebhookReportEvent(BaseModel):
     """Event identifier; use it to drop duplicate deliveries."""
     created_at: _dt.datetime
     """When the event happened."""
-    type: _t.Literal["REPORT.CREATED"]
+    type: WebhookReportEventType
     """What happened."""
     object_: WebhookReportEventObject = _pydantic.Field(alias="object")
     """Metadata of a document produced for a user."""

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import functools
-import typing as _t
 import uuid as _uuid
 
 from .. import models as _models
@@ -41,7 +40,7 @@ class AccessTokens:
         client_id: _uuid.UUID,
         client_secret: str,
         scope: str,
-        grant_type: _t.Literal["client_credentials"] = "client_credentials",
+        grant_type: _models.AuthTokenRequestGrantType | str = "client_credentials",
         options: _base.RequestOptions | None = None,
     ) -> _models.AuthToken:
         """Issue an access token
@@ -92,7 +91,7 @@ class AsyncAccessTokens:
         client_id: _uuid.UUID,
         client_secret: str,
         scope: str,
-        grant_type: _t.Literal["client_credentials"] = "client_credentials",
+        grant_type: _models.AuthTokenRequestGrantType | str = "client_credentials",
         options: _base.RequestOptions | None = None,
     ) -> _models.AuthToken:
         """Issue an access token

@@ -105,7 +105,7 @@ class Fees:
         collection_amount: _decimal.Decimal | str,
         period_start: _dt.date,
         period_end: _dt.date,
-        currency: _t.Literal["EUR"] = "EUR",
+        currency: _models.OrderCurrency | str = "EUR",
         options: _base.RequestOptions | None = None,
     ) -> _models.FeeCollection:
         """Collect a fee
@@ -224,7 +224,7 @@ class AsyncFees:
         collection_amount: _decimal.Decimal | str,
         period_start: _dt.date,
         period_end: _dt.date,
-        currency: _t.Literal["EUR"] = "EUR",
+        currency: _models.OrderCurrency | str = "EUR",
         options: _base.RequestOptions | None = None,
     ) -> _models.FeeCollection:
         """Collect a fee
