@@ -66,6 +66,15 @@ def _guarded(action: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted; nothing was written", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for those who ask
+        if os.environ.get("CLIENTGEN_DEBUG"):
+            raise
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc}; nothing was written."
+            " Please report it (set CLIENTGEN_DEBUG=1 for the traceback).",
+            err=True,
+        )
+        sys.exit(3)
     sys.exit(code)
 
 

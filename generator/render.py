@@ -10,7 +10,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
@@ -338,14 +337,10 @@ def _method_docstring(operation: Operation, arguments: list[Argument]) -> str:
 
 
 def templates_root() -> Path:
-    """The templates folder: package data when installed, the repository's `templates/` otherwise."""
-    try:
-        root = resources.files("generator.templates")
-        path = Path(str(root))
-        if (path / "package").is_dir():
-            return path
-    except (ModuleNotFoundError, TypeError):
-        pass
+    """The templates folder: package data when installed (generator/templates), the repository's otherwise."""
+    installed = Path(__file__).resolve().parent / "templates"
+    if (installed / "package").is_dir():
+        return installed
     return Path(__file__).resolve().parent.parent / "templates"
 
 

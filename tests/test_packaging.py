@@ -1,0 +1,41 @@
+"""clientgen as users get it: a wheel whose templates ship as package data, working outside the repository."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from conftest import ROOT
+
+from test_golden import GOLDEN
+
+
+def test_installed_wheel_generates_outside_the_repository(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), str(ROOT)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert build.returncode == 0, build.stderr
+    (wheel,) = wheels.glob("clientgen-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        assert "generator/templates/package/_base_client.py.jinja" in names
+        assert "generator/templates/package/resources/resource.py.jinja" in names
+        archive.extractall(tmp_path / "site")
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    where = subprocess.run([sys.executable, "-c", "import generator; print(generator.__file__)"],
+                           cwd=work, env=env, capture_output=True, text=True)
+    assert where.stdout.strip().startswith(str(tmp_path / "site")), where.stdout + where.stderr
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", str(GOLDEN / "media.yaml"), "-o", "out"],
+        cwd=work, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (work / "out" / "media_types_client" / "_base_client.py").is_file()
+    assert (work / "out" / "pyproject.toml").is_file()
