@@ -19,7 +19,34 @@ import yaml
 
 from generator.diagnostics import Diagnostic, SpecError
 
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+
+class SafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """libyaml's safe loader with YAML 1.2 core scalars, as OpenAPI means them.
+
+    YAML 1.1 reads `2024-01-01` as a date, `yes`/`no`/`on`/`off` as booleans and `1:20` as the number 80;
+    in YAML 1.2 (which OpenAPI 3.1 mandates) they are strings.
+    """
+
+
+_YAML12_RESOLVERS = [
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
+    ("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        list("-+.0123456789"),
+    ),
+]
+SafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (
+        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+for _tag, _regexp, _first in _YAML12_RESOLVERS:
+    SafeLoader.add_implicit_resolver(_tag, _regexp, _first)
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_str)
 
 
 @dataclass(frozen=True)
@@ -196,6 +223,8 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any]:
     if suffix == ".json" or text.lstrip().startswith("{"):
         try:
             return text, json.loads(text)
+        except RecursionError:
+            raise SpecError([Diagnostic("error", "too-deep", "the document is nested too deeply to read", file)])
         except json.JSONDecodeError as exc:
             if suffix == ".json":
                 message = f"invalid JSON: {exc.msg} (column {exc.colno})"

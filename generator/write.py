@@ -130,16 +130,18 @@ def check(files: dict[str, str], target: Path) -> list[str]:
             current = None
         if current == files[path]:
             continue
-        diffs.append(
-            "".join(
-                difflib.unified_diff(
-                    (current or "").splitlines(keepends=True),
-                    files[path].splitlines(keepends=True),
-                    fromfile=f"a/{path}" if current is not None else "/dev/null",
-                    tofile=f"b/{path}",
-                )
+        diff = "".join(
+            difflib.unified_diff(
+                (current or "").splitlines(keepends=True),
+                files[path].splitlines(keepends=True),
+                fromfile=f"a/{path}" if current is not None else "/dev/null",
+                tofile=f"b/{path}",
             )
         )
+        if not diff:  # an empty file that is missing: difflib has no lines to show
+            diff = f"--- /dev/null\n+++ b/{path}\n(empty file missing: would be created)\n"
+        diffs.append(diff)
+
     for path in sorted(previous - set(files)):
         if (target / path).exists():
             diffs.append(f"--- a/{path}\n+++ /dev/null\n(generated file no longer generated: would be removed)\n")

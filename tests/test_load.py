@@ -6,12 +6,14 @@ import http.server
 import json
 import threading
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
+import yaml
 
 from conftest import FIXTURES, UPVEST_SPEC
 from generator.diagnostics import Diagnostic, SpecError
-from generator.load import Document, Location, RefError, load
+from generator.load import Document, Location, RefError, escape_pointer_token, load
 
 BROKEN = FIXTURES / "broken"
 MULTIFILE = FIXTURES / "multifile"
@@ -261,35 +263,65 @@ def test_unsupported_ref_scheme_is_refused(tmp_path: Path) -> None:
     assert excinfo.value.code == "ref-remote"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: --allow-remote-refs is documented ('Follow $refs to URLs ...') and the ref-remote message tells the "
-    "user to pass it, but Document._external refuses http(s) refs whatever allow_remote_refs says",
-)
-def test_remote_refs_followed_when_allowed(tmp_path: Path) -> None:
-    # a loopback server only: nothing leaves the machine
-    (tmp_path / "served").mkdir()
-    write(tmp_path / "served" / "pet.yaml", "Pet:\n  type: object\n")
-    directory = str(tmp_path / "served")
+@pytest.fixture
+def loopback_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
+    """An HTTP server on 127.0.0.1 serving a folder (nothing leaves the machine): its base URL and the folder."""
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    served = tmp_path / "served"
+    served.mkdir()
+    directory = str(served)
 
     class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=directory, **kwargs)  # type: ignore[arg-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=directory, **kwargs)
 
-        def log_message(self, *args: object) -> None:
+        def log_message(self, *args: Any) -> None:
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        document = load(write(tmp_path / "api.yaml", SMALL_YAML), allow_remote_refs=True)
-        url = f"http://127.0.0.1:{server.server_address[1]}/pet.yaml#/Pet"
-        _, node = document.resolve(url, document.main)
-        assert node == {"type": "object"}
+        yield f"http://127.0.0.1:{server.server_address[1]}", served
     finally:
         server.shutdown()
         server.server_close()
+        thread.join(timeout=10)
+
+
+def test_remote_refs_followed_when_allowed(tmp_path: Path, loopback_server: tuple[str, Path]) -> None:
+    base, served = loopback_server
+    write(served / "schemas" / "pet.yaml", "Pet:\n  type: object\n  properties:\n    owner:\n      $ref: 'owner.yaml#/Owner'\n")
+    write(served / "schemas" / "owner.yaml", "Owner:\n  type: object\n")
+    document = load(write(tmp_path / "api.yaml", SMALL_YAML), allow_remote_refs=True)
+    location, node = document.resolve(f"{base}/schemas/pet.yaml#/Pet", document.main)
+    assert node["type"] == "object"
+    assert location.pointer == "/Pet"
+    assert location.file.startswith(base)
+    # a relative ref inside the downloaded file is relative to its URL
+    owner_location, owner = document.resolve(node["properties"]["owner"]["$ref"], location.file)
+    assert owner == {"type": "object"}
+    assert owner_location.file == f"{base}/schemas/owner.yaml"
+    # lines work in downloaded files too
+    assert document.line(location.file, "/Pet/properties/owner") == 4
+
+
+def test_remote_ref_that_cannot_be_downloaded(tmp_path: Path, loopback_server: tuple[str, Path]) -> None:
+    base, _ = loopback_server
+    document = load(write(tmp_path / "api.yaml", SMALL_YAML), allow_remote_refs=True)
+    with pytest.raises(RefError) as excinfo:
+        document.resolve(f"{base}/missing.yaml#/Pet", document.main)
+    assert excinfo.value.code == "ref-remote"
+
+
+def test_remote_ref_to_a_broken_file(tmp_path: Path, loopback_server: tuple[str, Path]) -> None:
+    base, served = loopback_server
+    write(served / "broken.yaml", "Pet: [unclosed\n")
+    document = load(write(tmp_path / "api.yaml", SMALL_YAML), allow_remote_refs=True)
+    with pytest.raises(RefError) as excinfo:
+        document.resolve(f"{base}/broken.yaml#/Pet", document.main)
+    assert excinfo.value.code == "ref-remote"
 
 
 # -- lines --------------------------------------------------------------------------------------------
@@ -358,11 +390,50 @@ def test_line_lookup_json_indented_with_tabs(tmp_path: Path) -> None:
     assert document.line(document.main, "/info/version") == line_of(spec, '"version"')
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: load._line_map parses JSON with yaml.compose (libyaml), which rejects the escaped surrogate pair "
-    "'\\ud83d\\udc4d'; the whole JSON file then has no line numbers",
-)
+def _oracle_lines(text: str) -> dict[str, int]:
+    """Lines of every pointer of a JSON text, found independently with PyYAML's pure-Python composer."""
+    lines: dict[str, int] = {}
+    stack: list[tuple[yaml.Node, str]] = [(yaml.compose(text, Loader=yaml.SafeLoader), "")]
+    while stack:
+        node, pointer = stack.pop()
+        lines.setdefault(pointer, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = f"{pointer}/{escape_pointer_token(key.value)}"
+                lines.setdefault(child, key.start_mark.line + 1)
+                stack.append((value, child))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{pointer}/{index}") for index, item in enumerate(node.value))
+    return lines
+
+
+JSON_LAYOUTS = {
+    "indent-2": lambda tree: json.dumps(tree, indent=2, ensure_ascii=False),
+    "indent-4-sorted": lambda tree: json.dumps(tree, indent=4, sort_keys=True, ensure_ascii=False),
+    "mixed": lambda tree: json.dumps(tree, indent=1, ensure_ascii=False, separators=(",", ":")).replace(
+        ",\n ", ", ", 40
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(JSON_LAYOUTS))
+def test_line_lookup_json_matches_an_independent_oracle(tmp_path: Path, layout: str) -> None:
+    tree = load(UPVEST_SPEC).root
+    tree["x-extras"] = {
+        "nested": [[1, 2, [3, {"deep": [{}, [], {"k": None}]}]], [], {}],
+        "a/b~c": {"escaped \\ \"quotes\"": True, "": 1.5e-3},
+        "unicode": "Café – ✓",
+    }
+    text = JSON_LAYOUTS[layout](tree)
+    spec = write(tmp_path / "api.json", text)
+    document = load(spec)
+    assert document.root == json.loads(text)
+    expected = _oracle_lines(text)
+    assert len(expected) > 1000
+    wrong = {p: (document.line(document.main, p), line) for p, line in expected.items() if document.line(document.main, p) != line}
+    assert not wrong, dict(list(wrong.items())[:10])
+
+
 def test_line_lookup_json_with_escaped_surrogate_pairs(tmp_path: Path) -> None:
     text = (
         "{\n"
@@ -502,6 +573,31 @@ def test_missing_file(tmp_path: Path) -> None:
     error = only_error(excinfo)
     assert error.code == "file-unreadable"
     assert error.file == str((tmp_path / "nope.yaml").resolve())
+
+
+DEPTH = 100_000
+
+
+@pytest.mark.parametrize("name", ["deep.yaml", "deep-flow.yaml"])
+def test_deeply_nested_yaml_is_a_spec_error(tmp_path: Path, name: str) -> None:
+    prefix = "openapi: 3.0.3\nx: " if name == "deep.yaml" else "{openapi: 3.0.3, x: "
+    suffix = "\n" if name == "deep.yaml" else "}\n"
+    spec = write(tmp_path / name, prefix + "[" * DEPTH + "]" * DEPTH + suffix)
+    with pytest.raises(SpecError) as excinfo:
+        load(spec)
+    error = only_error(excinfo)
+    assert error.code in ("too-deep", "syntax")
+    assert error.file == str(spec.resolve())
+
+
+@pytest.mark.parametrize("name", ["deep.json", "deep-brace.yaml"])
+def test_deeply_nested_json_is_a_spec_error(tmp_path: Path, name: str) -> None:
+    spec = write(tmp_path / name, '{"openapi": "3.0.3", "x": ' + "[" * DEPTH + "]" * DEPTH + "}")
+    with pytest.raises(SpecError) as excinfo:
+        load(spec)
+    error = only_error(excinfo)
+    assert error.code == "too-deep"
+    assert error.file == str(spec.resolve())
 
 
 def test_valid_real_spec_loads() -> None:
