@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 from generator import names
 from generator.config import Config
@@ -19,6 +20,7 @@ from generator.model import (
     AliasSchema,
     AnyType,
     Api,
+    Auth,
     ArrayType,
     BodyKind,
     Content,
@@ -32,6 +34,7 @@ from generator.model import (
     ObjectSchema,
     Operation,
     Package,
+    Pagination,
     Parameter,
     Primitive,
     Ref,
@@ -41,6 +44,7 @@ from generator.model import (
     SecurityRequirement,
     SecurityScheme,
     Server,
+    Signing,
     Type,
     UnionType,
     Webhook,
@@ -53,10 +57,13 @@ RUNTIME_NAMES = frozenset(
 )
 #: Attributes of the generated Client that a resource group must not shadow.
 CLIENT_ATTRIBUTES = frozenset(
-    {"close", "aclose", "base_url", "timeout", "with_options", "request", "environment", "headers", "http_client"}
+    {"close", "aclose", "base_url", "timeout", "with_options", "request", "environment", "headers", "http_client",
+     "retry", "client_id", "webhook_verifier"}
 )
+#: What a signature covers when the spec declares signature headers and the configuration names no components.
+DEFAULT_SIGNED_COMPONENTS = ("@method", "@path", "@query", "authorization", "content-type", "content-length", "content-digest")
 #: Headers the runtime always sets itself.
-TRANSPORT_HEADERS = frozenset({"content-type", "content-length"})
+TRANSPORT_HEADERS = frozenset({"content-type", "content-length", "content-digest", "signature", "signature-input"})
 _DOC_KEYS = frozenset({"description", "example", "examples", "externalDocs", "deprecated", "summary", "xml"})
 _DECIMAL_SAMPLES = ("1.5", "1.50", "0.25")
 _JSON_MEDIA = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$|^application/\*$", re.IGNORECASE)
@@ -99,6 +106,17 @@ class Builder:
     _component_names: dict[Location, str] = field(default_factory=dict)
     _pending: list[tuple[Location, Any, str]] = field(default_factory=list)
     _discriminators: frozenset[str] = frozenset()
+    _schema_index: dict[str, Schema] = field(default_factory=dict)
+    _declared_headers: set[str] = field(default_factory=set)
+    _client_credentials: set[str] = field(default_factory=set)
+
+    def _add_schema(self, schema: Schema) -> None:
+        self.schemas.append(schema)
+        self._schema_index[schema.name] = schema
+
+    def _object_schema(self, type_: Type | None) -> ObjectSchema | None:
+        schema = self._schema_index.get(type_.name) if isinstance(type_, Ref) else None
+        return schema if isinstance(schema, ObjectSchema) else None
 
     # -- diagnostics --------------------------------------------------------------------------------
 
@@ -116,6 +134,7 @@ class Builder:
         security_schemes = self._security_schemes()
         managed = self._managed_headers(security_schemes)
         groups = self._groups(managed)
+        auth = self._auth(security_schemes, groups)
         webhooks = self._webhooks()
         self._drain_components()
         title = str(info.get("title", "API"))
@@ -129,6 +148,7 @@ class Builder:
             security_schemes=security_schemes,
             webhooks=webhooks,
             package=self._package(title, str(info.get("version", ""))),
+            auth=auth,
         )
 
     def _package(self, title: str, spec_version: str) -> Package:
@@ -172,6 +192,8 @@ class Builder:
             token_url = ""
             scopes: list[str] = []
             flows = scheme.get("flows") if isinstance(scheme.get("flows"), dict) else {}
+            if isinstance(flows.get("clientCredentials"), dict):
+                self._client_credentials.add(str(name))
             for flow in flows.values():
                 if isinstance(flow, dict):
                     token_url = token_url or str(flow.get("tokenUrl", ""))
@@ -191,7 +213,9 @@ class Builder:
         return tuple(schemes)
 
     def _managed_headers(self, schemes: tuple[SecurityScheme, ...]) -> frozenset[str]:
-        managed = set(self.config.managed_headers) | TRANSPORT_HEADERS
+        config = self.config
+        managed = set(config.managed_headers) | TRANSPORT_HEADERS
+        managed |= {h for h in (config.client_id_header, config.signature_version_header) if h}
         for scheme in schemes:
             if scheme.kind == "apiKey" and scheme.location == "header" and scheme.parameter:
                 managed.add(scheme.parameter.lower())
@@ -302,6 +326,8 @@ class Builder:
         order = {name: i for i, name in enumerate(re.findall(r"\{([^{}]+)\}", path))}
         entries = sorted(merged.items(), key=lambda e: (0, order.get(e[0][0], 0)) if e[0][1] == "path" else (1, 0))
         for (name, location), (parameter, parameter_context) in entries:
+            if location == "header":
+                self._declared_headers.add(name.lower())
             if location == "header" and name.lower() in managed:
                 owned.append(name.lower())
                 continue
@@ -336,7 +362,7 @@ class Builder:
             )
         body = self._request_body(raw.get("requestBody"), context, arguments)
         responses = self._responses(raw.get("responses"), context)
-        return Operation(
+        operation = Operation(
             operation_id=operation_id,
             python_name=python_name,
             method=str(raw["method"]).upper(),
@@ -352,6 +378,69 @@ class Builder:
             idempotency_header=idempotency,
             pointer=context.pointer,
         )
+        pagination = self._pagination(operation)
+        return replace(operation, pagination=pagination) if pagination else operation
+
+    def _pagination(self, operation: Operation) -> Pagination | None:
+        """Offset/limit paging, when the operation takes both parameters and answers with a page envelope."""
+        config = self.config
+        if config.pagination == "none" or operation.method != "GET":
+            return None
+        query = {p.name for p in operation.parameters if p.location == "query"}
+        if not {config.page_offset_param, config.page_limit_param} <= query:
+            return None
+        page = self._object_schema(operation.return_type)
+        if page is None:
+            return None
+        by_name = {f.name: f for f in page.fields}
+        items = by_name.get(config.page_items_field)
+        if items is None or not isinstance(items.type, ArrayType) or config.page_meta_field not in by_name:
+            return None
+        return Pagination(
+            offset_param=config.page_offset_param,
+            limit_param=config.page_limit_param,
+            items_field=items.python_name,
+            meta_field=by_name[config.page_meta_field].python_name,
+            total_field=names.snake(config.page_total_field),
+            item_type=items.type.item,
+        )
+
+    # -- authentication -------------------------------------------------------------------------------
+
+    def _auth(self, schemes: tuple[SecurityScheme, ...], groups: tuple[Group, ...]) -> Auth:
+        token_path = None
+        for scheme in schemes:
+            if scheme.kind == "oauth2" and scheme.token_url and scheme.name in self._client_credentials:
+                token_path = urlsplit(scheme.token_url).path or "/"
+                if not token_path.startswith("/"):
+                    token_path = "/" + token_path
+                break
+        signing = None
+        config = self.config
+        if config.signing_components is not None:
+            signing = Signing(config.signing_components, config.signature_version_header, config.signature_version)
+        elif {"signature", "signature-input"} <= self._declared_headers:
+            signing = Signing(DEFAULT_SIGNED_COMPONENTS, config.signature_version_header, config.signature_version)
+        return Auth(
+            token_path=token_path,
+            client_id_header=config.client_id_header,
+            signing=signing,
+            jwks_path=config.webhook_keys_path or self._jwks_path(groups),
+        )
+
+    def _jwks_path(self, groups: tuple[Group, ...]) -> str | None:
+        """A GET operation answering with a JSON Web Key Set (`keys`: objects with `kty`)."""
+        for group in groups:
+            for operation in group.operations:
+                if operation.method != "GET" or any(p.required for p in operation.parameters):
+                    continue
+                response = self._object_schema(operation.return_type)
+                keys = next((f for f in response.fields if f.name == "keys"), None) if response else None
+                if keys is not None and isinstance(keys.type, ArrayType):
+                    key = self._object_schema(keys.type.item)
+                    if key is not None and any(f.name == "kty" for f in key.fields):
+                        return operation.path
+        return None
 
     def _request_body(self, raw: Any, context: _Context, arguments: names.Namespace) -> RequestBody | None:
         if raw is None:
@@ -380,7 +469,7 @@ class Builder:
         """The fields of an object body, when they can become keyword arguments without clashing."""
         if not isinstance(type_, Ref):
             return None
-        schema = next((s for s in self.schemas if s.name == type_.name), None)
+        schema = self._schema_index.get(type_.name)
         if not isinstance(schema, ObjectSchema) or not schema.fields:
             return None
         if any(f.python_name in arguments or f.python_name in names.RESERVED for f in schema.fields):
@@ -455,6 +544,7 @@ class Builder:
                         context.file = body_where.file
                         context.pointer = f"{body_where.pointer}/content/{escape_pointer_token(media_type)}/schema"
                         type_ = self.convert(media["schema"], context)
+                event_type, event_names = self._webhook_events(type_)
                 webhooks.append(
                     Webhook(
                         name=str(name),
@@ -462,9 +552,36 @@ class Builder:
                         method=method.upper(),
                         description=_text(operation.get("summary")) or _text(operation.get("description")),
                         type=type_,
+                        event_type=event_type,
+                        event_names=event_names,
                     )
                 )
         return tuple(webhooks)
+
+    def _webhook_events(self, body: Type | None) -> tuple[Type | None, tuple[str, ...]]:
+        """The event model of a delivery body (the body itself, or the items of a list in it) and its type names."""
+        type_field = self.config.webhook_type_field
+        candidates: list[Type] = []
+        schema = self._object_schema(body)
+        if schema is not None:
+            candidates.append(body)  # type: ignore[arg-type]
+            candidates += [f.type.item for f in schema.fields if isinstance(f.type, ArrayType)]
+        for candidate in candidates:
+            event = self._object_schema(candidate)
+            field = next((f for f in event.fields if f.name == type_field), None) if event else None
+            if field is not None:
+                return candidate, self._values_of(field.type)
+        return body, ()
+
+    def _values_of(self, type_: Type) -> tuple[str, ...]:
+        if isinstance(type_, Nullable):
+            return self._values_of(type_.inner)
+        if isinstance(type_, LiteralType):
+            return type_.values
+        schema = self._schema_index.get(type_.name) if isinstance(type_, Ref) else None
+        if isinstance(schema, EnumSchema):
+            return tuple(str(m.value) for m in schema.members)
+        return ()
 
     # -- schemas ------------------------------------------------------------------------------------
 
@@ -497,7 +614,7 @@ class Builder:
                 return type_
             if isinstance(type_, Nullable) and type_.inner == Ref(name):
                 return type_
-            self.schemas.append(AliasSchema(name, type_, _text(node.get("description")) if isinstance(node, dict) else "", location.pointer))
+            self._add_schema(AliasSchema(name, type_, _text(node.get("description")) if isinstance(node, dict) else "", location.pointer))
         return Ref(name)
 
     def _deref(self, node: Any, location: Location) -> Any:
@@ -696,7 +813,7 @@ class Builder:
             description=_text(node.get("description")),
             pointer=context.pointer,
         )
-        self.schemas.append(enum)
+        self._add_schema(enum)
         self._by_shape.setdefault(shape, Ref(name))
         return _nullable(Ref(name), nullable)
 
@@ -734,7 +851,7 @@ class Builder:
                     deprecated=bool(schema.get("deprecated")) if isinstance(schema, dict) else False,
                 )
             )
-        self.schemas.append(ObjectSchema(name, tuple(fields), _text(node.get("description")), context.pointer))
+        self._add_schema(ObjectSchema(name, tuple(fields), _text(node.get("description")), context.pointer))
         return Ref(name)
 
     def _class_name(self, node: dict[str, Any], context: _Context) -> str:

@@ -26,6 +26,18 @@ class Config:
     idempotency_header: str = "idempotency-key"
     request_id_header: str = "x-request-id"
     env_prefix: str | None = None
+    client_id_header: str | None = None
+    signing_components: tuple[str, ...] | None = None
+    signature_version_header: str | None = None
+    signature_version: str | None = None
+    pagination: str = "offset"
+    page_offset_param: str = "offset"
+    page_limit_param: str = "limit"
+    page_items_field: str = "data"
+    page_meta_field: str = "meta"
+    page_total_field: str = "total_count"
+    webhook_keys_path: str | None = None
+    webhook_type_field: str = "type"
     source: Path | None = field(default=None, compare=False)
 
     def merged(self, **overrides: Any) -> Config:
@@ -42,7 +54,24 @@ _KEYS = {
     "idempotency-header": "idempotency_header",
     "request-id-header": "request_id_header",
     "env-prefix": "env_prefix",
+    "client-id-header": "client_id_header",
+    "signing-components": "signing_components",
+    "signature-version-header": "signature_version_header",
+    "signature-version": "signature_version",
+    "pagination": "pagination",
+    "page-offset-param": "page_offset_param",
+    "page-limit-param": "page_limit_param",
+    "page-items-field": "page_items_field",
+    "page-meta-field": "page_meta_field",
+    "page-total-field": "page_total_field",
+    "webhook-keys-path": "webhook_keys_path",
+    "webhook-type-field": "webhook_type_field",
 }
+#: Keys whose values are lists of strings; every other key takes a string.
+_LIST_KEYS = frozenset({"managed_headers", "signing_components"})
+#: Keys naming headers, which are compared case-insensitively.
+_HEADER_KEYS = frozenset({"idempotency_header", "request_id_header", "client_id_header", "signature_version_header"})
+_CHOICES = {"pagination": ("offset", "none")}
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
@@ -83,11 +112,14 @@ def parse_config(table: dict[str, Any], path: Path) -> Config:
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(sorted(_KEYS))}"
             problem(key, f"unknown key '{key}' in [tool.clientgen]{hint}")
             continue
-        if attribute == "managed_headers":
+        if attribute in _LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                problem(key, f"'{key}' must be a list of header names")
+                problem(key, f"'{key}' must be a list of strings")
                 continue
-            values[attribute] = tuple(dict.fromkeys([*DEFAULT_MANAGED_HEADERS, *(v.lower() for v in value)]))
+            if attribute == "managed_headers":
+                values[attribute] = tuple(dict.fromkeys([*DEFAULT_MANAGED_HEADERS, *(v.lower() for v in value)]))
+            else:
+                values[attribute] = tuple(v if v.startswith("@") else v.lower() for v in value)
             continue
         if not isinstance(value, str):
             problem(key, f"'{key}' must be a string, not {type(value).__name__}")
@@ -96,10 +128,14 @@ def parse_config(table: dict[str, Any], path: Path) -> Config:
             values[attribute] = (path.parent / value).resolve()
         elif attribute == "package" and not _PACKAGE.match(value):
             problem(key, f"'{key}' must be a lowercase Python package name, got {value!r}")
+        elif attribute == "env_prefix" and not re.match(r"^[A-Z][A-Z0-9_]*$", value):
+            problem(key, f"'{key}' must be upper case letters, digits and underscores, got {value!r}")
         elif attribute == "distribution" and not _DISTRIBUTION.match(value):
             problem(key, f"'{key}' must be a valid distribution name, got {value!r}")
-        elif attribute in ("idempotency_header", "request_id_header"):
+        elif attribute in _HEADER_KEYS:
             values[attribute] = value.lower()
+        elif attribute in _CHOICES and value not in _CHOICES[attribute]:
+            problem(key, f"'{key}' must be one of {', '.join(_CHOICES[attribute])}, got {value!r}")
         else:
             values[attribute] = value
     if problems:

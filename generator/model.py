@@ -167,6 +167,18 @@ class SecurityRequirement:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """Offset/limit paging: the parameters that move through pages, and where the items are."""
+
+    offset_param: str
+    limit_param: str
+    items_field: str
+    meta_field: str
+    total_field: str
+    item_type: Type
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     python_name: str
@@ -182,6 +194,7 @@ class Operation:
     managed_headers: tuple[str, ...]
     idempotency_header: str | None
     pointer: str
+    pagination: Pagination | None = None
 
     @property
     def success_responses(self) -> tuple[Response, ...]:
@@ -250,6 +263,32 @@ class Webhook:
     method: str
     description: str
     type: Type | None
+    #: The model of one event in a delivery (a delivery may wrap a list of them), and the values of
+    #: its type field that select it.
+    event_type: Type | None = None
+    event_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Signing:
+    """How requests are signed: the covered components (in order) and the scheme's version header."""
+
+    components: tuple[str, ...]
+    version_header: str | None = None
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class Auth:
+    """What the client does for authentication, decided from the security schemes and configuration."""
+
+    #: Path of the OAuth2 client-credentials token endpoint, relative to the chosen server.
+    token_path: str | None = None
+    #: A header that carries the client id on every request.
+    client_id_header: str | None = None
+    signing: Signing | None = None
+    #: Path of the JWKS endpoint whose keys verify webhook deliveries.
+    jwks_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -274,6 +313,7 @@ class Api:
     security_schemes: tuple[SecurityScheme, ...]
     webhooks: tuple[Webhook, ...]
     package: Package
+    auth: Auth = Auth()
 
     @property
     def operations(self) -> tuple[Operation, ...]:

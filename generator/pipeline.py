@@ -44,5 +44,5 @@ def generate(spec: Path, config: Config, *, strict: bool = False, allow_remote_r
     diagnostics += warnings
     if strict and warnings:
         raise SpecError(diagnostics)
-    files = format_files(render(api, spec_name=spec.name))
+    files = format_files(render(api, spec_name=spec.name, type_field=config.webhook_type_field))
     return Generation(api=api, files=with_manifest(files, __version__), diagnostics=tuple(diagnostics))

@@ -61,7 +61,7 @@ STATUS_ERRORS = (
     (504, "GatewayTimeoutError"),
 )
 #: Runtime files copied into every package: template name -> file name in the package.
-RUNTIME_FILES = ("_version.py", "_types.py", "_errors.py", "_response.py", "_base_client.py")
+RUNTIME_FILES = ("_version.py", "_types.py", "_errors.py", "_response.py", "_retry.py", "_base_client.py", "_pagination.py")
 
 _PRIMITIVES = {
     "str": "str",
@@ -260,6 +260,9 @@ class MethodView:
     operation: Operation
     constant: str
     path: str
+    #: for paginated operations: the annotation of one item, and the endpoint's page tuple
+    item_annotation: str
+    page: str
     arguments: tuple[Argument, ...]
     return_annotation: str
     responses: str
@@ -297,10 +300,19 @@ def method_view(operation: Operation, schemas: dict[str, Schema], oauth_schemes:
         for requirement in operation.security
     )
     csv_query = tuple(p.name for p in operation.parameters if p.location == "query" and not p.explode)
+    pagination = operation.pagination
+    page = ""
+    item = ""
+    if pagination is not None:
+        item = annotation(pagination.item_type)
+        page = "(" + ", ".join(pystr(v) for v in (pagination.offset_param, pagination.limit_param, pagination.items_field,
+                                                     pagination.meta_field, pagination.total_field)) + ")"
     return MethodView(
         operation=operation,
         constant=f"_{names.constant(operation.python_name)}",
         path=url_path(operation.path),
+        item_annotation=item,
+        page=page,
         arguments=tuple(arguments),
         return_annotation=annotation(operation.return_type),
         responses="{" + ", ".join(responses) + "}",
@@ -358,7 +370,7 @@ def environment(root: Path | None = None) -> jinja2.Environment:
     return env
 
 
-def render(api: Api, *, spec_name: str = "") -> dict[str, str]:
+def render(api: Api, *, spec_name: str = "", type_field: str = "type") -> dict[str, str]:
     """All files of the generated project, by path relative to the output folder."""
     env = environment()
     package = api.package.name
@@ -367,11 +379,16 @@ def render(api: Api, *, spec_name: str = "") -> dict[str, str]:
     oauth = frozenset(s.name for s in api.security_schemes if s.kind == "oauth2")
     common: dict[str, Any] = {
         "api": api,
+        "auth": api.auth,
+        "cryptography": bool(api.auth.signing or api.auth.jwks_path or api.webhooks),
         "package": api.package,
         "header": header,
         "generator_version": __version__,
         "status_errors": STATUS_ERRORS,
         "spec_name": spec_name,
+        "env_vars": _env_vars(api),
+        "api_config_type_field": type_field,
+        "jwks": _jwks_view(api, schemas, oauth),
     }
     files: dict[str, str] = {}
 
@@ -382,15 +399,24 @@ def render(api: Api, *, spec_name: str = "") -> dict[str, str]:
     emit("README.md", "README.md.jinja", examples=_examples(api))
     emit(f"{package}/__init__.py", "package/__init__.py.jinja")
     files[f"{package}/py.typed"] = ""
-    for name in RUNTIME_FILES:
+    runtime = list(RUNTIME_FILES)
+    if api.auth.token_path:
+        runtime.append("_auth.py")
+    if api.auth.signing or api.auth.jwks_path or api.webhooks:
+        runtime.append("_signing.py")
+    for name in runtime:
         emit(f"{package}/{name}", f"package/{name}.jinja")
+    if api.webhooks:
+        emit(f"{package}/webhooks.py", "package/webhooks.py.jinja", events=_webhook_events(api), event_imports=import_lines(
+            *(annotation(w.event_type) for w in api.webhooks if w.event_type is not None),
+            models_import="from . import models as _models"))
     emit(f"{package}/_client.py", "package/_client.py.jinja")
     emit(f"{package}/models/__init__.py", "package/models/__init__.py.jinja", **_models_context(api))
     emit(f"{package}/resources/__init__.py", "package/resources/__init__.py.jinja")
     for group in api.groups:
         methods = [method_view(op, schemas, oauth) for op in group.operations]
         texts = [m.return_annotation for m in methods] + [m.responses for m in methods] + [m.body_type for m in methods]
-        texts += [a.annotation for m in methods for a in m.arguments]
+        texts += [a.annotation for m in methods for a in m.arguments] + [m.item_annotation for m in methods]
         emit(
             f"{package}/resources/{group.module}.py",
             "package/resources/resource.py.jinja",
@@ -399,6 +425,37 @@ def render(api: Api, *, spec_name: str = "") -> dict[str, str]:
             imports=import_lines(*texts, extra=["import functools"]),
         )
     return files
+
+
+def _env_vars(api: Api) -> list[str]:
+    names_ = ["BASE_URL", "ENVIRONMENT"]
+    if api.auth.token_path or api.auth.client_id_header:
+        names_.append("CLIENT_ID")
+    if api.auth.token_path:
+        names_.append("CLIENT_SECRET")
+    if api.auth.signing:
+        names_ += ["KEY_ID", "PRIVATE_KEY", "PRIVATE_KEY_PASSWORD"]
+    names_.append("ACCESS_TOKEN")
+    return [f"`{api.package.env_prefix}_{name}`" for name in names_]
+
+
+def _jwks_view(api: Api, schemas: dict[str, Schema], oauth: frozenset[str]) -> MethodView | None:
+    """The operation that serves webhook verification keys, as the webhooks module calls it."""
+    for operation in api.operations:
+        if operation.path == api.auth.jwks_path and operation.method == "GET":
+            return method_view(operation, schemas, oauth)
+    return None
+
+
+def _webhook_events(api: Api) -> list[tuple[str, str]]:
+    """(event type name, model annotation) pairs: which model parses which event."""
+    pairs: dict[str, str] = {}
+    for webhook in api.webhooks:
+        if webhook.event_type is None:
+            continue
+        for name in webhook.event_names:
+            pairs.setdefault(name, annotation(webhook.event_type))
+    return sorted(pairs.items())
 
 
 def _models_context(api: Api) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import uuid as _uuid
 from .. import _types
 from .. import models as _models
 from .. import _base_client as _base
+from .. import _pagination
 from .. import _response
 
 __all__ = ["Accounts", "AsyncAccounts"]
@@ -22,6 +23,7 @@ _LIST: _base.Endpoint[_models.AccountsListResponse] = _base.Endpoint(
         ("accounts:read",),
         ("accounts:admin",),
     ),
+    page=("offset", "limit", "data", "meta", "total_count"),
 )
 
 _CREATE: _base.Endpoint[_models.Account] = _base.Endpoint(
@@ -84,7 +86,7 @@ class Accounts:
         sort: _t.Literal["created_at"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.AccountsListResponse:
+    ) -> _pagination.SyncPage[_models.Account]:
         """List accounts
 
         Returns accounts, optionally filtered by user or account group.
@@ -97,7 +99,8 @@ class Accounts:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return self._client.request(
+        return _pagination.SyncPage[_models.Account](
+            self._client,
             _LIST,
             query={
                 "user_id": user_id,
@@ -235,7 +238,7 @@ class AsyncAccounts:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncAccountsWithRawResponse(self)
 
-    async def list(
+    def list(
         self,
         *,
         user_id: _uuid.UUID | None = None,
@@ -245,7 +248,7 @@ class AsyncAccounts:
         sort: _t.Literal["created_at"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.AccountsListResponse:
+    ) -> _pagination.AsyncPaginator[_models.Account]:
         """List accounts
 
         Returns accounts, optionally filtered by user or account group.
@@ -258,7 +261,8 @@ class AsyncAccounts:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return await self._client.request(
+        return _pagination.AsyncPaginator[_models.Account](
+            self._client,
             _LIST,
             query={
                 "user_id": user_id,

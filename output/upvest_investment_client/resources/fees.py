@@ -11,6 +11,7 @@ import uuid as _uuid
 
 from .. import models as _models
 from .. import _base_client as _base
+from .. import _pagination
 from .. import _response
 
 __all__ = ["Fees", "AsyncFees"]
@@ -23,6 +24,7 @@ _LIST_COLLECTIONS: _base.Endpoint[_models.FeeCollectionsListResponse] = _base.En
         ("fees:read",),
         ("fees:admin",),
     ),
+    page=("offset", "limit", "data", "meta", "total_count"),
 )
 
 _CREATE_COLLECTION: _base.Endpoint[_models.FeeCollection] = _base.Endpoint(
@@ -69,7 +71,7 @@ class Fees:
         sort: _t.Literal["created_at", "period_start"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.FeeCollectionsListResponse:
+    ) -> _pagination.SyncPage[_models.FeeCollection]:
         """List fee collections
 
         Returns fee collections whose billing period falls between start_date and end_date.
@@ -83,7 +85,8 @@ class Fees:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return self._client.request(
+        return _pagination.SyncPage[_models.FeeCollection](
+            self._client,
             _LIST_COLLECTIONS,
             query={
                 "start_date": start_date,
@@ -177,7 +180,7 @@ class AsyncFees:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncFeesWithRawResponse(self)
 
-    async def list_collections(
+    def list_collections(
         self,
         *,
         start_date: _dt.date,
@@ -188,7 +191,7 @@ class AsyncFees:
         sort: _t.Literal["created_at", "period_start"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.FeeCollectionsListResponse:
+    ) -> _pagination.AsyncPaginator[_models.FeeCollection]:
         """List fee collections
 
         Returns fee collections whose billing period falls between start_date and end_date.
@@ -202,7 +205,8 @@ class AsyncFees:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return await self._client.request(
+        return _pagination.AsyncPaginator[_models.FeeCollection](
+            self._client,
             _LIST_COLLECTIONS,
             query={
                 "start_date": start_date,

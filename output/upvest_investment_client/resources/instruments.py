@@ -8,6 +8,7 @@ import typing as _t
 
 from .. import models as _models
 from .. import _base_client as _base
+from .. import _pagination
 from .. import _response
 
 __all__ = ["Instruments", "AsyncInstruments"]
@@ -17,6 +18,7 @@ _LIST: _base.Endpoint[_models.InstrumentsListResponse] = _base.Endpoint(
     "/instruments",
     responses={"200": {"application/json": _models.InstrumentsListResponse}},
     scopes=(("instruments:read",),),
+    page=("offset", "limit", "data", "meta", "total_count"),
 )
 
 _RETRIEVE: _base.Endpoint[_models.Instrument] = _base.Endpoint(
@@ -49,7 +51,7 @@ class Instruments:
         sort: _t.Literal["created_at", "updated_at"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.InstrumentsListResponse:
+    ) -> _pagination.SyncPage[_models.Instrument]:
         """List instruments
 
         Returns the instruments known to the platform, optionally filtered.
@@ -63,7 +65,8 @@ class Instruments:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return self._client.request(
+        return _pagination.SyncPage[_models.Instrument](
+            self._client,
             _LIST,
             query={
                 "isin": isin,
@@ -118,7 +121,7 @@ class AsyncInstruments:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncInstrumentsWithRawResponse(self)
 
-    async def list(
+    def list(
         self,
         *,
         isin: str | None = None,
@@ -129,7 +132,7 @@ class AsyncInstruments:
         sort: _t.Literal["created_at", "updated_at"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.InstrumentsListResponse:
+    ) -> _pagination.AsyncPaginator[_models.Instrument]:
         """List instruments
 
         Returns the instruments known to the platform, optionally filtered.
@@ -143,7 +146,8 @@ class AsyncInstruments:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return await self._client.request(
+        return _pagination.AsyncPaginator[_models.Instrument](
+            self._client,
             _LIST,
             query={
                 "isin": isin,

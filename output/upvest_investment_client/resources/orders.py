@@ -11,6 +11,7 @@ import uuid as _uuid
 
 from .. import models as _models
 from .. import _base_client as _base
+from .. import _pagination
 from .. import _response
 
 __all__ = ["Orders", "AsyncOrders"]
@@ -23,6 +24,7 @@ _LIST: _base.Endpoint[_models.OrdersListResponse] = _base.Endpoint(
         ("orders:read",),
         ("orders:admin",),
     ),
+    page=("offset", "limit", "data", "meta", "total_count"),
 )
 
 _PLACE: _base.Endpoint[_models.Order] = _base.Endpoint(
@@ -76,7 +78,7 @@ class Orders:
         sort: _t.Literal["created_at", "updated_at"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.OrdersListResponse:
+    ) -> _pagination.SyncPage[_models.Order]:
         """List orders
 
         Returns orders, optionally filtered by user, account or status.
@@ -90,7 +92,8 @@ class Orders:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return self._client.request(
+        return _pagination.SyncPage[_models.Order](
+            self._client,
             _LIST,
             query={
                 "user_id": user_id,
@@ -224,7 +227,7 @@ class AsyncOrders:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncOrdersWithRawResponse(self)
 
-    async def list(
+    def list(
         self,
         *,
         user_id: _uuid.UUID | None = None,
@@ -235,7 +238,7 @@ class AsyncOrders:
         sort: _t.Literal["created_at", "updated_at"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.OrdersListResponse:
+    ) -> _pagination.AsyncPaginator[_models.Order]:
         """List orders
 
         Returns orders, optionally filtered by user, account or status.
@@ -249,7 +252,8 @@ class AsyncOrders:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return await self._client.request(
+        return _pagination.AsyncPaginator[_models.Order](
+            self._client,
             _LIST,
             query={
                 "user_id": user_id,

@@ -11,6 +11,7 @@ import uuid as _uuid
 from .. import _types
 from .. import models as _models
 from .. import _base_client as _base
+from .. import _pagination
 from .. import _response
 
 __all__ = ["Reports", "AsyncReports"]
@@ -20,6 +21,7 @@ _LIST: _base.Endpoint[_models.ReportsListResponse] = _base.Endpoint(
     "/users/{user_id}/reports",
     responses={"200": {"application/json": _models.ReportsListResponse}},
     scopes=(("reports:read",),),
+    page=("offset", "limit", "data", "meta", "total_count"),
 )
 
 _RETRIEVE: _base.Endpoint[_models.Report | _types.BinaryContent] = _base.Endpoint(
@@ -68,7 +70,7 @@ class Reports:
         sort: _t.Literal["created_at", "type", "id"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.ReportsListResponse:
+    ) -> _pagination.SyncPage[_models.Report]:
         """List a user's reports
 
         Returns metadata of the documents produced for a user, optionally limited by type and date.
@@ -83,7 +85,8 @@ class Reports:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return self._client.request(
+        return _pagination.SyncPage[_models.Report](
+            self._client,
             _LIST,
             path={
                 "user_id": user_id,
@@ -146,7 +149,7 @@ class AsyncReports:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncReportsWithRawResponse(self)
 
-    async def list(
+    def list(
         self,
         *,
         user_id: _uuid.UUID,
@@ -171,7 +174,7 @@ class AsyncReports:
         sort: _t.Literal["created_at", "type", "id"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.ReportsListResponse:
+    ) -> _pagination.AsyncPaginator[_models.Report]:
         """List a user's reports
 
         Returns metadata of the documents produced for a user, optionally limited by type and date.
@@ -186,7 +189,8 @@ class AsyncReports:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return await self._client.request(
+        return _pagination.AsyncPaginator[_models.Report](
+            self._client,
             _LIST,
             path={
                 "user_id": user_id,

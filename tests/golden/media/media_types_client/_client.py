@@ -4,23 +4,18 @@
 from __future__ import annotations
 
 import functools
-import os
 from typing import TYPE_CHECKING, Literal, Mapping
 
 import httpx
 
-from ._base_client import (
-    DEFAULT_TIMEOUT,
-    ENV_PREFIX,
-    AsyncAPIClient,
-    SyncAPIClient,
-    resolve_base_url,
-)
+from ._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, resolve_base_url
+from ._retry import RetryPolicy
 
 if TYPE_CHECKING:
     from .resources.files import AsyncFiles, Files
     from .resources.forms import AsyncForms, Forms
     from .resources.notes import AsyncNotes, Notes
+    from .webhooks import AsyncWebhookVerifier, WebhookVerifier
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client", "Environment"]
 
@@ -34,8 +29,7 @@ Environment = Literal["files"]
 class Client(SyncAPIClient):
     """Media types: synchronous client.
 
-    Arguments not given are read from the environment variables `MEDIA_BASE_URL`,
-    `MEDIA_ENVIRONMENT` and `MEDIA_ACCESS_TOKEN`.
+    Arguments not given are read from environment variables: `MEDIA_BASE_URL`, `MEDIA_ENVIRONMENT`, `MEDIA_ACCESS_TOKEN`.
     Use it as a context manager, or call `close()`, to release its connections.
     """
 
@@ -47,13 +41,17 @@ class Client(SyncAPIClient):
         access_token: str | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, environment, ENVIRONMENTS),
-            access_token=access_token or os.environ.get(f"{ENV_PREFIX}_ACCESS_TOKEN"),
+            access_token=access_token,
             headers=headers,
             timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
             http_client=http_client,
         )
 
@@ -75,6 +73,12 @@ class Client(SyncAPIClient):
 
         return Notes(self)
 
+    def webhook_verifier(self, *, max_age: int = 300) -> WebhookVerifier:
+        """Verifies and parses webhook deliveries."""
+        from .webhooks import WebhookVerifier
+
+        return WebhookVerifier(max_age=max_age)
+
     def __enter__(self) -> Client:
         return self
 
@@ -93,13 +97,17 @@ class AsyncClient(AsyncAPIClient):
         access_token: str | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, environment, ENVIRONMENTS),
-            access_token=access_token or os.environ.get(f"{ENV_PREFIX}_ACCESS_TOKEN"),
+            access_token=access_token,
             headers=headers,
             timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
             http_client=http_client,
         )
 
@@ -120,6 +128,12 @@ class AsyncClient(AsyncAPIClient):
         from .resources.notes import AsyncNotes
 
         return AsyncNotes(self)
+
+    def webhook_verifier(self, *, max_age: int = 300) -> AsyncWebhookVerifier:
+        """Verifies and parses webhook deliveries."""
+        from .webhooks import AsyncWebhookVerifier
+
+        return AsyncWebhookVerifier(max_age=max_age)
 
     async def __aenter__(self) -> AsyncClient:
         return self

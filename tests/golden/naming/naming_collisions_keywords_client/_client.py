@@ -4,18 +4,12 @@
 from __future__ import annotations
 
 import functools
-import os
 from typing import TYPE_CHECKING, Literal, Mapping
 
 import httpx
 
-from ._base_client import (
-    DEFAULT_TIMEOUT,
-    ENV_PREFIX,
-    AsyncAPIClient,
-    SyncAPIClient,
-    resolve_base_url,
-)
+from ._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, resolve_base_url
+from ._retry import RetryPolicy
 
 if TYPE_CHECKING:
     from .resources.class_ import AsyncClass, Class
@@ -35,8 +29,7 @@ Environment = Literal["production", "production_2"]
 class Client(SyncAPIClient):
     """Naming: collisions & keywords: synchronous client.
 
-    Arguments not given are read from the environment variables `NAMING_BASE_URL`,
-    `NAMING_ENVIRONMENT` and `NAMING_ACCESS_TOKEN`.
+    Arguments not given are read from environment variables: `NAMING_BASE_URL`, `NAMING_ENVIRONMENT`, `NAMING_ACCESS_TOKEN`.
     Use it as a context manager, or call `close()`, to release its connections.
     """
 
@@ -48,13 +41,17 @@ class Client(SyncAPIClient):
         access_token: str | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, environment, ENVIRONMENTS),
-            access_token=access_token or os.environ.get(f"{ENV_PREFIX}_ACCESS_TOKEN"),
+            access_token=access_token,
             headers=headers,
             timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
             http_client=http_client,
         )
 
@@ -95,13 +92,17 @@ class AsyncClient(AsyncAPIClient):
         access_token: str | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, environment, ENVIRONMENTS),
-            access_token=access_token or os.environ.get(f"{ENV_PREFIX}_ACCESS_TOKEN"),
+            access_token=access_token,
             headers=headers,
             timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
             http_client=http_client,
         )
 

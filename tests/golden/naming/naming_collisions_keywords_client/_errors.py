@@ -13,6 +13,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
+    "AuthenticationError",
     "BadRequestError",
     "UnauthorizedError",
     "ForbiddenError",
@@ -49,6 +50,10 @@ class APIConnectionError(Error):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
+
+
+class AuthenticationError(Error):
+    """No usable credentials: the token endpoint gave no token, or none were configured."""
 
 
 class APIResponseValidationError(Error):

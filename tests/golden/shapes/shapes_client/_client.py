@@ -4,18 +4,12 @@
 from __future__ import annotations
 
 import functools
-import os
 from typing import TYPE_CHECKING, Literal, Mapping
 
 import httpx
 
-from ._base_client import (
-    DEFAULT_TIMEOUT,
-    ENV_PREFIX,
-    AsyncAPIClient,
-    SyncAPIClient,
-    resolve_base_url,
-)
+from ._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, resolve_base_url
+from ._retry import RetryPolicy
 
 if TYPE_CHECKING:
     from .resources.pets import AsyncPets, Pets
@@ -31,8 +25,7 @@ Environment = str
 class Client(SyncAPIClient):
     """Shapes: synchronous client.
 
-    Arguments not given are read from the environment variables `SHAPES_BASE_URL`,
-    `SHAPES_ENVIRONMENT` and `SHAPES_ACCESS_TOKEN`.
+    Arguments not given are read from environment variables: `SHAPES_BASE_URL`, `SHAPES_ENVIRONMENT`, `SHAPES_ACCESS_TOKEN`.
     Use it as a context manager, or call `close()`, to release its connections.
     """
 
@@ -44,13 +37,17 @@ class Client(SyncAPIClient):
         access_token: str | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, environment, ENVIRONMENTS),
-            access_token=access_token or os.environ.get(f"{ENV_PREFIX}_ACCESS_TOKEN"),
+            access_token=access_token,
             headers=headers,
             timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
             http_client=http_client,
         )
 
@@ -84,13 +81,17 @@ class AsyncClient(AsyncAPIClient):
         access_token: str | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, environment, ENVIRONMENTS),
-            access_token=access_token or os.environ.get(f"{ENV_PREFIX}_ACCESS_TOKEN"),
+            access_token=access_token,
             headers=headers,
             timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
             http_client=http_client,
         )
 

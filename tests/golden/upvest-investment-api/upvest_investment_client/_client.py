@@ -4,18 +4,12 @@
 from __future__ import annotations
 
 import functools
-import os
-from typing import TYPE_CHECKING, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
 
 import httpx
 
-from ._base_client import (
-    DEFAULT_TIMEOUT,
-    ENV_PREFIX,
-    AsyncAPIClient,
-    SyncAPIClient,
-    resolve_base_url,
-)
+from ._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, resolve_base_url
+from ._retry import RetryPolicy
 
 if TYPE_CHECKING:
     from .resources.access_tokens import AsyncAccessTokens, AccessTokens
@@ -28,6 +22,7 @@ if TYPE_CHECKING:
     from .resources.orders import AsyncOrders, Orders
     from .resources.reports import AsyncReports, Reports
     from .resources.fees import AsyncFees, Fees
+    from .webhooks import AsyncWebhookVerifier, WebhookVerifier
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client", "Environment"]
 
@@ -42,8 +37,7 @@ Environment = Literal["sandbox", "live"]
 class Client(SyncAPIClient):
     """Upvest Investment API: synchronous client.
 
-    Arguments not given are read from the environment variables `UPVEST_BASE_URL`,
-    `UPVEST_ENVIRONMENT` and `UPVEST_ACCESS_TOKEN`.
+    Arguments not given are read from environment variables: `UPVEST_BASE_URL`, `UPVEST_ENVIRONMENT`, `UPVEST_CLIENT_ID`, `UPVEST_CLIENT_SECRET`, `UPVEST_KEY_ID`, `UPVEST_PRIVATE_KEY`, `UPVEST_PRIVATE_KEY_PASSWORD`, `UPVEST_ACCESS_TOKEN`.
     Use it as a context manager, or call `close()`, to release its connections.
     """
 
@@ -52,16 +46,36 @@ class Client(SyncAPIClient):
         *,
         base_url: str | None = None,
         environment: Environment | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        key_id: str | None = None,
+        private_key: Any = None,
+        private_key_password: str | bytes | None = None,
         access_token: str | None = None,
+        scopes: Sequence[str] | None = None,
+        token_refresh_skew: float = 60.0,
+        signature_expires_in: int = 30,
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, environment, ENVIRONMENTS),
-            access_token=access_token or os.environ.get(f"{ENV_PREFIX}_ACCESS_TOKEN"),
+            client_id=client_id,
+            client_secret=client_secret,
+            scopes=scopes,
+            token_refresh_skew=token_refresh_skew,
+            key_id=key_id,
+            private_key=private_key,
+            private_key_password=private_key_password,
+            signature_expires_in=signature_expires_in,
+            access_token=access_token,
             headers=headers,
             timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
             http_client=http_client,
         )
 
@@ -135,6 +149,12 @@ class Client(SyncAPIClient):
 
         return Fees(self)
 
+    def webhook_verifier(self, *, max_age: int = 300) -> WebhookVerifier:
+        """Verifies and parses webhook deliveries with the keys this client fetches from the API."""
+        from .webhooks import WebhookVerifier
+
+        return WebhookVerifier(self, max_age=max_age)
+
     def __enter__(self) -> Client:
         return self
 
@@ -150,16 +170,36 @@ class AsyncClient(AsyncAPIClient):
         *,
         base_url: str | None = None,
         environment: Environment | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        key_id: str | None = None,
+        private_key: Any = None,
+        private_key_password: str | bytes | None = None,
         access_token: str | None = None,
+        scopes: Sequence[str] | None = None,
+        token_refresh_skew: float = 60.0,
+        signature_expires_in: int = 30,
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, environment, ENVIRONMENTS),
-            access_token=access_token or os.environ.get(f"{ENV_PREFIX}_ACCESS_TOKEN"),
+            client_id=client_id,
+            client_secret=client_secret,
+            scopes=scopes,
+            token_refresh_skew=token_refresh_skew,
+            key_id=key_id,
+            private_key=private_key,
+            private_key_password=private_key_password,
+            signature_expires_in=signature_expires_in,
+            access_token=access_token,
             headers=headers,
             timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
             http_client=http_client,
         )
 
@@ -232,6 +272,12 @@ class AsyncClient(AsyncAPIClient):
         from .resources.fees import AsyncFees
 
         return AsyncFees(self)
+
+    def webhook_verifier(self, *, max_age: int = 300) -> AsyncWebhookVerifier:
+        """Verifies and parses webhook deliveries with the keys this client fetches from the API."""
+        from .webhooks import AsyncWebhookVerifier
+
+        return AsyncWebhookVerifier(self, max_age=max_age)
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -9,6 +9,7 @@ import uuid as _uuid
 
 from .. import models as _models
 from .. import _base_client as _base
+from .. import _pagination
 from .. import _response
 
 __all__ = ["AccountGroups", "AsyncAccountGroups"]
@@ -21,6 +22,7 @@ _LIST: _base.Endpoint[_models.AccountGroupsListResponse] = _base.Endpoint(
         ("accounts:read",),
         ("accounts:admin",),
     ),
+    page=("offset", "limit", "data", "meta", "total_count"),
 )
 
 _CREATE: _base.Endpoint[_models.AccountGroup] = _base.Endpoint(
@@ -65,7 +67,7 @@ class AccountGroups:
         sort: _t.Literal["created_at"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.AccountGroupsListResponse:
+    ) -> _pagination.SyncPage[_models.AccountGroup]:
         """List account groups
 
         Returns account groups, optionally only those of one user.
@@ -77,7 +79,8 @@ class AccountGroups:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return self._client.request(
+        return _pagination.SyncPage[_models.AccountGroup](
+            self._client,
             _LIST,
             query={
                 "user_id": user_id,
@@ -157,7 +160,7 @@ class AsyncAccountGroups:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncAccountGroupsWithRawResponse(self)
 
-    async def list(
+    def list(
         self,
         *,
         user_id: _uuid.UUID | None = None,
@@ -166,7 +169,7 @@ class AsyncAccountGroups:
         sort: _t.Literal["created_at"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.AccountGroupsListResponse:
+    ) -> _pagination.AsyncPaginator[_models.AccountGroup]:
         """List account groups
 
         Returns account groups, optionally only those of one user.
@@ -178,7 +181,8 @@ class AsyncAccountGroups:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return await self._client.request(
+        return _pagination.AsyncPaginator[_models.AccountGroup](
+            self._client,
             _LIST,
             query={
                 "user_id": user_id,

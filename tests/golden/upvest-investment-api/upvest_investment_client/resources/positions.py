@@ -9,6 +9,7 @@ import uuid as _uuid
 
 from .. import models as _models
 from .. import _base_client as _base
+from .. import _pagination
 from .. import _response
 
 __all__ = ["Positions", "AsyncPositions"]
@@ -18,6 +19,7 @@ _LIST: _base.Endpoint[_models.PositionsListResponse] = _base.Endpoint(
     "/accounts/{account_id}/positions",
     responses={"200": {"application/json": _models.PositionsListResponse}},
     scopes=(("positions:read",),),
+    page=("offset", "limit", "data", "meta", "total_count"),
 )
 
 _RETRIEVE: _base.Endpoint[_models.Position] = _base.Endpoint(
@@ -48,7 +50,7 @@ class Positions:
         sort: _t.Literal["instrument_id", "quantity"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.PositionsListResponse:
+    ) -> _pagination.SyncPage[_models.Position]:
         """List positions
 
         Returns the securities held in an account.
@@ -60,7 +62,8 @@ class Positions:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return self._client.request(
+        return _pagination.SyncPage[_models.Position](
+            self._client,
             _LIST,
             path={
                 "account_id": account_id,
@@ -118,7 +121,7 @@ class AsyncPositions:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncPositionsWithRawResponse(self)
 
-    async def list(
+    def list(
         self,
         *,
         account_id: _uuid.UUID,
@@ -127,7 +130,7 @@ class AsyncPositions:
         sort: _t.Literal["instrument_id", "quantity"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.PositionsListResponse:
+    ) -> _pagination.AsyncPaginator[_models.Position]:
         """List positions
 
         Returns the securities held in an account.
@@ -139,7 +142,8 @@ class AsyncPositions:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return await self._client.request(
+        return _pagination.AsyncPaginator[_models.Position](
+            self._client,
             _LIST,
             path={
                 "account_id": account_id,

@@ -10,6 +10,7 @@ import uuid as _uuid
 from .. import _types
 from .. import models as _models
 from .. import _base_client as _base
+from .. import _pagination
 from .. import _response
 
 __all__ = ["Users", "AsyncUsers"]
@@ -22,6 +23,7 @@ _LIST: _base.Endpoint[_models.UsersListResponse] = _base.Endpoint(
         ("users:read",),
         ("users:admin",),
     ),
+    page=("offset", "limit", "data", "meta", "total_count"),
 )
 
 _CREATE: _base.Endpoint[_models.UserByol | _models.UserTol] = _base.Endpoint(
@@ -72,7 +74,7 @@ class Users:
         sort: _t.Literal["created_at"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.UsersListResponse:
+    ) -> _pagination.SyncPage[_models.UserByol | _models.UserTol]:
         """List users
 
         Returns the tenant's users, one page at a time.
@@ -83,7 +85,8 @@ class Users:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return self._client.request(
+        return _pagination.SyncPage[_models.UserByol | _models.UserTol](
+            self._client,
             _LIST,
             query={
                 "offset": offset,
@@ -179,7 +182,7 @@ class AsyncUsers:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncUsersWithRawResponse(self)
 
-    async def list(
+    def list(
         self,
         *,
         offset: int | None = None,
@@ -187,7 +190,7 @@ class AsyncUsers:
         sort: _t.Literal["created_at"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.UsersListResponse:
+    ) -> _pagination.AsyncPaginator[_models.UserByol | _models.UserTol]:
         """List users
 
         Returns the tenant's users, one page at a time.
@@ -198,7 +201,8 @@ class AsyncUsers:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return await self._client.request(
+        return _pagination.AsyncPaginator[_models.UserByol | _models.UserTol](
+            self._client,
             _LIST,
             query={
                 "offset": offset,

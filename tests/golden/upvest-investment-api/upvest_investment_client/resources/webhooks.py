@@ -10,6 +10,7 @@ import uuid as _uuid
 from .. import _types
 from .. import models as _models
 from .. import _base_client as _base
+from .. import _pagination
 from .. import _response
 
 __all__ = ["Webhooks", "AsyncWebhooks"]
@@ -29,6 +30,7 @@ _LIST: _base.Endpoint[_models.WebhooksListResponse] = _base.Endpoint(
         ("webhooks:read",),
         ("webhooks:admin",),
     ),
+    page=("offset", "limit", "data", "meta", "total_count"),
 )
 
 _CREATE: _base.Endpoint[_models.Webhook] = _base.Endpoint(
@@ -110,7 +112,7 @@ class Webhooks:
         sort: _t.Literal["created_at", "updated_at", "title", "url", "enabled"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.WebhooksListResponse:
+    ) -> _pagination.SyncPage[_models.Webhook]:
         """List webhooks
 
         Returns the webhook subscriptions of the tenant, one page at a time.
@@ -121,7 +123,8 @@ class Webhooks:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return self._client.request(
+        return _pagination.SyncPage[_models.Webhook](
+            self._client,
             _LIST,
             query={
                 "offset": offset,
@@ -306,7 +309,7 @@ class AsyncWebhooks:
             options=options,
         )
 
-    async def list(
+    def list(
         self,
         *,
         offset: int | None = None,
@@ -314,7 +317,7 @@ class AsyncWebhooks:
         sort: _t.Literal["created_at", "updated_at", "title", "url", "enabled"] | None = None,
         order: _t.Literal["ASC", "DESC"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.WebhooksListResponse:
+    ) -> _pagination.AsyncPaginator[_models.Webhook]:
         """List webhooks
 
         Returns the webhook subscriptions of the tenant, one page at a time.
@@ -325,7 +328,8 @@ class AsyncWebhooks:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return await self._client.request(
+        return _pagination.AsyncPaginator[_models.Webhook](
+            self._client,
             _LIST,
             query={
                 "offset": offset,
