@@ -394,7 +394,8 @@ class Builder:
             return None
         by_name = {f.name: f for f in page.fields}
         items = by_name.get(config.page_items_field)
-        if items is None or not isinstance(items.type, ArrayType) or config.page_meta_field not in by_name:
+        item_type = _array_item(items.type) if items is not None else None
+        if items is None or item_type is None or config.page_meta_field not in by_name:
             return None
         return Pagination(
             offset_param=config.page_offset_param,
@@ -402,7 +403,7 @@ class Builder:
             items_field=items.python_name,
             meta_field=by_name[config.page_meta_field].python_name,
             total_field=names.snake(config.page_total_field),
-            item_type=items.type.item,
+            item_type=item_type,
         )
 
     # -- authentication -------------------------------------------------------------------------------
@@ -879,6 +880,23 @@ _PROPERTY_NAME = re.compile(r"""["']?propertyName["']?\s*:\s*["']?([^"',}\s]+)""
 def _discriminator_properties(document: Document) -> frozenset[str]:
     """Property names any discriminator in the document uses (found in the text: cheap, and order-free)."""
     return frozenset(m.group(1) for text in document.texts() for m in _PROPERTY_NAME.finditer(text))
+
+
+def _array_item(type_: Type) -> Type | None:
+    """The item type of an array, or of a union of arrays (`oneOf` list shapes); None for anything else."""
+    if isinstance(type_, Nullable):
+        return _array_item(type_.inner)
+    if isinstance(type_, ArrayType):
+        return type_.item
+    if isinstance(type_, UnionType):
+        items = [_array_item(v) for v in type_.variants]
+        if all(item is not None for item in items):
+            flat: list[Type] = []
+            for item in items:
+                flat.extend(item.variants if isinstance(item, UnionType) else [item])  # type: ignore[union-attr]
+            unique = _unique(flat)
+            return unique[0] if len(unique) == 1 else UnionType(unique)
+    return None
 
 
 def _literal(schema: Any) -> Type | None:

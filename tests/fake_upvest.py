@@ -18,6 +18,9 @@ carries ``upvest-request-id``. Status codes used: 400 (malformed request, bad si
 parameters, missing/invalid idempotency-key, authorization header on the token request), 401 (bad client id,
 bad signature, bad credentials, missing/unknown/expired token; title "Unauthorized"), 403 (scope), 404, 405, 406,
 422 (order rules, idempotency key reused with a different request), plus whatever faults inject.
+
+Routes: POST /auth/token; GET /auth/verify_keys (no token needed: the spec gives it ``security: []``; still signed);
+GET/POST /users; GET/DELETE /users/{user_id}; GET/POST /orders; GET/DELETE /orders/{order_id}.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import datetime as _dt
 import hashlib
 import http.server
 import json
+import math
 import re
 import secrets
 import socket
@@ -457,6 +461,7 @@ class FakeUpvest:
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
         self._seq = 0
+        self._port: int | None = None
         self.seed_users(users)
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
@@ -464,6 +469,7 @@ class FakeUpvest:
     def start(self) -> FakeUpvest:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.fake = self
+        self._port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
@@ -485,8 +491,9 @@ class FakeUpvest:
 
     @property
     def port(self) -> int:
-        assert self._httpd is not None, "server not started"
-        return self._httpd.server_address[1]
+        if self._port is None:
+            raise RuntimeError("FakeUpvest is not started")
+        return self._port
 
     @property
     def base_url(self) -> str:
@@ -719,7 +726,7 @@ class FakeUpvest:
             raise _HTTPError(400, "the token request must not carry an authorization header")
 
         # -- signature
-        host = headers.get("host") or f"127.0.0.1:{self.port}"
+        host = headers.get("host") or f"127.0.0.1:{self._port}"
         url = f"http://{host}{target}"
         required = ["@method", "@path", "upvest-client-id"]
         if body:
@@ -882,7 +889,7 @@ class FakeUpvest:
         ttl = self.token_ttl
         body_out = {
             "access_token": token,
-            "expires_in": int(ttl) if float(ttl).is_integer() else ttl,
+            "expires_in": math.ceil(ttl),  # an integer, as the spec says; the real expiry is exact
             "token_type": "bearer",
             "scope": " ".join(scopes),
         }

@@ -220,8 +220,10 @@ def _tamper(name):
         headers["signature-input"] = headers["signature-input"].replace('"accept"', '"Accept"')
     elif name == "malformed-input":
         headers["signature-input"] = headers["signature-input"].replace("(", "[")
-    elif name == "malformed-signature":
+    elif name == "not-a-byte-sequence":
         headers["signature"] = "sig1=notbase64"
+    elif name == "malformed-signature":
+        headers["signature"] = "sig1=:not base64!:"
     elif name == "missing-signature":
         headers.pop("signature")
     elif name == "label-mismatch":
@@ -255,7 +257,7 @@ def _tamper(name):
         ("wrong-key", "does not verify"),
         ("no-expires", "no expires"),
         ("digest-not-covered", "content-digest is not covered"),
-        ("no-digest-header", "missing from the request"),
+        ("no-digest-header", "no content-digest header"),
         ("content-length", "content-length"),
         ("query-covered-without-query", "no query string"),
         ("covered-header-missing", "'idempotency-key' is missing"),
@@ -263,6 +265,7 @@ def _tamper(name):
         ("duplicate-component", "covered twice"),
         ("uppercase-component", "lowercase"),
         ("malformed-input", "malformed signature-input"),
+        ("not-a-byte-sequence", "not a byte sequence"),
         ("malformed-signature", "malformed signature"),
         ("missing-signature", "missing signature header"),
         ("label-mismatch", "no signature labelled 'sig1'"),
@@ -300,6 +303,7 @@ def test_jwk_round_trip():
 def server():
     with FakeUpvest(token_ttl=2) as fake:
         yield fake
+    assert fake.errors == []
 
 
 def call(server, method, path, *, token=None, json_body=None, form=None, headers=None, sign=True, timeout=5.0,
@@ -542,6 +546,20 @@ def test_delay_fault_triggers_client_timeout(server):
         call(server, "GET", "/users", token=token, timeout=0.2)
     assert time.monotonic() - started < 0.5
     assert call(server, "GET", "/users", token=token).status_code == 200
+
+
+@pytest.mark.parametrize("apply_first", [False, True])
+def test_timed_out_post_retried_with_same_key_creates_once(server, apply_first):
+    token = server.issue_token(["users:admin"])
+    key = str(uuid.uuid4())
+    server.faults.add("POST", "/users", "delay", seconds=0.5, apply_before_fault=apply_first)
+    with pytest.raises(httpx.ReadTimeout):
+        call(server, "POST", "/users", token=token, json_body=NEW_USER, headers={"idempotency-key": key}, timeout=0.2)
+    retry = call(server, "POST", "/users", token=token, json_body=NEW_USER, headers={"idempotency-key": key})
+    assert retry.status_code == 200
+    time.sleep(0.5)  # let the delayed first attempt finish
+    assert server.created_users == 1
+    assert sorted(r.outcome for r in server.requests) == ["ok", "replayed"]
 
 
 def test_reset_fault_drops_the_connection(server):
