@@ -12,6 +12,7 @@ from ._errors import (
     APIError,
     APIResponseValidationError,
     APITimeoutError,
+    AuthenticationError,
     Error,
     BadRequestError,
     UnauthorizedError,
@@ -33,7 +34,10 @@ from ._errors import (
     ServiceUnavailableError,
     GatewayTimeoutError,
 )
+from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._response import APIResponse
+from ._retry import RetryPolicy
+from ._signing import SignatureError
 from ._types import BinaryContent, NoContent, Problem
 from ._version import __version__
 
@@ -44,6 +48,9 @@ __all__ = [
     "APIResponseValidationError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncPage",
+    "AsyncPaginator",
+    "AuthenticationError",
     "BinaryContent",
     "Client",
     "ENVIRONMENTS",
@@ -51,6 +58,9 @@ __all__ = [
     "NoContent",
     "Problem",
     "RequestOptions",
+    "RetryPolicy",
+    "SignatureError",
+    "SyncPage",
     "__version__",
     "models",
     "BadRequestError",
