@@ -92,19 +92,31 @@ def main() -> None:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     path = f"/orders/{ORDER['id']}"
     try:
-        with httpx.Client(base_url=base) as raw, upvest.Client(base_url=base, access_token="t") as client, \
-                upvest.Client(base_url=base, client_id="c", client_secret="s", key_id="k",
-                              private_key=ec.generate_private_key(ec.SECP521R1())) as signed:
+        with (
+            httpx.Client(base_url=base) as raw,
+            upvest.Client(base_url=base, access_token="t") as client,
+            upvest.Client(
+                base_url=base,
+                client_id="c",
+                client_secret="s",
+                key_id="k",
+                private_key=ec.generate_private_key(ec.SECP521R1()),
+            ) as signed,
+        ):
             headers = {"authorization": "Bearer t", "accept": "application/json"}
             raw_time = per_request(lambda: raw.get(path, headers=headers).json(), args.requests, args.rounds)
             client_time = per_request(lambda: client.orders.retrieve(order_id=ORDER["id"]), args.requests, args.rounds)
-            signed_time = per_request(lambda: signed.orders.retrieve(order_id=ORDER["id"]), args.requests // 4, args.rounds)
+            signed_time = per_request(
+                lambda: signed.orders.retrieve(order_id=ORDER["id"]), args.requests // 4, args.rounds
+            )
     finally:
         server.shutdown()
     print(f"{'':28} {'per request':>12} {'ratio':>7}")
     print(f"{'raw httpx + json()':28} {raw_time * 1e6:10.0f}us {1.0:7.2f}")
     print(f"{'generated client':28} {client_time * 1e6:10.0f}us {client_time / raw_time:7.2f}  (target <= 1.30)")
-    print(f"{'generated client, signed':28} {signed_time * 1e6:10.0f}us {signed_time / raw_time:7.2f}  (ECDSA P-521 per request)")
+    print(
+        f"{'generated client, signed':28} {signed_time * 1e6:10.0f}us {signed_time / raw_time:7.2f}  (ECDSA P-521 per request)"
+    )
 
 
 if __name__ == "__main__":

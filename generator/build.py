@@ -40,6 +40,7 @@ from generator.model import (
     Ref,
     RequestBody,
     Response,
+    ResponseKind,
     Schema,
     SecurityRequirement,
     SecurityScheme,
@@ -57,11 +58,31 @@ RUNTIME_NAMES = frozenset(
 )
 #: Attributes of the generated Client that a resource group must not shadow.
 CLIENT_ATTRIBUTES = frozenset(
-    {"close", "aclose", "base_url", "timeout", "with_options", "request", "environment", "headers", "http_client",
-     "retry", "client_id", "webhook_verifier"}
+    {
+        "close",
+        "aclose",
+        "base_url",
+        "timeout",
+        "with_options",
+        "request",
+        "environment",
+        "headers",
+        "http_client",
+        "retry",
+        "client_id",
+        "webhook_verifier",
+    }
 )
 #: What a signature covers when the spec declares signature headers and the configuration names no components.
-DEFAULT_SIGNED_COMPONENTS = ("@method", "@path", "@query", "authorization", "content-type", "content-length", "content-digest")
+DEFAULT_SIGNED_COMPONENTS = (
+    "@method",
+    "@path",
+    "@query",
+    "authorization",
+    "content-type",
+    "content-length",
+    "content-digest",
+)
 #: Headers the runtime always sets itself.
 TRANSPORT_HEADERS = frozenset({"content-type", "content-length", "content-digest", "signature", "signature-input"})
 _DOC_KEYS = frozenset({"description", "example", "examples", "externalDocs", "deprecated", "summary", "xml"})
@@ -121,7 +142,9 @@ class Builder:
     # -- diagnostics --------------------------------------------------------------------------------
 
     def warn(self, code: str, message: str, context: _Context) -> None:
-        self.diagnostics.append(self.document.diagnostic("warning", code, message, Location(context.file, context.pointer)))
+        self.diagnostics.append(
+            self.document.diagnostic("warning", code, message, Location(context.file, context.pointer))
+        )
 
     # -- the whole API ------------------------------------------------------------------------------
 
@@ -166,7 +189,7 @@ class Builder:
             if not isinstance(server, dict) or not isinstance(server.get("url"), str):
                 continue
             url = server["url"]
-            variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+            variables = _mapping(server.get("variables"))
             for variable, spec in variables.items():
                 if isinstance(spec, dict) and "default" in spec:
                     url = url.replace("{" + str(variable) + "}", str(spec["default"]))
@@ -185,13 +208,15 @@ class Builder:
         raw = components.get("securitySchemes") if isinstance(components, dict) else None
         schemes: list[SecurityScheme] = []
         for name, scheme in (raw or {}).items() if isinstance(raw, dict) else ():
-            scheme = self._deref(scheme, Location(self.document.main, f"/components/securitySchemes/{escape_pointer_token(name)}"))
+            scheme = self._deref(
+                scheme, Location(self.document.main, f"/components/securitySchemes/{escape_pointer_token(name)}")
+            )
             if not isinstance(scheme, dict):
                 continue
             kind = str(scheme.get("type", ""))
             token_url = ""
             scopes: list[str] = []
-            flows = scheme.get("flows") if isinstance(scheme.get("flows"), dict) else {}
+            flows = _mapping(scheme.get("flows"))
             if isinstance(flows.get("clientCredentials"), dict):
                 self._client_credentials.add(str(name))
             for flow in flows.values():
@@ -255,7 +280,7 @@ class Builder:
             item, item_location = self._resolve(item, Location(main, pointer))
             if not isinstance(item, dict):
                 continue
-            shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
+            shared = _sequence(item.get("parameters"))
             for method in HTTP_METHODS:
                 operation = item.get(method)
                 if not isinstance(operation, dict):
@@ -283,8 +308,16 @@ class Builder:
                 context.name = unique_id
                 python_name = methods.claim(_method_name(operation_id, group_words, methods))
                 operations.append(
-                    self._operation(operation, path, python_name, operation_id, context, shared, managed,
-                                    operation.get("security", default_security))
+                    self._operation(
+                        operation,
+                        path,
+                        python_name,
+                        operation_id,
+                        context,
+                        shared,
+                        managed,
+                        operation.get("security", default_security),
+                    )
                 )
             groups.append(
                 Group(
@@ -316,12 +349,15 @@ class Builder:
         merged: dict[tuple[str, str], tuple[Any, _Context]] = {}
         pointer_base = context.pointer.rsplit("/", 1)[0]
         declared = [(f"{pointer_base}/parameters/{i}", p) for i, p in enumerate(shared)]
-        own = raw.get("parameters") if isinstance(raw.get("parameters"), list) else []
+        own = _sequence(raw.get("parameters"))
         declared += [(f"{context.pointer}/parameters/{i}", p) for i, p in enumerate(own)]
         for pointer, parameter in declared:
             parameter, where = self._resolve(parameter, Location(context.file, pointer))
             if isinstance(parameter, dict):
-                merged[(str(parameter.get("name")), str(parameter.get("in")))] = (parameter, _Context(where.file, where.pointer, ""))
+                merged[(str(parameter.get("name")), str(parameter.get("in")))] = (
+                    parameter,
+                    _Context(where.file, where.pointer, ""),
+                )
         # path parameters first, in the order of the path template, then the rest in spec order
         order = {name: i for i, name in enumerate(re.findall(r"\{([^{}]+)\}", path))}
         entries = sorted(merged.items(), key=lambda e: (0, order.get(e[0][0], 0)) if e[0][1] == "path" else (1, 0))
@@ -335,14 +371,23 @@ class Builder:
                 idempotency = name.lower()
                 continue
             if location not in ("path", "query", "header", "cookie"):
-                self.warn("parameter-location", f"parameter '{name}' has unknown location '{location}'; skipped", parameter_context)
+                self.warn(
+                    "parameter-location",
+                    f"parameter '{name}' has unknown location '{location}'; skipped",
+                    parameter_context,
+                )
                 continue
             if location == "cookie":
-                self.warn("cookie-parameter", f"cookie parameter '{name}' is not supported yet; skipped", parameter_context)
+                self.warn(
+                    "cookie-parameter", f"cookie parameter '{name}' is not supported yet; skipped", parameter_context
+                )
                 continue
             schema, schema_pointer = _parameter_schema(parameter, parameter_context.pointer)
             type_ = _literal(schema) or self.convert(
-                schema, _Context(parameter_context.file, schema_pointer, f"{context.name}{names.pascal(name, fallback='Param')}")
+                schema,
+                _Context(
+                    parameter_context.file, schema_pointer, f"{context.name}{names.pascal(name, fallback='Param')}"
+                ),
             )
             required = bool(parameter.get("required")) or location == "path"
             style = str(parameter.get("style") or ("simple" if location in ("path", "header") else "form"))
@@ -453,7 +498,9 @@ class Builder:
             return None
         media_type, kind = _choose_request_media(list(content))
         media = content[media_type] if isinstance(content[media_type], dict) else {}
-        body_context = _Context(where.file, f"{pointer}/content/{escape_pointer_token(media_type)}/schema", f"{context.name}Request")
+        body_context = _Context(
+            where.file, f"{pointer}/content/{escape_pointer_token(media_type)}/schema", f"{context.name}Request"
+        )
         required = bool(raw.get("required"))
         description = _text(raw.get("description"))
         if kind == "binary":
@@ -485,14 +532,18 @@ class Builder:
             return ()
         for status, response in raw.items():
             status = str(status).upper()
-            response, where = self._resolve(response, Location(context.file, f"{context.pointer}/responses/{escape_pointer_token(status)}"))
+            response, where = self._resolve(
+                response, Location(context.file, f"{context.pointer}/responses/{escape_pointer_token(status)}")
+            )
             pointer = where.pointer
             if not isinstance(response, dict):
                 continue
             error = not status.startswith(("1", "2", "3"))
             contents: list[Content] = []
             problem = error
-            for media_type, media in (response.get("content") or {}).items() if isinstance(response.get("content"), dict) else ():
+            for media_type, media in (
+                (response.get("content") or {}).items() if isinstance(response.get("content"), dict) else ()
+            ):
                 media_type = str(media_type)
                 media = media if isinstance(media, dict) else {}
                 kind = _response_kind(media_type, media.get("schema"))
@@ -513,7 +564,11 @@ class Builder:
                 else:
                     type_ = self.convert(media.get("schema"), schema_context) if "schema" in media else AnyType()
                 contents.append(Content(media_type, kind, type_))
-            headers = tuple(str(h).lower() for h in response.get("headers") or {}) if isinstance(response.get("headers"), dict) else ()
+            headers = (
+                tuple(str(h).lower() for h in response.get("headers") or {})
+                if isinstance(response.get("headers"), dict)
+                else ()
+            )
             responses.append(Response(status, _text(response.get("description")), tuple(contents), problem, headers))
         return tuple(responses)
 
@@ -534,8 +589,12 @@ class Builder:
                 operation = item.get(method)
                 if not isinstance(operation, dict):
                     continue
-                context = _Context(where.file, f"{where.pointer}/{method}", f"{names.pascal(str(name), fallback='Webhook')}Event")
-                body, body_where = self._resolve(operation.get("requestBody"), Location(context.file, f"{context.pointer}/requestBody"))
+                context = _Context(
+                    where.file, f"{where.pointer}/{method}", f"{names.pascal(str(name), fallback='Webhook')}Event"
+                )
+                body, body_where = self._resolve(
+                    operation.get("requestBody"), Location(context.file, f"{context.pointer}/requestBody")
+                )
                 type_: Type | None = None
                 content = body.get("content") if isinstance(body, dict) else None
                 if isinstance(content, dict) and content:
@@ -615,7 +674,11 @@ class Builder:
                 return type_
             if isinstance(type_, Nullable) and type_.inner == Ref(name):
                 return type_
-            self._add_schema(AliasSchema(name, type_, _text(node.get("description")) if isinstance(node, dict) else "", location.pointer))
+            self._add_schema(
+                AliasSchema(
+                    name, type_, _text(node.get("description")) if isinstance(node, dict) else "", location.pointer
+                )
+            )
         return Ref(name)
 
     def _deref(self, node: Any, location: Location) -> Any:
@@ -697,7 +760,9 @@ class Builder:
             return Primitive("bool")
         if type_name == "array":
             items = node.get("items")
-            return ArrayType(self.convert(items, _Context(context.file, f"{context.pointer}/items", f"{context.name}Item")))
+            return ArrayType(
+                self.convert(items, _Context(context.file, f"{context.pointer}/items", f"{context.name}Item"))
+            )
         if type_name == "object":
             return self._object(node, context, name)
         if type_name:
@@ -760,7 +825,9 @@ class Builder:
         variants: list[Type] = []
         base = {k: v for k, v in node.items() if k not in (keyword, "title", "description", "nullable")}
         for index, variant in enumerate(node[keyword]):
-            variant_context = _Context(context.file, f"{context.pointer}/{keyword}/{index}", f"{name or context.name}Variant{index + 1}")
+            variant_context = _Context(
+                context.file, f"{context.pointer}/{keyword}/{index}", f"{name or context.name}Variant{index + 1}"
+            )
             if base.get("properties") and isinstance(variant, dict) and "$ref" not in variant:
                 variant = {**base, **variant}
             type_ = self.convert(variant, variant_context)
@@ -775,7 +842,11 @@ class Builder:
         property_name = discriminator.get("propertyName") if isinstance(discriminator, dict) else None
         if not variants:
             return Nullable(AnyType())
-        result: Type = variants[0] if len(variants) == 1 else UnionType(tuple(variants), str(property_name) if property_name else None)
+        result: Type = (
+            variants[0]
+            if len(variants) == 1
+            else UnionType(tuple(variants), str(property_name) if property_name else None)
+        )
         return _nullable(result, nullable)
 
     def _enum(self, node: dict[str, Any], context: _Context, name: str | None, nullable: bool) -> Type:
@@ -823,7 +894,10 @@ class Builder:
         additional = node.get("additionalProperties")
         if not properties:
             if isinstance(additional, dict) and additional:
-                value = self.convert(additional, _Context(context.file, f"{context.pointer}/additionalProperties", f"{context.name}Value"))
+                value = self.convert(
+                    additional,
+                    _Context(context.file, f"{context.pointer}/additionalProperties", f"{context.name}Value"),
+                )
                 return MapType(value)
             return MapType(AnyType())
         shape = "object:" + _shape(node)
@@ -838,7 +912,12 @@ class Builder:
         fields: list[Field] = []
         for key, schema in properties.items():
             key = str(key)
-            field_context = _Context(context.file, f"{context.pointer}/properties/{escape_pointer_token(key)}", f"{name}{names.pascal(key, fallback='Field')}", key)
+            field_context = _Context(
+                context.file,
+                f"{context.pointer}/properties/{escape_pointer_token(key)}",
+                f"{name}{names.pascal(key, fallback='Field')}",
+                key,
+            )
             python_name = names.snake(key, fallback="field")
             if python_name.startswith("model_"):
                 python_name = f"{python_name}_"
@@ -857,7 +936,11 @@ class Builder:
 
     def _class_name(self, node: dict[str, Any], context: _Context) -> str:
         title = node.get("title")
-        base = names.pascal(title, fallback=context.name) if isinstance(title, str) and title.strip() else names.pascal(context.name, fallback="Model")
+        base = (
+            names.pascal(title, fallback=context.name)
+            if isinstance(title, str) and title.strip()
+            else names.pascal(context.name, fallback="Model")
+        )
         if base in self._schema_names and context.name:
             contextual = names.pascal(context.name, fallback="Model")
             if contextual not in self._schema_names:
@@ -882,6 +965,14 @@ def _discriminator_properties(document: Document) -> frozenset[str]:
     return frozenset(m.group(1) for text in document.texts() for m in _PROPERTY_NAME.finditer(text))
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _sequence(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _array_item(type_: Type) -> Type | None:
     """The item type of an array, or of a union of arrays (`oneOf` list shapes); None for anything else."""
     if isinstance(type_, Nullable):
@@ -893,7 +984,10 @@ def _array_item(type_: Type) -> Type | None:
         if all(item is not None for item in items):
             flat: list[Type] = []
             for item in items:
-                flat.extend(item.variants if isinstance(item, UnionType) else [item])  # type: ignore[union-attr]
+                if isinstance(item, UnionType):
+                    flat.extend(item.variants)
+                elif item is not None:
+                    flat.append(item)
             unique = _unique(flat)
             return unique[0] if len(unique) == 1 else UnionType(unique)
     return None
@@ -938,7 +1032,8 @@ def _needs_class(node: Any) -> bool:
     if not isinstance(node, dict):
         return False
     return bool(
-        isinstance(node.get("properties"), dict) and node["properties"]
+        isinstance(node.get("properties"), dict)
+        and node["properties"]
         or "enum" in node
         or "oneOf" in node
         or "anyOf" in node
@@ -987,7 +1082,7 @@ def _choose_request_media(media_types: list[str]) -> tuple[str, BodyKind]:
     return media_types[0], "binary"
 
 
-def _response_kind(media_type: str, schema: Any) -> str:
+def _response_kind(media_type: str, schema: Any) -> ResponseKind:
     media = media_type.lower()
     if is_json_media(media) or is_problem_media(media):
         return "json"

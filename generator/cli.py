@@ -81,11 +81,15 @@ def _guarded(action: Callable[[], int]) -> None:
 _spec_argument = click.argument("spec", required=False, type=click.Path(path_type=Path, dir_okay=False))
 _output_option = click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), help="Output folder.")
 _config_option = click.option(
-    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="pyproject.toml holding [tool.clientgen] (default: the nearest one above the working folder).",
 )
 _strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-_remote_option = click.option("--allow-remote-refs", is_flag=True, help="Follow $refs to URLs and to files outside the spec's folder.")
+_remote_option = click.option(
+    "--allow-remote-refs", is_flag=True, help="Follow $refs to URLs and to files outside the spec's folder."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,8 +111,15 @@ def main() -> None:
 @_strict_option
 @_remote_option
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-def generate_command(spec: Path | None, output: Path | None, config_path: Path | None, package: str | None,
-                     strict: bool, allow_remote_refs: bool, quiet: bool) -> None:
+def generate_command(
+    spec: Path | None,
+    output: Path | None,
+    config_path: Path | None,
+    package: str | None,
+    strict: bool,
+    allow_remote_refs: bool,
+    quiet: bool,
+) -> None:
     """Generate the client for SPEC into the output folder.
 
     \b
@@ -142,8 +153,9 @@ def generate_command(spec: Path | None, output: Path | None, config_path: Path |
 @_config_option
 @_strict_option
 @_remote_option
-def check_command(spec: Path | None, output: Path | None, config_path: Path | None, strict: bool,
-                  allow_remote_refs: bool) -> None:
+def check_command(
+    spec: Path | None, output: Path | None, config_path: Path | None, strict: bool, allow_remote_refs: bool
+) -> None:
     """Exit 0 when the output folder is exactly what generate would write; else print a diff and exit 1.
 
     Writes nothing.

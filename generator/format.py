@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import black
+from black.mode import TargetVersion
 
 MODE = black.Mode(
-    target_versions={black.TargetVersion.PY310},
+    target_versions={TargetVersion.PY310},
     line_length=100,
     string_normalization=True,
     magic_trailing_comma=True,

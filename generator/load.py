@@ -19,10 +19,10 @@ import yaml
 
 from generator.diagnostics import Diagnostic, SpecError
 
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class SafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+class SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """libyaml's safe loader with YAML 1.2 core scalars, as OpenAPI means them.
 
     YAML 1.1 reads `2024-01-01` as a date, `yes`/`no`/`on`/`off` as booleans and `1:20` as the number 80;
@@ -35,13 +35,24 @@ _YAML12_RESOLVERS = [
     ("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")),
     (
         "tag:yaml.org,2002:float",
-        re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
         list("-+.0123456789"),
     ),
 ]
 SafeLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (
-        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag
+        not in (
+            "tag:yaml.org,2002:bool",
+            "tag:yaml.org,2002:int",
+            "tag:yaml.org,2002:float",
+            "tag:yaml.org,2002:timestamp",
+        )
+    ]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 for _tag, _regexp, _first in _YAML12_RESOLVERS:
@@ -187,7 +198,9 @@ MAX_REMOTE_BYTES = 64 * 1024 * 1024
 def fetch_spec(url: str, timeout: float = 30.0) -> tuple[str, Any]:
     """Download and parse a referenced document (only with --allow-remote-refs)."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked by the caller
+        with urllib.request.urlopen(
+            url, timeout=timeout
+        ) as response:  # noqa: S310 - http(s) only, checked by the caller
             raw = response.read(MAX_REMOTE_BYTES + 1)
     except (OSError, ValueError) as exc:
         raise RefError(f"cannot download '{url}': {exc}", "ref-remote") from None

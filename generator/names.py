@@ -16,20 +16,63 @@ _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 
 #: Names a generated field, parameter or method must not take: keywords, the builtins used in
 #: annotations, and the names generated method bodies use.
-RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {
-    "self", "cls", "str", "int", "float", "bool", "bytes", "object", "options", "print",
-}
+RESERVED = (
+    frozenset(keyword.kwlist)
+    | frozenset(keyword.softkwlist)
+    | {
+        "self",
+        "cls",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "object",
+        "options",
+        "print",
+    }
+)
 #: Attribute names pydantic's BaseModel already uses.
 MODEL_RESERVED = frozenset(
-    name for name in ("copy", "dict", "json", "schema", "schema_json", "construct", "validate",
-                      "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs",
-                      "fields", "request_id")
+    name
+    for name in (
+        "copy",
+        "dict",
+        "json",
+        "schema",
+        "schema_json",
+        "construct",
+        "validate",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "update_forward_refs",
+        "fields",
+        "request_id",
+    )
 )
 BUILTIN_NAMES = frozenset(dir(builtins))
 
 
-_TRANSLITERATE = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
-                                "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ð": "d"})
+_TRANSLITERATE = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+    }
+)
 
 
 def words(name: str) -> list[str]:

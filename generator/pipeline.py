@@ -40,7 +40,9 @@ def generate(spec: Path, config: Config, *, strict: bool = False, allow_remote_r
     try:
         api, warnings = build(document, config)
     except RecursionError:
-        raise SpecError([Diagnostic("error", "too-deep", "the spec's schemas are nested too deeply to generate", str(spec))])
+        raise SpecError(
+            [Diagnostic("error", "too-deep", "the spec's schemas are nested too deeply to generate", str(spec))]
+        )
     diagnostics += warnings
     if strict and warnings:
         raise SpecError(diagnostics)

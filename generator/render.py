@@ -61,7 +61,15 @@ STATUS_ERRORS = (
     (504, "GatewayTimeoutError"),
 )
 #: Runtime files copied into every package: template name -> file name in the package.
-RUNTIME_FILES = ("_version.py", "_types.py", "_errors.py", "_response.py", "_retry.py", "_base_client.py", "_pagination.py")
+RUNTIME_FILES = (
+    "_version.py",
+    "_types.py",
+    "_errors.py",
+    "_response.py",
+    "_retry.py",
+    "_base_client.py",
+    "_pagination.py",
+)
 
 _PRIMITIVES = {
     "str": "str",
@@ -145,7 +153,9 @@ def oneline(text: object) -> str:
 # -- types as annotations -----------------------------------------------------------------------------
 
 
-def annotation(type_: Type | None, scope: str = "resources", *, argument: bool = False, schemas: dict[str, Schema] | None = None) -> str:
+def annotation(
+    type_: Type | None, scope: str = "resources", *, argument: bool = False, schemas: dict[str, Schema] | None = None
+) -> str:
     """The Python annotation (also a valid runtime expression) of a model type.
 
     `scope` is "models" inside the models module and "resources" elsewhere; `argument=True` widens types
@@ -206,7 +216,9 @@ def _discriminator_field(union: UnionType, schemas: dict[str, Schema] | None) ->
     return names_found.pop() if len(names_found) == 1 else None
 
 
-def import_lines(*texts: str, extra: Iterable[str] = (), models_import: str = "from .. import models as _models") -> list[str]:
+def import_lines(
+    *texts: str, extra: Iterable[str] = (), models_import: str = "from .. import models as _models"
+) -> list[str]:
     """The imports a module of annotations needs, found from the prefixes the annotations use."""
     used = {m.group(1) for text in texts for m in _MODULE_PREFIX.finditer(text)}
     lines = sorted([_IMPORTS[prefix] for prefix in ("_dt", "_decimal", "_t", "_uuid") if prefix in used] + list(extra))
@@ -244,8 +256,15 @@ def _constant_value(type_: Type, schemas: dict[str, Schema]) -> str | None:
     return None
 
 
-def _argument(python_name: str, name: str, location: str, type_: Type, required: bool, description: str,
-              schemas: dict[str, Schema]) -> Argument:
+def _argument(
+    python_name: str,
+    name: str,
+    location: str,
+    type_: Type,
+    required: bool,
+    description: str,
+    schemas: dict[str, Schema],
+) -> Argument:
     text = annotation(type_, argument=True, schemas=schemas)
     constant = _constant_value(type_, schemas)
     if constant is not None and required:
@@ -278,25 +297,49 @@ class MethodView:
 def method_view(operation: Operation, schemas: dict[str, Schema], oauth_schemes: frozenset[str]) -> MethodView:
     arguments: list[Argument] = []
     for parameter in operation.parameters:
-        arguments.append(_argument(parameter.python_name, parameter.name, parameter.location, parameter.type,
-                                   parameter.required, parameter.description, schemas))
+        arguments.append(
+            _argument(
+                parameter.python_name,
+                parameter.name,
+                parameter.location,
+                parameter.type,
+                parameter.required,
+                parameter.description,
+                schemas,
+            )
+        )
     body = operation.body
     body_type = "None"
     if body is not None:
         body_type = annotation(body.type) if body.kind not in ("binary", "text") else "None"
         if body.fields is not None:
             for field in body.fields:
-                arguments.append(_argument(field.python_name, field.name, "body-field", field.type, field.required,
-                                           field.description, schemas))
+                arguments.append(
+                    _argument(
+                        field.python_name,
+                        field.name,
+                        "body-field",
+                        field.type,
+                        field.required,
+                        field.description,
+                        schemas,
+                    )
+                )
         else:
-            arguments.append(_argument(body.python_name, "body", "body", body.type, body.required, body.description, schemas))
+            arguments.append(
+                _argument(body.python_name, "body", "body", body.type, body.required, body.description, schemas)
+            )
     arguments.sort(key=lambda a: (a.location != "path", not a.required))
     responses: list[str] = []
     for response in operation.success_responses:
-        contents = ", ".join(f"{pystr(c.media_type)}: {annotation(c.type)}" for c in response.contents if c.type is not None)
+        contents = ", ".join(
+            f"{pystr(c.media_type)}: {annotation(c.type)}" for c in response.contents if c.type is not None
+        )
         responses.append(f"{pystr(response.status)}: {{{contents}}}")
     scopes = tuple(
-        tuple(scope for scheme, scheme_scopes in requirement.schemes if scheme in oauth_schemes for scope in scheme_scopes)
+        tuple(
+            scope for scheme, scheme_scopes in requirement.schemes if scheme in oauth_schemes for scope in scheme_scopes
+        )
         for requirement in operation.security
     )
     csv_query = tuple(p.name for p in operation.parameters if p.location == "query" and not p.explode)
@@ -305,8 +348,20 @@ def method_view(operation: Operation, schemas: dict[str, Schema], oauth_schemes:
     item = ""
     if pagination is not None:
         item = annotation(pagination.item_type)
-        page = "(" + ", ".join(pystr(v) for v in (pagination.offset_param, pagination.limit_param, pagination.items_field,
-                                                     pagination.meta_field, pagination.total_field)) + ")"
+        page = (
+            "("
+            + ", ".join(
+                pystr(v)
+                for v in (
+                    pagination.offset_param,
+                    pagination.limit_param,
+                    pagination.items_field,
+                    pagination.meta_field,
+                    pagination.total_field,
+                )
+            )
+            + ")"
+        )
     return MethodView(
         operation=operation,
         constant=f"_{names.constant(operation.python_name)}",
@@ -326,7 +381,10 @@ def method_view(operation: Operation, schemas: dict[str, Schema], oauth_schemes:
 def url_path(template: str) -> str:
     """The path template with its literal parts percent-encoded; `{name}` placeholders stay."""
     parts = re.split(r"(\{[^{}]+\})", template)
-    return "".join(part if part.startswith("{") and part.endswith("}") else quote(part, safe="/%-._~!$&'()*+,;=:@") for part in parts)
+    return "".join(
+        part if part.startswith("{") and part.endswith("}") else quote(part, safe="/%-._~!$&'()*+,;=:@")
+        for part in parts
+    )
 
 
 def _method_docstring(operation: Operation, arguments: list[Argument]) -> str:
@@ -407,9 +465,15 @@ def render(api: Api, *, spec_name: str = "", type_field: str = "type") -> dict[s
     for name in runtime:
         emit(f"{package}/{name}", f"package/{name}.jinja")
     if api.webhooks:
-        emit(f"{package}/webhooks.py", "package/webhooks.py.jinja", events=_webhook_events(api), event_imports=import_lines(
-            *(annotation(w.event_type) for w in api.webhooks if w.event_type is not None),
-            models_import="from . import models as _models"))
+        emit(
+            f"{package}/webhooks.py",
+            "package/webhooks.py.jinja",
+            events=_webhook_events(api),
+            event_imports=import_lines(
+                *(annotation(w.event_type) for w in api.webhooks if w.event_type is not None),
+                models_import="from . import models as _models",
+            ),
+        )
     emit(f"{package}/_client.py", "package/_client.py.jinja")
     emit(f"{package}/models/__init__.py", "package/models/__init__.py.jinja", **_models_context(api))
     emit(f"{package}/resources/__init__.py", "package/resources/__init__.py.jinja")
@@ -478,8 +542,15 @@ def _models_context(api: Api) -> dict[str, Any]:
     texts += alias_texts.values()
     if aliases:
         texts.append("_t.TypeAlias")
-    runtime = [name for name, used in (("BaseModel", objects), ("OpenEnum", any(e.kind == "str" for e in enums)),
-                                       ("OpenIntEnum", any(e.kind == "int" for e in enums))) if used]
+    runtime = [
+        name
+        for name, used in (
+            ("BaseModel", objects),
+            ("OpenEnum", any(e.kind == "str" for e in enums)),
+            ("OpenIntEnum", any(e.kind == "int" for e in enums)),
+        )
+        if used
+    ]
     if any(f.python_name != f.name for s in objects for f in s.fields):
         texts.append("_pydantic.Field")
     return {
@@ -538,10 +609,22 @@ def _examples(api: Api) -> dict[str, Any]:
         for operation in group.operations:
             path_params = [p for p in operation.parameters if p.location == "path"]
             required_other = [p for p in operation.parameters if p.location != "path" and p.required]
-            if (listing is None or not listing[1].python_name.startswith("list")) and operation.method == "GET" and not path_params and not required_other and operation.return_type is not None:
+            if (
+                (listing is None or not listing[1].python_name.startswith("list"))
+                and operation.method == "GET"
+                and not path_params
+                and not required_other
+                and operation.return_type is not None
+            ):
                 listing = (group, operation)
             elif retrieval is None and operation.method == "GET" and len(path_params) == 1 and not required_other:
                 retrieval = (group, operation, path_params[0])
-            elif creation is None and operation.method == "POST" and operation.body is not None and operation.body.fields and operation.security:
+            elif (
+                creation is None
+                and operation.method == "POST"
+                and operation.body is not None
+                and operation.body.fields
+                and operation.security
+            ):
                 creation = (group, operation)
     return {"listing": listing, "retrieval": retrieval, "creation": creation}

@@ -29,7 +29,9 @@ def validate(document: Document, *, structural: bool = True) -> list[Diagnostic]
     return diagnostics
 
 
-def _at(document: Document, severity: str, code: str, message: str, pointer: str, file: str | None = None) -> Diagnostic:
+def _at(
+    document: Document, severity: str, code: str, message: str, pointer: str, file: str | None = None
+) -> Diagnostic:
     return document.diagnostic(severity, code, message, Location(file or document.main, pointer))
 
 
@@ -40,24 +42,44 @@ def _check_top_level(document: Document) -> list[Diagnostic]:
         return [_at(document, "error", "not-a-mapping", f"the spec must be a mapping at the top level, not {kind}", "")]
     found: list[Diagnostic] = []
     if "swagger" in root:
-        found.append(_at(document, "error", "unsupported-version",
-                         f"Swagger {root.get('swagger')!s} documents are not supported yet; convert to OpenAPI 3", "/swagger"))
+        found.append(
+            _at(
+                document,
+                "error",
+                "unsupported-version",
+                f"Swagger {root.get('swagger')!s} documents are not supported yet; convert to OpenAPI 3",
+                "/swagger",
+            )
+        )
         return found
     version = root.get("openapi")
     if version is None:
-        found.append(_at(document, "error", "missing-openapi", "the 'openapi' field is missing (expected 3.0.x or 3.1.x)", ""))
+        found.append(
+            _at(document, "error", "missing-openapi", "the 'openapi' field is missing (expected 3.0.x or 3.1.x)", "")
+        )
     elif not isinstance(version, str) or not re.match(r"^3\.[01]\.\d+", version):
-        found.append(_at(document, "error", "unsupported-version",
-                         f"unsupported OpenAPI version {version!r}; clientgen reads 3.0.x and 3.1.x", "/openapi"))
+        found.append(
+            _at(
+                document,
+                "error",
+                "unsupported-version",
+                f"unsupported OpenAPI version {version!r}; clientgen reads 3.0.x and 3.1.x",
+                "/openapi",
+            )
+        )
     info = root.get("info")
     if not isinstance(info, dict):
-        found.append(_at(document, "error", "missing-info", "the 'info' object is missing", "/info" if "info" in root else ""))
+        found.append(
+            _at(document, "error", "missing-info", "the 'info' object is missing", "/info" if "info" in root else "")
+        )
     else:
         for key in ("title", "version"):
             if not isinstance(info.get(key), (str, int, float)):
                 found.append(_at(document, "error", "missing-info", f"'info.{key}' is missing", "/info"))
     paths = root.get("paths")
-    if paths is None and not (isinstance(version, str) and version.startswith("3.1") and ("webhooks" in root or "components" in root)):
+    if paths is None and not (
+        isinstance(version, str) and version.startswith("3.1") and ("webhooks" in root or "components" in root)
+    ):
         found.append(_at(document, "error", "missing-paths", "the 'paths' object is missing", ""))
     elif paths is not None and not isinstance(paths, dict):
         found.append(_at(document, "error", "invalid-paths", "'paths' must be a mapping", "/paths"))
@@ -102,7 +124,9 @@ def _check_refs(document: Document) -> list[Diagnostic]:
             try:
                 location, _ = document.resolve(ref, file)
             except RefError as exc:
-                found.append(_at(document, "error", exc.code, f"cannot resolve $ref '{ref}': {exc}", pointer + "/$ref", file))
+                found.append(
+                    _at(document, "error", exc.code, f"cannot resolve $ref '{ref}': {exc}", pointer + "/$ref", file)
+                )
                 continue
             if location.file not in visited:
                 pending.append(location.file)
@@ -116,10 +140,14 @@ def _check_operations(document: Document) -> list[Diagnostic]:
     for path, item in paths.items():
         item_pointer = f"/paths/{escape_pointer_token(path)}"
         if not isinstance(item, dict):
-            found.append(_at(document, "error", "invalid-path-item", f"path item '{path}' must be a mapping", item_pointer))
+            found.append(
+                _at(document, "error", "invalid-path-item", f"path item '{path}' must be a mapping", item_pointer)
+            )
             continue
         if not str(path).startswith("/"):
-            found.append(_at(document, "warning", "path-without-slash", f"path '{path}' does not start with '/'", item_pointer))
+            found.append(
+                _at(document, "warning", "path-without-slash", f"path '{path}' does not start with '/'", item_pointer)
+            )
         item, item_file = _deref(document, item, document.main)
         if not isinstance(item, dict):
             continue
@@ -135,17 +163,29 @@ def _check_operations(document: Document) -> list[Diagnostic]:
             operation_id = operation.get("operationId")
             if isinstance(operation_id, str):
                 if operation_id in seen_ids:
-                    found.append(_at(document, "error", "duplicate-operation-id",
-                                     f"operationId '{operation_id}' is also used at #{seen_ids[operation_id]}; operationIds must be unique",
-                                     pointer + "/operationId"))
+                    found.append(
+                        _at(
+                            document,
+                            "error",
+                            "duplicate-operation-id",
+                            f"operationId '{operation_id}' is also used at #{seen_ids[operation_id]}; operationIds must be unique",
+                            pointer + "/operationId",
+                        )
+                    )
                 else:
                     seen_ids[operation_id] = pointer
             declared = shared | _param_names(document, operation.get("parameters"), "path", item_file)
             for name in _PATH_PARAM.findall(str(path)):
                 if name not in declared:
-                    found.append(_at(document, "error", "undeclared-path-parameter",
-                                     f"path parameter '{name}' of '{path}' is not declared in 'parameters' of {method.upper()}",
-                                     pointer))
+                    found.append(
+                        _at(
+                            document,
+                            "error",
+                            "undeclared-path-parameter",
+                            f"path parameter '{name}' of '{path}' is not declared in 'parameters' of {method.upper()}",
+                            pointer,
+                        )
+                    )
     return found
 
 
@@ -167,7 +207,11 @@ def _param_names(document: Document, parameters: Any, location: str, file: str) 
     if isinstance(parameters, list):
         for parameter in parameters:
             parameter, _ = _deref(document, parameter, file)
-            if isinstance(parameter, dict) and parameter.get("in") == location and isinstance(parameter.get("name"), str):
+            if (
+                isinstance(parameter, dict)
+                and parameter.get("in") == location
+                and isinstance(parameter.get("name"), str)
+            ):
                 names.add(parameter["name"])
     return names
 
@@ -183,7 +227,7 @@ def _spec_validator(document: Document) -> list[Diagnostic]:
     try:
         validator = validator_class(document.root, base_uri=document.path.as_uri())
         for error in validator.iter_errors():
-            path = getattr(error, "absolute_path", None) or getattr(error, "path", ())
+            path = getattr(error, "absolute_path", None) or getattr(error, "path", None) or ()
             pointer = "".join(f"/{escape_pointer_token(str(p))}" for p in path)
             message = str(getattr(error, "message", error)).splitlines()[0]
             if len(message) > 300:
@@ -192,7 +236,23 @@ def _spec_validator(document: Document) -> list[Diagnostic]:
             if len(found) >= _MAX_VALIDATOR_FINDINGS:
                 break
     except RecursionError:
-        found.append(_at(document, "warning", "spec-validator-failed", "openapi-spec-validator gave up: the spec is nested too deeply", ""))
+        found.append(
+            _at(
+                document,
+                "warning",
+                "spec-validator-failed",
+                "openapi-spec-validator gave up: the spec is nested too deeply",
+                "",
+            )
+        )
     except Exception as exc:  # the validator raises many kinds of errors on odd specs
-        found.append(_at(document, "warning", "spec-validator-failed", f"openapi-spec-validator could not check the spec: {type(exc).__name__}", ""))
+        found.append(
+            _at(
+                document,
+                "warning",
+                "spec-validator-failed",
+                f"openapi-spec-validator could not check the spec: {type(exc).__name__}",
+                "",
+            )
+        )
     return found

@@ -60,9 +60,9 @@ def write(files: dict[str, str], target: Path) -> WriteSummary:
         raise WriteError(f"the output path {target} exists and is not a folder")
     existing: dict[str, Path] = {}
     if target.is_dir():
-        for path in target.rglob("*"):
-            if path.is_file() or path.is_symlink():
-                existing[path.relative_to(target).as_posix()] = path
+        for found in target.rglob("*"):
+            if found.is_file() or found.is_symlink():
+                existing[found.relative_to(target).as_posix()] = found
     conflicts = sorted(p for p in files if p in existing and p not in previous and p != MANIFEST)
     if conflicts:
         raise WriteError(

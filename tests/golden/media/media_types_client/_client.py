@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .resources.files import AsyncFiles, Files
     from .resources.forms import AsyncForms, Forms
     from .resources.notes import AsyncNotes, Notes
+    from ._signing import PublicKey
     from .webhooks import AsyncWebhookVerifier, WebhookVerifier
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client", "Environment"]
@@ -73,11 +74,13 @@ class Client(SyncAPIClient):
 
         return Notes(self)
 
-    def webhook_verifier(self, *, max_age: int = 300) -> WebhookVerifier:
-        """Verifies and parses webhook deliveries."""
+    def webhook_verifier(
+        self, *, keys: Mapping[str, PublicKey] | None = None, max_age: int = 300
+    ) -> WebhookVerifier:
+        """Verifies and parses webhook deliveries: with `keys` (key id -> public key)."""
         from .webhooks import WebhookVerifier
 
-        return WebhookVerifier(max_age=max_age)
+        return WebhookVerifier(keys=keys, max_age=max_age)
 
     def __enter__(self) -> Client:
         return self
@@ -129,11 +132,13 @@ class AsyncClient(AsyncAPIClient):
 
         return AsyncNotes(self)
 
-    def webhook_verifier(self, *, max_age: int = 300) -> AsyncWebhookVerifier:
-        """Verifies and parses webhook deliveries."""
+    def webhook_verifier(
+        self, *, keys: Mapping[str, PublicKey] | None = None, max_age: int = 300
+    ) -> AsyncWebhookVerifier:
+        """Verifies and parses webhook deliveries: with `keys` (key id -> public key)."""
         from .webhooks import AsyncWebhookVerifier
 
-        return AsyncWebhookVerifier(max_age=max_age)
+        return AsyncWebhookVerifier(keys=keys, max_age=max_age)
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .resources.orders import AsyncOrders, Orders
     from .resources.reports import AsyncReports, Reports
     from .resources.fees import AsyncFees, Fees
+    from ._signing import PublicKey
     from .webhooks import AsyncWebhookVerifier, WebhookVerifier
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client", "Environment"]
@@ -149,11 +150,13 @@ class Client(SyncAPIClient):
 
         return Fees(self)
 
-    def webhook_verifier(self, *, max_age: int = 300) -> WebhookVerifier:
-        """Verifies and parses webhook deliveries with the keys this client fetches from the API."""
+    def webhook_verifier(
+        self, *, keys: Mapping[str, PublicKey] | None = None, max_age: int = 300
+    ) -> WebhookVerifier:
+        """Verifies and parses webhook deliveries: with `keys` (key id -> public key), and the keys this client fetches from the API."""
         from .webhooks import WebhookVerifier
 
-        return WebhookVerifier(self, max_age=max_age)
+        return WebhookVerifier(self, keys=keys, max_age=max_age)
 
     def __enter__(self) -> Client:
         return self
@@ -273,11 +276,13 @@ class AsyncClient(AsyncAPIClient):
 
         return AsyncFees(self)
 
-    def webhook_verifier(self, *, max_age: int = 300) -> AsyncWebhookVerifier:
-        """Verifies and parses webhook deliveries with the keys this client fetches from the API."""
+    def webhook_verifier(
+        self, *, keys: Mapping[str, PublicKey] | None = None, max_age: int = 300
+    ) -> AsyncWebhookVerifier:
+        """Verifies and parses webhook deliveries: with `keys` (key id -> public key), and the keys this client fetches from the API."""
         from .webhooks import AsyncWebhookVerifier
 
-        return AsyncWebhookVerifier(self, max_age=max_age)
+        return AsyncWebhookVerifier(self, keys=keys, max_age=max_age)
 
     async def __aenter__(self) -> AsyncClient:
         return self
