@@ -1093,9 +1093,13 @@ def _response_kind(media_type: str, schema: Any) -> ResponseKind:
     return "binary"
 
 
+_VERSION_SEGMENT = re.compile(r"^(v\d+(\.\d+)*|api|rest)$", re.IGNORECASE)
+
+
 def _group_from_path(path: str) -> str:
+    """The resource of an untagged operation: its first path segment that is not a version or a parameter."""
     for segment in path.split("/"):
-        if segment and not segment.startswith("{"):
+        if segment and not segment.startswith("{") and not _VERSION_SEGMENT.match(segment):
             return segment
     return "default"
 

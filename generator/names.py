@@ -95,7 +95,7 @@ def pascal(name: str, *, fallback: str = "Model") -> str:
     result = "".join(p[:1].upper() + p[1:] for p in parts)
     if result[0].isdigit():
         result = f"N{result}"
-    return result
+    return safe(result)  # None, True, False
 
 
 def constant(name: str) -> str:
