@@ -130,6 +130,7 @@ class Builder:
     _schema_index: dict[str, Schema] = field(default_factory=dict)
     _declared_headers: set[str] = field(default_factory=set)
     _client_credentials: set[str] = field(default_factory=set)
+    _oauth_schemes: set[str] = field(default_factory=set)
 
     def _add_schema(self, schema: Schema) -> None:
         self.schemas.append(schema)
@@ -219,6 +220,8 @@ class Builder:
             flows = _mapping(scheme.get("flows"))
             if isinstance(flows.get("clientCredentials"), dict):
                 self._client_credentials.add(str(name))
+            if kind == "oauth2":
+                self._oauth_schemes.add(str(name))
             for flow in flows.values():
                 if isinstance(flow, dict):
                     token_url = token_url or str(flow.get("tokenUrl", ""))
@@ -423,8 +426,22 @@ class Builder:
             idempotency_header=idempotency,
             pointer=context.pointer,
         )
-        pagination = self._pagination(operation)
-        return replace(operation, pagination=pagination) if pagination else operation
+        return replace(operation, pagination=self._pagination(operation), scopes=self._scope_sets(operation.security))
+
+    def _scope_sets(self, security: tuple[SecurityRequirement, ...]) -> tuple[tuple[str, ...], ...]:
+        """The OAuth2 scope sets that allow a call. With `requirement-scopes = "any"` (Upvest lists `x:read`
+        and `x:admin` in one requirement, meaning either), each scope of a requirement is a set of its own."""
+        oauth = self._oauth_schemes
+        sets: list[tuple[str, ...]] = []
+        for requirement in security:
+            scopes = tuple(scope for scheme, listed in requirement.schemes if scheme in oauth for scope in listed)
+            if not scopes:
+                continue
+            if self.config.requirement_scopes == "any":
+                sets.extend((scope,) for scope in scopes)
+            else:
+                sets.append(scopes)
+        return tuple(dict.fromkeys(sets))
 
     def _pagination(self, operation: Operation) -> Pagination | None:
         """Offset/limit paging, when the operation takes both parameters and answers with a page envelope."""
@@ -823,6 +840,7 @@ class Builder:
 
     def _union(self, node: dict[str, Any], keyword: str, context: _Context, name: str | None, nullable: bool) -> Type:
         variants: list[Type] = []
+        empty_lists: list[Type] = []
         base = {k: v for k, v in node.items() if k not in (keyword, "title", "description", "nullable")}
         for index, variant in enumerate(node[keyword]):
             variant_context = _Context(
@@ -836,7 +854,12 @@ class Builder:
                 type_ = type_.inner
                 if isinstance(type_, AnyType) and isinstance(variant, dict) and variant.get("type") == "null":
                     continue
+            if isinstance(variant, dict) and variant.get("type") == "array" and variant.get("maxItems") == 0:
+                empty_lists.append(type_)
+                continue
             variants.append(type_)
+        if empty_lists and not any(_array_item(v) is not None for v in variants):
+            variants += empty_lists  # "or an empty list" matters only when no other branch is a list
         variants = list(_unique(variants))
         discriminator = node.get("discriminator")
         property_name = discriminator.get("propertyName") if isinstance(discriminator, dict) else None

@@ -38,6 +38,8 @@ class Config:
     page_total_field: str = "total_count"
     webhook_keys_path: str | None = None
     webhook_type_field: str = "type"
+    #: "all": a security requirement needs every scope it lists (OpenAPI); "any": one of them is enough.
+    requirement_scopes: str = "all"
     source: Path | None = field(default=None, compare=False)
 
     def merged(self, **overrides: Any) -> Config:
@@ -66,12 +68,13 @@ _KEYS = {
     "page-total-field": "page_total_field",
     "webhook-keys-path": "webhook_keys_path",
     "webhook-type-field": "webhook_type_field",
+    "requirement-scopes": "requirement_scopes",
 }
 #: Keys whose values are lists of strings; every other key takes a string.
 _LIST_KEYS = frozenset({"managed_headers", "signing_components"})
 #: Keys naming headers, which are compared case-insensitively.
 _HEADER_KEYS = frozenset({"idempotency_header", "request_id_header", "client_id_header", "signature_version_header"})
-_CHOICES = {"pagination": ("offset", "none")}
+_CHOICES = {"pagination": ("offset", "none"), "requirement_scopes": ("all", "any")}
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 

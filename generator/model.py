@@ -195,6 +195,8 @@ class Operation:
     idempotency_header: str | None
     pointer: str
     pagination: Pagination | None = None
+    #: OAuth2 scope sets that each allow the call, in the spec's order (any one of them is enough).
+    scopes: tuple[tuple[str, ...], ...] = ()
 
     @property
     def success_responses(self) -> tuple[Response, ...]:

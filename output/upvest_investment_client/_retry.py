@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import re
 import time
 from dataclasses import dataclass, replace
 
@@ -62,10 +63,10 @@ class RetryPolicy:
 def parse_retry_after(value: str) -> float | None:
     """`Retry-After` as seconds: either a number of seconds or an HTTP date."""
     value = value.strip()
-    try:
+    if re.fullmatch(
+        r"[0-9]+(\.[0-9]+)?", value
+    ):  # delay-seconds (fractions tolerated); not NaN, inf or negatives
         return float(value)
-    except ValueError:
-        pass
     try:
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -222,6 +222,21 @@ def resolve_base_url(
     return next(iter(environments.values()))
 
 
+def _capped(timeout: Any, seconds: float) -> httpx.Timeout:
+    """A timeout no phase of which lasts longer than `seconds` (what is left of a call's deadline)."""
+    limits = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+
+    def cap(value: float | None) -> float:
+        return seconds if value is None else min(value, seconds)
+
+    return httpx.Timeout(
+        connect=cap(limits.connect),
+        read=cap(limits.read),
+        write=cap(limits.write),
+        pool=cap(limits.pool),
+    )
+
+
 def _env(name: str, value: Any) -> Any:
     return value if value is not None else os.environ.get(f"{ENV_PREFIX}_{name}")
 
@@ -387,7 +402,11 @@ class BaseClient:
         )
 
     def _build(
-        self, http: httpx.Client | httpx.AsyncClient, prepared: _Prepared, token: str | None
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        prepared: _Prepared,
+        token: str | None,
+        timeout: Any,
     ) -> httpx.Request:
         headers = dict(prepared.headers)
         if token:
@@ -400,7 +419,7 @@ class BaseClient:
             content=prepared.content,
             data=prepared.data,
             files=prepared.files,
-            timeout=prepared.timeout,
+            timeout=timeout,
         )
         return request
 
@@ -430,7 +449,15 @@ class BaseClient:
             token = self._access_token if endpoint.authenticated else None
             if key is not None:
                 token = yield _Token(key)
-            request = self._build(http, prepared, token)
+            timeout = prepared.timeout
+            if policy.deadline is not None:
+                left = policy.deadline - (time.monotonic() - started)
+                if left <= 0:
+                    raise APITimeoutError(
+                        f"{endpoint.method} {endpoint.path} did not finish within its deadline of {policy.deadline}s"
+                    )
+                timeout = _capped(timeout, left)
+            request = self._build(http, prepared, token, timeout)
             sent = time.monotonic()
             try:
                 response: httpx.Response = yield _Send(request)

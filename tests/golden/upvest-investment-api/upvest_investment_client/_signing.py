@@ -236,9 +236,11 @@ def verify_message(
     if key is None:
         raise SignatureError(f"unknown key id {params.get('keyid')!r}")
     moment = time.time() if now is None else now
-    if "created" in params and int(params["created"]) > moment + 60:
+    if "created" not in params:
+        raise SignatureError("the signature has no created timestamp, so its age cannot be checked")
+    if int(params["created"]) > moment + 60:
         raise SignatureError("the signature was created in the future")
-    if "created" in params and int(params["created"]) < moment - max_age:
+    if int(params["created"]) < moment - max_age:
         raise SignatureError("the signature is too old")
     if "expires" in params and int(params["expires"]) < moment:
         raise SignatureError("the signature has expired")
