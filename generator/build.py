@@ -472,11 +472,14 @@ class Builder:
 
     def _auth(self, schemes: tuple[SecurityScheme, ...], groups: tuple[Group, ...]) -> Auth:
         token_path = None
+        hosts = {urlsplit(server.url).netloc for server in self._servers()}
         for scheme in schemes:
             if scheme.kind == "oauth2" and scheme.token_url and scheme.name in self._client_credentials:
-                token_path = urlsplit(scheme.token_url).path or "/"
-                if not token_path.startswith("/"):
-                    token_path = "/" + token_path
+                url = urlsplit(scheme.token_url)
+                if url.scheme in ("http", "https") and url.netloc not in hosts:
+                    token_path = scheme.token_url  # an authorization server of its own: keep its URL
+                else:  # on the API's own servers: the same path on whichever server the client uses
+                    token_path = "/" + url.path.lstrip("/")
                 break
         signing = None
         config = self.config
@@ -484,11 +487,20 @@ class Builder:
             signing = Signing(config.signing_components, config.signature_version_header, config.signature_version)
         elif {"signature", "signature-input"} <= self._declared_headers:
             signing = Signing(DEFAULT_SIGNED_COMPONENTS, config.signature_version_header, config.signature_version)
+        header = next(
+            (s.parameter for s in schemes if s.kind == "apiKey" and s.location == "header" and s.parameter), None
+        )
+        query = next(
+            (s.parameter for s in schemes if s.kind == "apiKey" and s.location == "query" and s.parameter), None
+        )
         return Auth(
             token_path=token_path,
             client_id_header=config.client_id_header,
             signing=signing,
             jwks_path=config.webhook_keys_path or self._jwks_path(groups),
+            api_key_header=header.lower() if header else None,
+            api_key_query=query,
+            basic=any(s.kind == "http" and s.scheme == "basic" for s in schemes),
         )
 
     def _jwks_path(self, groups: tuple[Group, ...]) -> str | None:

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 import yaml
 
 from generator.diagnostics import Diagnostic, SpecError
+from generator.swagger import is_swagger2, original_pointer, upconvert
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -81,6 +82,8 @@ class Document:
     path: Path
     root: Any
     allow_remote_refs: bool = False
+    #: For a Swagger 2.0 spec: the tree as written (`root` is its OpenAPI 3.0 up-conversion).
+    swagger2: Any = None
     files: dict[str, Any] = field(default_factory=dict)
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
     _lines: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
@@ -170,6 +173,8 @@ class Document:
         lines = self._lines.get(file)
         if lines is None:
             lines = self._lines[file] = _line_map(self._texts.get(file, ""))
+        if self.swagger2 is not None and file == self.main:
+            pointer = original_pointer(pointer)
         while True:
             if pointer in lines:
                 return lines[pointer]
@@ -259,7 +264,13 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any]:
 def load(path: Path | str, *, allow_remote_refs: bool = False) -> Document:
     path = Path(path).resolve()
     text, tree = read_spec_file(path)
-    document = Document(path=path, root=tree, allow_remote_refs=allow_remote_refs)
+    original = None
+    if is_swagger2(tree):
+        try:
+            original, tree = tree, upconvert(tree)
+        except RecursionError:
+            raise SpecError([Diagnostic("error", "too-deep", "the document is nested too deeply to read", str(path))])
+    document = Document(path=path, root=tree, allow_remote_refs=allow_remote_refs, swagger2=original)
     document.files[str(path)] = tree
     document._texts[str(path)] = text
     return document

@@ -291,6 +291,11 @@ class Auth:
     signing: Signing | None = None
     #: Path of the JWKS endpoint whose keys verify webhook deliveries.
     jwks_path: str | None = None
+    #: An API key the client sends in this header or query parameter (apiKey security schemes).
+    api_key_header: str | None = None
+    api_key_query: str | None = None
+    #: HTTP basic authentication (username and password).
+    basic: bool = False
 
 
 @dataclass(frozen=True)

@@ -374,6 +374,8 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
 
 def url_path(template: str) -> str:
     """The path template with its literal parts percent-encoded; `{name}` placeholders stay."""
+    if not template.startswith("/"):
+        template = "/" + template  # a path is always below the base URL, never a URL of its own
     parts = re.split(r"(\{[^{}]+\})", template)
     return "".join(
         part if part.startswith("{") and part.endswith("}") else quote(part, safe="/%-._~!$&'()*+,;=:@")
@@ -493,6 +495,10 @@ def _env_vars(api: Api) -> list[str]:
     if api.auth.signing:
         names_ += ["KEY_ID", "PRIVATE_KEY", "PRIVATE_KEY_PASSWORD"]
     names_.append("ACCESS_TOKEN")
+    if api.auth.api_key_header or api.auth.api_key_query:
+        names_.append("API_KEY")
+    if api.auth.basic:
+        names_ += ["USERNAME", "PASSWORD"]
     return [f"`{api.package.env_prefix}_{name}`" for name in names_]
 
 

@@ -47,7 +47,7 @@ def _check_top_level(document: Document) -> list[Diagnostic]:
                 document,
                 "error",
                 "unsupported-version",
-                f"Swagger {root.get('swagger')!s} documents are not supported yet; convert to OpenAPI 3",
+                f"unsupported Swagger version {root.get('swagger')!r}; clientgen reads Swagger 2.0 and OpenAPI 3.0/3.1",
                 "/swagger",
             )
         )
@@ -218,14 +218,17 @@ def _param_names(document: Document, parameters: Any, location: str, file: str) 
 
 def _spec_validator(document: Document) -> list[Diagnostic]:
     try:
-        from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+        from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     except ImportError:  # pragma: no cover - a declared dependency
         return []
     version = str(document.root.get("openapi", ""))
-    validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    validator_class: Any = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    tree = document.root
+    if document.swagger2 is not None:  # check the document as written, against the 2.0 rules
+        validator_class, tree = OpenAPIV2SpecValidator, document.swagger2
     found: list[Diagnostic] = []
     try:
-        validator = validator_class(document.root, base_uri=document.path.as_uri())
+        validator = validator_class(tree, base_uri=document.path.as_uri())
         for error in validator.iter_errors():
             path = getattr(error, "absolute_path", None) or getattr(error, "path", None) or ()
             pointer = "".join(f"/{escape_pointer_token(str(p))}" for p in path)

@@ -34,7 +34,7 @@ EXPECTED: dict[str, Expected] = {
     "top_level_list.yaml": Expected("not-a-mapping", "", "- openapi: 3.0.3"),
     "missing_openapi.yaml": Expected("missing-openapi", "", "info:"),
     "unsupported_version.yaml": Expected("unsupported-version", "/openapi", 'openapi: "2.5.0"'),
-    "swagger2.yaml": Expected("unsupported-version", "/swagger", 'swagger: "2.0"'),
+    "swagger12.yaml": Expected("unsupported-version", "/swagger", 'swagger: "1.2"'),
     "missing_info.yaml": Expected("missing-info", "", "openapi: 3.0.3"),
     "missing_paths.yaml": Expected("missing-paths", "", "openapi: 3.0.3"),
     "dangling_local_ref.yaml": Expected("ref-unresolvable", RESPONSE_SCHEMA_REF, "#/components/schemas/Nope"),

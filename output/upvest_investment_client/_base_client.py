@@ -44,7 +44,8 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 REQUEST_ID_HEADER = "upvest-request-id"
 ENV_PREFIX = "UPVEST"
-#: Where tokens come from, relative to the chosen server (the spec's tokenUrl may name another environment).
+#: Where tokens come from: a path on the chosen server (the spec's tokenUrl may name another environment of
+#: the API), or the URL of an authorization server of its own.
 TOKEN_PATH = "/auth/token"
 #: The header that carries the client id on every request.
 CLIENT_ID_HEADER = "upvest-client-id"
@@ -387,13 +388,16 @@ class BaseClient:
         headers: Mapping[str, Any] | None,
         body: Any,
         options: RequestOptions,
+        base_url: str | None = None,
     ) -> _Prepared:
         values = path or {}
 
         def substitute(match: re.Match[str]) -> str:
             return quote(_text(values[match.group(1)]), safe=_PATH_SAFE)
 
-        url = self.base_url + _PATH_PARAMETER.sub(substitute, endpoint.path)
+        url = (self.base_url if base_url is None else base_url) + _PATH_PARAMETER.sub(
+            substitute, endpoint.path
+        )
         request_headers: dict[str, str] = {
             "accept": endpoint.accept(),
             "user-agent": f"{__package__}/{__version__} httpx/{httpx.__version__}",
@@ -456,14 +460,16 @@ class BaseClient:
         prepared: _Prepared,
         token: str | None,
         timeout: Any,
+        authenticated: bool,
     ) -> httpx.Request:
         headers = dict(prepared.headers)
+        params = prepared.params
         if token:
             headers["authorization"] = f"Bearer {token}"
         request = http.build_request(
             prepared.method,
             prepared.url,
-            params=prepared.params,
+            params=params,
             headers=headers,
             content=prepared.content,
             data=prepared.data,
@@ -517,7 +523,7 @@ class BaseClient:
                         f"{endpoint.method} {endpoint.path} did not finish within its deadline of {policy.deadline}s"
                     )
                 timeout = _capped(timeout, left)
-            request = self._build(http, prepared, token, timeout)
+            request = self._build(http, prepared, token, timeout, endpoint.authenticated)
             sent = time.monotonic()
             try:
                 response: httpx.Response = yield _Send(request)
@@ -662,7 +668,8 @@ class BaseClient:
             "grant_type": "client_credentials",
             "scope": key,
         }
-        prepared = self._prepare(self._TOKEN_ENDPOINT, None, None, None, body, {})
+        base = "" if TOKEN_PATH.startswith(("https://", "http://")) else None
+        prepared = self._prepare(self._TOKEN_ENDPOINT, None, None, None, body, {}, base)
         prepared.idempotent = True  # asking for a token twice is harmless
         try:
             data = yield from self._call(http, self._TOKEN_ENDPOINT, prepared, {})

@@ -338,13 +338,16 @@ class BaseClient:
         headers: Mapping[str, Any] | None,
         body: Any,
         options: RequestOptions,
+        base_url: str | None = None,
     ) -> _Prepared:
         values = path or {}
 
         def substitute(match: re.Match[str]) -> str:
             return quote(_text(values[match.group(1)]), safe=_PATH_SAFE)
 
-        url = self.base_url + _PATH_PARAMETER.sub(substitute, endpoint.path)
+        url = (self.base_url if base_url is None else base_url) + _PATH_PARAMETER.sub(
+            substitute, endpoint.path
+        )
         request_headers: dict[str, str] = {
             "accept": endpoint.accept(),
             "user-agent": f"{__package__}/{__version__} httpx/{httpx.__version__}",
@@ -407,14 +410,16 @@ class BaseClient:
         prepared: _Prepared,
         token: str | None,
         timeout: Any,
+        authenticated: bool,
     ) -> httpx.Request:
         headers = dict(prepared.headers)
+        params = prepared.params
         if token:
             headers["authorization"] = f"Bearer {token}"
         request = http.build_request(
             prepared.method,
             prepared.url,
-            params=prepared.params,
+            params=params,
             headers=headers,
             content=prepared.content,
             data=prepared.data,
@@ -457,7 +462,7 @@ class BaseClient:
                         f"{endpoint.method} {endpoint.path} did not finish within its deadline of {policy.deadline}s"
                     )
                 timeout = _capped(timeout, left)
-            request = self._build(http, prepared, token, timeout)
+            request = self._build(http, prepared, token, timeout, endpoint.authenticated)
             sent = time.monotonic()
             try:
                 response: httpx.Response = yield _Send(request)
