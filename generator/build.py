@@ -143,9 +143,9 @@ class Builder:
     # -- diagnostics --------------------------------------------------------------------------------
 
     def warn(self, code: str, message: str, context: _Context) -> None:
-        self.diagnostics.append(
-            self.document.diagnostic("warning", code, message, Location(context.file, context.pointer))
-        )
+        diagnostic = self.document.diagnostic("warning", code, message, Location(context.file, context.pointer))
+        if diagnostic not in self.diagnostics:  # a shared parameter or schema is met once per use
+            self.diagnostics.append(diagnostic)
 
     # -- the whole API ------------------------------------------------------------------------------
 
@@ -161,6 +161,7 @@ class Builder:
         auth = self._auth(security_schemes, groups)
         webhooks = self._webhooks()
         self._drain_components()
+        self._break_alias_cycles()
         title = str(info.get("title", "API"))
         return Api(
             title=title,
@@ -693,6 +694,33 @@ class Builder:
             if location not in self._by_location:
                 self._named(node, _Context(location.file, location.pointer, name), location, name)
 
+    def _break_alias_cycles(self) -> None:
+        """Aliases are runtime expressions, so one cannot refer to itself, directly or through other aliases
+        (`Tree = Dict[str, Tree]`): the reference that closes a cycle becomes Any, with a warning."""
+        aliases = {s.name: s for s in self.schemas if isinstance(s, AliasSchema)}
+        state: dict[str, int] = {}
+
+        def visit(name: str) -> None:
+            state[name] = 1
+            alias = aliases[name]
+            closing = {ref for ref in _refs(alias.type) if ref in aliases and state.get(ref) == 1}
+            for ref in _refs(alias.type):
+                if ref in aliases and ref not in closing and state.get(ref) is None:
+                    visit(ref)
+            if closing:
+                fixed = replace(alias, type=_without_refs(alias.type, closing))
+                aliases[name] = fixed
+                self._schema_index[name] = fixed
+                self.schemas[:] = [fixed if s.name == name else s for s in self.schemas]
+                refs = ", ".join(sorted(closing))
+                self.warn("recursive-alias", f"type '{name}' refers to itself through {refs}; that reference is typed as Any",
+                          _Context(self.document.main, alias.pointer, name))
+            state[name] = 2
+
+        for name in list(aliases):
+            if state.get(name) is None:
+                visit(name)
+
     def _named(self, node: Any, context: _Context, location: Location, name: str) -> Type:
         """Convert a schema that has a name of its own (a component or a `$ref` target)."""
         self._by_location[location] = Ref(name)
@@ -998,6 +1026,36 @@ _PROPERTY_NAME = re.compile(r"""["']?propertyName["']?\s*:\s*["']?([^"',}\s]+)""
 def _discriminator_properties(document: Document) -> frozenset[str]:
     """Property names any discriminator in the document uses (found in the text: cheap, and order-free)."""
     return frozenset(m.group(1) for text in document.texts() for m in _PROPERTY_NAME.finditer(text))
+
+
+def _refs(type_: Type) -> list[str]:
+    """Names of the schemas a type refers to."""
+    if isinstance(type_, Ref):
+        return [type_.name]
+    if isinstance(type_, ArrayType):
+        return _refs(type_.item)
+    if isinstance(type_, MapType):
+        return _refs(type_.value)
+    if isinstance(type_, Nullable):
+        return _refs(type_.inner)
+    if isinstance(type_, UnionType):
+        return [name for variant in type_.variants for name in _refs(variant)]
+    return []
+
+
+def _without_refs(type_: Type, names_: set[str]) -> Type:
+    """The type with references to `names_` replaced by Any."""
+    if isinstance(type_, Ref):
+        return AnyType() if type_.name in names_ else type_
+    if isinstance(type_, ArrayType):
+        return ArrayType(_without_refs(type_.item, names_))
+    if isinstance(type_, MapType):
+        return MapType(_without_refs(type_.value, names_))
+    if isinstance(type_, Nullable):
+        return Nullable(_without_refs(type_.inner, names_))
+    if isinstance(type_, UnionType):
+        return UnionType(tuple(_without_refs(v, names_) for v in type_.variants), type_.discriminator)
+    return type_
 
 
 def _mapping(value: Any) -> dict[str, Any]:
