@@ -713,8 +713,11 @@ class Builder:
                 self._schema_index[name] = fixed
                 self.schemas[:] = [fixed if s.name == name else s for s in self.schemas]
                 refs = ", ".join(sorted(closing))
-                self.warn("recursive-alias", f"type '{name}' refers to itself through {refs}; that reference is typed as Any",
-                          _Context(self.document.main, alias.pointer, name))
+                self.warn(
+                    "recursive-alias",
+                    f"type '{name}' refers to itself through {refs}; that reference is typed as Any",
+                    _Context(self.document.main, alias.pointer, name),
+                )
             state[name] = 2
 
         for name in list(aliases):
@@ -963,7 +966,8 @@ class Builder:
                 )
                 return MapType(value)
             return MapType(AnyType())
-        shape = "object:" + _shape(node)
+        # nullability is the field's business (a Nullable around the class), not the class's
+        shape = "object:" + _shape({k: v for k, v in node.items() if k != "nullable"})
         if name is None:
             known = self._by_shape.get(shape)
             if known is not None:

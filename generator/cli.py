@@ -13,7 +13,7 @@ from typing import Any, Callable, NoReturn
 
 import click
 
-from generator import __version__
+from generator import __version__, diff as spec_diff
 from generator.config import Config, find_pyproject, load_config
 from generator.diagnostics import Diagnostic, SpecError
 from generator.format import FormatError
@@ -199,5 +199,53 @@ def validate_command(spec: Path, strict: bool, allow_remote_refs: bool) -> None:
         warnings = sum(1 for d in diagnostics if d.severity == "warning")
         click.echo(f"{spec}: valid, {warnings} warning(s)", err=True)
         return 0
+
+    _guarded(run)
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(spec_diff.FORMATS)),
+    default="text",
+    show_default=True,
+    help="How the report is printed.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "any", "none"]),
+    default="breaking",
+    show_default=True,
+    help="Exit 1 on breaking changes, on any change, or never.",
+)
+@_config_option
+@_remote_option
+def diff_command(
+    old: Path,
+    new: Path,
+    output_format: str,
+    fail_on: spec_diff.Threshold,
+    config_path: Path | None,
+    allow_remote_refs: bool,
+) -> None:
+    """Compare two specs through the clients they generate: changes by operation and schema, breaking or not.
+
+    Exit 1 when --fail-on is met (by default: a breaking change), 0 otherwise, 2 on bad input.
+
+    \b
+    Example:
+      clientgen diff specs/api-1.0.yaml specs/api-1.1.yaml --format markdown
+    """
+
+    def run() -> int:
+        config = _config(config_path)
+        before = spec_diff.load_api(old, config, allow_remote_refs=allow_remote_refs)
+        after = spec_diff.load_api(new, config, allow_remote_refs=allow_remote_refs)
+        report = spec_diff.diff(before, after)
+        click.echo(spec_diff.FORMATS[output_format](report), nl=False)
+        return 1 if spec_diff.fails(report, fail_on) else 0
 
     _guarded(run)

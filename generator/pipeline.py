@@ -33,8 +33,10 @@ def check_spec(document: Document, *, strict: bool = False, structural: bool = T
     return diagnostics
 
 
-def generate(spec: Path, config: Config, *, strict: bool = False, allow_remote_refs: bool = False) -> Generation:
-    """Everything `generate` writes, in memory: the files by relative path, manifest included."""
+def build_api(
+    spec: Path, config: Config, *, strict: bool = False, allow_remote_refs: bool = False
+) -> tuple[Api, list[Diagnostic]]:
+    """Load, validate and build: the intermediate model of a spec, and what was found on the way."""
     document = load(spec, allow_remote_refs=allow_remote_refs)
     diagnostics = check_spec(document, strict=strict)
     try:
@@ -46,5 +48,11 @@ def generate(spec: Path, config: Config, *, strict: bool = False, allow_remote_r
     diagnostics += warnings
     if strict and warnings:
         raise SpecError(diagnostics)
+    return api, diagnostics
+
+
+def generate(spec: Path, config: Config, *, strict: bool = False, allow_remote_refs: bool = False) -> Generation:
+    """Everything `generate` writes, in memory: the files by relative path, manifest included."""
+    api, diagnostics = build_api(spec, config, strict=strict, allow_remote_refs=allow_remote_refs)
     files = format_files(render(api, spec_name=spec.name, type_field=config.webhook_type_field))
     return Generation(api=api, files=with_manifest(files, __version__), diagnostics=tuple(diagnostics))

@@ -66,7 +66,6 @@ __all__ = [
     "ReportsListResponse",
     "UserByol",
     "UserByolCreateRequest",
-    "UserByolPostalAddress",
     "UserByolSalutation",
     "UserByolStatus",
     "UserTol",
@@ -448,23 +447,6 @@ class Address(BaseModel):
     """Country of the address. ISO 3166-1 alpha-2 code."""
 
 
-class UserByolPostalAddress(BaseModel):
-    """Postal address, when it differs from the residential one. Null otherwise."""
-
-    address_line1: str
-    """Street and house number."""
-    address_line2: str | None = None
-    """Additional address information."""
-    postcode: str
-    """Postal or ZIP code."""
-    city: str
-    """City name."""
-    state: str | None = None
-    """State, province or county."""
-    country: str
-    """Country of the address. ISO 3166-1 alpha-2 code."""
-
-
 class UserByol(BaseModel):
     """User of a tenant that holds its own banking licence (KYC data kept by the tenant)."""
 
@@ -488,7 +470,7 @@ class UserByol(BaseModel):
     """Countries of citizenship."""
     address: Address
     """Residential address; P.O. boxes and c/o addresses are refused."""
-    postal_address: UserByolPostalAddress | None = None
+    postal_address: Address | None = None
     """Postal address, when it differs from the residential one. Null otherwise."""
     status: UserByolStatus
     """Lifecycle status of the user."""
@@ -535,7 +517,7 @@ class UserTol(BaseModel):
     """Countries of citizenship."""
     address: Address
     """Residential address; P.O. boxes and c/o addresses are refused."""
-    postal_address: UserByolPostalAddress | None = None
+    postal_address: Address | None = None
     """Postal address, when it differs from the residential one. Null otherwise."""
     status: UserByolStatus
     """Lifecycle status of the user."""
@@ -570,7 +552,7 @@ class UserByolCreateRequest(BaseModel):
     """Countries of citizenship."""
     address: Address
     """Residential address; P.O. boxes and c/o addresses are refused."""
-    postal_address: UserByolPostalAddress | None = None
+    postal_address: Address | None = None
     """Postal address, when it differs from the residential one. Null otherwise."""
 
 
@@ -589,7 +571,7 @@ class UserTolCreateRequest(BaseModel):
     """Countries of citizenship."""
     address: Address
     """Residential address; P.O. boxes and c/o addresses are refused."""
-    postal_address: UserByolPostalAddress | None = None
+    postal_address: Address | None = None
     """Postal address, when it differs from the residential one. Null otherwise."""
     email: str
     """E-mail address."""
