@@ -1,4 +1,4 @@
-"""The command line: `clientgen generate | check | validate`. The only module that prints or picks exit codes.
+"""The command line: `clientgen generate | check | validate | diff`. The only module that prints or picks exit codes.
 
 Exit codes: 0 success, 1 `check` found differences, 2 bad input (spec, configuration or arguments).
 """
