@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, Literal, NoReturn
 
 import click
 
@@ -19,6 +19,9 @@ from generator.diagnostics import Diagnostic, SpecError
 from generator.format import FormatError
 from generator.load import load
 from generator.pipeline import check_spec, generate
+from generator.update import stage_spec
+from generator.version import Level, generated_version, record_version
+from generator.version import bump as bump_version
 from generator.write import WriteError, check as check_output, write
 
 
@@ -47,6 +50,18 @@ def _spec_and_output(config: Config, spec: Path | None, output: Path | None, nee
     if need_output and output is None:
         _fail("no output folder given: pass -o DIR, or set 'output' in [tool.clientgen] of pyproject.toml")
     return spec, output or Path("output")
+
+
+def _next_version(output: Path, level: Level) -> str | None:
+    """The version after the one generated into `output`; None the first time (the configured or spec version)."""
+    current = generated_version(output)
+    return None if current is None else bump_version(current, level)
+
+
+def _record(config: Config) -> None:
+    """Write a bumped version back to the configuration, so that later runs and `check` keep it."""
+    if config.source is not None and config.version is not None:
+        record_version(config.source, config.version)
 
 
 def _guarded(action: Callable[[], int]) -> None:
@@ -110,6 +125,17 @@ def main() -> None:
 @click.option("--package", help="Import name of the generated package.")
 @_strict_option
 @_remote_option
+@click.option(
+    "--bump",
+    type=click.Choice(["auto", "major", "minor", "patch", "none"]),
+    help="Version the package from the one in the output folder, moved on by this much"
+    " (auto: what the diff against --previous suggests).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The spec the output folder was generated from (for --bump auto).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def generate_command(
     spec: Path | None,
@@ -118,6 +144,8 @@ def generate_command(
     package: str | None,
     strict: bool,
     allow_remote_refs: bool,
+    bump: Level | Literal["auto"] | None,
+    previous: Path | None,
     quiet: bool,
 ) -> None:
     """Generate the client for SPEC into the output folder.
@@ -125,15 +153,27 @@ def generate_command(
     \b
     Example:
       clientgen generate specs/upvest-investment-api.yaml -o output
+      clientgen generate new.yaml -o output --bump auto --previous old.yaml
     """
 
     def run() -> int:
         started = time.perf_counter()
         config = _config(config_path).merged(package=package)
         spec_path, output_path = _spec_and_output(config, spec, output, True)
+        if bump is not None:
+            level = bump
+            if level == "auto":
+                if previous is None:
+                    _fail("--bump auto needs --previous: the spec the output folder was generated from")
+                before = spec_diff.load_api(previous, config, allow_remote_refs=allow_remote_refs)
+                after = spec_diff.load_api(spec_path, config, allow_remote_refs=allow_remote_refs)
+                level = spec_diff.diff(before, after).bump
+            config = config.merged(version=_next_version(output_path, level))
         result = generate(spec_path, config, strict=strict, allow_remote_refs=allow_remote_refs)
         _print_diagnostics(result.diagnostics, quiet)
         summary = write(result.files, output_path)
+        if bump is not None:
+            _record(config)
         warnings = sum(1 for d in result.diagnostics if d.severity == "warning")
         if not quiet:
             click.echo(
@@ -247,5 +287,67 @@ def diff_command(
         report = spec_diff.diff(before, after)
         click.echo(spec_diff.FORMATS[output_format](report), nl=False)
         return 1 if spec_diff.fails(report, fail_on) else 0
+
+    _guarded(run)
+
+
+@main.command("update")
+@click.option("--from", "source", required=True, help="The new spec: an http(s) URL, a file:// URL or a path.")
+@_spec_argument
+@_output_option
+@_config_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(spec_diff.FORMATS)),
+    default="text",
+    show_default=True,
+    help="How the change report is printed.",
+)
+@_remote_option
+def update_command(
+    source: str,
+    spec: Path | None,
+    output: Path | None,
+    config_path: Path | None,
+    output_format: str,
+    allow_remote_refs: bool,
+) -> None:
+    """Fetch a new version of the spec, report what changed, then replace SPEC and regenerate the output.
+
+    The package version moves on by the bump the report suggests. Nothing changes unless every step succeeds.
+
+    \b
+    Example:
+      clientgen update --from https://example.com/openapi.yaml
+      clientgen update --from ../downloads/openapi.yaml specs/api.yaml -o output
+    """
+
+    def run() -> int:
+        config = _config(config_path)
+        spec_path, output_path = _spec_and_output(config, spec, output, True)
+        staged = stage_spec(source, spec_path)
+        try:
+            after = spec_diff.load_api(staged, config, allow_remote_refs=allow_remote_refs)
+            report = None
+            if spec_path.is_file():
+                report = spec_diff.diff(
+                    spec_diff.load_api(spec_path, config, allow_remote_refs=allow_remote_refs), after
+                )
+                click.echo(spec_diff.FORMATS[output_format](report), nl=False)
+            version = _next_version(output_path, report.bump) if report is not None else None
+            result = generate(staged, config.merged(version=version), allow_remote_refs=allow_remote_refs)
+            write(result.files, output_path)
+            os.replace(staged, spec_path)
+            if version is not None:
+                _record(config.merged(version=version))
+        finally:
+            staged.unlink(missing_ok=True)
+        click.echo(
+            f"updated {spec_path} from {source} and regenerated {result.api.package.name} "
+            f"{result.api.package.version} into {output_path}",
+            err=True,
+        )
+        return 0
 
     _guarded(run)
