@@ -131,6 +131,7 @@ class Builder:
     _declared_headers: set[str] = field(default_factory=set)
     _client_credentials: set[str] = field(default_factory=set)
     _oauth_schemes: set[str] = field(default_factory=set)
+    _merging: set[Location] = field(default_factory=set)
 
     def _add_schema(self, schema: Schema) -> None:
         self.schemas.append(schema)
@@ -274,7 +275,7 @@ class Builder:
         main = self.document.main
         tag_descriptions = {
             str(t.get("name")): _text(t.get("description"))
-            for t in root.get("tags") or []
+            for t in _sequence(root.get("tags"))
             if isinstance(t, dict) and "name" in t
         }
         by_group: dict[str, list[tuple[str, dict[str, Any], _Context, list[Any]]]] = {}
@@ -473,10 +474,13 @@ class Builder:
 
     def _auth(self, schemes: tuple[SecurityScheme, ...], groups: tuple[Group, ...]) -> Auth:
         token_path = None
-        hosts = {urlsplit(server.url).netloc for server in self._servers()}
+        hosts = {_netloc(server.url) for server in self._servers()}
         for scheme in schemes:
             if scheme.kind == "oauth2" and scheme.token_url and scheme.name in self._client_credentials:
-                url = urlsplit(scheme.token_url)
+                try:
+                    url = urlsplit(scheme.token_url)
+                except ValueError:
+                    continue
                 if url.scheme in ("http", "https") and url.netloc not in hosts:
                     token_path = scheme.token_url  # an authorization server of its own: keep its URL
                 else:  # on the API's own servers: the same path on whichever server the client uses
@@ -729,16 +733,18 @@ class Builder:
         self._by_location[location] = Ref(name)
         type_ = self.convert(node, context, name=name)
         if type_ != Ref(name):
-            if isinstance(type_, Ref):
+            if isinstance(type_, Ref) and type_.name != name:
                 self._by_location[location] = type_
                 return type_
-            if isinstance(type_, Nullable) and type_.inner == Ref(name):
+            if isinstance(type_, Nullable) and type_.inner == Ref(name) and name in self._schema_index:
                 return type_
-            self._add_schema(
-                AliasSchema(
-                    name, type_, _text(node.get("description")) if isinstance(node, dict) else "", location.pointer
-                )
-            )
+            if not (isinstance(type_, Nullable) and type_.inner == Ref(name)):
+                description = _text(node.get("description")) if isinstance(node, dict) else ""
+                self._add_schema(AliasSchema(name, type_, description, location.pointer))
+        if name not in self._schema_index:
+            # nothing but references, round in a circle (A: {$ref: A}; A -> B -> A): no type to give it
+            self.warn("ref-cycle", f"schema '{name}' is only a cycle of references; typed as Any", context)
+            self._add_schema(AliasSchema(name, AnyType(), "", location.pointer))
         return Ref(name)
 
     def _deref(self, node: Any, location: Location) -> Any:
@@ -859,13 +865,20 @@ class Builder:
             return None
         merged: dict[str, Any] = {k: v for k, v in node.items() if k != "allOf"}
         properties: dict[str, Any] = dict(merged.get("properties") or {})
-        required: list[str] = list(merged.get("required") or [])
+        required: list[str] = list(_sequence(merged.get("required")))
         for index, part in enumerate(parts):
             part, where = self._resolve(part, Location(context.file, f"{context.pointer}/allOf/{index}"))
             if not isinstance(part, dict):
                 continue
             if "allOf" in part:
-                part = self._merge_all_of(part, _Context(where.file, where.pointer, context.name)) or {}
+                if where in self._merging:
+                    self.warn("allof-cycle", "an allOf includes itself; the repeated part is left out", context)
+                    continue
+                self._merging.add(where)
+                try:
+                    part = self._merge_all_of(part, _Context(where.file, where.pointer, context.name)) or {}
+                finally:
+                    self._merging.discard(where)
             for key, value in part.items():
                 if key == "properties" and isinstance(value, dict):
                     properties.update(value)
@@ -974,7 +987,7 @@ class Builder:
                 return known
             name = self._class_name(node, context)
         self._by_shape.setdefault(shape, Ref(name))
-        required = {str(r) for r in node.get("required") or [] if isinstance(r, str)}
+        required = {str(r) for r in _sequence(node.get("required")) if isinstance(r, str)}
         field_names = names.Namespace(names.RESERVED | names.MODEL_RESERVED)
         fields: list[Field] = []
         for key, schema in properties.items():
@@ -1062,6 +1075,13 @@ def _without_refs(type_: Type, names_: set[str]) -> Type:
     return type_
 
 
+def _netloc(url: str) -> str:
+    try:
+        return urlsplit(url).netloc
+    except ValueError:  # an invalid host ("[::1") names no server we can match
+        return ""
+
+
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -1117,7 +1137,7 @@ def _shape(node: Any) -> str:
 
     def strip(value: Any) -> Any:
         if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in _DOC_KEYS and not str(k).startswith("x-")}
+            return {str(k): strip(v) for k, v in value.items() if k not in _DOC_KEYS and not str(k).startswith("x-")}
         if isinstance(value, list):
             return [strip(v) for v in value]
         return value

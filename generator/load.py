@@ -235,7 +235,9 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SpecError([Diagnostic("error", "file-encoding", f"the file is not UTF-8 text: {exc.reason}", file)])
+        bad_line = raw.count(b"\n", 0, exc.start) + 1
+        message = f"the file is not UTF-8 text: {exc.reason} (byte {exc.start})"
+        raise SpecError([Diagnostic("error", "file-encoding", message, file, "", bad_line)])
     if not text.strip():
         raise SpecError([Diagnostic("error", "file-empty", "the file is empty", file)])
     if suffix == ".json" or text.lstrip().startswith("{"):
@@ -255,8 +257,13 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any]:
         detail = exc.problem or exc.context or "syntax error"
         where = f" (column {mark.column + 1})" if mark is not None else ""
         raise SpecError([Diagnostic("error", "syntax", f"invalid YAML: {detail}{where}", file, "", line)])
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC, ...)
+        at = text.count("\n", 0, exc.position) + 1
+        message = f"invalid YAML: character {exc.character!r} is not allowed (position {exc.position})"
+        raise SpecError([Diagnostic("error", "syntax", message, file, "", at)])
     except yaml.YAMLError as exc:
-        raise SpecError([Diagnostic("error", "syntax", f"invalid YAML: {exc}", file)])
+        detail = " ".join(str(exc).split())
+        raise SpecError([Diagnostic("error", "syntax", f"invalid YAML: {detail}", file)])
     except RecursionError:
         raise SpecError([Diagnostic("error", "too-deep", "the document is nested too deeply to read", file)])
 

@@ -7,6 +7,7 @@ so templates can print identifiers without escaping.
 from __future__ import annotations
 
 import builtins
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -82,9 +83,21 @@ def words(name: str) -> list[str]:
     return [w.lower() for w in _NON_WORD.split(ascii_name) if w]
 
 
+#: Longest identifier we make: module and package names become file names, which file systems limit.
+MAX_LENGTH = 64
+
+
+def _shorten(identifier: str) -> str:
+    """Cut a too-long identifier, keeping it unique with a short hash of the whole."""
+    if len(identifier) <= MAX_LENGTH:
+        return identifier
+    digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:8]
+    return f"{identifier[: MAX_LENGTH - 9].rstrip('_')}_{digest}"
+
+
 def snake(name: str, *, fallback: str = "value") -> str:
     parts = words(name) or [fallback]
-    result = "_".join(parts)
+    result = _shorten("_".join(parts))
     if result[0].isdigit():
         result = f"n{result}"
     return result
@@ -92,7 +105,7 @@ def snake(name: str, *, fallback: str = "value") -> str:
 
 def pascal(name: str, *, fallback: str = "Model") -> str:
     parts = words(name) or words(fallback)
-    result = "".join(p[:1].upper() + p[1:] for p in parts)
+    result = _shorten("".join(p[:1].upper() + p[1:] for p in parts))
     if result[0].isdigit():
         result = f"N{result}"
     return safe(result)  # None, True, False

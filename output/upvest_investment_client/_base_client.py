@@ -393,7 +393,9 @@ class BaseClient:
         values = path or {}
 
         def substitute(match: re.Match[str]) -> str:
-            return quote(_text(values[match.group(1)]), safe=_PATH_SAFE)
+            value = quote(_text(values[match.group(1)]), safe=_PATH_SAFE)
+            # "." and ".." would be removed as dot segments, moving the request to another path
+            return value.replace(".", "%2E") if value in (".", "..") else value
 
         url = (self.base_url if base_url is None else base_url) + _PATH_PARAMETER.sub(
             substitute, endpoint.path
