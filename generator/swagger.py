@@ -7,7 +7,7 @@ for validation and line numbers. `POINTER_ALIASES` maps the pointers of the conv
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 #: Converted pointer prefix -> original pointer prefix (for line numbers of diagnostics).
 POINTER_ALIASES = (
@@ -104,34 +104,41 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _rewrite_refs(node: Any) -> Any:
-    """A copy with 2.0 local `$ref`s pointing where the converted tree keeps their targets. Iterative."""
+def _copy(node: Any, rewrite: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
+    """A deep copy of a JSON tree in which every mapping first goes through `rewrite` (shallowly). Iterative,
+    so deeply nested documents cannot exhaust the stack."""
     result: Any = None
     stack: list[tuple[Any, Any, Any]] = [(node, None, None)]
     while stack:
         value, parent, key = stack.pop()
+        copy: Any = value
         if isinstance(value, dict):
-            copy: Any = {}
-            for k, v in value.items():
-                if k == "$ref" and isinstance(v, str):
-                    for old, new in _REF_PREFIXES:
-                        if v.startswith(old):
-                            v = new + v[len(old) :]
-                            break
-                    copy[k] = v
-                else:
-                    stack.append((v, copy, k))
+            copy = {}
+            for k, v in rewrite(value).items():
+                stack.append((v, copy, k))
         elif isinstance(value, list):
             copy = [None] * len(value)
             for index, item in enumerate(value):
                 stack.append((item, copy, index))
-        else:
-            copy = value
         if parent is None:
             result = copy
         else:
             parent[key] = copy
     return result
+
+
+def _local_ref(mapping: dict[str, Any]) -> dict[str, Any]:
+    """A mapping whose 2.0 local `$ref` points where the converted tree keeps its target."""
+    ref = mapping.get("$ref")
+    if isinstance(ref, str):
+        for old, new in _REF_PREFIXES:
+            if ref.startswith(old):
+                return {**mapping, "$ref": new + ref[len(old) :]}
+    return mapping
+
+
+def _rewrite_refs(node: Any) -> Any:
+    return _copy(node, _local_ref)
 
 
 def _servers(root: dict[str, Any]) -> list[dict[str, Any]]:
@@ -182,35 +189,22 @@ def _primitive_schema(parameter: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _schema_object(mapping: dict[str, Any]) -> dict[str, Any]:
+    """A 2.0 schema object as 3.0 writes it: `type: file`, `x-nullable` and string discriminators differ."""
+    if mapping.get("type") == "file":
+        return {"type": "string", "format": "binary"}
+    if "x-nullable" not in mapping and not isinstance(mapping.get("discriminator"), str):
+        return mapping
+    converted = {k: v for k, v in mapping.items() if k != "x-nullable"}
+    if "x-nullable" in mapping:
+        converted["nullable"] = bool(mapping["x-nullable"])
+    if isinstance(mapping.get("discriminator"), str):
+        converted["discriminator"] = {"propertyName": mapping["discriminator"]}
+    return converted
+
+
 def _schema(schema: Any) -> Any:
-    """Schema objects are almost the same in 2.0; `type: file` and `x-nullable` differ. Iterative."""
-    result: Any = None
-    stack: list[tuple[Any, Any, Any]] = [(schema, None, None)]
-    while stack:
-        value, parent, key = stack.pop()
-        if isinstance(value, dict):
-            if value.get("type") == "file":
-                copy: Any = {"type": "string", "format": "binary"}
-            else:
-                copy = {}
-                for k, v in value.items():
-                    if k == "x-nullable":
-                        copy["nullable"] = bool(v)
-                    elif k == "discriminator" and isinstance(v, str):
-                        copy["discriminator"] = {"propertyName": v}
-                    else:
-                        stack.append((v, copy, k))
-        elif isinstance(value, list):
-            copy = [None] * len(value)
-            for index, item in enumerate(value):
-                stack.append((item, copy, index))
-        else:
-            copy = value
-        if parent is None:
-            result = copy
-        else:
-            parent[key] = copy
-    return result
+    return _copy(schema, _schema_object)
 
 
 def _operation(
