@@ -166,3 +166,38 @@ def test_hostile_strings_never_run(payload: str, tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "called" in run.stdout
     assert not marker.exists()
+
+
+def test_a_hostile_jwks_path_stays_inside_its_docstring(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    path = f'/keys"""\n__import__("pathlib").Path({str(marker)!r}).touch()\n"""'
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Keys", "version": "1"},
+        "paths": {
+            path: {
+                "get": {
+                    "operationId": "get_keys",
+                    "responses": {"200": {"description": "JWKS", "content": {"application/json": {"schema": {
+                        "type": "object",
+                        "properties": {"keys": {"type": "array", "items": {
+                            "type": "object", "properties": {"kty": {"type": "string"}, "kid": {"type": "string"}}}}},
+                    }}}}},
+                }
+            }
+        },
+        "x-webhooks": {"thing": {"post": {"requestBody": {"content": {"application/json": {"schema": {
+            "type": "object", "properties": {"type": {"type": "string"}}}}}}, "responses": {"200": {"description": "ok"}}}}},
+    }
+    spec_path = tmp_path / "keys.yaml"
+    spec_path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    result = generate(spec_path, Config(package="keys_client"))
+    assert result.api.auth.jwks_path == path
+    for name, text in result.files.items():
+        if name.endswith(".py"):
+            compile(text, name, "exec")
+    out = tmp_path / "out"
+    write(result.files, out)
+    run = subprocess.run([sys.executable, "-c", "import keys_client.webhooks"], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert not marker.exists()
