@@ -159,7 +159,8 @@ class Builder:
         security_schemes = self._security_schemes()
         managed = self._managed_headers(security_schemes)
         groups = self._groups(managed)
-        auth = self._auth(security_schemes, groups)
+        servers = self._servers()
+        auth = self._auth(security_schemes, groups, servers)
         webhooks = self._webhooks()
         self._drain_components()
         self._break_alias_cycles()
@@ -168,7 +169,7 @@ class Builder:
             title=title,
             version=str(info.get("version", "")),
             description=_text(info.get("description")),
-            servers=self._servers(),
+            servers=servers,
             groups=groups,
             schemas=tuple(self.schemas),
             security_schemes=security_schemes,
@@ -472,9 +473,11 @@ class Builder:
 
     # -- authentication -------------------------------------------------------------------------------
 
-    def _auth(self, schemes: tuple[SecurityScheme, ...], groups: tuple[Group, ...]) -> Auth:
+    def _auth(
+        self, schemes: tuple[SecurityScheme, ...], groups: tuple[Group, ...], servers: tuple[Server, ...]
+    ) -> Auth:
         token_path = None
-        hosts = {_netloc(server.url) for server in self._servers()}
+        hosts = {_netloc(server.url) for server in servers}
         for scheme in schemes:
             if scheme.kind == "oauth2" and scheme.token_url and scheme.name in self._client_credentials:
                 try:
@@ -686,9 +689,7 @@ class Builder:
             return
         for key, node in schemas.items():
             location = Location(main, f"/components/schemas/{escape_pointer_token(key)}")
-            title = node.get("title") if isinstance(node, dict) else None
-            base = names.pascal(str(key), fallback="Model")
-            del title  # components are named by their key, which is unique and stable
+            base = names.pascal(str(key), fallback="Model")  # by key: unique and stable, unlike titles
             self._component_names[location] = self._schema_names.claim(base, "")
             self._pending.append((location, node, self._component_names[location]))
 
@@ -884,9 +885,7 @@ class Builder:
                     properties.update(value)
                 elif key == "required" and isinstance(value, list):
                     required.extend(r for r in value if r not in required)
-                elif key in ("title", "description"):
-                    merged.setdefault(key, value)
-                else:
+                else:  # the outer schema's own keywords win, then the first part that has one
                     merged.setdefault(key, value)
         if properties:
             merged["properties"] = properties
