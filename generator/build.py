@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from generator import names
 from generator.config import Config
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, SpecError
 from generator.load import Document, Location, RefError, escape_pointer_token
 from generator.model import (
     BINARY,
@@ -766,6 +766,14 @@ class Builder:
 
     def convert(self, node: Any, context: _Context, *, name: str | None = None) -> Type:
         """The type of a schema node; `name` forces the name a class made for it takes."""
+        try:
+            return self._convert(node, context, name)
+        except RecursionError:
+            # the innermost schema that still had room reports where the nesting ran out; the frames above it
+            # let the _TooDeep through, so the message names the place, not the top of the chain
+            raise _TooDeep(Location(context.file, context.pointer)) from None
+
+    def _convert(self, node: Any, context: _Context, name: str | None) -> Type:
         if node is None or node is True or node == {}:
             return AnyType()
         if not isinstance(node, dict):
@@ -1027,9 +1035,24 @@ class Builder:
         return self._schema_names.claim(base, "")
 
 
+class _TooDeep(Exception):
+    def __init__(self, location: Location) -> None:
+        super().__init__(location.pointer)
+        self.location = location
+
+
 def build(document: Document, config: Config) -> tuple[Api, list[Diagnostic]]:
+    """The intermediate model of a loaded document, and the warnings met on the way.
+
+    Raises SpecError (code `too-deep`, naming the schema where it happened) for schemas nested, inline or through
+    `$ref`s, deeper than Python's stack allows.
+    """
     builder = Builder(document, config)
-    api = builder.build()
+    try:
+        api = builder.build()
+    except _TooDeep as exc:
+        message = "schemas nest too deeply here (inline or through $refs) to generate; flatten the nesting"
+        raise SpecError([document.diagnostic("error", "too-deep", message, exc.location)]) from None
     return api, builder.diagnostics
 
 

@@ -244,13 +244,16 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any]:
         try:
             return text, json.loads(text)
         except RecursionError:
-            raise SpecError([Diagnostic("error", "too-deep", "the document is nested too deeply to read", file)])
+            raise SpecError([_too_deep_json(text, file)]) from None
         except json.JSONDecodeError as exc:
             if suffix == ".json":
                 message = f"invalid JSON: {exc.msg} (column {exc.colno})"
                 raise SpecError([Diagnostic("error", "syntax", message, file, "", exc.lineno)])
     try:
-        return text, yaml.load(text, Loader=SafeLoader)
+        tree = yaml.load(text, Loader=SafeLoader)
+        if "&" in text and "*" in text:  # anchors and aliases, perhaps: refuse a tree that expands beyond reason
+            _check_expansion(tree, text, file)
+        return text, tree
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -266,6 +269,78 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any]:
         raise SpecError([Diagnostic("error", "syntax", f"invalid YAML: {detail}", file)])
     except RecursionError:
         raise SpecError([Diagnostic("error", "too-deep", "the document is nested too deeply to read", file)])
+
+
+#: the most nodes a YAML document may expand to through aliases: this, or ten times the nodes it holds
+EXPANSION_FLOOR = 2_000_000
+EXPANSION_FACTOR = 10
+
+
+def _check_expansion(tree: Any, text: str, file: str) -> None:
+    """Refuse YAML whose aliases multiply it (a "billion laughs"): every later step walks the expanded tree.
+
+    An alias is the same Python object in several places; the walk counts each object once and its size (the
+    nodes it expands to) from its children's, so the check costs one pass over what the file holds.
+    """
+    sizes: dict[int, int] = {}
+    parents: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(tree, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        values = node.values() if isinstance(node, dict) else node
+        if children_done:
+            sizes[key] = 1 + sum(sizes.get(id(v), 1) for v in values)
+            continue
+        if key in sizes:
+            continue
+        sizes[key] = 1  # provisional: a cycle through aliases counts once
+        stack.append((node, True))
+        for value in values:
+            if isinstance(value, (dict, list)):
+                parents[id(value)] = parents.get(id(value), 0) + 1
+                if id(value) not in sizes:
+                    stack.append((value, False))
+    total = sizes.get(id(tree), 1)
+    limit = max(EXPANSION_FLOOR, EXPANSION_FACTOR * len(sizes))
+    if total <= limit:
+        return
+    # name the outermost shared (aliased) node on the way down the biggest branch
+    pointer, node = "", tree
+    while isinstance(node, (dict, list)) and parents.get(id(node), 0) < 2:
+        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        items = [(k, v) for k, v in items if isinstance(v, (dict, list))]
+        if not items:
+            break
+        token, node = max(items, key=lambda item: sizes.get(id(item[1]), 1))
+        pointer += "/" + escape_pointer_token(str(token))
+    message = (
+        f"YAML aliases expand this document to {total:,} nodes (more than {limit:,}); "
+        "the value here is repeated through aliases nested inside each other"
+    )
+    raise SpecError([Diagnostic("error", "yaml-expansion", message, file, pointer, _line_map(text).get(pointer))])
+
+
+#: how deep a "too deep" JSON document is said to be where the error points (libyaml stops YAML at this depth)
+REPORTED_DEPTH = 512
+
+
+def _too_deep_json(text: str, file: str) -> Diagnostic:
+    """The error for JSON deeper than the parser's stack: where it passes REPORTED_DEPTH levels."""
+    depth, cut = 0, len(text)
+    for match in _JSON_TOKEN.finditer(text):  # only the text up to there is mapped: pointers grow with depth
+        token = match.group()
+        if token in ("{", "["):
+            depth += 1
+        elif token in ("}", "]"):
+            depth -= 1
+        if depth > REPORTED_DEPTH + 1:
+            cut = match.end()
+            break
+    lines = _json_line_map(text[:cut])
+    pointer = next((p for p in lines if p.count("/") > REPORTED_DEPTH), "")
+    message = f"the document is nested too deeply to read (more than {REPORTED_DEPTH} levels from here on)"
+    return Diagnostic("error", "too-deep", message, file, pointer, lines.get(pointer))
 
 
 def load(path: Path | str, *, allow_remote_refs: bool = False) -> Document:

@@ -41,10 +41,9 @@ def build_api(
     diagnostics = check_spec(document, strict=strict)
     try:
         api, warnings = build(document, config)
-    except RecursionError:
-        raise SpecError(
-            [Diagnostic("error", "too-deep", "the spec's schemas are nested too deeply to generate", str(spec))]
-        )
+    except RecursionError:  # outside schema conversion (which names the schema itself): say where we know
+        message = "the spec's schemas are nested too deeply to generate"
+        raise SpecError([Diagnostic("error", "too-deep", message, str(document.path))]) from None
     diagnostics += warnings
     if strict and warnings:
         raise SpecError(diagnostics)

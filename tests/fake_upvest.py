@@ -63,7 +63,15 @@ except ImportError:  # pragma: no cover - depends on how the module is imported
         verify_request,
     )
 
-__all__ = ["FakeUpvest", "FaultPlan", "Fault", "RecordedRequest", "SCOPES", "DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET"]
+__all__ = [
+    "FakeUpvest",
+    "FaultPlan",
+    "Fault",
+    "RecordedRequest",
+    "SCOPES",
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_SECRET",
+]
 
 DEFAULT_CLIENT_ID = "b23d470f-1610-47ae-905e-c7e120fe3990"
 DEFAULT_CLIENT_SECRET = "fake-upvest-client-secret"
@@ -306,8 +314,9 @@ class _Route:
 
 def _route(method: str, template: str, handler: str, scopes: Iterable[Iterable[str]] | None, idempotent: bool = False):
     regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$"
-    return _Route(method, re.compile(regex), handler, None if scopes is None else tuple(tuple(s) for s in scopes),
-                  idempotent)
+    return _Route(
+        method, re.compile(regex), handler, None if scopes is None else tuple(tuple(s) for s in scopes), idempotent
+    )
 
 
 _ROUTES = [
@@ -585,8 +594,12 @@ class FakeUpvest:
                     "birth_date": f"19{70 + index % 30:02d}-0{1 + index % 9}-1{index % 10}",
                     "birth_country": "DE",
                     "nationalities": ["DE"],
-                    "address": {"address_line1": f"Torstrasse {index + 1}", "postcode": "10119", "city": "Berlin",
-                                "country": "DE"},
+                    "address": {
+                        "address_line1": f"Torstrasse {index + 1}",
+                        "postcode": "10119",
+                        "city": "Berlin",
+                        "country": "DE",
+                    },
                     "postal_address": None,
                 }
             )
@@ -656,8 +669,16 @@ class FakeUpvest:
                     time.sleep(float(fault.kw["seconds"]))
 
         try:
-            response = self._dispatch(record, handler, method, target, path, query, body,
-                                      expire_token=bool(fault and fault.kind == "expire_token"))
+            response = self._dispatch(
+                record,
+                handler,
+                method,
+                target,
+                path,
+                query,
+                body,
+                expire_token=bool(fault and fault.kind == "expire_token"),
+            )
         except _HTTPError as exc:
             response = self._problem(exc.status, exc.detail, path, request_id, exc.headers)
             response.outcome = exc.outcome or _OUTCOMES.get(exc.status, "bad_request")
@@ -690,8 +711,9 @@ class FakeUpvest:
         detail = fault.kw.get("detail") or f"injected fault: {status}"
         return self._problem(status, detail, path, request_id, headers)
 
-    def _problem(self, status: int, detail: str, path: str, request_id: str,
-                 headers: dict[str, str] | None = None) -> _Response:
+    def _problem(
+        self, status: int, detail: str, path: str, request_id: str, headers: dict[str, str] | None = None
+    ) -> _Response:
         body = {
             "type": ERROR_TYPE_BASE + _TYPES.get(status, "error"),
             "status": status,
@@ -700,17 +722,34 @@ class FakeUpvest:
             "instance": path,
             "request_id": request_id,
         }
-        return _Response(status, json.dumps(body).encode(), "application/problem+json", dict(headers or {}),
-                         outcome=_OUTCOMES.get(status, "error"), detail=detail)
+        return _Response(
+            status,
+            json.dumps(body).encode(),
+            "application/problem+json",
+            dict(headers or {}),
+            outcome=_OUTCOMES.get(status, "error"),
+            detail=detail,
+        )
 
-    def _dispatch(self, record: RecordedRequest, handler: _Handler, method: str, target: str, path: str,
-                  query: str, body: bytes, *, expire_token: bool) -> _Response:
+    def _dispatch(
+        self,
+        record: RecordedRequest,
+        handler: _Handler,
+        method: str,
+        target: str,
+        path: str,
+        query: str,
+        body: bytes,
+        *,
+        expire_token: bool,
+    ) -> _Response:
         headers = record.headers
         if self.require_signature_version is not None:
             version = headers.get("upvest-signature-version")
             if version != self.require_signature_version:
-                raise _HTTPError(400, f"upvest-signature-version must be {self.require_signature_version!r}, "
-                                      f"got {version!r}")
+                raise _HTTPError(
+                    400, f"upvest-signature-version must be {self.require_signature_version!r}, " f"got {version!r}"
+                )
         if "upvest-api-version" in headers and headers["upvest-api-version"] != "1":
             raise _HTTPError(400, "upvest-api-version must be '1'")
         accept = headers.get("accept")
@@ -742,9 +781,16 @@ class FakeUpvest:
             if body:
                 required += ["content-type", "content-length"]
         try:
-            verified = verify_request(method, url, handler.headers, body, self.public_keys,
-                                      now=int(self.clock()), required_components=required,
-                                      max_age=self.max_signature_age)
+            verified = verify_request(
+                method,
+                url,
+                handler.headers,
+                body,
+                self.public_keys,
+                now=int(self.clock()),
+                required_components=required,
+                max_age=self.max_signature_age,
+            )
         except SignatureError as exc:
             raise _HTTPError(401, f"invalid signature: {exc.reason}", "signature_error") from None
         record.signature = verified
@@ -831,8 +877,14 @@ class FakeUpvest:
             if entry.response is None:
                 raise _HTTPError(409, "the first request with this idempotency-key failed; retry it")
             first = entry.response
-            return _Response(first.status, first.body, first.content_type,
-                             {**first.headers, "idempotent-replayed": "true"}, outcome="replayed", detail=first.detail)
+            return _Response(
+                first.status,
+                first.body,
+                first.content_type,
+                {**first.headers, "idempotent-replayed": "true"},
+                outcome="replayed",
+                detail=first.detail,
+            )
         try:
             response = run()
         except _HTTPError as exc:
@@ -897,8 +949,9 @@ class FakeUpvest:
 
     # -- routes ------------------------------------------------------------------------------------------------
 
-    def _get_jwks(self, params: dict[str, str], query: dict[str, str], headers: Mapping[str, str],
-                  body: bytes) -> _Response:
+    def _get_jwks(
+        self, params: dict[str, str], query: dict[str, str], headers: Mapping[str, str], body: bytes
+    ) -> _Response:
         return _json(200, self.jwks())
 
     def _list_users(self, params, query, headers, body) -> _Response:
@@ -1020,8 +1073,9 @@ class FakeUpvest:
             out["status"] = "PENDING_APPROVAL"
         return out
 
-    def _paginate(self, items: list[dict[str, Any]], query: Mapping[str, str], sorts: tuple[str, ...],
-                  known: set[str]) -> dict[str, Any]:
+    def _paginate(
+        self, items: list[dict[str, Any]], query: Mapping[str, str], sorts: tuple[str, ...], known: set[str]
+    ) -> dict[str, Any]:
         del known  # unknown query parameters are ignored, as real APIs do
         offset = _int_param(query, "offset", 0, minimum=0)
         limit = _int_param(query, "limit", 100, minimum=1, maximum=1000)
@@ -1110,8 +1164,16 @@ def _check_fields(data: Mapping[str, Any], allowed: set[str], required: Iterable
     _check(not missing, f"{where}: missing required fields {missing}")
 
 
-def _string(data: Mapping[str, Any], name: str, *, pattern: re.Pattern[str] | None = None, min_len: int = 0,
-            max_len: int | None = None, enum: Iterable[str] | None = None, where: str = "body") -> None:
+def _string(
+    data: Mapping[str, Any],
+    name: str,
+    *,
+    pattern: re.Pattern[str] | None = None,
+    min_len: int = 0,
+    max_len: int | None = None,
+    enum: Iterable[str] | None = None,
+    where: str = "body",
+) -> None:
     if name not in data:
         return
     value = data[name]
@@ -1125,8 +1187,16 @@ def _string(data: Mapping[str, Any], name: str, *, pattern: re.Pattern[str] | No
 
 _ADDRESS_FIELDS = {"address_line1", "address_line2", "postcode", "city", "state", "country"}
 _SALUTATIONS = ("", "SALUTATION_MALE", "SALUTATION_FEMALE", "SALUTATION_FEMALE_MARRIED", "SALUTATION_DIVERSE")
-_USER_BYOL = {"first_name", "last_name", "salutation", "birth_date", "birth_country", "nationalities", "address",
-              "postal_address"}
+_USER_BYOL = {
+    "first_name",
+    "last_name",
+    "salutation",
+    "birth_date",
+    "birth_country",
+    "nationalities",
+    "address",
+    "postal_address",
+}
 _USER_TOL = _USER_BYOL | {"email", "phone_number", "fatca", "terms_and_conditions"}
 
 
@@ -1166,18 +1236,38 @@ def _validate_user(data: Mapping[str, Any]) -> None:
         _check(isinstance(fatca["status"], bool), "user.fatca.status must be a boolean")
         terms = data["terms_and_conditions"]
         _check(isinstance(terms, dict), "user.terms_and_conditions must be an object")
-        _check_fields(terms, {"consent_document_id", "confirmed_at"}, ("consent_document_id", "confirmed_at"),
-                      "user.terms_and_conditions")
+        _check_fields(
+            terms,
+            {"consent_document_id", "confirmed_at"},
+            ("consent_document_id", "confirmed_at"),
+            "user.terms_and_conditions",
+        )
 
 
-_ORDER_FIELDS = {"user_id", "account_id", "cash_amount", "quantity", "currency", "side", "instrument_id",
-                 "instrument_id_type", "order_type", "limit_price", "expiry_date",
-                 "user_instrument_fit_acknowledgement", "client_reference"}
+_ORDER_FIELDS = {
+    "user_id",
+    "account_id",
+    "cash_amount",
+    "quantity",
+    "currency",
+    "side",
+    "instrument_id",
+    "instrument_id_type",
+    "order_type",
+    "limit_price",
+    "expiry_date",
+    "user_instrument_fit_acknowledgement",
+    "client_reference",
+}
 
 
 def _validate_order(data: Mapping[str, Any]) -> None:
-    _check_fields(data, _ORDER_FIELDS,
-                  ("user_id", "account_id", "side", "instrument_id", "instrument_id_type", "order_type"), "order")
+    _check_fields(
+        data,
+        _ORDER_FIELDS,
+        ("user_id", "account_id", "side", "instrument_id", "instrument_id_type", "order_type"),
+        "order",
+    )
     _string(data, "user_id", pattern=_UUID, where="order")
     _string(data, "account_id", pattern=_UUID, where="order")
     for name in ("cash_amount", "quantity", "limit_price"):
@@ -1190,8 +1280,10 @@ def _validate_order(data: Mapping[str, Any]) -> None:
     _string(data, "expiry_date", pattern=_DATE, where="order")
     _string(data, "client_reference", max_len=100, where="order")
     if "user_instrument_fit_acknowledgement" in data:
-        _check(isinstance(data["user_instrument_fit_acknowledgement"], bool),
-               "order.user_instrument_fit_acknowledgement must be a boolean")
+        _check(
+            isinstance(data["user_instrument_fit_acknowledgement"], bool),
+            "order.user_instrument_fit_acknowledgement must be a boolean",
+        )
     _check(("cash_amount" in data) != ("quantity" in data), "give exactly one of cash_amount and quantity", 422)
     if data["order_type"] == "LIMIT":
         _check("limit_price" in data, "a LIMIT order needs limit_price", 422)

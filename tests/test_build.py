@@ -124,10 +124,28 @@ def test_managed_headers_and_idempotency_key_are_not_parameters() -> None:
         {"name": n, "in": "header", "required": True, "schema": {"type": "string"}}
         for n in ("authorization", "signature", "Idempotency-Key", "x-trace")
     ]
-    spec = minimal({"/orders": {"post": {"operationId": "place_order", "tags": ["Orders"], "parameters": headers,
-                                         "responses": {"202": {"description": "accepted"}}}}})
-    spec["components"] = {"securitySchemes": {"oauth": {"type": "oauth2", "flows": {"clientCredentials": {
-        "tokenUrl": "https://x.test/token", "scopes": {"orders:admin": "write"}}}}}}
+    spec = minimal(
+        {
+            "/orders": {
+                "post": {
+                    "operationId": "place_order",
+                    "tags": ["Orders"],
+                    "parameters": headers,
+                    "responses": {"202": {"description": "accepted"}},
+                }
+            }
+        }
+    )
+    spec["components"] = {
+        "securitySchemes": {
+            "oauth": {
+                "type": "oauth2",
+                "flows": {
+                    "clientCredentials": {"tokenUrl": "https://x.test/token", "scopes": {"orders:admin": "write"}}
+                },
+            }
+        }
+    }
     config = Config(managed_headers=("signature",))
     (operation,) = api_of(spec, config).operations
     assert [p.name for p in operation.parameters] == ["x-trace"]
@@ -138,13 +156,29 @@ def test_managed_headers_and_idempotency_key_are_not_parameters() -> None:
 def test_identical_inline_schemas_share_one_model_and_same_titles_with_other_shapes_do_not() -> None:
     meta = {"title": "Meta", "type": "object", "properties": {"total": {"type": "integer"}}}
     other = {"title": "Meta", "type": "object", "properties": {"street": {"type": "string"}}}
-    spec = minimal({
-        "/a": {"get": {"operationId": "list_a", "responses": json_response({"type": "object", "properties": {"meta": meta}})}},
-        "/b": {"get": {"operationId": "list_b", "responses": json_response({"type": "object", "properties": {"meta": dict(meta, description="doc differs")}})}},
-        "/c": {"get": {"operationId": "list_c", "responses": json_response(other)}},
-    })
+    spec = minimal(
+        {
+            "/a": {
+                "get": {
+                    "operationId": "list_a",
+                    "responses": json_response({"type": "object", "properties": {"meta": meta}}),
+                }
+            },
+            "/b": {
+                "get": {
+                    "operationId": "list_b",
+                    "responses": json_response(
+                        {"type": "object", "properties": {"meta": dict(meta, description="doc differs")}}
+                    ),
+                }
+            },
+            "/c": {"get": {"operationId": "list_c", "responses": json_response(other)}},
+        }
+    )
     api = api_of(spec)
-    metas = [s for s in api.schemas if isinstance(s, ObjectSchema) and s.name.endswith("Meta") or s.name == "ListCResponse"]
+    metas = [
+        s for s in api.schemas if isinstance(s, ObjectSchema) and s.name.endswith("Meta") or s.name == "ListCResponse"
+    ]
     assert sorted(s.name for s in metas) == ["ListCResponse", "Meta"]
     a = schema_named(api, "ListAResponse")
     b = schema_named(api, "ListBResponse") if any(s.name == "ListBResponse" for s in api.schemas) else a
@@ -182,20 +216,45 @@ def test_upvest_style_types() -> None:
 
 def test_parameter_enums_are_literals_and_a_oneof_path_parameter_is_a_union() -> None:
     parameters = [
-        {"name": "instrument_id", "in": "path", "required": True,
-         "schema": {"oneOf": [{"type": "string", "pattern": "^[A-Z]{2}[A-Z0-9]{9}[0-9]$"}, {"type": "string", "format": "uuid"}]}},
+        {
+            "name": "instrument_id",
+            "in": "path",
+            "required": True,
+            "schema": {
+                "oneOf": [
+                    {"type": "string", "pattern": "^[A-Z]{2}[A-Z0-9]{9}[0-9]$"},
+                    {"type": "string", "format": "uuid"},
+                ]
+            },
+        },
         {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["ASC", "DESC"]}},
     ]
-    api = api_of(minimal({"/i/{instrument_id}": {"get": {"operationId": "retrieve_instrument", "parameters": parameters,
-                                                          "responses": {"200": {"description": "ok"}}}}}))
+    api = api_of(
+        minimal(
+            {
+                "/i/{instrument_id}": {
+                    "get": {
+                        "operationId": "retrieve_instrument",
+                        "parameters": parameters,
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            }
+        )
+    )
     path, order = api.operations[0].parameters
     assert path.type == UnionType((Primitive("str"), Primitive("uuid")))
     assert order.type == LiteralType(("ASC", "DESC"))
 
 
 def test_reference_cycles_become_named_models() -> None:
-    schemas = {"Tree": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}}}},
-               "Loop": {"$ref": "#/components/schemas/Loop"}}
+    schemas = {
+        "Tree": {
+            "type": "object",
+            "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}}},
+        },
+        "Loop": {"$ref": "#/components/schemas/Loop"},
+    }
     api = api_of(minimal({}, schemas))
     tree = schema_named(api, "Tree")
     assert tree.fields[0].type == ArrayType(Ref("Tree"))
@@ -215,9 +274,17 @@ def test_problem_responses_are_flagged_and_make_no_models() -> None:
 
 
 def test_json_or_pdf_response_returns_either() -> None:
-    responses = {"200": {"description": "r", "content": {
-        "application/json": {"schema": {"title": "Report", "type": "object", "properties": {"id": {"type": "string"}}}},
-        "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
+    responses = {
+        "200": {
+            "description": "r",
+            "content": {
+                "application/json": {
+                    "schema": {"title": "Report", "type": "object", "properties": {"id": {"type": "string"}}}
+                },
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
     api = api_of(minimal({"/r": {"get": {"operationId": "get_report", "responses": responses}}}))
     assert api.operations[0].return_type == UnionType((Ref("Report"), Ref("BinaryContent")))
 
@@ -225,10 +292,23 @@ def test_json_or_pdf_response_returns_either() -> None:
 def test_object_request_bodies_are_flattened_unless_names_clash() -> None:
     body = {"content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}}
     clash = [{"name": "name", "in": "query", "schema": {"type": "string"}}]
-    api = api_of(minimal({
-        "/a": {"post": {"operationId": "create_a", "requestBody": body, "responses": {"201": {"description": "c"}}}},
-        "/b": {"post": {"operationId": "create_b", "parameters": clash, "requestBody": body, "responses": {"201": {"description": "c"}}}},
-    }))
+    api = api_of(
+        minimal(
+            {
+                "/a": {
+                    "post": {"operationId": "create_a", "requestBody": body, "responses": {"201": {"description": "c"}}}
+                },
+                "/b": {
+                    "post": {
+                        "operationId": "create_b",
+                        "parameters": clash,
+                        "requestBody": body,
+                        "responses": {"201": {"description": "c"}},
+                    }
+                },
+            }
+        )
+    )
     a, b = api.operations
     assert a.body is not None and a.body.fields is not None and a.body.fields[0].python_name == "name"
     assert b.body is not None and b.body.fields is None and b.body.python_name == "body"
@@ -250,10 +330,19 @@ def test_our_upvest_spec_builds_with_the_repository_config() -> None:
 
 
 def test_single_value_enums_that_tag_union_variants_are_literals() -> None:
-    variant = lambda tag: {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": [tag]}}}  # noqa: E731
-    schemas = {"A": variant("a"), "B": variant("b"),
-               "AorB": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
-                        "discriminator": {"propertyName": "kind"}}}
+    variant = lambda tag: {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"type": "string", "enum": [tag]}},
+    }  # noqa: E731
+    schemas = {
+        "A": variant("a"),
+        "B": variant("b"),
+        "AorB": {
+            "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+            "discriminator": {"propertyName": "kind"},
+        },
+    }
     api = api_of(minimal({}, schemas))
     assert schema_named(api, "A").fields[0].type == LiteralType(("a",))
     assert schema_named(api, "AorB").type == UnionType((Ref("A"), Ref("B")), "kind")

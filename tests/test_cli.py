@@ -138,7 +138,9 @@ def broken_spec(case: str, tmp_path: Path) -> tuple[Path, str, str, int | None]:
     return path, expected.code, expected.pointer, expected_line(path, expected.line_text)
 
 
-def assert_reports(result: subprocess.CompletedProcess[str], spec: Path, code: str, pointer: str, line: int | None) -> None:
+def assert_reports(
+    result: subprocess.CompletedProcess[str], spec: Path, code: str, pointer: str, line: int | None
+) -> None:
     assert result.returncode == 2, f"exit {result.returncode}\n{result.stderr}"
     no_traceback(result)
     stderr = result.stderr
@@ -202,7 +204,9 @@ def test_broken_spec_validate(tmp_path: Path, case: str) -> None:
 def test_broken_referenced_file_is_named(tmp_path: Path, content: str, code: str, line: int | None) -> None:
     spec = tmp_path / "api.yaml"
     spec.write_text(
-        (BROKEN / "remote_ref.yaml").read_text(encoding="utf-8").replace("https://example.com/x.yaml", "other.yaml#/Pet"),
+        (BROKEN / "remote_ref.yaml")
+        .read_text(encoding="utf-8")
+        .replace("https://example.com/x.yaml", "other.yaml#/Pet"),
         encoding="utf-8",
     )
     other = tmp_path / "other.yaml"
@@ -233,7 +237,9 @@ def test_remote_ref_followed_with_allow_remote_refs(tmp_path: Path) -> None:
 
     served = tmp_path / "served"
     served.mkdir()
-    (served / "pet.yaml").write_text("Pet:\n  type: object\n  properties:\n    name:\n      type: string\n", encoding="utf-8")
+    (served / "pet.yaml").write_text(
+        "Pet:\n  type: object\n  properties:\n    name:\n      type: string\n", encoding="utf-8"
+    )
     directory = str(served)
 
     class Handler(http.server.SimpleHTTPRequestHandler):
@@ -249,16 +255,30 @@ def test_remote_ref_followed_with_allow_remote_refs(tmp_path: Path) -> None:
         url = f"http://127.0.0.1:{server.server_address[1]}/pet.yaml"
         spec = tmp_path / "api.yaml"
         spec.write_text(
-            (BROKEN / "remote_ref.yaml").read_text(encoding="utf-8").replace("https://example.com/x.yaml", f"{url}#/Pet"),
+            (BROKEN / "remote_ref.yaml")
+            .read_text(encoding="utf-8")
+            .replace("https://example.com/x.yaml", f"{url}#/Pet"),
             encoding="utf-8",
         )
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-        refused = subprocess.run([sys.executable, "-m", "generator", "validate", str(spec)], cwd=tmp_path,
-                                 capture_output=True, text=True, timeout=TIMEOUT, env=env)
+        refused = subprocess.run(
+            [sys.executable, "-m", "generator", "validate", str(spec)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            env=env,
+        )
         assert refused.returncode == 2
         assert "(ref-remote)" in refused.stderr
-        allowed = subprocess.run([sys.executable, "-m", "generator", "validate", "--allow-remote-refs", str(spec)],
-                                 cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT, env=env)
+        allowed = subprocess.run(
+            [sys.executable, "-m", "generator", "validate", "--allow-remote-refs", str(spec)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            env=env,
+        )
         ok(allowed)
     finally:
         server.shutdown()
@@ -390,7 +410,9 @@ def test_check_names_a_deleted_empty_generated_file(tmp_path: Path, upvest_outpu
 
 def test_check_missing_output_writes_nothing(tmp_path: Path) -> None:
     output = tmp_path / "missing"
-    result = clientgen("check", MULTIFILE, "-o", output, "--config", _config(tmp_path, package="pets_client"), cwd=tmp_path)
+    result = clientgen(
+        "check", MULTIFILE, "-o", output, "--config", _config(tmp_path, package="pets_client"), cwd=tmp_path
+    )
     assert result.returncode == 1
     no_traceback(result)
     assert "+++ b/pets_client/__init__.py" in result.stdout
@@ -477,7 +499,11 @@ def test_multifile_spec_generates_and_imports(tmp_path: Path) -> None:
         "print('imported', " + package + ".__name__)\n"
     )
     imported = subprocess.run(
-        [sys.executable, "-c", code], cwd=output, capture_output=True, text=True, timeout=TIMEOUT,
+        [sys.executable, "-c", code],
+        cwd=output,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     assert imported.returncode == 0, imported.stderr
@@ -532,7 +558,9 @@ def test_repository_config_is_not_picked_up_from_tmp(tmp_path: Path) -> None:
 # -- help ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [[], ["generate"], ["check"], ["validate"]], ids=["main", "generate", "check", "validate"])
+@pytest.mark.parametrize(
+    "command", [[], ["generate"], ["check"], ["validate"]], ids=["main", "generate", "check", "validate"]
+)
 @pytest.mark.parametrize("flag", ["--help", "-h"])
 def test_help(tmp_path: Path, command: list[str], flag: str) -> None:
     result = ok(clientgen(*command, flag, cwd=tmp_path))

@@ -318,9 +318,7 @@ def test_default_server_is_the_first_one(up: Any) -> None:
 
 def test_base_url_override_with_path_prefix(up: Any) -> None:
     with respx.mock(assert_all_called=True) as router:
-        route = router.get(f"https://proxy.example/upvest/orders/{ORDER_ID}").mock(
-            return_value=ok(order_payload())
-        )
+        route = router.get(f"https://proxy.example/upvest/orders/{ORDER_ID}").mock(return_value=ok(order_payload()))
         with up.Client(base_url="https://proxy.example/upvest/", access_token=TOKEN) as client:
             assert client.base_url == "https://proxy.example/upvest"
             client.orders.retrieve(order_id=uuid.UUID(ORDER_ID))
@@ -373,9 +371,7 @@ def test_environment_argument_beats_environment_variable(up: Any, monkeypatch: p
         assert client.base_url == "https://api.upvest.co"
 
 
-def test_environment_argument_beats_base_url_environment_variable(
-    up: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_environment_argument_beats_base_url_environment_variable(up: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # resolve_base_url's own docstring: "from the arguments, then the environment variables".
     monkeypatch.setenv("UPVEST_BASE_URL", "https://from-env.example")
     with up.Client(environment="live") as client:
@@ -466,9 +462,7 @@ def test_path_parameters_are_percent_encoded(client: Any, api: Any) -> None:
         )
     )
     client.positions.retrieve(account_id=uuid.UUID(ACCOUNT_ID), instrument_id="urn:uuid:a/b c?d#e%f")
-    assert sent(route).url.raw_path == (
-        f"/accounts/{ACCOUNT_ID}/positions/urn:uuid:a%2Fb%20c%3Fd%23e%25f".encode()
-    )
+    assert sent(route).url.raw_path == (f"/accounts/{ACCOUNT_ID}/positions/urn:uuid:a%2Fb%20c%3Fd%23e%25f".encode())
 
 
 def test_list_orders_query_parameters(up: Any, client: Any, api: Any) -> None:
@@ -501,9 +495,7 @@ def test_query_without_arguments_is_empty(client: Any, api: Any) -> None:
 
 
 def test_query_dates_and_enum_literals(up: Any, client: Any, api: Any) -> None:
-    route = api.get(f"/users/{USER_ID}/reports").mock(
-        return_value=ok({"meta": LIST_META, "data": [report_payload()]})
-    )
+    route = api.get(f"/users/{USER_ID}/reports").mock(return_value=ok({"meta": LIST_META, "data": [report_payload()]}))
     client.reports.list(
         user_id=uuid.UUID(USER_ID),
         type="ANNUAL_TAX_STATEMENT",
@@ -657,9 +649,7 @@ CREATE_CALLS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("resource", "method", "path", "kwargs"), CREATE_CALLS, ids=[c[2] for c in CREATE_CALLS]
-)
+@pytest.mark.parametrize(("resource", "method", "path", "kwargs"), CREATE_CALLS, ids=[c[2] for c in CREATE_CALLS])
 def test_every_create_operation_sends_an_idempotency_key(
     up: Any, client: Any, api: Any, resource: str, method: str, path: str, kwargs: dict[str, Any]
 ) -> None:
@@ -752,9 +742,7 @@ def test_per_call_options_headers_query_and_timeout(client: Any, api: Any) -> No
 
 def test_per_call_header_overrides_accept(client: Any, api: Any) -> None:
     route = api.get(f"/orders/{ORDER_ID}").mock(return_value=ok(order_payload()))
-    client.orders.retrieve(
-        order_id=uuid.UUID(ORDER_ID), options={"headers": {"Accept": "application/json; v=1"}}
-    )
+    client.orders.retrieve(order_id=uuid.UUID(ORDER_ID), options={"headers": {"Accept": "application/json; v=1"}})
     assert sent(route).headers.get_list("accept") == ["application/json; v=1"]
 
 
@@ -826,9 +814,9 @@ def test_create_user_body_from_dict(up: Any, client: Any, api: Any) -> None:
         "city": "Berlin",
         "country": "DE",
     }
-    assert datetime.datetime.fromisoformat(
-        body["fatca"]["confirmed_at"].replace("Z", "+00:00")
-    ) == datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+    assert datetime.datetime.fromisoformat(body["fatca"]["confirmed_at"].replace("Z", "+00:00")) == datetime.datetime(
+        2024, 1, 1, tzinfo=datetime.timezone.utc
+    )
     assert body["terms_and_conditions"]["consent_document_id"] == CLIENT_ID
     assert set(body) == {
         "first_name",
@@ -851,9 +839,7 @@ def test_create_user_body_from_model(up: Any, client: Any, api: Any) -> None:
         last_name="Doe",
         birth_date=datetime.date(1990, 1, 1),
         nationalities=["DE", "FR"],
-        address=up.models.Address(
-            address_line1="Main Street 1", postcode="10115", city="Berlin", country="DE"
-        ),
+        address=up.models.Address(address_line1="Main Street 1", postcode="10115", city="Berlin", country="DE"),
     )
     client.users.create(body=body)
     assert sent_json(route) == {
@@ -871,17 +857,11 @@ def test_create_user_body_from_model(up: Any, client: Any, api: Any) -> None:
 
 
 def _public_methods(resource: Any) -> dict[str, Any]:
-    return {
-        name: member
-        for name, member in inspect.getmembers(resource, inspect.ismethod)
-        if not name.startswith("_")
-    }
+    return {name: member for name, member in inspect.getmembers(resource, inspect.ismethod) if not name.startswith("_")}
 
 
 def _resource_names(client_class: type) -> list[str]:
-    return [
-        name for name, value in vars(client_class).items() if isinstance(value, functools.cached_property)
-    ]
+    return [name for name, value in vars(client_class).items() if isinstance(value, functools.cached_property)]
 
 
 @pytest.mark.parametrize("client_class", ["Client", "AsyncClient"])
@@ -1010,9 +990,7 @@ def test_unknown_enum_value_survives_serialisation(client: Any, api: Any) -> Non
 
 def test_json_body_without_content_type_is_parsed(up: Any, client: Any, api: Any) -> None:
     api.get(f"/orders/{ORDER_ID}").mock(
-        return_value=httpx.Response(
-            200, content=json.dumps(order_payload()).encode(), headers=response_headers()
-        )
+        return_value=httpx.Response(200, content=json.dumps(order_payload()).encode(), headers=response_headers())
     )
     order = client.orders.retrieve(order_id=uuid.UUID(ORDER_ID))
     assert isinstance(order, up.models.Order)
@@ -1029,9 +1007,7 @@ def test_response_without_request_id_header(client: Any, api: Any) -> None:
     [(user_byol_payload(), "UserByol"), (user_tol_payload(), "UserTol")],
     ids=["byol", "tol"],
 )
-def test_user_oneof_picks_the_matching_variant(
-    up: Any, client: Any, api: Any, payload: dict, variant: str
-) -> None:
+def test_user_oneof_picks_the_matching_variant(up: Any, client: Any, api: Any, payload: dict, variant: str) -> None:
     api.get(f"/users/{USER_ID}").mock(return_value=ok(payload))
     user = client.users.retrieve(user_id=uuid.UUID(USER_ID))
     assert type(user) is getattr(up.models, variant)
@@ -1051,9 +1027,7 @@ def test_tol_user_fields(up: Any, client: Any, api: Any) -> None:
 
 
 def test_user_list_mixes_variants(up: Any, client: Any, api: Any) -> None:
-    api.get("/users").mock(
-        return_value=ok({"meta": LIST_META, "data": [user_tol_payload(), user_byol_payload()]})
-    )
+    api.get("/users").mock(return_value=ok({"meta": LIST_META, "data": [user_tol_payload(), user_byol_payload()]}))
     page = client.users.list()
     assert [type(u).__name__ for u in page.data] == ["UserTol", "UserByol"]
 
@@ -1122,9 +1096,7 @@ def test_cancel_order_202_with_body(up: Any, client: Any, api: Any) -> None:
 def test_retrieve_report_as_pdf(up: Any, client: Any, api: Any) -> None:
     pdf = b"%PDF-1.7\n\x00\xff binary \x89 data\n%%EOF"
     route = api.get(f"/reports/{REPORT_ID}").mock(
-        return_value=httpx.Response(
-            200, content=pdf, headers=response_headers(**{"content-type": "application/pdf"})
-        )
+        return_value=httpx.Response(200, content=pdf, headers=response_headers(**{"content-type": "application/pdf"}))
     )
     result = client.reports.retrieve(report_id=uuid.UUID(REPORT_ID), accept="application/pdf")
     assert sent(route).headers.get_list("accept") == ["application/pdf"]
@@ -1245,9 +1217,7 @@ def test_error_status_raises_its_class(up: Any, client: Any, api: Any, status: i
 
 
 def test_error_request_id_falls_back_to_the_problem_body(up: Any, client: Any, api: Any) -> None:
-    api.get(f"/orders/{ORDER_ID}").mock(
-        return_value=problem(404, request_id=None, body_request_id=OTHER_REQUEST_ID)
-    )
+    api.get(f"/orders/{ORDER_ID}").mock(return_value=problem(404, request_id=None, body_request_id=OTHER_REQUEST_ID))
     with pytest.raises(up.NotFoundError) as caught:
         client.orders.retrieve(order_id=uuid.UUID(ORDER_ID))
     assert caught.value.request_id == OTHER_REQUEST_ID
@@ -1465,9 +1435,7 @@ def test_async_report_pdf(up: Any, api: Any) -> None:
             200, content=b"%PDF-1.4", headers=response_headers(**{"content-type": "application/pdf"})
         )
     )
-    result = run_async(
-        up, lambda c: c.reports.retrieve(report_id=uuid.UUID(REPORT_ID), accept="application/pdf")
-    )
+    result = run_async(up, lambda c: c.reports.retrieve(report_id=uuid.UUID(REPORT_ID), accept="application/pdf"))
     assert isinstance(result, up.BinaryContent)
     assert (bytes(result), result.content_type, result.request_id) == (
         b"%PDF-1.4",

@@ -98,8 +98,14 @@ def test_draft_ed25519_example_b26():
         '"@signature-params": ' + params
     )
     verified = verify_request(
-        "POST", url, headers, b'{"hello": "world"}', {"test-key-ed25519": public}, now=1618884473,
-        require_expires=False, require_content_digest=False,
+        "POST",
+        url,
+        headers,
+        b'{"hello": "world"}',
+        {"test-key-ed25519": public},
+        now=1618884473,
+        require_expires=False,
+        require_content_digest=False,
     )
     assert verified.keyid == "test-key-ed25519" and verified.label == "sig-b26"
 
@@ -135,16 +141,30 @@ def test_hand_built_signature_base_verifies():
 
 @pytest.mark.parametrize(
     ("key", "keyid", "raw"),
-    [(P521, "k-p521", False), (P521, "k-p521", True), (P256, "k-p256", False), (P256, "k-p256", True),
-     (P384, "k-p384", False), (ED, "k-ed", False)],
+    [
+        (P521, "k-p521", False),
+        (P521, "k-p521", True),
+        (P256, "k-p256", False),
+        (P256, "k-p256", True),
+        (P384, "k-p384", False),
+        (ED, "k-ed", False),
+    ],
 )
 def test_signed_request_verifies_for_each_key_type(key, keyid, raw):
     headers = _signed(key, keyid, raw_ecdsa=raw)
     verified = _verify(headers, required_components=["@method", "@path", "content-digest", "upvest-client-id"])
     assert verified.keyid == keyid
     assert verified.components == (
-        "@method", "@path", "@query", "accept", "authorization", "content-length", "content-type",
-        "content-digest", "idempotency-key", "upvest-client-id",
+        "@method",
+        "@path",
+        "@query",
+        "accept",
+        "authorization",
+        "content-length",
+        "content-type",
+        "content-digest",
+        "idempotency-key",
+        "upvest-client-id",
     )
     assert verified.expires == NOW + 30 and verified.nonce
 
@@ -157,7 +177,9 @@ def test_headers_may_be_pairs_httpx_headers_or_any_case():
 
 
 def test_repeated_header_values_are_joined_with_comma_space():
-    headers = _signed(headers={**HEADERS, "x-multi": "a, b"}, components=["@method", "@path", "x-multi", "content-digest"])
+    headers = _signed(
+        headers={**HEADERS, "x-multi": "a, b"}, components=["@method", "@path", "x-multi", "content-digest"]
+    )
     pairs = [(k, v) for k, v in headers.items() if k != "x-multi"] + [("x-multi", " a "), ("X-Multi", "b")]
     assert _verify(pairs).components[2] == "x-multi"
 
@@ -208,7 +230,9 @@ def _tamper(name):
         kw["body"] = BODY + b" "
         headers["content-digest"] = content_digest(BODY + b" ")
     elif name == "query-covered-without-query":
-        headers = _signed(url="https://sandbox.upvest.co/orders", components=["@method", "@path", "@query", "content-digest"])
+        headers = _signed(
+            url="https://sandbox.upvest.co/orders", components=["@method", "@path", "@query", "content-digest"]
+        )
         kw["url"] = "https://sandbox.upvest.co/orders"
     elif name == "covered-header-missing":
         headers.pop("idempotency-key")
@@ -306,8 +330,9 @@ def server():
     assert fake.errors == []
 
 
-def call(server, method, path, *, token=None, json_body=None, form=None, headers=None, sign=True, timeout=5.0,
-         **sign_kw):
+def call(
+    server, method, path, *, token=None, json_body=None, form=None, headers=None, sign=True, timeout=5.0, **sign_kw
+):
     body = b""
     h = {"upvest-client-id": server.client_id, "upvest-signature-version": "15", "accept": "application/json"}
     if token:
@@ -321,16 +346,31 @@ def call(server, method, path, *, token=None, json_body=None, form=None, headers
     h.update(headers or {})
     url = server.base_url + path
     if sign:
-        h = sign_request(method, url, h, body, private_key=server.client_private_key, keyid=server.client_key_id,
-                         add_content_length=bool(body), **sign_kw)
+        h = sign_request(
+            method,
+            url,
+            h,
+            body,
+            private_key=server.client_private_key,
+            keyid=server.client_key_id,
+            add_content_length=bool(body),
+            **sign_kw,
+        )
     return httpx.request(method, url, headers=h, content=body, timeout=timeout)
 
 
 def fetch_token(server, scope, secret=None):
-    return call(server, "POST", "/auth/token", form={
-        "client_id": server.client_id, "client_secret": secret or server.client_secret,
-        "grant_type": "client_credentials", "scope": scope,
-    })
+    return call(
+        server,
+        "POST",
+        "/auth/token",
+        form={
+            "client_id": server.client_id,
+            "client_secret": secret or server.client_secret,
+            "grant_type": "client_credentials",
+            "scope": scope,
+        },
+    )
 
 
 def assert_problem(response, status, title=None):
@@ -346,13 +386,21 @@ def assert_problem(response, status, title=None):
 
 
 NEW_USER = {
-    "first_name": "Jane", "last_name": "Doe", "birth_date": "1990-01-01", "nationalities": ["DE"],
+    "first_name": "Jane",
+    "last_name": "Doe",
+    "birth_date": "1990-01-01",
+    "nationalities": ["DE"],
     "address": {"address_line1": "Torstrasse 1", "postcode": "10119", "city": "Berlin", "country": "DE"},
 }
 NEW_ORDER = {
-    "user_id": "05e7712e-ff8b-4f04-b733-6f75ececa702", "account_id": "9786f312-34f9-41b9-abd6-f2c2ff906d18",
-    "cash_amount": "1000.00", "currency": "EUR", "side": "BUY", "instrument_id": "US0378331005",
-    "instrument_id_type": "ISIN", "order_type": "MARKET",
+    "user_id": "05e7712e-ff8b-4f04-b733-6f75ececa702",
+    "account_id": "9786f312-34f9-41b9-abd6-f2c2ff906d18",
+    "cash_amount": "1000.00",
+    "currency": "EUR",
+    "side": "BUY",
+    "instrument_id": "US0378331005",
+    "instrument_id_type": "ISIN",
+    "order_type": "MARKET",
 }
 
 
@@ -369,9 +417,18 @@ def test_token_flow(server):
 
 def test_token_errors(server):
     assert_problem(fetch_token(server, "users:read", secret="wrong"), 401, "Unauthorized")
-    with_auth = call(server, "POST", "/auth/token", headers={"authorization": "Bearer x"}, form={
-        "client_id": server.client_id, "client_secret": server.client_secret,
-        "grant_type": "client_credentials", "scope": "users:read"})
+    with_auth = call(
+        server,
+        "POST",
+        "/auth/token",
+        headers={"authorization": "Bearer x"},
+        form={
+            "client_id": server.client_id,
+            "client_secret": server.client_secret,
+            "grant_type": "client_credentials",
+            "scope": "users:read",
+        },
+    )
     assert_problem(with_auth, 400)
     assert_problem(fetch_token(server, "users:everything"), 400)
     assert server.token_requests == []
@@ -395,8 +452,13 @@ def test_strict_components_require_query_coverage():
         token = strict.issue_token(["users:read"])
         ok = call(strict, "GET", "/users?limit=1", token=token)
         assert ok.status_code == 200
-        no_query = call(strict, "GET", "/users?limit=1", token=token,
-                        components=["@method", "@path", "authorization", "upvest-client-id", "accept"])
+        no_query = call(
+            strict,
+            "GET",
+            "/users?limit=1",
+            token=token,
+            components=["@method", "@path", "authorization", "upvest-client-id", "accept"],
+        )
         assert "'@query' is not covered" in assert_problem(no_query, 401)["detail"]
 
 
@@ -407,7 +469,9 @@ def test_scopes(server):
     assert call(server, "GET", "/users", token=read).status_code == 200
     assert call(server, "GET", "/users", token=admin).status_code == 200
     assert_problem(call(server, "GET", "/users", token=orders), 403, "Forbidden")
-    forbidden = call(server, "POST", "/users", token=read, json_body=NEW_USER, headers={"idempotency-key": str(uuid.uuid4())})
+    forbidden = call(
+        server, "POST", "/users", token=read, json_body=NEW_USER, headers={"idempotency-key": str(uuid.uuid4())}
+    )
     assert_problem(forbidden, 403)
     assert server.created_users == 0
     assert server.api_requests("GET")[0].token_scopes == frozenset({"users:read"})
@@ -441,10 +505,18 @@ def test_create_user_is_idempotent(server):
     assert again.status_code == 200 and again.json() == first.json()
     assert again.headers["upvest-request-id"] != first.headers["upvest-request-id"]
     assert server.created_users == 1 and server.requests[-1].outcome == "replayed"
-    other = call(server, "POST", "/users", token=token, json_body=NEW_USER, headers={"idempotency-key": str(uuid.uuid4())})
+    other = call(
+        server, "POST", "/users", token=token, json_body=NEW_USER, headers={"idempotency-key": str(uuid.uuid4())}
+    )
     assert other.json()["id"] != first.json()["id"] and server.created_users == 2
-    changed = call(server, "POST", "/users", token=token, json_body={**NEW_USER, "first_name": "Erika"},
-                   headers={"idempotency-key": key})
+    changed = call(
+        server,
+        "POST",
+        "/users",
+        token=token,
+        json_body={**NEW_USER, "first_name": "Erika"},
+        headers={"idempotency-key": key},
+    )
     assert_problem(changed, 422)
     assert_problem(call(server, "POST", "/users", token=token, json_body=NEW_USER), 400)
     user = first.json()
@@ -456,14 +528,32 @@ def test_create_user_is_idempotent(server):
 
 def test_request_validation(server):
     token = server.issue_token(["users:admin", "orders:admin"])
-    bad_user = call(server, "POST", "/users", token=token, json_body={**NEW_USER, "salutation": None},
-                    headers={"idempotency-key": str(uuid.uuid4())})
+    bad_user = call(
+        server,
+        "POST",
+        "/users",
+        token=token,
+        json_body={**NEW_USER, "salutation": None},
+        headers={"idempotency-key": str(uuid.uuid4())},
+    )
     assert "salutation" in assert_problem(bad_user, 400)["detail"]
-    float_amount = call(server, "POST", "/orders", token=token, json_body={**NEW_ORDER, "cash_amount": 1000.0},
-                        headers={"idempotency-key": str(uuid.uuid4())})
+    float_amount = call(
+        server,
+        "POST",
+        "/orders",
+        token=token,
+        json_body={**NEW_ORDER, "cash_amount": 1000.0},
+        headers={"idempotency-key": str(uuid.uuid4())},
+    )
     assert "cash_amount" in assert_problem(float_amount, 400)["detail"]
-    both = call(server, "POST", "/orders", token=token, json_body={**NEW_ORDER, "quantity": "1"},
-                headers={"idempotency-key": str(uuid.uuid4())})
+    both = call(
+        server,
+        "POST",
+        "/orders",
+        token=token,
+        json_body={**NEW_ORDER, "quantity": "1"},
+        headers={"idempotency-key": str(uuid.uuid4())},
+    )
     assert_problem(both, 422)
     assert_problem(call(server, "GET", f"/users/{uuid.uuid4()}", token=token), 404, "Not Found")
     assert_problem(call(server, "PATCH", "/users", token=token), 405)
@@ -494,7 +584,9 @@ def test_reset_without_apply_does_not_create(server):
     token = server.issue_token(["orders:admin"])
     server.faults.add("POST", "/orders", "reset")
     with pytest.raises(httpx.TransportError):
-        call(server, "POST", "/orders", token=token, json_body=NEW_ORDER, headers={"idempotency-key": str(uuid.uuid4())})
+        call(
+            server, "POST", "/orders", token=token, json_body=NEW_ORDER, headers={"idempotency-key": str(uuid.uuid4())}
+        )
     assert server.placed_orders == 0 and server.requests[-1].outcome == "fault_reset"
 
 
@@ -502,8 +594,14 @@ def test_pagination():
     with FakeUpvest(users=25) as fake:
         token = fake.issue_token(["users:read"])
         page = call(fake, "GET", "/users", token=token).json()
-        assert page["meta"] == {"offset": 0, "limit": 100, "count": 25, "total_count": 25, "sort": "created_at",
-                                "order": "ASC"}
+        assert page["meta"] == {
+            "offset": 0,
+            "limit": 100,
+            "count": 25,
+            "total_count": 25,
+            "sort": "created_at",
+            "order": "ASC",
+        }
         last = call(fake, "GET", "/users?offset=20&limit=10", token=token).json()
         assert last["meta"]["count"] == 5 and [u["id"] for u in last["data"]] == [u["id"] for u in page["data"][20:]]
         desc = call(fake, "GET", "/users?order=DESC&limit=2", token=token).json()
@@ -532,7 +630,9 @@ def test_status_fault_after_apply(server):
     token = server.issue_token(["users:admin"])
     key = str(uuid.uuid4())
     server.faults.add("POST", "/users", "status", status=504, apply_before_fault=True)
-    assert_problem(call(server, "POST", "/users", token=token, json_body=NEW_USER, headers={"idempotency-key": key}), 504)
+    assert_problem(
+        call(server, "POST", "/users", token=token, json_body=NEW_USER, headers={"idempotency-key": key}), 504
+    )
     assert server.created_users == 1
     replay = call(server, "POST", "/users", token=token, json_body=NEW_USER, headers={"idempotency-key": key})
     assert replay.status_code == 200 and server.created_users == 1
@@ -583,9 +683,14 @@ def test_verify_keys_and_webhook_signature(server):
     url = "https://tenant.example/hooks/upvest"
     headers = server.sign_webhook(body, url=url)
     assert headers["content-digest"] == content_digest(body)
-    verified = verify_request("POST", url, headers, body, keys,
-                              required_components=["@method", "@path", "content-digest", "content-type",
-                                                   "content-length"])
+    verified = verify_request(
+        "POST",
+        url,
+        headers,
+        body,
+        keys,
+        required_components=["@method", "@path", "content-digest", "content-type", "content-length"],
+    )
     assert verified.keyid == server.webhook_key_id
     der = base64.b64decode(headers["signature"].split(":")[1])
     assert der[0] == 0x30  # DER SEQUENCE

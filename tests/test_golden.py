@@ -42,7 +42,9 @@ def test_generated_output_matches_golden_files(name: str) -> None:
     folder = GOLDEN / name
     if os.environ.get("CLIENTGEN_UPDATE_GOLDEN"):
         write(files, folder)
-    assert folder.is_dir(), f"no golden files for {name}: run CLIENTGEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py"
+    assert (
+        folder.is_dir()
+    ), f"no golden files for {name}: run CLIENTGEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py"
     golden = read_tree(folder)
     assert sorted(golden) == sorted(files), "generated file list differs from the golden files"
     for path, text in files.items():

@@ -292,7 +292,10 @@ def loopback_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 def test_remote_refs_followed_when_allowed(tmp_path: Path, loopback_server: tuple[str, Path]) -> None:
     base, served = loopback_server
-    write(served / "schemas" / "pet.yaml", "Pet:\n  type: object\n  properties:\n    owner:\n      $ref: 'owner.yaml#/Owner'\n")
+    write(
+        served / "schemas" / "pet.yaml",
+        "Pet:\n  type: object\n  properties:\n    owner:\n      $ref: 'owner.yaml#/Owner'\n",
+    )
     write(served / "schemas" / "owner.yaml", "Owner:\n  type: object\n")
     document = load(write(tmp_path / "api.yaml", SMALL_YAML), allow_remote_refs=True)
     location, node = document.resolve(f"{base}/schemas/pet.yaml#/Pet", document.main)
@@ -339,7 +342,9 @@ def test_line_lookup_yaml(tmp_path: Path) -> None:
     # sequence items and the keys inside them
     assert document.line(main, "/paths/~1pets~1{petId}/get/parameters/1") == line_of(spec, "name: verbose")
     assert document.line(main, "/paths/~1pets~1{petId}/get/parameters/1/in") == line_of(spec, "in: query")
-    assert document.line(main, "/paths/~1pets~1{petId}/get/responses/200/description") == line_of(spec, "description: OK")
+    assert document.line(main, "/paths/~1pets~1{petId}/get/responses/200/description") == line_of(
+        spec, "description: OK"
+    )
     # escaped tokens
     assert document.line(main, "/components/schemas/a~1b~0c") == line_of(spec, '"a/b~c":')
     assert document.line(main, "/components/schemas/a~1b~0c/type") == line_of(spec, "type: string")
@@ -421,7 +426,7 @@ def test_line_lookup_json_matches_an_independent_oracle(tmp_path: Path, layout: 
     tree = load(UPVEST_SPEC).root
     tree["x-extras"] = {
         "nested": [[1, 2, [3, {"deep": [{}, [], {"k": None}]}]], [], {}],
-        "a/b~c": {"escaped \\ \"quotes\"": True, "": 1.5e-3},
+        "a/b~c": {'escaped \\ "quotes"': True, "": 1.5e-3},
         "unicode": "Café – ✓",
     }
     text = JSON_LAYOUTS[layout](tree)
@@ -430,7 +435,11 @@ def test_line_lookup_json_matches_an_independent_oracle(tmp_path: Path, layout: 
     assert document.root == json.loads(text)
     expected = _oracle_lines(text)
     assert len(expected) > 1000
-    wrong = {p: (document.line(document.main, p), line) for p, line in expected.items() if document.line(document.main, p) != line}
+    wrong = {
+        p: (document.line(document.main, p), line)
+        for p, line in expected.items()
+        if document.line(document.main, p) != line
+    }
     assert not wrong, dict(list(wrong.items())[:10])
 
 
@@ -598,6 +607,36 @@ def test_deeply_nested_json_is_a_spec_error(tmp_path: Path, name: str) -> None:
     error = only_error(excinfo)
     assert error.code == "too-deep"
     assert error.file == str(spec.resolve())
+    # where the nesting passes 512 levels: the pointer of the 513th list, on the only line there is
+    assert error.pointer == "/x" + "/0" * 512
+    assert error.line == 1
+
+
+def _laughs(levels: int, use: str) -> str:
+    """A YAML spec whose `use` line refers to anchors nested `levels` deep, each repeating the last ten times."""
+    lines = ["openapi: 3.0.3", 'info: {title: Laughs, version: "1.0"}', "paths: {}", 'x-l0: &l0 ["lol", "lol"]']
+    for level in range(1, levels + 1):
+        lines.append(f"x-l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 10) + "]")
+    lines.append(use.replace("TOP", f"*l{levels}"))
+    return "\n".join(lines) + "\n"
+
+
+def test_yaml_alias_bomb_is_refused_before_anything_walks_it(tmp_path: Path) -> None:
+    spec = write(tmp_path / "bomb.yaml", _laughs(8, "x-use: {nested: {deeper: TOP}}"))
+    with pytest.raises(SpecError) as excinfo:
+        load(spec)
+    error = only_error(excinfo)
+    assert error.code == "yaml-expansion"
+    assert "200,000,000" not in error.message and "nodes" in error.message
+    # the outermost value reached through an alias on the biggest branch, and the line it is on
+    assert (error.pointer, error.line) == ("/x-use/nested/deeper", 13)
+
+
+def test_yaml_aliases_in_reasonable_use_load(tmp_path: Path) -> None:
+    # a thousand-fold repetition of a small value stays far under the limit: anchors are fine, bombs are not
+    spec = write(tmp_path / "anchors.yaml", _laughs(3, "x-use: TOP"))
+    document = load(spec)
+    assert len(document.root["x-use"]) == 10
 
 
 def test_valid_real_spec_loads() -> None:

@@ -17,7 +17,9 @@ def test_installed_wheel_generates_outside_the_repository(tmp_path: Path) -> Non
     wheels = tmp_path / "wheels"
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), str(ROOT)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert build.returncode == 0, build.stderr
     (wheel,) = wheels.glob("clientgen-*.whl")
@@ -29,12 +31,21 @@ def test_installed_wheel_generates_outside_the_repository(tmp_path: Path) -> Non
     work = tmp_path / "elsewhere"
     work.mkdir()
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
-    where = subprocess.run([sys.executable, "-c", "import generator; print(generator.__file__)"],
-                           cwd=work, env=env, capture_output=True, text=True)
+    where = subprocess.run(
+        [sys.executable, "-c", "import generator; print(generator.__file__)"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert where.stdout.strip().startswith(str(tmp_path / "site")), where.stdout + where.stderr
     run = subprocess.run(
         [sys.executable, "-m", "generator", "generate", str(GOLDEN / "media.yaml"), "-o", "out"],
-        cwd=work, env=env, capture_output=True, text=True, timeout=300,
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr
     assert (work / "out" / "media_types_client" / "_base_client.py").is_file()

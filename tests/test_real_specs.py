@@ -51,7 +51,10 @@ def test_all_94_operations_generate_as_methods(real_upvest: Path) -> None:
 def test_real_client_passes_mypy_strict(real_upvest: Path, tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path), "upvest_real_client"],
-        cwd=real_upvest, capture_output=True, text=True, timeout=600,
+        cwd=real_upvest,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

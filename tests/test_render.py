@@ -69,7 +69,9 @@ def test_annotations() -> None:
     assert annotation(MapType(AnyType())) == "_t.Dict[str, _t.Any]"
     assert annotation(Nullable(Nullable(Primitive("str")))) == "str | None"
     assert annotation(UnionType((Ref("A"), Ref("BinaryContent")))) == "_models.A | _types.BinaryContent"
-    assert annotation(LiteralType(("a'b", "c"))) == '_t.Literal["a\'b", \'c\']' or "Literal" in annotation(LiteralType(("a'b",)))
+    assert annotation(LiteralType(("a'b", "c"))) == "_t.Literal[\"a'b\", 'c']" or "Literal" in annotation(
+        LiteralType(("a'b",))
+    )
     assert annotation(None) == "_types.NoContent"
 
 
@@ -82,7 +84,8 @@ def hostile_spec(payload: str, marker: Path) -> dict[str, Any]:
         "servers": [{"url": f"https://example.test/{attack}", "description": attack}],
         "tags": [{"name": attack, "description": attack}],
         "paths": {
-            "/items/{id}/" + attack.replace("{", "(").replace("}", ")"): {
+            "/items/{id}/"
+            + attack.replace("{", "(").replace("}", ")"): {
                 "post": {
                     "operationId": attack,
                     "summary": attack,
@@ -90,21 +93,38 @@ def hostile_spec(payload: str, marker: Path) -> dict[str, Any]:
                     "tags": [attack],
                     "security": [{attack: [attack]}],
                     "parameters": [
-                        {"name": "id", "in": "path", "required": True, "description": attack,
-                         "schema": {"type": "string", "default": attack, "example": attack}},
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "description": attack,
+                            "schema": {"type": "string", "default": attack, "example": attack},
+                        },
                         {"name": attack, "in": "query", "schema": {"type": "string"}},
                         {"name": attack + "q", "in": "query", "schema": {"type": "string", "enum": [attack, "x"]}},
                         {"name": attack + "h", "in": "header", "schema": {"type": "string"}},
                     ],
-                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
-                    "responses": {"200": {"description": attack, "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/Thing"}}}}},
+                    "requestBody": {
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}
+                    },
+                    "responses": {
+                        "200": {
+                            "description": attack,
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                        }
+                    },
                 }
             }
         },
         "components": {
-            "securitySchemes": {attack: {"type": "oauth2", "flows": {"clientCredentials": {
-                "tokenUrl": f"https://example.test/{attack}", "scopes": {attack: attack}}}}},
+            "securitySchemes": {
+                attack: {
+                    "type": "oauth2",
+                    "flows": {
+                        "clientCredentials": {"tokenUrl": f"https://example.test/{attack}", "scopes": {attack: attack}}
+                    },
+                }
+            },
             "schemas": {
                 "Thing": {
                     "title": attack,
@@ -178,16 +198,47 @@ def test_a_hostile_jwks_path_stays_inside_its_docstring(tmp_path: Path) -> None:
             path: {
                 "get": {
                     "operationId": "get_keys",
-                    "responses": {"200": {"description": "JWKS", "content": {"application/json": {"schema": {
-                        "type": "object",
-                        "properties": {"keys": {"type": "array", "items": {
-                            "type": "object", "properties": {"kty": {"type": "string"}, "kid": {"type": "string"}}}}},
-                    }}}}},
+                    "responses": {
+                        "200": {
+                            "description": "JWKS",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "keys": {
+                                                "type": "array",
+                                                "items": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "kty": {"type": "string"},
+                                                        "kid": {"type": "string"},
+                                                    },
+                                                },
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    },
                 }
             }
         },
-        "x-webhooks": {"thing": {"post": {"requestBody": {"content": {"application/json": {"schema": {
-            "type": "object", "properties": {"type": {"type": "string"}}}}}}, "responses": {"200": {"description": "ok"}}}}},
+        "x-webhooks": {
+            "thing": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "properties": {"type": {"type": "string"}}}
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
     }
     spec_path = tmp_path / "keys.yaml"
     spec_path.write_text(yaml.safe_dump(spec), encoding="utf-8")

@@ -269,9 +269,7 @@ def test_every_request_is_signed_and_verified_independently(server: FakeUpvest, 
 
 
 def _pem(key: Any, password: bytes | None = None) -> bytes:
-    encryption = (
-        serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
-    )
+    encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
 
 
@@ -563,9 +561,7 @@ def test_expire_token_fault_on_create_refreshes_and_creates_once(server: FakeUpv
     assert len(server.token_requests) == 2
 
 
-def test_token_refused_twice_raises_instead_of_looping(
-    up: SimpleNamespace, server: FakeUpvest, client: Any
-) -> None:
+def test_token_refused_twice_raises_instead_of_looping(up: SimpleNamespace, server: FakeUpvest, client: Any) -> None:
     user_id = any_user_id(server)
     client.users.retrieve(user_id=user_id)
     server.faults.add("GET", "/users/", "expire_token", times=2)
@@ -593,9 +589,7 @@ def test_short_lived_token_is_renewed_before_it_expires(
     assert len({r.headers["authorization"] for r in server.api_requests()}) == 3
 
 
-def test_200_concurrent_async_calls_share_one_token_fetch(
-    server: FakeUpvest, make_client: Callable[..., Any]
-) -> None:
+def test_200_concurrent_async_calls_share_one_token_fetch(server: FakeUpvest, make_client: Callable[..., Any]) -> None:
     user_ids = list(server.users)
 
     async def run() -> list[Any]:
@@ -650,8 +644,9 @@ def _offsets(server: FakeUpvest) -> list[tuple[int, int]]:
     return out
 
 
-def test_iterating_a_list_walks_every_page(up: SimpleNamespace, make_server: Callable[..., FakeUpvest],
-                                           make_client: Callable[..., Any]) -> None:
+def test_iterating_a_list_walks_every_page(
+    up: SimpleNamespace, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any]
+) -> None:
     server = make_server(users=25)
     client = make_client(server)
     users = list(client.users.list(limit=10))
@@ -689,8 +684,9 @@ def test_pagination_keeps_the_other_query_parameters_and_stops_on_an_exact_multi
         assert query["order"] == ["DESC"] and query["sort"] == ["created_at"]
 
 
-def test_async_pagination(up: SimpleNamespace, make_server: Callable[..., FakeUpvest],
-                          make_client: Callable[..., Any]) -> None:
+def test_async_pagination(
+    up: SimpleNamespace, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any]
+) -> None:
     server = make_server(users=25)
 
     async def run() -> tuple[list[Any], Any, list[int]]:
@@ -756,8 +752,10 @@ def test_webhook_delivery_verifies_and_parses_into_typed_events(
 
     # a second delivery uses the keys fetched the first time
     body2 = _delivery(_user_event(server, "USER.CREATED"))
-    assert verifier.verify(method="POST", url=WEBHOOK_URL, headers=server.sign_webhook(body2, url=WEBHOOK_URL),
-                           body=body2) == server.webhook_key_id
+    assert (
+        verifier.verify(method="POST", url=WEBHOOK_URL, headers=server.sign_webhook(body2, url=WEBHOOK_URL), body=body2)
+        == server.webhook_key_id
+    )
     key_fetches = api(server, "GET", "/auth/verify_keys")
     assert len(key_fetches) == 1
     assert key_fetches[0].signature is not None and key_fetches[0].outcome == "ok"
@@ -780,9 +778,7 @@ def test_async_webhook_verifier(up: SimpleNamespace, server: FakeUpvest, make_cl
 
 
 @pytest.mark.parametrize("tamper", ["body", "path", "method", "no_signature", "no_signature_input", "unknown_key"])
-def test_webhook_forgeries_are_refused(
-    tamper: str, up: SimpleNamespace, server: FakeUpvest, client: Any
-) -> None:
+def test_webhook_forgeries_are_refused(tamper: str, up: SimpleNamespace, server: FakeUpvest, client: Any) -> None:
     body = _delivery(_user_event(server))
     headers = server.sign_webhook(body, url=WEBHOOK_URL)
     url, method = WEBHOOK_URL, "POST"
@@ -799,8 +795,12 @@ def test_webhook_forgeries_are_refused(
     else:
         intruder = ec.generate_private_key(ec.SECP521R1())
         headers = sign_request(
-            "POST", WEBHOOK_URL, {"content-type": "application/json", "content-length": str(len(body))}, body,
-            private_key=intruder, keyid=str(uuid.uuid4()),
+            "POST",
+            WEBHOOK_URL,
+            {"content-type": "application/json", "content-length": str(len(body))},
+            body,
+            private_key=intruder,
+            keyid=str(uuid.uuid4()),
             components=["@method", "@path", "content-digest", "content-type", "content-length"],
         )
     verifier = client.webhook_verifier()
@@ -986,9 +986,7 @@ def test_real_spec_reads_use_least_privilege(
     assert token_scope_sets(server) == [frozenset({"users:read"})]
 
 
-def test_real_spec_webhook_delivery(
-    real: SimpleNamespace, server: FakeUpvest, make_client: Callable[..., Any]
-) -> None:
+def test_real_spec_webhook_delivery(real: SimpleNamespace, server: FakeUpvest, make_client: Callable[..., Any]) -> None:
     client = make_client(server, package=real.pkg)
     event = _user_event(server, "USER.ACTIVATED")
     unknown = {"id": str(uuid.uuid4()), "type": "SOMETHING.NEW", "object": {}}

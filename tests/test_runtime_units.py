@@ -50,8 +50,10 @@ def rt(upvest_client_path: Path) -> SimpleNamespace:
 # --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("attempt,low,high", [(1, 0.25, 0.5), (2, 0.5, 1.0), (3, 1.0, 2.0), (4, 2.0, 4.0),
-                                              (5, 4.0, 8.0), (6, 4.0, 8.0), (12, 4.0, 8.0)])
+@pytest.mark.parametrize(
+    "attempt,low,high",
+    [(1, 0.25, 0.5), (2, 0.5, 1.0), (3, 1.0, 2.0), (4, 2.0, 4.0), (5, 4.0, 8.0), (6, 4.0, 8.0), (12, 4.0, 8.0)],
+)
 def test_backoff_bounds_and_full_jitter(rt: SimpleNamespace, attempt: int, low: float, high: float) -> None:
     policy = rt.retry.RetryPolicy(initial_delay=0.5, max_delay=8.0)
     samples = [policy.delay(attempt) for _ in range(400)]
@@ -121,9 +123,18 @@ def test_with_overrides(rt: SimpleNamespace) -> None:
 
 @pytest.mark.parametrize(
     "method,has_key,expected",
-    [("GET", False, True), ("get", False, True), ("HEAD", False, True), ("OPTIONS", False, True),
-     ("PUT", False, True), ("DELETE", False, True), ("POST", False, False), ("PATCH", False, False),
-     ("POST", True, True), ("PATCH", True, True)],
+    [
+        ("GET", False, True),
+        ("get", False, True),
+        ("HEAD", False, True),
+        ("OPTIONS", False, True),
+        ("PUT", False, True),
+        ("DELETE", False, True),
+        ("POST", False, False),
+        ("PATCH", False, False),
+        ("POST", True, True),
+        ("PATCH", True, True),
+    ],
 )
 def test_safe_to_repeat(rt: SimpleNamespace, method: str, has_key: bool, expected: bool) -> None:
     assert rt.retry.RetryPolicy.safe_to_repeat(method, has_key) is expected
@@ -322,8 +333,9 @@ def test_signed_get_with_query_verifies_independently(rt: SimpleNamespace, kind:
     request = _get_request()
     _signer(rt, KEYS[kind]).sign(request)
     verified = _verify(
-        request, KEYS[kind], required_components=["@method", "@path", "@query", "accept", "authorization",
-                                                  "upvest-client-id"]
+        request,
+        KEYS[kind],
+        required_components=["@method", "@path", "@query", "accept", "authorization", "upvest-client-id"],
     )
     assert verified.components == ("@method", "@path", "@query", "accept", "authorization", "upvest-client-id")
     assert verified.keyid == KEY_ID and verified.label == "sig1"
@@ -338,8 +350,9 @@ def test_signed_post_with_body_verifies_independently(rt: SimpleNamespace, kind:
     request = _post_request()
     _signer(rt, KEYS[kind]).sign(request)
     verified = _verify(
-        request, KEYS[kind], required_components=["content-digest", "content-length", "content-type",
-                                                  "idempotency-key", "authorization"]
+        request,
+        KEYS[kind],
+        required_components=["content-digest", "content-length", "content-type", "idempotency-key", "authorization"],
     )
     assert "@query" not in verified.components
     assert request.headers["content-digest"] == independent.content_digest(request.content)
@@ -347,9 +360,13 @@ def test_signed_post_with_body_verifies_independently(rt: SimpleNamespace, kind:
 
 def test_token_request_without_authorization_is_signed_without_it(rt: SimpleNamespace) -> None:
     request = httpx.Request(
-        "POST", "https://sandbox.upvest.co/auth/token",
-        headers={"accept": "application/json", "upvest-client-id": CLIENT_ID,
-                 "content-type": "application/x-www-form-urlencoded"},
+        "POST",
+        "https://sandbox.upvest.co/auth/token",
+        headers={
+            "accept": "application/json",
+            "upvest-client-id": CLIENT_ID,
+            "content-type": "application/x-www-form-urlencoded",
+        },
         content=b"client_id=x&client_secret=y&grant_type=client_credentials&scope=users%3Aread",
     )
     _signer(rt, KEYS["p521"]).sign(request)
@@ -443,8 +460,7 @@ def _full_text(exc: BaseException) -> str:
 
 
 @pytest.mark.parametrize("kind", list(KEYS))
-def test_load_private_key_from_pem_bytes_text_file_and_object(rt: SimpleNamespace, kind: str,
-                                                              tmp_path: Path) -> None:
+def test_load_private_key_from_pem_bytes_text_file_and_object(rt: SimpleNamespace, kind: str, tmp_path: Path) -> None:
     key = KEYS[kind]
     pem = _pem(key)
     path = tmp_path / "key.pem"
@@ -452,9 +468,12 @@ def test_load_private_key_from_pem_bytes_text_file_and_object(rt: SimpleNamespac
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     for source in (pem, pem.decode(), path, str(path), key):
         loaded = rt.signing.load_private_key(source)
-        assert loaded.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ) == public
+        assert (
+            loaded.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            == public
+        )
 
 
 def test_load_traditional_ec_pem(rt: SimpleNamespace) -> None:
@@ -574,8 +593,16 @@ def test_verify_message_accepts_a_good_delivery(rt: SimpleNamespace) -> None:
 
 @pytest.mark.parametrize(
     "case",
-    ["expired", "future", "too_old", "unknown_key", "missing_digest", "digest_mismatch", "missing_header",
-     "no_signature"],
+    [
+        "expired",
+        "future",
+        "too_old",
+        "unknown_key",
+        "missing_digest",
+        "digest_mismatch",
+        "missing_header",
+        "no_signature",
+    ],
 )
 def test_verify_message_rejects(rt: SimpleNamespace, case: str) -> None:
     now = int(time.time())
@@ -622,15 +649,23 @@ def _sign_raw(components: list[str], values: dict[str, str], params: str) -> dic
     signature_params = f"({inner}){params}"
     lines = [f'"{c}": {values[c]}' for c in components] + [f'"@signature-params": {signature_params}']
     signature = WEBHOOK_KEY.sign("\n".join(lines).encode(), ec.ECDSA(hashes.SHA512()))
-    return {"signature-input": f"sig1={signature_params}", "signature": f"sig1=:{base64.b64encode(signature).decode()}:"}
+    return {
+        "signature-input": f"sig1={signature_params}",
+        "signature": f"sig1=:{base64.b64encode(signature).decode()}:",
+    }
 
 
 def test_raw_signing_helper_is_accepted_with_timestamps(rt: SimpleNamespace) -> None:
     """Control for the test below: the helper's signatures verify when they carry created and expires."""
     digest = independent.content_digest(BODY)
     headers = {"content-type": "application/json", "content-length": str(len(BODY)), "content-digest": digest}
-    values = {"@method": "POST", "@path": "/webhooks/upvest", "content-digest": digest,
-              "content-type": "application/json", "content-length": str(len(BODY))}
+    values = {
+        "@method": "POST",
+        "@path": "/webhooks/upvest",
+        "content-digest": digest,
+        "content-type": "application/json",
+        "content-length": str(len(BODY)),
+    }
     now = int(time.time())
     headers |= _sign_raw(DELIVERY_COMPONENTS, values, f';keyid="{WEBHOOK_KID}";created={now};expires={now + 60}')
     assert rt.signing.verify_message("POST", URL, headers, BODY, _keys()) == WEBHOOK_KID
@@ -639,8 +674,13 @@ def test_raw_signing_helper_is_accepted_with_timestamps(rt: SimpleNamespace) -> 
 def test_verify_message_requires_a_created_timestamp(rt: SimpleNamespace) -> None:
     digest = independent.content_digest(BODY)
     headers = {"content-type": "application/json", "content-length": str(len(BODY)), "content-digest": digest}
-    values = {"@method": "POST", "@path": "/webhooks/upvest", "content-digest": digest,
-              "content-type": "application/json", "content-length": str(len(BODY))}
+    values = {
+        "@method": "POST",
+        "@path": "/webhooks/upvest",
+        "content-digest": digest,
+        "content-type": "application/json",
+        "content-length": str(len(BODY)),
+    }
     headers |= _sign_raw(DELIVERY_COMPONENTS, values, f';keyid="{WEBHOOK_KID}"')
     with pytest.raises(rt.signing.SignatureError):
         rt.signing.verify_message("POST", URL, headers, BODY, _keys(), max_age=300)

@@ -71,8 +71,12 @@ def test_security_definitions_become_security_schemes(converted: dict) -> None:
     schemes = converted["components"]["securitySchemes"]
     assert schemes["oauth"] == {
         "type": "oauth2",
-        "flows": {"clientCredentials": {"scopes": {"pets:read": "read pets", "pets:write": "change pets"},
-                                         "tokenUrl": "https://auth.example.test/oauth/token"}},
+        "flows": {
+            "clientCredentials": {
+                "scopes": {"pets:read": "read pets", "pets:write": "change pets"},
+                "tokenUrl": "https://auth.example.test/oauth/token",
+            }
+        },
     }
     assert schemes["key"] == {"type": "apiKey", "name": "X-Api-Key", "in": "header"}
 
@@ -105,13 +109,15 @@ def test_conversion_is_iterative_for_deep_documents() -> None:
     deep: dict = {"type": "object"}
     for _ in range(5000):
         deep = {"type": "array", "items": deep}
-    converted = upconvert({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {},
-                           "definitions": {"Deep": deep}})
+    converted = upconvert(
+        {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}, "definitions": {"Deep": deep}}
+    )
     assert converted["components"]["schemas"]["Deep"]["type"] == "array"
 
 
-@pytest.mark.parametrize("name", ["oai-v2.0-petstore-expanded.json", "oai-v2.0-uber.json",
-                                  "fin-vipps-recurring-2019.swagger.json"])
+@pytest.mark.parametrize(
+    "name", ["oai-v2.0-petstore-expanded.json", "oai-v2.0-uber.json", "fin-vipps-recurring-2019.swagger.json"]
+)
 def test_real_swagger_documents_build(name: str) -> None:
     api, _ = build(load(shared_spec(name)), Config())
     assert api.operations

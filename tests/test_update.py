@@ -64,8 +64,15 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(
     ("version", "level", "expected"),
-    [("1.4.2", "major", "2.0.0"), ("1.4.2", "minor", "1.5.0"), ("1.4.2", "patch", "1.4.3"), ("1.4.2", "none", "1.4.2"),
-     ("2022.11.28", "minor", "2022.12.0"), ("3", "patch", "3.0.1"), ("1.0.0rc1", "patch", "1.0.1")],
+    [
+        ("1.4.2", "major", "2.0.0"),
+        ("1.4.2", "minor", "1.5.0"),
+        ("1.4.2", "patch", "1.4.3"),
+        ("1.4.2", "none", "1.4.2"),
+        ("2022.11.28", "minor", "2022.12.0"),
+        ("3", "patch", "3.0.1"),
+        ("1.0.0rc1", "patch", "1.0.1"),
+    ],
 )
 def test_bump(version: str, level: str, expected: str) -> None:
     assert bump(version, level) == expected  # type: ignore[arg-type]

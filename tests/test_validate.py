@@ -121,11 +121,15 @@ def test_undeclared_path_parameter_message_names_the_parameter() -> None:
 
 
 def test_declared_path_parameter_is_accepted(tmp_path: Path) -> None:
-    text = (BROKEN / "undeclared_path_parameter.yaml").read_text(encoding="utf-8").replace(
-        "      operationId: getPet\n",
-        "      operationId: getPet\n"
-        "      parameters:\n"
-        "        - {name: petId, in: path, required: true, schema: {type: integer}}\n",
+    text = (
+        (BROKEN / "undeclared_path_parameter.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "      operationId: getPet\n",
+            "      operationId: getPet\n"
+            "      parameters:\n"
+            "        - {name: petId, in: path, required: true, schema: {type: integer}}\n",
+        )
     )
     assert "parameters" in text
     assert [d for d in diagnose(write(tmp_path / "api.yaml", text)) if d.severity == "error"] == []

@@ -22,19 +22,17 @@ _CREATE: _base.Endpoint[str] = _base.Endpoint(
     authenticated=False,
 )
 
-_GET: _base.Endpoint[_models.GetNoteResponse | _types.BinaryContent | _types.NoContent] = (
-    _base.Endpoint(
-        "GET",
-        "/notes/{id}",
-        responses={
-            "200": {
-                "application/vnd.example+json": _models.GetNoteResponse,
-                "application/pdf": _types.BinaryContent,
-            },
-            "202": {},
+_GET: _base.Endpoint[_models.GetNoteResponse | _types.BinaryContent | _types.NoContent] = _base.Endpoint(
+    "GET",
+    "/notes/{id}",
+    responses={
+        "200": {
+            "application/vnd.example+json": _models.GetNoteResponse,
+            "application/pdf": _types.BinaryContent,
         },
-        authenticated=False,
-    )
+        "202": {},
+    },
+    authenticated=False,
 )
 
 _PUT_ANYTHING: _base.Endpoint[_t.Any] = _base.Endpoint(

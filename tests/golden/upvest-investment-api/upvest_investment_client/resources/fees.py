@@ -286,6 +286,4 @@ class AsyncFeesWithRawResponse:
     def __init__(self, resource: AsyncFees) -> None:
         self.list_collections = _response.async_to_raw_response_wrapper(resource.list_collections)
         self.create_collection = _response.async_to_raw_response_wrapper(resource.create_collection)
-        self.retrieve_collection = _response.async_to_raw_response_wrapper(
-            resource.retrieve_collection
-        )
+        self.retrieve_collection = _response.async_to_raw_response_wrapper(resource.retrieve_collection)

@@ -27,9 +27,7 @@ _LIST: _base.Endpoint[_models.ReportsListResponse] = _base.Endpoint(
 _RETRIEVE: _base.Endpoint[_models.Report | _types.BinaryContent] = _base.Endpoint(
     "GET",
     "/reports/{report_id}",
-    responses={
-        "200": {"application/json": _models.Report, "application/pdf": _types.BinaryContent}
-    },
+    responses={"200": {"application/json": _models.Report, "application/pdf": _types.BinaryContent}},
     scopes=(("reports:read",),),
 )
 
