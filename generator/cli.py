@@ -226,7 +226,7 @@ def check_command(
 @_strict_option
 @_remote_option
 def validate_command(spec: Path, strict: bool, allow_remote_refs: bool) -> None:
-    """Check SPEC and print its errors and warnings.
+    """Check SPEC: the OpenAPI schema, clientgen's own checks and openapi-spec-validator's; print what they find.
 
     \b
     Example:
@@ -234,7 +234,7 @@ def validate_command(spec: Path, strict: bool, allow_remote_refs: bool) -> None:
     """
 
     def run() -> int:
-        diagnostics = check_spec(load(spec, allow_remote_refs=allow_remote_refs), strict=strict)
+        diagnostics = check_spec(load(spec, allow_remote_refs=allow_remote_refs), strict=strict, thorough=True)
         _print_diagnostics(diagnostics)
         warnings = sum(1 for d in diagnostics if d.severity == "warning")
         click.echo(f"{spec}: valid, {warnings} warning(s)", err=True)

@@ -24,9 +24,11 @@ class Generation:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def check_spec(document: Document, *, strict: bool = False, structural: bool = True) -> list[Diagnostic]:
+def check_spec(
+    document: Document, *, strict: bool = False, structural: bool = True, thorough: bool = False
+) -> list[Diagnostic]:
     """Validate; raise SpecError when there are errors (or warnings, when strict)."""
-    diagnostics = validate(document, structural=structural)
+    diagnostics = validate(document, structural=structural, thorough=thorough)
     failing = [d for d in diagnostics if d.severity == "error" or strict]
     if failing:
         raise SpecError(diagnostics)

@@ -1,13 +1,24 @@
-"""Validation: structural checks by openapi-spec-validator plus our own, as a list of diagnostics.
+"""Validation: the spec against the official OpenAPI JSON Schema, plus our own checks, as a list of diagnostics.
 
 Errors stop generation; warnings describe real-world quirks we can generate around (many published specs are
-slightly invalid, so openapi-spec-validator's findings are warnings unless the model cannot be built).
+slightly invalid, so schema findings are warnings unless the model cannot be built).
+
+The schema check runs the OpenAPI Initiative's JSON Schemas (the copies openapi-spec-validator ships) with
+jsonschema-rs, which checks GitHub's 13 MB spec in about 20 ms where openapi-spec-validator takes 18 s; `generate`
+runs it on every spec. `clientgen validate` (thorough=True) also runs openapi-spec-validator, whose extra semantic
+checks (defaults against their schemas, and the like) are worth their cost when linting.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+import json
 import re
+from importlib import resources
 from typing import Any, Iterator
+
+import jsonschema_rs
 
 from generator.diagnostics import Diagnostic
 from generator.load import Document, Location, RefError, escape_pointer_token
@@ -17,14 +28,19 @@ _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 _MAX_VALIDATOR_FINDINGS = 50
 
 
-def validate(document: Document, *, structural: bool = True) -> list[Diagnostic]:
-    """Check the document; `structural=False` skips openapi-spec-validator (our own checks still run)."""
+def validate(document: Document, *, structural: bool = True, thorough: bool = False) -> list[Diagnostic]:
+    """Check the document: our own checks, then (unless `structural=False`) the OpenAPI JSON Schema, and with
+    `thorough` openapi-spec-validator too. Schema findings are warnings; they run only when there are no errors."""
     diagnostics = _check_top_level(document)
     if any(d.severity == "error" for d in diagnostics):
         return diagnostics
     diagnostics += _check_refs(document)
     diagnostics += _check_operations(document)
-    if structural and not any(d.severity == "error" for d in diagnostics):
+    if any(d.severity == "error" for d in diagnostics):
+        return diagnostics
+    if structural:
+        diagnostics += _schema_findings(document)
+    if thorough:
         diagnostics += _spec_validator(document)
     return diagnostics
 
@@ -214,6 +230,70 @@ def _param_names(document: Document, parameters: Any, location: str, file: str) 
             ):
                 names.add(parameter["name"])
     return names
+
+
+@functools.cache
+def _oas_validator(version: str) -> Any:
+    """A compiled validator for one OpenAPI version ("2.0", "3.0", "3.1"), from openapi-spec-validator's copies."""
+    folder = resources.files("openapi_spec_validator") / "resources" / "schemas" / f"v{version}"
+    schema = json.loads((folder / "schema.json").read_text(encoding="utf-8"))
+    return jsonschema_rs.validator_for(schema)
+
+
+def _schema_findings(document: Document) -> list[Diagnostic]:
+    """The spec as written against the OpenAPI Initiative's JSON Schema of its version."""
+    tree: Any = document.root
+    version = "3.1" if str(tree.get("openapi", "")).startswith("3.1") else "3.0"
+    if document.swagger2 is not None:  # check the document as written, against the 2.0 rules
+        tree, version = document.swagger2, "2.0"
+    validator = _oas_validator(version)
+    try:
+        errors = list(itertools.islice(validator.iter_errors(tree), _MAX_VALIDATOR_FINDINGS))
+    except ValueError:  # keys that are not strings (YAML `200:` responses): JSON's view of them is what counts
+        try:
+            tree = json.loads(json.dumps(tree, default=str))
+        except (TypeError, ValueError, RecursionError):
+            message = "the OpenAPI schema check could not read the spec (keys that are not strings)"
+            return [_at(document, "warning", "spec-validator-failed", message, "")]
+        errors = list(itertools.islice(validator.iter_errors(tree), _MAX_VALIDATOR_FINDINGS))
+    found: list[Diagnostic] = []
+    for error in errors:
+        leaf = _innermost(error)
+        pointer = "".join(f"/{escape_pointer_token(str(p))}" for p in leaf.instance_path)
+        diagnostic = _at(document, "warning", "spec-invalid", f"OpenAPI schema: {_short(leaf.message)}", pointer)
+        if diagnostic not in found:
+            found.append(diagnostic)
+    return found
+
+
+def _innermost(error: Any) -> Any:
+    """The most specific reason under a oneOf/anyOf failure: the deepest one, not "$ref is required"."""
+    best, best_score = error, (len(error.instance_path), 0)
+    stack = [(error, 0)]
+    while stack:
+        current, level = stack.pop()
+        for branch in getattr(current.kind, "context", None) or ():
+            for inner in branch:
+                if inner.message.startswith('"$ref" is a required property'):
+                    continue
+                stack.append((inner, level + 1))
+                score = (len(inner.instance_path), level + 1)
+                if score > best_score:
+                    best, best_score = inner, score
+    return best
+
+
+_VERB = re.compile(r"[}\]\"] (is|has|does|should|are|must) ")
+
+
+def _short(message: str) -> str:
+    """A validator message without the whole offending value in front of it."""
+    message = message.splitlines()[0] if message else message
+    if len(message) > 120 and message[:1] in "{[":
+        verbs = list(_VERB.finditer(message))
+        if verbs:
+            message = "the value " + message[verbs[-1].start() + 2 :]
+    return message if len(message) <= 300 else message[:297] + "..."
 
 
 def _spec_validator(document: Document) -> list[Diagnostic]:

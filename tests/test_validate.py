@@ -215,9 +215,9 @@ def test_unsupported_versions(tmp_path: Path, version: str) -> None:
     assert (error.code, error.pointer, error.line) == ("unsupported-version", "/openapi", 4)
 
 
-# -- openapi-spec-validator ------------------------------------------------------------------------------
+# -- the OpenAPI JSON Schema, and openapi-spec-validator -------------------------------------------------------
 
-#: our own checks pass, openapi-spec-validator does not: a 3.0 response needs a description
+#: our own checks pass, the OpenAPI schema does not: a 3.0 response needs a description
 VALIDATOR_ONLY = """\
 openapi: 3.0.3
 info:
@@ -236,20 +236,51 @@ paths:
 """
 
 
-def test_spec_validator_findings_are_warnings(tmp_path: Path) -> None:
+def test_schema_findings_are_warnings_at_the_offending_node(tmp_path: Path) -> None:
     spec = write(tmp_path / "api.yaml", VALIDATOR_ONLY)
     diagnostics = validate(load(spec))
-    assert diagnostics, "openapi-spec-validator found nothing"
+    assert diagnostics, "the OpenAPI schema check found nothing"
     assert all(d.severity == "warning" for d in diagnostics), diagnostics
     finding = diagnostics[0]
     assert finding.code == "spec-invalid"
     assert finding.pointer == "/paths/~1pets/get/responses/200"
     assert finding.line == 10
     assert finding.file == str(spec.resolve())
-    assert "openapi-spec-validator" in finding.message
+    assert finding.message == 'OpenAPI schema: "description" is a required property'
 
 
-def test_spec_validator_findings_pass_check_spec_unless_strict(tmp_path: Path) -> None:
+def test_schema_findings_name_the_innermost_reason_not_the_oneof(tmp_path: Path) -> None:
+    # a property schema with a wrong `type`: the schema says "not valid under any of oneOf" at the property; the
+    # reason is one level further down, and the whole offending value is never pasted into the message
+    text = VALIDATOR_ONLY.replace("          content:", "          description: OK\n          content:").replace(
+        "                type: string",
+        "                type: object\n                properties:\n"
+        + "                  name: {type: 5, description: "
+        + "'"
+        + "x" * 300
+        + "'}",
+    )
+    diagnostics = validate(load(write(tmp_path / "api.yaml", text)))
+    [finding] = diagnostics
+    assert finding.pointer.endswith("/schema/properties/name/type"), finding
+    assert "x" * 50 not in finding.message and len(finding.message) < 200, finding.message
+
+
+def test_schema_findings_with_integer_keys(tmp_path: Path) -> None:
+    # YAML reads `200:` as an integer key, which the schema check cannot take as it is: JSON's view is checked
+    diagnostics = validate(load(write(tmp_path / "api.yaml", VALIDATOR_ONLY.replace('"200":', "200:"))))
+    assert [(d.code, d.pointer) for d in diagnostics] == [("spec-invalid", "/paths/~1pets/get/responses/200")]
+
+
+def test_swagger2_is_checked_against_the_2_0_schema(tmp_path: Path) -> None:
+    text = (
+        'swagger: "2.0"\ninfo: {title: T, version: "1"}\npaths:\n  /a:\n    get:\n      responses:\n        "200": {}\n'
+    )
+    diagnostics = validate(load(write(tmp_path / "api.yaml", text)))
+    assert [(d.code, d.pointer, d.line) for d in diagnostics] == [("spec-invalid", "/paths/~1a/get/responses/200", 7)]
+
+
+def test_schema_findings_pass_check_spec_unless_strict(tmp_path: Path) -> None:
     document = load(write(tmp_path / "api.yaml", VALIDATOR_ONLY))
     assert [d.severity for d in check_spec(document)] == ["warning"]
     with pytest.raises(SpecError) as excinfo:
@@ -258,12 +289,23 @@ def test_spec_validator_findings_pass_check_spec_unless_strict(tmp_path: Path) -
     assert [d.code for d in excinfo.value.diagnostics] == ["spec-invalid"]
 
 
-def test_structural_false_skips_the_spec_validator(tmp_path: Path) -> None:
+def test_structural_false_skips_the_schema_check(tmp_path: Path) -> None:
     assert validate(load(write(tmp_path / "api.yaml", VALIDATOR_ONLY)), structural=False) == []
 
 
-def test_spec_validator_does_not_run_when_there_are_errors() -> None:
-    diagnostics = validate(load(BROKEN / "duplicate_operation_id.yaml"))
+def test_thorough_adds_openapi_spec_validator(tmp_path: Path) -> None:
+    # a default that its own schema rejects: openapi-spec-validator's semantic check, not the JSON Schema's
+    text = VALIDATOR_ONLY.replace("          content:", "          description: OK\n          content:").replace(
+        "                type: string", "                type: integer\n                default: many"
+    )
+    document = load(write(tmp_path / "api.yaml", text))
+    assert validate(document) == []
+    findings = validate(document, thorough=True)
+    assert findings and all(d.code == "spec-invalid" and "openapi-spec-validator" in d.message for d in findings)
+
+
+def test_schema_check_does_not_run_when_there_are_errors() -> None:
+    diagnostics = validate(load(BROKEN / "duplicate_operation_id.yaml"), thorough=True)
     assert all(d.code != "spec-invalid" for d in diagnostics)
 
 
