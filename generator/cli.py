@@ -16,7 +16,7 @@ import click
 from generator import __version__, diff as spec_diff
 from generator.config import Config, find_pyproject, load_config
 from generator.diagnostics import Diagnostic, SpecError
-from generator.format import FormatError
+from generator.format import FormatCache, FormatError, default_cache_folder, default_jobs
 from generator.load import load
 from generator.pipeline import check_spec, generate
 from generator.update import stage_spec
@@ -102,6 +102,18 @@ _config_option = click.option(
     help="pyproject.toml holding [tool.clientgen] (default: the nearest one above the working folder).",
 )
 _strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+_no_cache_option = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Format everything afresh; don't read or write the cache of formatted code"
+    " (CLIENTGEN_CACHE_DIR, default ~/.cache/clientgen).",
+)
+
+
+def _cache(no_cache: bool) -> FormatCache | None:
+    return None if no_cache else FormatCache(default_cache_folder())
+
+
 _remote_option = click.option(
     "--allow-remote-refs", is_flag=True, help="Follow $refs to URLs and to files outside the spec's folder."
 )
@@ -136,6 +148,7 @@ def main() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="The spec the output folder was generated from (for --bump auto).",
 )
+@_no_cache_option
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def generate_command(
     spec: Path | None,
@@ -146,6 +159,7 @@ def generate_command(
     allow_remote_refs: bool,
     bump: Level | Literal["auto"] | None,
     previous: Path | None,
+    no_cache: bool,
     quiet: bool,
 ) -> None:
     """Generate the client for SPEC into the output folder.
@@ -169,7 +183,14 @@ def generate_command(
                 after = spec_diff.load_api(spec_path, config, allow_remote_refs=allow_remote_refs)
                 level = spec_diff.diff(before, after).bump
             config = config.merged(version=_next_version(output_path, level))
-        result = generate(spec_path, config, strict=strict, allow_remote_refs=allow_remote_refs)
+        result = generate(
+            spec_path,
+            config,
+            strict=strict,
+            allow_remote_refs=allow_remote_refs,
+            cache=_cache(no_cache),
+            jobs=default_jobs(),
+        )
         _print_diagnostics(result.diagnostics, quiet)
         summary = write(result.files, output_path)
         if bump is not None:
@@ -193,8 +214,14 @@ def generate_command(
 @_config_option
 @_strict_option
 @_remote_option
+@_no_cache_option
 def check_command(
-    spec: Path | None, output: Path | None, config_path: Path | None, strict: bool, allow_remote_refs: bool
+    spec: Path | None,
+    output: Path | None,
+    config_path: Path | None,
+    strict: bool,
+    allow_remote_refs: bool,
+    no_cache: bool,
 ) -> None:
     """Exit 0 when the output folder is exactly what generate would write; else print a diff and exit 1.
 
@@ -208,7 +235,14 @@ def check_command(
     def run() -> int:
         config = _config(config_path)
         spec_path, output_path = _spec_and_output(config, spec, output, True)
-        result = generate(spec_path, config, strict=strict, allow_remote_refs=allow_remote_refs)
+        result = generate(
+            spec_path,
+            config,
+            strict=strict,
+            allow_remote_refs=allow_remote_refs,
+            cache=_cache(no_cache),
+            jobs=default_jobs(),
+        )
         diffs = check_output(result.files, output_path)
         if not diffs:
             click.echo(f"{output_path} is up to date", err=True)
@@ -336,7 +370,13 @@ def update_command(
                 )
                 click.echo(spec_diff.FORMATS[output_format](report), nl=False)
             version = _next_version(output_path, report.bump) if report is not None else None
-            result = generate(staged, config.merged(version=version), allow_remote_refs=allow_remote_refs)
+            result = generate(
+                staged,
+                config.merged(version=version),
+                allow_remote_refs=allow_remote_refs,
+                cache=FormatCache(default_cache_folder()),
+                jobs=default_jobs(),
+            )
             write(result.files, output_path)
             os.replace(staged, spec_path)
             if version is not None:

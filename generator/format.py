@@ -1,6 +1,26 @@
-"""Formatting: black, in-process, with one fixed mode so output is the same on every machine."""
+"""Formatting: black, in-process, with one fixed mode so output is the same on every machine.
+
+Black is most of a run's time, so it is fed small pieces, and each piece at most once:
+
+- The templates mark where a file may be cut (`CUT` between top-level statements, `MEMBER` between the methods of
+  a class). Each piece is formatted on its own and the pieces are joined with the blank lines black puts between
+  such statements, so the file is exactly what black makes of the whole (tests check this on every golden file).
+- A content-addressed cache keeps each piece's formatted text, keyed by the piece, black's version and the mode:
+  a regenerate after a small spec change formats only the pieces that changed.
+- Pieces not in the cache are formatted by worker processes on every core when there is enough of them.
+"""
 
 from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import importlib.metadata
+import multiprocessing
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Iterable
 
 import black
 from black.mode import TargetVersion
@@ -12,18 +32,187 @@ MODE = black.Mode(
     magic_trailing_comma=True,
 )
 
+_BLACK_VERSION = importlib.metadata.version("black")
+
+#: the template marks: a line of its own, made of characters no escaped spec text can contain
+CUT = "\x00cut\n"
+MEMBER = "\x00member\n"
+_MARK = re.compile(r"^\x00(cut|member)\n", re.MULTILINE)
+_WRAPPER = "class _:\n"
+_DEFINITION = re.compile(r"(?:async\s+def|def|class)\s|@")
+
+#: below this much text to format, worker processes cost more than they save
+PARALLEL_THRESHOLD = 200_000
+#: the text one worker task carries: big enough to make the round trip cheap, small enough to balance the cores
+BATCH_SIZE = 100_000
+
 
 class FormatError(Exception):
     """Generated code black cannot parse: a bug in clientgen's templates, never the spec's fault."""
 
 
-def format_source(text: str, path: str = "<generated>") -> str:
+class FormatCache:
+    """Formatted pieces by the hash of what went in; best effort: a folder that cannot be written is no cache."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / "format"
+        self.hits = 0
+
+    @staticmethod
+    def key(kind: str, text: str) -> str:
+        identity = f"{_BLACK_VERSION}\x00{MODE!r}\x00{kind}\x00{text}"
+        return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key[2:]
+
+    def get(self, key: str) -> str | None:
+        try:
+            text = self._path(key).read_text(encoding="utf-8", errors="surrogatepass")
+        except (OSError, UnicodeDecodeError):
+            return None
+        self.hits += 1
+        return text
+
+    def put(self, key: str, text: str) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass", newline="") as handle:
+                handle.write(text)
+            os.replace(temporary, path)  # readers see the whole entry or none
+        except OSError:
+            pass
+
+
+def default_cache_folder() -> Path:
+    """CLIENTGEN_CACHE_DIR, else $XDG_CACHE_HOME/clientgen, else ~/.cache/clientgen."""
+    explicit = os.environ.get("CLIENTGEN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "clientgen"
+
+
+def default_jobs() -> int:
+    """Worker processes for formatting: CLIENTGEN_JOBS, else the cores this process may use."""
+    explicit = os.environ.get("CLIENTGEN_JOBS", "")
+    if explicit.isdigit() and int(explicit) > 0:
+        return int(explicit)
     try:
-        return black.format_str(text, mode=MODE)
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def format_source(text: str, path: str = "<generated>") -> str:
+    """One whole file (marks included or not), formatted without cache or workers."""
+    return format_files({path: text}, cache=None, jobs=1)[path]
+
+
+def format_files(files: dict[str, str], *, cache: FormatCache | None = None, jobs: int = 1) -> dict[str, str]:
+    """Black-format every Python file (other files pass through), piece by piece."""
+    pieces: dict[str, list[tuple[str, str]]] = {}  # path -> [(kind, cache key)]
+    todo: dict[str, tuple[str, str, str]] = {}  # key -> (kind, text, path)
+    done: dict[str, str] = {}
+    for path, text in files.items():
+        if not path.endswith(".py"):
+            continue
+        keys = pieces[path] = []
+        for kind, piece in _split(text):
+            key = FormatCache.key(kind, piece)
+            keys.append((kind, key))
+            if key in done or key in todo:
+                continue
+            cached = cache.get(key) if cache is not None else None
+            if cached is not None:
+                done[key] = cached
+            else:
+                todo[key] = (kind, piece, path)
+    formatted = _format_all(list(todo.items()), jobs)
+    for key, text in formatted.items():
+        done[key] = text
+        if cache is not None:
+            cache.put(key, text)
+    return {
+        path: _join([(kind, done[key]) for kind, key in pieces[path]]) if path in pieces else text
+        for path, text in files.items()
+    }
+
+
+def _split(text: str) -> list[tuple[str, str]]:
+    """A file's pieces: ("cut", top-level statements) and ("member", methods indented inside a class)."""
+    parts = _MARK.split(text)
+    pieces = [("cut", parts[0])]
+    pieces += [(parts[i], parts[i + 1]) for i in range(1, len(parts), 2)]
+    return [(kind, piece) for kind, piece in pieces if piece.strip()]
+
+
+def _join(pieces: list[tuple[str, str]]) -> str:
+    """Formatted pieces with the blank lines black puts between them: two around top-level definitions, one
+    between other top-level statements and between methods."""
+    out: list[str] = []
+    after_definition = False
+    for kind, text in pieces:
+        if out:
+            if kind == "member":
+                out.append("\n")
+            else:
+                definition = bool(_DEFINITION.match(text))
+                out.append("\n\n" if definition or after_definition else "\n")
+        if kind == "cut":
+            after_definition = bool(_DEFINITION.match(text))
+        out.append(text)
+    return "".join(out)
+
+
+def _format_piece(kind: str, text: str, path: str) -> str:
+    source = _WRAPPER + text if kind == "member" else text
+    try:
+        result = black.format_str(source, mode=MODE)
     except black.parsing.InvalidInput as exc:
-        raise FormatError(f"clientgen produced invalid Python in {path}: {exc}") from exc
+        raise FormatError(f"clientgen produced invalid Python in {path}: {exc}") from None
+    if kind == "member":
+        result = result[len(_WRAPPER) :].lstrip("\n")
+    return result
 
 
-def format_files(files: dict[str, str]) -> dict[str, str]:
-    """Black-format every Python file; other files pass through."""
-    return {path: format_source(text, path) if path.endswith(".py") else text for path, text in files.items()}
+def _format_batch(batch: list[tuple[str, str, str]]) -> list[str] | FormatError:
+    try:
+        return [_format_piece(kind, text, path) for kind, text, path in batch]
+    except FormatError as exc:  # returned, not raised: the message survives the trip between processes
+        return exc
+
+
+def _format_all(todo: list[tuple[str, tuple[str, str, str]]], jobs: int) -> dict[str, str]:
+    total = sum(len(text) for _, (_, text, _) in todo)
+    if jobs <= 1 or total < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        return {key: _format_piece(*work) for key, work in todo}
+    batches = list(_batches(todo))
+    # fork: the workers start with black imported and nothing to unpickle but their batch
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        results = list(pool.map(_format_batch, [[work for _, work in batch] for batch in batches]))
+    formatted: dict[str, str] = {}
+    for batch, result in zip(batches, results):
+        if isinstance(result, FormatError):
+            raise result
+        formatted.update((key, text) for (key, _), text in zip(batch, result))
+    return formatted
+
+
+def _batches(
+    todo: list[tuple[str, tuple[str, str, str]]],
+) -> Iterable[list[tuple[str, tuple[str, str, str]]]]:
+    """Work in batches of about BATCH_SIZE characters, biggest pieces first so the cores finish together."""
+    batch: list[tuple[str, tuple[str, str, str]]] = []
+    size = 0
+    for item in sorted(todo, key=lambda item: -len(item[1][1])):
+        batch.append(item)
+        size += len(item[1][1])
+        if size >= BATCH_SIZE:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch

@@ -9,7 +9,7 @@ from generator import __version__
 from generator.build import build
 from generator.config import Config
 from generator.diagnostics import Diagnostic, SpecError
-from generator.format import format_files
+from generator.format import FormatCache, format_files
 from generator.load import Document, load
 from generator.model import Api
 from generator.render import render
@@ -52,8 +52,20 @@ def build_api(
     return api, diagnostics
 
 
-def generate(spec: Path, config: Config, *, strict: bool = False, allow_remote_refs: bool = False) -> Generation:
-    """Everything `generate` writes, in memory: the files by relative path, manifest included."""
+def generate(
+    spec: Path,
+    config: Config,
+    *,
+    strict: bool = False,
+    allow_remote_refs: bool = False,
+    cache: FormatCache | None = None,
+    jobs: int = 1,
+) -> Generation:
+    """Everything `generate` writes, in memory: the files by relative path, manifest included.
+
+    `cache` keeps formatted pieces between runs; `jobs` worker processes format what the cache lacks.
+    """
     api, diagnostics = build_api(spec, config, strict=strict, allow_remote_refs=allow_remote_refs)
-    files = format_files(render(api, spec_name=spec.name, type_field=config.webhook_type_field))
+    rendered = render(api, spec_name=spec.name, type_field=config.webhook_type_field)
+    files = format_files(rendered, cache=cache, jobs=jobs)
     return Generation(api=api, files=with_manifest(files, __version__), diagnostics=tuple(diagnostics))

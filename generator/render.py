@@ -15,8 +15,11 @@ from typing import Any, Iterable
 from urllib.parse import quote
 
 import jinja2
+from black.strings import normalize_string_quotes
 
 from generator import __version__, names
+from generator import layout
+from generator.format import CUT, MEMBER
 from generator.model import (
     BINARY,
     NO_CONTENT,
@@ -97,8 +100,11 @@ _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
 def pystr(value: object) -> str:
-    """A Python string literal for any text: quotes, backslashes, line breaks and NULs are escaped."""
-    return repr(str(value))
+    """A Python string literal for any text: quotes, backslashes, line breaks and NULs are escaped.
+
+    The quotes are the ones black prefers (double, unless that needs more escapes), so black keeps the literal.
+    """
+    return normalize_string_quotes(repr(str(value)))
 
 
 def pyvalue(value: object) -> str:
@@ -123,6 +129,9 @@ def docstring(text: object, indent: int = 0) -> str:
     value = "".join(c if c.isprintable() or c in "\n\t" else " " for c in value)
     value = value.replace("\t", "    ").replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines = [line.rstrip() for line in value.strip().split("\n")]
+    if len(lines) > 1:  # black's indentation: the lines after the first keep only their relative indentation
+        common = min((len(line) - len(line.lstrip(" ")) for line in lines[1:] if line), default=0)
+        lines[1:] = [" " * indent + line[common:] if line else "" for line in lines[1:]]
     value = "\n".join(lines)
     if "\n" in value:
         return value + "\n" + " " * indent
@@ -289,9 +298,89 @@ class MethodView:
     docstring: str
     scopes: tuple[tuple[str, ...], ...]
     csv_query: tuple[str, ...]
+    #: the success responses' annotations: (status, ((media type, annotation), ...)), for the endpoint
+    response_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    #: for paginated operations: offset, limit, items, meta and total field names
+    page_fields: tuple[str, ...] = ()
 
     def arguments_in(self, location: str) -> tuple[Argument, ...]:
         return tuple(a for a in self.arguments if a.location == location)
+
+    # -- statements, laid out as black would (generator.layout) -------------------------------------------
+
+    def result(self, asynchronous: bool) -> str:
+        """The method's return annotation: a page (sync) or paginator (async) of items, or the response type."""
+        if not self.page:
+            return self.return_annotation
+        return f"_pagination.{'AsyncPaginator' if asynchronous else 'SyncPage'}[{self.item_annotation}]"
+
+    def endpoint(self) -> str:
+        """The module-level `_CONSTANT: _base.Endpoint[...] = _base.Endpoint(...)` statement."""
+        operation = self.operation
+        responses = layout.mapping(
+            [
+                (pystr(status), layout.mapping([(pystr(media), text) for media, text in contents]))
+                for status, contents in self.response_types
+            ]
+        )
+        items: list[layout.Node] = [pystr(operation.method), pystr(self.path), layout.keyword("responses", responses)]
+        if operation.body:
+            items += [f"body={pystr(operation.body.kind)}", f"media_type={pystr(operation.body.media_type)}"]
+            if self.body_type != "None":
+                items.append(f"body_type={self.body_type}")
+        if operation.idempotency_header:
+            items.append(f"idempotency_header={pystr(operation.idempotency_header)}")
+        if self.scopes:
+            alternatives = [layout.tuple_of([pystr(scope) for scope in scopes]) for scopes in self.scopes]
+            items.append(layout.keyword("scopes", layout.tuple_of(list(alternatives))))
+        if not operation.security:
+            items.append("authenticated=False")
+        if self.csv_query:
+            items.append(layout.keyword("csv_query", layout.tuple_of([pystr(name) for name in self.csv_query])))
+        if self.page:
+            items.append(layout.keyword("page", layout.tuple_of([pystr(v) for v in self.page_fields])))
+        head = f"{self.constant}: _base.Endpoint[{self.return_annotation}] = _base.Endpoint"
+        return layout.lay(layout.call(head, *items))
+
+    def signature(self, asynchronous: bool) -> str:
+        """The `def` line(s), at the indentation of a method."""
+        parameters: list[layout.Node] = ["self", "*"]
+        for argument in self.arguments:
+            default = f" = {argument.default}" if argument.default else "" if argument.required else " = None"
+            parameters.append(f"{argument.python_name}: {argument.annotation}{default}")
+        parameters.append("options: _base.RequestOptions | None = None")
+        keyword = "async def" if asynchronous and not self.page else "def"
+        group = layout.Group(
+            f"{keyword} {self.operation.python_name}", tuple(parameters), f" -> {self.result(asynchronous)}:"
+        )
+        return layout.lay(group, 4)
+
+    def call(self, asynchronous: bool) -> str:
+        """The method body's `return ...` statement, at the indentation of a method body."""
+        items: list[layout.Node] = [self.constant]
+        for location, keyword in (("path", "path"), ("query", "query"), ("header", "headers")):
+            arguments = self.arguments_in(location)
+            if arguments:
+                items.append(
+                    layout.keyword(keyword, layout.mapping([(pystr(a.name), a.python_name) for a in arguments]))
+                )
+        fields = self.arguments_in("body-field")
+        if fields:
+            body = layout.call("_base.fields", layout.mapping([(pystr(a.name), a.python_name) for a in fields]))
+            items.append(layout.keyword("body", body))
+        elif self.arguments_in("body"):
+            items.append(f"body={self.arguments_in('body')[0].python_name}")
+        items.append("options=options")
+        if self.page:
+            return layout.lay(layout.call(f"return {self.result(asynchronous)}", "self._client", *items), 8)
+        awaiting = "await " if asynchronous else ""
+        return layout.lay(layout.call(f"return {awaiting}self._client.request", *items), 8)
+
+    def raw_wrapper(self, asynchronous: bool) -> str:
+        """The `WithRawResponse` class's assignment of this method, at the indentation of `__init__`'s body."""
+        name = self.operation.python_name
+        wrapper = f"self.{name} = _response.{'async_' if asynchronous else ''}to_raw_response_wrapper"
+        return layout.lay(layout.call(wrapper, f"resource.{name}"), 8)
 
 
 def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
@@ -331,31 +420,27 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
             )
     arguments.sort(key=lambda a: (a.location != "path", not a.required))
     responses: list[str] = []
+    response_types: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for response in operation.success_responses:
-        contents = ", ".join(
-            f"{pystr(c.media_type)}: {annotation(c.type)}" for c in response.contents if c.type is not None
-        )
+        typed = tuple((c.media_type, annotation(c.type)) for c in response.contents if c.type is not None)
+        response_types.append((response.status, typed))
+        contents = ", ".join(f"{pystr(media)}: {text}" for media, text in typed)
         responses.append(f"{pystr(response.status)}: {{{contents}}}")
     csv_query = tuple(p.name for p in operation.parameters if p.location == "query" and not p.explode)
     pagination = operation.pagination
     page = ""
     item = ""
+    page_fields: tuple[str, ...] = ()
     if pagination is not None:
         item = annotation(pagination.item_type)
-        page = (
-            "("
-            + ", ".join(
-                pystr(v)
-                for v in (
-                    pagination.offset_param,
-                    pagination.limit_param,
-                    pagination.items_field,
-                    pagination.meta_field,
-                    pagination.total_field,
-                )
-            )
-            + ")"
+        page_fields = (
+            pagination.offset_param,
+            pagination.limit_param,
+            pagination.items_field,
+            pagination.meta_field,
+            pagination.total_field,
         )
+        page = "(" + ", ".join(pystr(v) for v in page_fields) + ")"
     return MethodView(
         operation=operation,
         constant=f"_{names.constant(operation.python_name)}",
@@ -369,6 +454,8 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
         docstring=_method_docstring(operation, arguments),
         scopes=operation.scopes,
         csv_query=csv_query,
+        response_types=tuple(response_types),
+        page_fields=page_fields,
     )
 
 
@@ -421,6 +508,8 @@ def environment(root: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(pystr=pystr, pyvalue=pyvalue, docstring=docstring, oneline=oneline, tomlstr=tomlstr)
+    # where the formatter may cut a file into pieces it formats (and caches) one by one: see generator.format
+    env.globals.update(CUT=CUT.rstrip("\n"), MEMBER=MEMBER.rstrip("\n"))
     return env
 
 

@@ -61,3 +61,17 @@ def test_generation_is_deterministic() -> None:
     first = generate(GOLDEN / "shapes.yaml", Config()).files
     second = generate(GOLDEN / "shapes.yaml", Config()).files
     assert first == second
+
+
+def test_golden_files_are_exactly_what_black_makes_of_them() -> None:
+    """Files are formatted piece by piece and joined (generator.format): the join must be black's own."""
+    import black
+
+    from generator.format import MODE
+
+    checked = 0
+    for path in sorted([*GOLDEN.rglob("*.py"), *(ROOT / "output").rglob("*.py")]):
+        text = path.read_text(encoding="utf-8")
+        assert black.format_str(text, mode=MODE) == text, f"{path} is not black-clean"
+        checked += 1
+    assert checked > 50

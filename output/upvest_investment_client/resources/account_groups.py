@@ -18,10 +18,7 @@ _LIST: _base.Endpoint[_models.AccountGroupsListResponse] = _base.Endpoint(
     "GET",
     "/account_groups",
     responses={"200": {"application/json": _models.AccountGroupsListResponse}},
-    scopes=(
-        ("accounts:read",),
-        ("accounts:admin",),
-    ),
+    scopes=(("accounts:read",), ("accounts:admin",)),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
@@ -40,10 +37,7 @@ _RETRIEVE: _base.Endpoint[_models.AccountGroup] = _base.Endpoint(
     "GET",
     "/account_groups/{account_group_id}",
     responses={"200": {"application/json": _models.AccountGroup}},
-    scopes=(
-        ("accounts:read",),
-        ("accounts:admin",),
-    ),
+    scopes=(("accounts:read",), ("accounts:admin",)),
 )
 
 
@@ -108,21 +102,11 @@ class AccountGroups:
             type: PERSONAL for an individual, LEGAL_ENTITY for a company.
         """
         return self._client.request(
-            _CREATE,
-            body=_base.fields(
-                {
-                    "user_id": user_id,
-                    "type": type,
-                }
-            ),
-            options=options,
+            _CREATE, body=_base.fields({"user_id": user_id, "type": type}), options=options
         )
 
     def retrieve(
-        self,
-        *,
-        account_group_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, account_group_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.AccountGroup:
         """Retrieve an account group
 
@@ -132,11 +116,7 @@ class AccountGroups:
             account_group_id: Account group identifier.
         """
         return self._client.request(
-            _RETRIEVE,
-            path={
-                "account_group_id": account_group_id,
-            },
-            options=options,
+            _RETRIEVE, path={"account_group_id": account_group_id}, options=options
         )
 
 
@@ -210,21 +190,11 @@ class AsyncAccountGroups:
             type: PERSONAL for an individual, LEGAL_ENTITY for a company.
         """
         return await self._client.request(
-            _CREATE,
-            body=_base.fields(
-                {
-                    "user_id": user_id,
-                    "type": type,
-                }
-            ),
-            options=options,
+            _CREATE, body=_base.fields({"user_id": user_id, "type": type}), options=options
         )
 
     async def retrieve(
-        self,
-        *,
-        account_group_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, account_group_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.AccountGroup:
         """Retrieve an account group
 
@@ -234,11 +204,7 @@ class AsyncAccountGroups:
             account_group_id: Account group identifier.
         """
         return await self._client.request(
-            _RETRIEVE,
-            path={
-                "account_group_id": account_group_id,
-            },
-            options=options,
+            _RETRIEVE, path={"account_group_id": account_group_id}, options=options
         )
 
 

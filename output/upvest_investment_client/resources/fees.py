@@ -20,10 +20,7 @@ _LIST_COLLECTIONS: _base.Endpoint[_models.FeeCollectionsListResponse] = _base.En
     "GET",
     "/fees/collections",
     responses={"200": {"application/json": _models.FeeCollectionsListResponse}},
-    scopes=(
-        ("fees:read",),
-        ("fees:admin",),
-    ),
+    scopes=(("fees:read",), ("fees:admin",)),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
@@ -42,10 +39,7 @@ _RETRIEVE_COLLECTION: _base.Endpoint[_models.FeeCollection] = _base.Endpoint(
     "GET",
     "/fees/collections/{fee_collection_id}",
     responses={"200": {"application/json": _models.FeeCollection}},
-    scopes=(
-        ("fees:read",),
-        ("fees:admin",),
-    ),
+    scopes=(("fees:read",), ("fees:admin",)),
 )
 
 
@@ -139,10 +133,7 @@ class Fees:
         )
 
     def retrieve_collection(
-        self,
-        *,
-        fee_collection_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, fee_collection_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.FeeCollection:
         """Retrieve a fee collection
 
@@ -152,11 +143,7 @@ class Fees:
             fee_collection_id: Fee collection identifier.
         """
         return self._client.request(
-            _RETRIEVE_COLLECTION,
-            path={
-                "fee_collection_id": fee_collection_id,
-            },
-            options=options,
+            _RETRIEVE_COLLECTION, path={"fee_collection_id": fee_collection_id}, options=options
         )
 
 
@@ -259,10 +246,7 @@ class AsyncFees:
         )
 
     async def retrieve_collection(
-        self,
-        *,
-        fee_collection_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, fee_collection_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.FeeCollection:
         """Retrieve a fee collection
 
@@ -272,11 +256,7 @@ class AsyncFees:
             fee_collection_id: Fee collection identifier.
         """
         return await self._client.request(
-            _RETRIEVE_COLLECTION,
-            path={
-                "fee_collection_id": fee_collection_id,
-            },
-            options=options,
+            _RETRIEVE_COLLECTION, path={"fee_collection_id": fee_collection_id}, options=options
         )
 
 

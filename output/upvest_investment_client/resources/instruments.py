@@ -81,10 +81,7 @@ class Instruments:
         )
 
     def retrieve(
-        self,
-        *,
-        instrument_id: str,
-        options: _base.RequestOptions | None = None,
+        self, *, instrument_id: str, options: _base.RequestOptions | None = None
     ) -> _models.Instrument:
         """Retrieve an instrument
 
@@ -94,11 +91,7 @@ class Instruments:
             instrument_id: ISIN or UUID of the instrument.
         """
         return self._client.request(
-            _RETRIEVE,
-            path={
-                "instrument_id": instrument_id,
-            },
-            options=options,
+            _RETRIEVE, path={"instrument_id": instrument_id}, options=options
         )
 
 
@@ -162,10 +155,7 @@ class AsyncInstruments:
         )
 
     async def retrieve(
-        self,
-        *,
-        instrument_id: str,
-        options: _base.RequestOptions | None = None,
+        self, *, instrument_id: str, options: _base.RequestOptions | None = None
     ) -> _models.Instrument:
         """Retrieve an instrument
 
@@ -175,11 +165,7 @@ class AsyncInstruments:
             instrument_id: ISIN or UUID of the instrument.
         """
         return await self._client.request(
-            _RETRIEVE,
-            path={
-                "instrument_id": instrument_id,
-            },
-            options=options,
+            _RETRIEVE, path={"instrument_id": instrument_id}, options=options
         )
 
 

@@ -19,10 +19,7 @@ _LIST: _base.Endpoint[_models.UsersListResponse] = _base.Endpoint(
     "GET",
     "/users",
     responses={"200": {"application/json": _models.UsersListResponse}},
-    scopes=(
-        ("users:read",),
-        ("users:admin",),
-    ),
+    scopes=(("users:read",), ("users:admin",)),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
@@ -41,17 +38,11 @@ _RETRIEVE: _base.Endpoint[_models.UserByol | _models.UserTol] = _base.Endpoint(
     "GET",
     "/users/{user_id}",
     responses={"200": {"application/json": _models.UserByol | _models.UserTol}},
-    scopes=(
-        ("users:read",),
-        ("users:admin",),
-    ),
+    scopes=(("users:read",), ("users:admin",)),
 )
 
 _OFFBOARD: _base.Endpoint[_types.NoContent] = _base.Endpoint(
-    "DELETE",
-    "/users/{user_id}",
-    responses={"202": {}},
-    scopes=(("users:admin",),),
+    "DELETE", "/users/{user_id}", responses={"202": {}}, scopes=(("users:admin",),)
 )
 
 
@@ -88,12 +79,7 @@ class Users:
         return _pagination.SyncPage[_models.UserByol | _models.UserTol](
             self._client,
             _LIST,
-            query={
-                "offset": offset,
-                "limit": limit,
-                "sort": sort,
-                "order": order,
-            },
+            query={"offset": offset, "limit": limit, "sort": sort, "order": order},
             options=options,
         )
 
@@ -112,17 +98,10 @@ class Users:
 
         Onboards a new user. Checks on the user's data run afterwards; watch USER events for activation.
         """
-        return self._client.request(
-            _CREATE,
-            body=body,
-            options=options,
-        )
+        return self._client.request(_CREATE, body=body, options=options)
 
     def retrieve(
-        self,
-        *,
-        user_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, user_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.UserByol | _models.UserTol:
         """Retrieve a user
 
@@ -131,19 +110,10 @@ class Users:
         Args:
             user_id: User identifier.
         """
-        return self._client.request(
-            _RETRIEVE,
-            path={
-                "user_id": user_id,
-            },
-            options=options,
-        )
+        return self._client.request(_RETRIEVE, path={"user_id": user_id}, options=options)
 
     def offboard(
-        self,
-        *,
-        user_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, user_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _types.NoContent:
         """Offboard a user
 
@@ -152,13 +122,7 @@ class Users:
         Args:
             user_id: User identifier.
         """
-        return self._client.request(
-            _OFFBOARD,
-            path={
-                "user_id": user_id,
-            },
-            options=options,
-        )
+        return self._client.request(_OFFBOARD, path={"user_id": user_id}, options=options)
 
 
 class UsersWithRawResponse:
@@ -204,12 +168,7 @@ class AsyncUsers:
         return _pagination.AsyncPaginator[_models.UserByol | _models.UserTol](
             self._client,
             _LIST,
-            query={
-                "offset": offset,
-                "limit": limit,
-                "sort": sort,
-                "order": order,
-            },
+            query={"offset": offset, "limit": limit, "sort": sort, "order": order},
             options=options,
         )
 
@@ -228,17 +187,10 @@ class AsyncUsers:
 
         Onboards a new user. Checks on the user's data run afterwards; watch USER events for activation.
         """
-        return await self._client.request(
-            _CREATE,
-            body=body,
-            options=options,
-        )
+        return await self._client.request(_CREATE, body=body, options=options)
 
     async def retrieve(
-        self,
-        *,
-        user_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, user_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.UserByol | _models.UserTol:
         """Retrieve a user
 
@@ -247,19 +199,10 @@ class AsyncUsers:
         Args:
             user_id: User identifier.
         """
-        return await self._client.request(
-            _RETRIEVE,
-            path={
-                "user_id": user_id,
-            },
-            options=options,
-        )
+        return await self._client.request(_RETRIEVE, path={"user_id": user_id}, options=options)
 
     async def offboard(
-        self,
-        *,
-        user_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, user_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _types.NoContent:
         """Offboard a user
 
@@ -268,13 +211,7 @@ class AsyncUsers:
         Args:
             user_id: User identifier.
         """
-        return await self._client.request(
-            _OFFBOARD,
-            path={
-                "user_id": user_id,
-            },
-            options=options,
-        )
+        return await self._client.request(_OFFBOARD, path={"user_id": user_id}, options=options)
 
 
 class AsyncUsersWithRawResponse:

@@ -26,10 +26,7 @@ _LIST: _base.Endpoint[_models.WebhooksListResponse] = _base.Endpoint(
     "GET",
     "/webhooks",
     responses={"200": {"application/json": _models.WebhooksListResponse}},
-    scopes=(
-        ("webhooks:read",),
-        ("webhooks:admin",),
-    ),
+    scopes=(("webhooks:read",), ("webhooks:admin",)),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
@@ -48,17 +45,11 @@ _RETRIEVE: _base.Endpoint[_models.Webhook] = _base.Endpoint(
     "GET",
     "/webhooks/{webhook_id}",
     responses={"200": {"application/json": _models.Webhook}},
-    scopes=(
-        ("webhooks:read",),
-        ("webhooks:admin",),
-    ),
+    scopes=(("webhooks:read",), ("webhooks:admin",)),
 )
 
 _DELETE: _base.Endpoint[_types.NoContent] = _base.Endpoint(
-    "DELETE",
-    "/webhooks/{webhook_id}",
-    responses={"204": {}},
-    scopes=(("webhooks:admin",),),
+    "DELETE", "/webhooks/{webhook_id}", responses={"204": {}}, scopes=(("webhooks:admin",),)
 )
 
 _UPDATE: _base.Endpoint[_models.Webhook] = _base.Endpoint(
@@ -72,10 +63,7 @@ _UPDATE: _base.Endpoint[_models.Webhook] = _base.Endpoint(
 )
 
 _TEST: _base.Endpoint[_types.NoContent] = _base.Endpoint(
-    "POST",
-    "/webhooks/{webhook_id}/test",
-    responses={"202": {}},
-    scopes=(("webhooks:admin",),),
+    "POST", "/webhooks/{webhook_id}/test", responses={"202": {}}, scopes=(("webhooks:admin",),)
 )
 
 
@@ -91,18 +79,13 @@ class Webhooks:
         return WebhooksWithRawResponse(self)
 
     def get_jwks(
-        self,
-        *,
-        options: _base.RequestOptions | None = None,
+        self, *, options: _base.RequestOptions | None = None
     ) -> _models.AuthVerificationKeys:
         """List webhook verification keys
 
         Returns the public keys (JWKS) needed to check the signatures Upvest puts on webhook deliveries.
         """
-        return self._client.request(
-            _GET_JWKS,
-            options=options,
-        )
+        return self._client.request(_GET_JWKS, options=options)
 
     def list(
         self,
@@ -126,12 +109,7 @@ class Webhooks:
         return _pagination.SyncPage[_models.Webhook](
             self._client,
             _LIST,
-            query={
-                "offset": offset,
-                "limit": limit,
-                "sort": sort,
-                "order": order,
-            },
+            query={"offset": offset, "limit": limit, "sort": sort, "order": order},
             options=options,
         )
 
@@ -156,22 +134,12 @@ class Webhooks:
         """
         return self._client.request(
             _CREATE,
-            body=_base.fields(
-                {
-                    "title": title,
-                    "url": url,
-                    "type": type,
-                    "config": config,
-                }
-            ),
+            body=_base.fields({"title": title, "url": url, "type": type, "config": config}),
             options=options,
         )
 
     def retrieve(
-        self,
-        *,
-        webhook_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.Webhook:
         """Retrieve a webhook
 
@@ -180,19 +148,10 @@ class Webhooks:
         Args:
             webhook_id: Webhook identifier.
         """
-        return self._client.request(
-            _RETRIEVE,
-            path={
-                "webhook_id": webhook_id,
-            },
-            options=options,
-        )
+        return self._client.request(_RETRIEVE, path={"webhook_id": webhook_id}, options=options)
 
     def delete(
-        self,
-        *,
-        webhook_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _types.NoContent:
         """Delete a webhook
 
@@ -201,13 +160,7 @@ class Webhooks:
         Args:
             webhook_id: Webhook identifier.
         """
-        return self._client.request(
-            _DELETE,
-            path={
-                "webhook_id": webhook_id,
-            },
-            options=options,
-        )
+        return self._client.request(_DELETE, path={"webhook_id": webhook_id}, options=options)
 
     def update(
         self,
@@ -234,26 +187,15 @@ class Webhooks:
         """
         return self._client.request(
             _UPDATE,
-            path={
-                "webhook_id": webhook_id,
-            },
+            path={"webhook_id": webhook_id},
             body=_base.fields(
-                {
-                    "title": title,
-                    "url": url,
-                    "enabled": enabled,
-                    "type": type,
-                    "config": config,
-                }
+                {"title": title, "url": url, "enabled": enabled, "type": type, "config": config}
             ),
             options=options,
         )
 
     def test(
-        self,
-        *,
-        webhook_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _types.NoContent:
         """Send a test event
 
@@ -262,13 +204,7 @@ class Webhooks:
         Args:
             webhook_id: Webhook identifier.
         """
-        return self._client.request(
-            _TEST,
-            path={
-                "webhook_id": webhook_id,
-            },
-            options=options,
-        )
+        return self._client.request(_TEST, path={"webhook_id": webhook_id}, options=options)
 
 
 class WebhooksWithRawResponse:
@@ -296,18 +232,13 @@ class AsyncWebhooks:
         return AsyncWebhooksWithRawResponse(self)
 
     async def get_jwks(
-        self,
-        *,
-        options: _base.RequestOptions | None = None,
+        self, *, options: _base.RequestOptions | None = None
     ) -> _models.AuthVerificationKeys:
         """List webhook verification keys
 
         Returns the public keys (JWKS) needed to check the signatures Upvest puts on webhook deliveries.
         """
-        return await self._client.request(
-            _GET_JWKS,
-            options=options,
-        )
+        return await self._client.request(_GET_JWKS, options=options)
 
     def list(
         self,
@@ -331,12 +262,7 @@ class AsyncWebhooks:
         return _pagination.AsyncPaginator[_models.Webhook](
             self._client,
             _LIST,
-            query={
-                "offset": offset,
-                "limit": limit,
-                "sort": sort,
-                "order": order,
-            },
+            query={"offset": offset, "limit": limit, "sort": sort, "order": order},
             options=options,
         )
 
@@ -361,22 +287,12 @@ class AsyncWebhooks:
         """
         return await self._client.request(
             _CREATE,
-            body=_base.fields(
-                {
-                    "title": title,
-                    "url": url,
-                    "type": type,
-                    "config": config,
-                }
-            ),
+            body=_base.fields({"title": title, "url": url, "type": type, "config": config}),
             options=options,
         )
 
     async def retrieve(
-        self,
-        *,
-        webhook_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.Webhook:
         """Retrieve a webhook
 
@@ -386,18 +302,11 @@ class AsyncWebhooks:
             webhook_id: Webhook identifier.
         """
         return await self._client.request(
-            _RETRIEVE,
-            path={
-                "webhook_id": webhook_id,
-            },
-            options=options,
+            _RETRIEVE, path={"webhook_id": webhook_id}, options=options
         )
 
     async def delete(
-        self,
-        *,
-        webhook_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _types.NoContent:
         """Delete a webhook
 
@@ -406,13 +315,7 @@ class AsyncWebhooks:
         Args:
             webhook_id: Webhook identifier.
         """
-        return await self._client.request(
-            _DELETE,
-            path={
-                "webhook_id": webhook_id,
-            },
-            options=options,
-        )
+        return await self._client.request(_DELETE, path={"webhook_id": webhook_id}, options=options)
 
     async def update(
         self,
@@ -439,26 +342,15 @@ class AsyncWebhooks:
         """
         return await self._client.request(
             _UPDATE,
-            path={
-                "webhook_id": webhook_id,
-            },
+            path={"webhook_id": webhook_id},
             body=_base.fields(
-                {
-                    "title": title,
-                    "url": url,
-                    "enabled": enabled,
-                    "type": type,
-                    "config": config,
-                }
+                {"title": title, "url": url, "enabled": enabled, "type": type, "config": config}
             ),
             options=options,
         )
 
     async def test(
-        self,
-        *,
-        webhook_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _types.NoContent:
         """Send a test event
 
@@ -467,13 +359,7 @@ class AsyncWebhooks:
         Args:
             webhook_id: Webhook identifier.
         """
-        return await self._client.request(
-            _TEST,
-            path={
-                "webhook_id": webhook_id,
-            },
-            options=options,
-        )
+        return await self._client.request(_TEST, path={"webhook_id": webhook_id}, options=options)
 
 
 class AsyncWebhooksWithRawResponse:

@@ -74,7 +74,9 @@ class Client(SyncAPIClient):
 
         return Notes(self)
 
-    def webhook_verifier(self, *, keys: Mapping[str, PublicKey] | None = None, max_age: int = 300) -> WebhookVerifier:
+    def webhook_verifier(
+        self, *, keys: Mapping[str, PublicKey] | None = None, max_age: int = 300
+    ) -> WebhookVerifier:
         """Verifies and parses webhook deliveries: with `keys` (key id -> public key)."""
         from .webhooks import WebhookVerifier
 

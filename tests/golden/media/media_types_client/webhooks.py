@@ -76,7 +76,9 @@ class WebhookVerifier:
     def _refresh(self) -> None:
         return None
 
-    def verify(self, *, method: str, url: str | httpx.URL, headers: Mapping[str, str], body: bytes) -> str:
+    def verify(
+        self, *, method: str, url: str | httpx.URL, headers: Mapping[str, str], body: bytes
+    ) -> str:
         """Raise SignatureError unless the delivery is signed by a known key; return the key id."""
         try:
             return verify_message(method, url, headers, body, self._keys, max_age=self.max_age)
@@ -104,7 +106,9 @@ class AsyncWebhookVerifier:
     async def _refresh(self) -> None:
         return None
 
-    async def verify(self, *, method: str, url: str | httpx.URL, headers: Mapping[str, str], body: bytes) -> str:
+    async def verify(
+        self, *, method: str, url: str | httpx.URL, headers: Mapping[str, str], body: bytes
+    ) -> str:
         """Raise SignatureError unless the delivery is signed by a known key; return the key id."""
         try:
             return verify_message(method, url, headers, body, self._keys, max_age=self.max_age)

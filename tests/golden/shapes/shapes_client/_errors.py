@@ -70,7 +70,9 @@ class APIError(Error):
 
     status_code: int
 
-    def __init__(self, response: httpx.Response, *, problem: Problem | None, request_id: str | None) -> None:
+    def __init__(
+        self, response: httpx.Response, *, problem: Problem | None, request_id: str | None
+    ) -> None:
         self.response = response
         self.status_code = response.status_code
         self.problem = problem
@@ -89,7 +91,9 @@ class APIError(Error):
         return message
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(status_code={self.status_code}, request_id={self.request_id!r})"
+        return (
+            f"{type(self).__name__}(status_code={self.status_code}, request_id={self.request_id!r})"
+        )
 
 
 class BadRequestError(APIError):

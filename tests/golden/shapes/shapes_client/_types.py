@@ -80,7 +80,9 @@ class NoContent:
 
     __slots__ = ("status_code", "request_id", "headers")
 
-    def __init__(self, status_code: int, request_id: str | None, headers: Mapping[str, str]) -> None:
+    def __init__(
+        self, status_code: int, request_id: str | None, headers: Mapping[str, str]
+    ) -> None:
         self.status_code = status_code
         self.request_id = request_id
         self.headers = headers
@@ -100,7 +102,9 @@ class BinaryContent(bytes):
     content_type: str
     request_id: str | None
 
-    def __new__(cls, data: bytes, *, content_type: str = "", request_id: str | None = None) -> BinaryContent:
+    def __new__(
+        cls, data: bytes, *, content_type: str = "", request_id: str | None = None
+    ) -> BinaryContent:
         instance = super().__new__(cls, data)
         instance.content_type = content_type
         instance.request_id = request_id

@@ -110,7 +110,9 @@ class Endpoint(Generic[T]):
         self.page = page
 
     def accept(self) -> str:
-        media_types = dict.fromkeys(m for content in self.responses.values() for m in content if m != "*/*")
+        media_types = dict.fromkeys(
+            m for content in self.responses.values() for m in content if m != "*/*"
+        )
         return ", ".join(media_types) or "application/json"
 
 
@@ -125,7 +127,9 @@ def encode(type_: Any, value: Any) -> Any:
         return to_jsonable(value)
     adapter = _adapter(type_)
     validated = adapter.validate_python(value)
-    return to_jsonable(adapter.dump_python(validated, mode="python", by_alias=True, exclude_unset=True))
+    return to_jsonable(
+        adapter.dump_python(validated, mode="python", by_alias=True, exclude_unset=True)
+    )
 
 
 def fields(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,7 +145,9 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return format(value, "f")  # never scientific notation: APIs match decimals with digit patterns
+        return format(
+            value, "f"
+        )  # never scientific notation: APIs match decimals with digit patterns
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, Mapping):
@@ -199,7 +205,9 @@ def _contents_for(endpoint: Endpoint[Any], status: int) -> Mapping[str, Any]:
     return endpoint.responses.get("default", {})
 
 
-def resolve_base_url(base_url: str | None, environment: str | None, environments: Mapping[str, str]) -> str:
+def resolve_base_url(
+    base_url: str | None, environment: str | None, environments: Mapping[str, str]
+) -> str:
     """The base URL from the arguments, then the environment variables, then the first environment."""
     if base_url:
         return base_url
@@ -212,7 +220,9 @@ def resolve_base_url(base_url: str | None, environment: str | None, environments
             raise ValueError(f"unknown environment {environment!r}; known environments: {known}")
         return environments[environment]
     if not environments:
-        raise ValueError(f"pass base_url= or set {ENV_PREFIX}_BASE_URL: the API description names no server")
+        raise ValueError(
+            f"pass base_url= or set {ENV_PREFIX}_BASE_URL: the API description names no server"
+        )
     return next(iter(environments.values()))
 
 
@@ -351,7 +361,9 @@ class BaseClient:
             # "." and ".." would be removed as dot segments, moving the request to another path
             return value.replace(".", "%2E") if value in (".", "..") else value
 
-        url = (self.base_url if base_url is None else base_url) + _PATH_PARAMETER.sub(substitute, endpoint.path)
+        url = (self.base_url if base_url is None else base_url) + _PATH_PARAMETER.sub(
+            substitute, endpoint.path
+        )
         request_headers: dict[str, str] = {
             "accept": endpoint.accept(),
             "user-agent": f"{__package__}/{__version__} httpx/{httpx.__version__}",
@@ -359,7 +371,9 @@ class BaseClient:
         request_headers.update(self._headers)
         if endpoint.idempotency_header:
             # one key per call, reused by every retry: the server applies the call once
-            request_headers[endpoint.idempotency_header] = options.get("idempotency_key") or str(uuid.uuid4())
+            request_headers[endpoint.idempotency_header] = options.get("idempotency_key") or str(
+                uuid.uuid4()
+            )
         for name, value in (headers or {}).items():
             if value is not None:
                 request_headers[name] = _text(value)
@@ -371,17 +385,27 @@ class BaseClient:
         if body is not None and endpoint.body is not None:
             if endpoint.body == "json":
                 encoded = encode(endpoint.body_type, body)
-                content = json.dumps(encoded, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+                content = json.dumps(encoded, separators=(",", ":"), ensure_ascii=False).encode(
+                    "utf-8"
+                )
                 request_headers["content-type"] = endpoint.media_type or "application/json"
             elif endpoint.body == "form":
                 encoded = encode(endpoint.body_type, body)
-                content = urlencode(_query_items(encoded if isinstance(encoded, Mapping) else {}, ())).encode("ascii")
-                request_headers["content-type"] = endpoint.media_type or "application/x-www-form-urlencoded"
+                content = urlencode(
+                    _query_items(encoded if isinstance(encoded, Mapping) else {}, ())
+                ).encode("ascii")
+                request_headers["content-type"] = (
+                    endpoint.media_type or "application/x-www-form-urlencoded"
+                )
             elif endpoint.body == "multipart":
                 encoded = encode(endpoint.body_type, body)
                 raw = body if isinstance(body, Mapping) else {}
                 files = {k: v for k, v in raw.items() if isinstance(v, (bytes, bytearray))}
-                data = {k: _text(v) for k, v in (encoded or {}).items() if k not in files and v is not None}
+                data = {
+                    k: _text(v)
+                    for k, v in (encoded or {}).items()
+                    if k not in files and v is not None
+                }
             elif endpoint.body == "text":
                 content = str(body).encode("utf-8")
                 request_headers["content-type"] = endpoint.media_type or "text/plain; charset=utf-8"
@@ -389,8 +413,12 @@ class BaseClient:
                 content = bytes(body)
                 request_headers["content-type"] = endpoint.media_type or "application/octet-stream"
         timeout = options["timeout"] if "timeout" in options else self.timeout
-        idempotent = RetryPolicy.safe_to_repeat(endpoint.method, endpoint.idempotency_header is not None)
-        return _Prepared(endpoint.method, url, params, request_headers, content, data, files, timeout, idempotent)
+        idempotent = RetryPolicy.safe_to_repeat(
+            endpoint.method, endpoint.idempotency_header is not None
+        )
+        return _Prepared(
+            endpoint.method, url, params, request_headers, content, data, files, timeout, idempotent
+        )
 
     def _build(
         self,
@@ -425,7 +453,11 @@ class BaseClient:
         if not endpoint.authenticated or self._access_token:
             return None
         if self.client_id and self._client_secret:
-            scopes = self._fixed_scopes if self._fixed_scopes is not None else choose_scopes(endpoint.scopes)
+            scopes = (
+                self._fixed_scopes
+                if self._fixed_scopes is not None
+                else choose_scopes(endpoint.scopes)
+            )
             return scope_key(scopes)
         return None
 
@@ -488,7 +520,9 @@ class BaseClient:
                 # an expired or revoked token: fetch a new one and try once more
                 refreshed = True
                 self._tokens.invalidate(key, token)
-                logger.info("token refused for %s %s; fetching a new one", request.method, request.url.path)
+                logger.info(
+                    "token refused for %s %s; fetching a new one", request.method, request.url.path
+                )
                 continue
             if status in RETRY_STATUSES and prepared.idempotent:
                 wait = policy.delay(attempt, response.headers.get("retry-after"))
@@ -534,7 +568,11 @@ class BaseClient:
         type_ = contents.get(media)
         if type_ is None:
             json_types = [t for m, t in contents.items() if _is_json(m) or m == "*/*"]
-            type_ = json_types[0] if json_types and (_is_json(media) or not media) else next(iter(contents.values()))
+            type_ = (
+                json_types[0]
+                if json_types and (_is_json(media) or not media)
+                else next(iter(contents.values()))
+            )
         if type_ is BinaryContent:
             return BinaryContent(response.content, content_type=media, request_id=request_id)  # type: ignore[return-value]
         if type_ is str:
@@ -584,7 +622,9 @@ class BaseClient:
         authenticated=False,
     )
 
-    def _token_call(self, http: httpx.Client | httpx.AsyncClient, key: str) -> Generator[_Step, Any, tuple[str, float]]:
+    def _token_call(
+        self, http: httpx.Client | httpx.AsyncClient, key: str
+    ) -> Generator[_Step, Any, tuple[str, float]]:
         """Fetch a token for a scope set: a signed form request, retried like any call."""
         body = {
             "client_id": self.client_id,
@@ -598,7 +638,9 @@ class BaseClient:
         try:
             data = yield from self._call(http, self._TOKEN_ENDPOINT, prepared, {})
         except APIResponseValidationError as exc:
-            raise AuthenticationError(f"the token endpoint answered without a token: {exc}") from None
+            raise AuthenticationError(
+                f"the token endpoint answered without a token: {exc}"
+            ) from None
         token = data.get("access_token")
         if not isinstance(token, str) or not token:
             raise AuthenticationError("the token endpoint answered without an access_token")

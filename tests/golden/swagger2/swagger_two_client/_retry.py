@@ -63,7 +63,9 @@ class RetryPolicy:
 def parse_retry_after(value: str) -> float | None:
     """`Retry-After` as seconds: either a number of seconds or an HTTP date."""
     value = value.strip()
-    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", value):  # delay-seconds (fractions tolerated); not NaN, inf or negatives
+    if re.fullmatch(
+        r"[0-9]+(\.[0-9]+)?", value
+    ):  # delay-seconds (fractions tolerated); not NaN, inf or negatives
         return float(value)
     try:
         moment = email.utils.parsedate_to_datetime(value)

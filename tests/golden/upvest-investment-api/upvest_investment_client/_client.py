@@ -150,7 +150,9 @@ class Client(SyncAPIClient):
 
         return Fees(self)
 
-    def webhook_verifier(self, *, keys: Mapping[str, PublicKey] | None = None, max_age: int = 300) -> WebhookVerifier:
+    def webhook_verifier(
+        self, *, keys: Mapping[str, PublicKey] | None = None, max_age: int = 300
+    ) -> WebhookVerifier:
         """Verifies and parses webhook deliveries: with `keys` (key id -> public key), and the keys this client fetches from the API."""
         from .webhooks import WebhookVerifier
 

@@ -27,8 +27,12 @@ class _Page(Generic[ItemT]):
         self.data: List[ItemT] = list(getattr(response, items_name, None) or [])
         self.meta: Any = getattr(response, meta_name, None)
         query = call.get("query") or {}
-        self._offset = _number(getattr(self.meta, offset_name, None), _number(query.get(offset_name), 0))
-        self._limit = _number(getattr(self.meta, limit_name, None), _number(query.get(limit_name), None))
+        self._offset = _number(
+            getattr(self.meta, offset_name, None), _number(query.get(offset_name), 0)
+        )
+        self._limit = _number(
+            getattr(self.meta, limit_name, None), _number(query.get(limit_name), None)
+        )
         self._total = _number(getattr(self.meta, total_name, None), None)
         self._offset_name = offset_name
 
@@ -95,7 +99,9 @@ class AsyncPage(_Page[ItemT]):
 
     async def next_page(self) -> AsyncPage[ItemT]:
         call = self._next_call()
-        return AsyncPage(self._client, self._endpoint, await self._client.request(self._endpoint, **call), call)
+        return AsyncPage(
+            self._client, self._endpoint, await self._client.request(self._endpoint, **call), call
+        )
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[ItemT]]:
         page: AsyncPage[ItemT] = self

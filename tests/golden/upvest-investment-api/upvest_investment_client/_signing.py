@@ -69,10 +69,16 @@ def load_private_key(key: Any, password: str | bytes | None = None) -> PrivateKe
     try:
         loaded = serialization.load_pem_private_key(data, password=secret)
     except (ValueError, TypeError) as exc:
-        reason = "wrong password or not encrypted" if "password" in str(exc).lower() else "not a PEM private key"
+        reason = (
+            "wrong password or not encrypted"
+            if "password" in str(exc).lower()
+            else "not a PEM private key"
+        )
         raise SignatureError(f"cannot load the private key: {reason}") from None
     if not isinstance(loaded, (ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey)):
-        raise SignatureError("the private key must be an ECDSA (P-256, P-384, P-521) or Ed25519 key")
+        raise SignatureError(
+            "the private key must be an ECDSA (P-256, P-384, P-521) or Ed25519 key"
+        )
     if isinstance(loaded, ec.EllipticCurvePrivateKey) and loaded.curve.name not in _HASHES:
         raise SignatureError(f"unsupported curve {loaded.curve.name}")
     return loaded
@@ -167,12 +173,12 @@ class Signer:
         created = int(time.time())
         nonce = secrets.token_urlsafe(16)
         inner = " ".join(f'"{name}"' for name in covered)
-        params = (
-            f'({inner});keyid="{self.key_id}";created={created};expires={created + self.expires_in};nonce="{nonce}"'
-        )
+        params = f'({inner});keyid="{self.key_id}";created={created};expires={created + self.expires_in};nonce="{nonce}"'
         signature = _sign_bytes(self.private_key, _signature_base(covered, values, params))
         request.headers["signature-input"] = f"{self.label}={params}"
-        request.headers["signature"] = f"{self.label}=:{base64.b64encode(signature).decode('ascii')}:"
+        request.headers["signature"] = (
+            f"{self.label}=:{base64.b64encode(signature).decode('ascii')}:"
+        )
 
 
 def public_key_from_jwk(jwk: Mapping[str, Any]) -> PublicKey:
@@ -218,7 +224,11 @@ def verify_message(
         raise SignatureError("the message is not signed: signature or signature-input is missing")
     parsed = _INPUT.match(raw_input.split(",")[0] if raw_input.count("=(") > 1 else raw_input)
     signature_match = _SIGNATURE.match(raw_signature.split(",")[0])
-    if parsed is None or signature_match is None or parsed.group("label") != signature_match.group("label"):
+    if (
+        parsed is None
+        or signature_match is None
+        or parsed.group("label") != signature_match.group("label")
+    ):
         raise SignatureError("malformed signature or signature-input header")
     components = re.findall(r'"([^"]+)"', parsed.group("components"))
     params = {k: v.strip('"') for k, v in _PARAM.findall(parsed.group("params"))}

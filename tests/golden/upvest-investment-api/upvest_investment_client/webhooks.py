@@ -116,7 +116,9 @@ class WebhookVerifier:
             self._keys.update(_keys_of(self._client.request(_KEYS)))
         return None
 
-    def verify(self, *, method: str, url: str | httpx.URL, headers: Mapping[str, str], body: bytes) -> str:
+    def verify(
+        self, *, method: str, url: str | httpx.URL, headers: Mapping[str, str], body: bytes
+    ) -> str:
         """Raise SignatureError unless the delivery is signed by a known key; return the key id."""
         try:
             return verify_message(method, url, headers, body, self._keys, max_age=self.max_age)
@@ -153,7 +155,9 @@ class AsyncWebhookVerifier:
             self._keys.update(_keys_of(await self._client.request(_KEYS)))
         return None
 
-    async def verify(self, *, method: str, url: str | httpx.URL, headers: Mapping[str, str], body: bytes) -> str:
+    async def verify(
+        self, *, method: str, url: str | httpx.URL, headers: Mapping[str, str], body: bytes
+    ) -> str:
         """Raise SignatureError unless the delivery is signed by a known key; return the key id."""
         try:
             return verify_message(method, url, headers, body, self._keys, max_age=self.max_age)

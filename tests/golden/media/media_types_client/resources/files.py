@@ -33,17 +33,10 @@ class Files:
         return FilesWithRawResponse(self)
 
     def upload(
-        self,
-        *,
-        body: bytes,
-        options: _base.RequestOptions | None = None,
+        self, *, body: bytes, options: _base.RequestOptions | None = None
     ) -> _models.UploadFileResponse:
         """POST /upload"""
-        return self._client.request(
-            _UPLOAD,
-            body=body,
-            options=options,
-        )
+        return self._client.request(_UPLOAD, body=body, options=options)
 
 
 class FilesWithRawResponse:
@@ -65,17 +58,10 @@ class AsyncFiles:
         return AsyncFilesWithRawResponse(self)
 
     async def upload(
-        self,
-        *,
-        body: bytes,
-        options: _base.RequestOptions | None = None,
+        self, *, body: bytes, options: _base.RequestOptions | None = None
     ) -> _models.UploadFileResponse:
         """POST /upload"""
-        return await self._client.request(
-            _UPLOAD,
-            body=body,
-            options=options,
-        )
+        return await self._client.request(_UPLOAD, body=body, options=options)
 
 
 class AsyncFilesWithRawResponse:

@@ -43,14 +43,7 @@ class Forms:
     ) -> _types.NoContent:
         """POST /forms"""
         return self._client.request(
-            _SUBMIT,
-            body=_base.fields(
-                {
-                    "name": name,
-                    "attachment": attachment,
-                }
-            ),
-            options=options,
+            _SUBMIT, body=_base.fields({"name": name, "attachment": attachment}), options=options
         )
 
 
@@ -81,14 +74,7 @@ class AsyncForms:
     ) -> _types.NoContent:
         """POST /forms"""
         return await self._client.request(
-            _SUBMIT,
-            body=_base.fields(
-                {
-                    "name": name,
-                    "attachment": attachment,
-                }
-            ),
-            options=options,
+            _SUBMIT, body=_base.fields({"name": name, "attachment": attachment}), options=options
         )
 
 

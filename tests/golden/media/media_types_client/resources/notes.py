@@ -22,17 +22,19 @@ _CREATE: _base.Endpoint[str] = _base.Endpoint(
     authenticated=False,
 )
 
-_GET: _base.Endpoint[_models.GetNoteResponse | _types.BinaryContent | _types.NoContent] = _base.Endpoint(
-    "GET",
-    "/notes/{id}",
-    responses={
-        "200": {
-            "application/vnd.example+json": _models.GetNoteResponse,
-            "application/pdf": _types.BinaryContent,
+_GET: _base.Endpoint[_models.GetNoteResponse | _types.BinaryContent | _types.NoContent] = (
+    _base.Endpoint(
+        "GET",
+        "/notes/{id}",
+        responses={
+            "200": {
+                "application/vnd.example+json": _models.GetNoteResponse,
+                "application/pdf": _types.BinaryContent,
+            },
+            "202": {},
         },
-        "202": {},
-    },
-    authenticated=False,
+        authenticated=False,
+    )
 )
 
 _PUT_ANYTHING: _base.Endpoint[_t.Any] = _base.Endpoint(
@@ -58,45 +60,22 @@ class Notes:
         return NotesWithRawResponse(self)
 
     def create(
-        self,
-        *,
-        body: str | None = None,
-        options: _base.RequestOptions | None = None,
+        self, *, body: str | None = None, options: _base.RequestOptions | None = None
     ) -> str:
         """POST /notes"""
-        return self._client.request(
-            _CREATE,
-            body=body,
-            options=options,
-        )
+        return self._client.request(_CREATE, body=body, options=options)
 
     def get(
-        self,
-        *,
-        id: str,
-        options: _base.RequestOptions | None = None,
+        self, *, id: str, options: _base.RequestOptions | None = None
     ) -> _models.GetNoteResponse | _types.BinaryContent | _types.NoContent:
         """GET /notes/{id}"""
-        return self._client.request(
-            _GET,
-            path={
-                "id": id,
-            },
-            options=options,
-        )
+        return self._client.request(_GET, path={"id": id}, options=options)
 
     def put_anything(
-        self,
-        *,
-        body: _t.Any = None,
-        options: _base.RequestOptions | None = None,
+        self, *, body: _t.Any = None, options: _base.RequestOptions | None = None
     ) -> _t.Any:
         """PUT /anything"""
-        return self._client.request(
-            _PUT_ANYTHING,
-            body=body,
-            options=options,
-        )
+        return self._client.request(_PUT_ANYTHING, body=body, options=options)
 
 
 class NotesWithRawResponse:
@@ -120,45 +99,22 @@ class AsyncNotes:
         return AsyncNotesWithRawResponse(self)
 
     async def create(
-        self,
-        *,
-        body: str | None = None,
-        options: _base.RequestOptions | None = None,
+        self, *, body: str | None = None, options: _base.RequestOptions | None = None
     ) -> str:
         """POST /notes"""
-        return await self._client.request(
-            _CREATE,
-            body=body,
-            options=options,
-        )
+        return await self._client.request(_CREATE, body=body, options=options)
 
     async def get(
-        self,
-        *,
-        id: str,
-        options: _base.RequestOptions | None = None,
+        self, *, id: str, options: _base.RequestOptions | None = None
     ) -> _models.GetNoteResponse | _types.BinaryContent | _types.NoContent:
         """GET /notes/{id}"""
-        return await self._client.request(
-            _GET,
-            path={
-                "id": id,
-            },
-            options=options,
-        )
+        return await self._client.request(_GET, path={"id": id}, options=options)
 
     async def put_anything(
-        self,
-        *,
-        body: _t.Any = None,
-        options: _base.RequestOptions | None = None,
+        self, *, body: _t.Any = None, options: _base.RequestOptions | None = None
     ) -> _t.Any:
         """PUT /anything"""
-        return await self._client.request(
-            _PUT_ANYTHING,
-            body=body,
-            options=options,
-        )
+        return await self._client.request(_PUT_ANYTHING, body=body, options=options)
 
 
 class AsyncNotesWithRawResponse:

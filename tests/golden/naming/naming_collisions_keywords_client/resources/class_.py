@@ -67,9 +67,7 @@ class Class:
         """GET /things/{from}"""
         return self._client.request(
             _GET_THING,
-            path={
-                "from": from_,
-            },
+            path={"from": from_},
             query={
                 "DateCreated": date_created,
                 "DateCreated<": date_created_2,
@@ -78,22 +76,13 @@ class Class:
                 "options": options_,
                 "list": list,
             },
-            headers={
-                "X-Trace-Id": x_trace_id,
-            },
+            headers={"X-Trace-Id": x_trace_id},
             options=options,
         )
 
-    def list_things(
-        self,
-        *,
-        options: _base.RequestOptions | None = None,
-    ) -> _t.List[_models.Thing]:
+    def list_things(self, *, options: _base.RequestOptions | None = None) -> _t.List[_models.Thing]:
         """GET /things"""
-        return self._client.request(
-            _LIST_THINGS,
-            options=options,
-        )
+        return self._client.request(_LIST_THINGS, options=options)
 
     def list_things_2(
         self,
@@ -104,14 +93,7 @@ class Class:
     ) -> _types.NoContent:
         """POST /things"""
         return self._client.request(
-            _LIST_THINGS_2,
-            body=_base.fields(
-                {
-                    "kind": kind,
-                    "priority": priority,
-                }
-            ),
-            options=options,
+            _LIST_THINGS_2, body=_base.fields({"kind": kind, "priority": priority}), options=options
         )
 
 
@@ -151,9 +133,7 @@ class AsyncClass:
         """GET /things/{from}"""
         return await self._client.request(
             _GET_THING,
-            path={
-                "from": from_,
-            },
+            path={"from": from_},
             query={
                 "DateCreated": date_created,
                 "DateCreated<": date_created_2,
@@ -162,22 +142,15 @@ class AsyncClass:
                 "options": options_,
                 "list": list,
             },
-            headers={
-                "X-Trace-Id": x_trace_id,
-            },
+            headers={"X-Trace-Id": x_trace_id},
             options=options,
         )
 
     async def list_things(
-        self,
-        *,
-        options: _base.RequestOptions | None = None,
+        self, *, options: _base.RequestOptions | None = None
     ) -> _t.List[_models.Thing]:
         """GET /things"""
-        return await self._client.request(
-            _LIST_THINGS,
-            options=options,
-        )
+        return await self._client.request(_LIST_THINGS, options=options)
 
     async def list_things_2(
         self,
@@ -188,14 +161,7 @@ class AsyncClass:
     ) -> _types.NoContent:
         """POST /things"""
         return await self._client.request(
-            _LIST_THINGS_2,
-            body=_base.fields(
-                {
-                    "kind": kind,
-                    "priority": priority,
-                }
-            ),
-            options=options,
+            _LIST_THINGS_2, body=_base.fields({"kind": kind, "priority": priority}), options=options
         )
 
 

@@ -12,10 +12,7 @@ from .. import _response
 __all__ = ["N2fa", "AsyncN2fa"]
 
 _VERIFY: _base.Endpoint[_types.NoContent] = _base.Endpoint(
-    "POST",
-    "/2fa",
-    responses={"204": {}},
-    authenticated=False,
+    "POST", "/2fa", responses={"204": {}}, authenticated=False
 )
 
 
@@ -30,16 +27,9 @@ class N2fa:
         """The same methods, returning the HTTP response beside the result."""
         return N2faWithRawResponse(self)
 
-    def verify(
-        self,
-        *,
-        options: _base.RequestOptions | None = None,
-    ) -> _types.NoContent:
+    def verify(self, *, options: _base.RequestOptions | None = None) -> _types.NoContent:
         """POST /2fa"""
-        return self._client.request(
-            _VERIFY,
-            options=options,
-        )
+        return self._client.request(_VERIFY, options=options)
 
 
 class N2faWithRawResponse:
@@ -60,16 +50,9 @@ class AsyncN2fa:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncN2faWithRawResponse(self)
 
-    async def verify(
-        self,
-        *,
-        options: _base.RequestOptions | None = None,
-    ) -> _types.NoContent:
+    async def verify(self, *, options: _base.RequestOptions | None = None) -> _types.NoContent:
         """POST /2fa"""
-        return await self._client.request(
-            _VERIFY,
-            options=options,
-        )
+        return await self._client.request(_VERIFY, options=options)
 
 
 class AsyncN2faWithRawResponse:

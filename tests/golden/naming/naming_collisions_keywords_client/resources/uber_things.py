@@ -30,16 +30,9 @@ class UberThings:
         """The same methods, returning the HTTP response beside the result."""
         return UberThingsWithRawResponse(self)
 
-    def grosse(
-        self,
-        *,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Grosse:
+    def grosse(self, *, options: _base.RequestOptions | None = None) -> _models.Grosse:
         """GET /über"""
-        return self._client.request(
-            _GROSSE,
-            options=options,
-        )
+        return self._client.request(_GROSSE, options=options)
 
 
 class UberThingsWithRawResponse:
@@ -60,16 +53,9 @@ class AsyncUberThings:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncUberThingsWithRawResponse(self)
 
-    async def grosse(
-        self,
-        *,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Grosse:
+    async def grosse(self, *, options: _base.RequestOptions | None = None) -> _models.Grosse:
         """GET /über"""
-        return await self._client.request(
-            _GROSSE,
-            options=options,
-        )
+        return await self._client.request(_GROSSE, options=options)
 
 
 class AsyncUberThingsWithRawResponse:

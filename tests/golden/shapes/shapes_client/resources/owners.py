@@ -42,16 +42,9 @@ class Owners:
         """The same methods, returning the HTTP response beside the result."""
         return OwnersWithRawResponse(self)
 
-    def list(
-        self,
-        *,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.OwnerPage:
+    def list(self, *, options: _base.RequestOptions | None = None) -> _models.OwnerPage:
         """GET /owners"""
-        return self._client.request(
-            _LIST,
-            options=options,
-        )
+        return self._client.request(_LIST, options=options)
 
     def set_address(
         self,
@@ -64,15 +57,8 @@ class Owners:
         """PUT /owners/{owner_id}/address"""
         return self._client.request(
             _SET_ADDRESS,
-            path={
-                "owner_id": owner_id,
-            },
-            body=_base.fields(
-                {
-                    "street": street,
-                    "city": city,
-                }
-            ),
+            path={"owner_id": owner_id},
+            body=_base.fields({"street": street, "city": city}),
             options=options,
         )
 
@@ -96,16 +82,9 @@ class AsyncOwners:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncOwnersWithRawResponse(self)
 
-    async def list(
-        self,
-        *,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.OwnerPage:
+    async def list(self, *, options: _base.RequestOptions | None = None) -> _models.OwnerPage:
         """GET /owners"""
-        return await self._client.request(
-            _LIST,
-            options=options,
-        )
+        return await self._client.request(_LIST, options=options)
 
     async def set_address(
         self,
@@ -118,15 +97,8 @@ class AsyncOwners:
         """PUT /owners/{owner_id}/address"""
         return await self._client.request(
             _SET_ADDRESS,
-            path={
-                "owner_id": owner_id,
-            },
-            body=_base.fields(
-                {
-                    "street": street,
-                    "city": city,
-                }
-            ),
+            path={"owner_id": owner_id},
+            body=_base.fields({"street": street, "city": city}),
             options=options,
         )
 

@@ -59,42 +59,18 @@ class Pets:
     ) -> _models.PetPage:
         """GET /pets"""
         return self._client.request(
-            _LIST,
-            query={
-                "kind": kind,
-                "tags": tags,
-                "filter": filter,
-            },
-            options=options,
+            _LIST, query={"kind": kind, "tags": tags, "filter": filter}, options=options
         )
 
     def create(
-        self,
-        *,
-        body: _models.Pet,
-        options: _base.RequestOptions | None = None,
+        self, *, body: _models.Pet, options: _base.RequestOptions | None = None
     ) -> _models.Pet:
         """POST /pets"""
-        return self._client.request(
-            _CREATE,
-            body=body,
-            options=options,
-        )
+        return self._client.request(_CREATE, body=body, options=options)
 
-    def get(
-        self,
-        *,
-        pet_id: int,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Pet:
+    def get(self, *, pet_id: int, options: _base.RequestOptions | None = None) -> _models.Pet:
         """GET /pets/{pet_id}"""
-        return self._client.request(
-            _GET,
-            path={
-                "pet_id": pet_id,
-            },
-            options=options,
-        )
+        return self._client.request(_GET, path={"pet_id": pet_id}, options=options)
 
 
 class PetsWithRawResponse:
@@ -127,42 +103,18 @@ class AsyncPets:
     ) -> _models.PetPage:
         """GET /pets"""
         return await self._client.request(
-            _LIST,
-            query={
-                "kind": kind,
-                "tags": tags,
-                "filter": filter,
-            },
-            options=options,
+            _LIST, query={"kind": kind, "tags": tags, "filter": filter}, options=options
         )
 
     async def create(
-        self,
-        *,
-        body: _models.Pet,
-        options: _base.RequestOptions | None = None,
+        self, *, body: _models.Pet, options: _base.RequestOptions | None = None
     ) -> _models.Pet:
         """POST /pets"""
-        return await self._client.request(
-            _CREATE,
-            body=body,
-            options=options,
-        )
+        return await self._client.request(_CREATE, body=body, options=options)
 
-    async def get(
-        self,
-        *,
-        pet_id: int,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Pet:
+    async def get(self, *, pet_id: int, options: _base.RequestOptions | None = None) -> _models.Pet:
         """GET /pets/{pet_id}"""
-        return await self._client.request(
-            _GET,
-            path={
-                "pet_id": pet_id,
-            },
-            options=options,
-        )
+        return await self._client.request(_GET, path={"pet_id": pet_id}, options=options)
 
 
 class AsyncPetsWithRawResponse:

@@ -33,22 +33,11 @@ class Auth:
         return AuthWithRawResponse(self)
 
     def login(
-        self,
-        *,
-        username: str,
-        password: str,
-        options: _base.RequestOptions | None = None,
+        self, *, username: str, password: str, options: _base.RequestOptions | None = None
     ) -> _models.LoginResponse:
         """POST /login"""
         return self._client.request(
-            _LOGIN,
-            body=_base.fields(
-                {
-                    "username": username,
-                    "password": password,
-                }
-            ),
-            options=options,
+            _LOGIN, body=_base.fields({"username": username, "password": password}), options=options
         )
 
 
@@ -71,22 +60,11 @@ class AsyncAuth:
         return AsyncAuthWithRawResponse(self)
 
     async def login(
-        self,
-        *,
-        username: str,
-        password: str,
-        options: _base.RequestOptions | None = None,
+        self, *, username: str, password: str, options: _base.RequestOptions | None = None
     ) -> _models.LoginResponse:
         """POST /login"""
         return await self._client.request(
-            _LOGIN,
-            body=_base.fields(
-                {
-                    "username": username,
-                    "password": password,
-                }
-            ),
-            options=options,
+            _LOGIN, body=_base.fields({"username": username, "password": password}), options=options
         )
 
 

@@ -23,9 +23,7 @@ _UPLOAD_PHOTO: _base.Endpoint[_types.NoContent] = _base.Endpoint(
 )
 
 _GET: _base.Endpoint[_models.Pet] = _base.Endpoint(
-    "GET",
-    "/pets/{petId}",
-    responses={"200": {"application/json": _models.Pet}},
+    "GET", "/pets/{petId}", responses={"200": {"application/json": _models.Pet}}
 )
 
 _LIST: _base.Endpoint[_t.List[_models.Pet]] = _base.Endpoint(
@@ -73,32 +71,14 @@ class Pets:
         """
         return self._client.request(
             _UPLOAD_PHOTO,
-            path={
-                "petId": pet_id,
-            },
-            body=_base.fields(
-                {
-                    "file": file,
-                    "caption": caption,
-                }
-            ),
+            path={"petId": pet_id},
+            body=_base.fields({"file": file, "caption": caption}),
             options=options,
         )
 
-    def get(
-        self,
-        *,
-        pet_id: int,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Pet:
+    def get(self, *, pet_id: int, options: _base.RequestOptions | None = None) -> _models.Pet:
         """GET /pets/{petId}"""
-        return self._client.request(
-            _GET,
-            path={
-                "petId": pet_id,
-            },
-            options=options,
-        )
+        return self._client.request(_GET, path={"petId": pet_id}, options=options)
 
     def list(
         self,
@@ -110,32 +90,15 @@ class Pets:
     ) -> _t.List[_models.Pet]:
         """GET /pets"""
         return self._client.request(
-            _LIST,
-            query={
-                "limit": limit,
-                "tags": tags,
-                "ids": ids,
-            },
-            options=options,
+            _LIST, query={"limit": limit, "tags": tags, "ids": ids}, options=options
         )
 
     def add(
-        self,
-        *,
-        name: str,
-        tag: str | None = None,
-        options: _base.RequestOptions | None = None,
+        self, *, name: str, tag: str | None = None, options: _base.RequestOptions | None = None
     ) -> _models.Pet:
         """POST /pets"""
         return self._client.request(
-            _ADD,
-            body=_base.fields(
-                {
-                    "name": name,
-                    "tag": tag,
-                }
-            ),
-            options=options,
+            _ADD, body=_base.fields({"name": name, "tag": tag}), options=options
         )
 
 
@@ -175,32 +138,14 @@ class AsyncPets:
         """
         return await self._client.request(
             _UPLOAD_PHOTO,
-            path={
-                "petId": pet_id,
-            },
-            body=_base.fields(
-                {
-                    "file": file,
-                    "caption": caption,
-                }
-            ),
+            path={"petId": pet_id},
+            body=_base.fields({"file": file, "caption": caption}),
             options=options,
         )
 
-    async def get(
-        self,
-        *,
-        pet_id: int,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Pet:
+    async def get(self, *, pet_id: int, options: _base.RequestOptions | None = None) -> _models.Pet:
         """GET /pets/{petId}"""
-        return await self._client.request(
-            _GET,
-            path={
-                "petId": pet_id,
-            },
-            options=options,
-        )
+        return await self._client.request(_GET, path={"petId": pet_id}, options=options)
 
     async def list(
         self,
@@ -212,32 +157,15 @@ class AsyncPets:
     ) -> _t.List[_models.Pet]:
         """GET /pets"""
         return await self._client.request(
-            _LIST,
-            query={
-                "limit": limit,
-                "tags": tags,
-                "ids": ids,
-            },
-            options=options,
+            _LIST, query={"limit": limit, "tags": tags, "ids": ids}, options=options
         )
 
     async def add(
-        self,
-        *,
-        name: str,
-        tag: str | None = None,
-        options: _base.RequestOptions | None = None,
+        self, *, name: str, tag: str | None = None, options: _base.RequestOptions | None = None
     ) -> _models.Pet:
         """POST /pets"""
         return await self._client.request(
-            _ADD,
-            body=_base.fields(
-                {
-                    "name": name,
-                    "tag": tag,
-                }
-            ),
-            options=options,
+            _ADD, body=_base.fields({"name": name, "tag": tag}), options=options
         )
 
 

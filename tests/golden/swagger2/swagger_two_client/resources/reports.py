@@ -12,9 +12,7 @@ from .. import _response
 __all__ = ["Reports", "AsyncReports"]
 
 _GET: _base.Endpoint[_types.BinaryContent] = _base.Endpoint(
-    "GET",
-    "/report",
-    responses={"200": {"application/pdf": _types.BinaryContent}},
+    "GET", "/report", responses={"200": {"application/pdf": _types.BinaryContent}}
 )
 
 
@@ -29,16 +27,9 @@ class Reports:
         """The same methods, returning the HTTP response beside the result."""
         return ReportsWithRawResponse(self)
 
-    def get(
-        self,
-        *,
-        options: _base.RequestOptions | None = None,
-    ) -> _types.BinaryContent:
+    def get(self, *, options: _base.RequestOptions | None = None) -> _types.BinaryContent:
         """GET /report"""
-        return self._client.request(
-            _GET,
-            options=options,
-        )
+        return self._client.request(_GET, options=options)
 
 
 class ReportsWithRawResponse:
@@ -59,16 +50,9 @@ class AsyncReports:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncReportsWithRawResponse(self)
 
-    async def get(
-        self,
-        *,
-        options: _base.RequestOptions | None = None,
-    ) -> _types.BinaryContent:
+    async def get(self, *, options: _base.RequestOptions | None = None) -> _types.BinaryContent:
         """GET /report"""
-        return await self._client.request(
-            _GET,
-            options=options,
-        )
+        return await self._client.request(_GET, options=options)
 
 
 class AsyncReportsWithRawResponse:

@@ -19,10 +19,7 @@ _LIST: _base.Endpoint[_models.AccountsListResponse] = _base.Endpoint(
     "GET",
     "/accounts",
     responses={"200": {"application/json": _models.AccountsListResponse}},
-    scopes=(
-        ("accounts:read",),
-        ("accounts:admin",),
-    ),
+    scopes=(("accounts:read",), ("accounts:admin",)),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
@@ -41,17 +38,11 @@ _RETRIEVE: _base.Endpoint[_models.Account] = _base.Endpoint(
     "GET",
     "/accounts/{account_id}",
     responses={"200": {"application/json": _models.Account}},
-    scopes=(
-        ("accounts:read",),
-        ("accounts:admin",),
-    ),
+    scopes=(("accounts:read",), ("accounts:admin",)),
 )
 
 _CLOSURE: _base.Endpoint[_types.NoContent] = _base.Endpoint(
-    "DELETE",
-    "/accounts/{account_id}",
-    responses={"202": {}},
-    scopes=(("accounts:admin",),),
+    "DELETE", "/accounts/{account_id}", responses={"202": {}}, scopes=(("accounts:admin",),)
 )
 
 _UPDATE: _base.Endpoint[_models.Account] = _base.Endpoint(
@@ -146,10 +137,7 @@ class Accounts:
         )
 
     def retrieve(
-        self,
-        *,
-        account_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, account_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.Account:
         """Retrieve an account
 
@@ -158,19 +146,10 @@ class Accounts:
         Args:
             account_id: Account identifier.
         """
-        return self._client.request(
-            _RETRIEVE,
-            path={
-                "account_id": account_id,
-            },
-            options=options,
-        )
+        return self._client.request(_RETRIEVE, path={"account_id": account_id}, options=options)
 
     def closure(
-        self,
-        *,
-        account_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, account_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _types.NoContent:
         """Close an account
 
@@ -179,13 +158,7 @@ class Accounts:
         Args:
             account_id: Account identifier.
         """
-        return self._client.request(
-            _CLOSURE,
-            path={
-                "account_id": account_id,
-            },
-            options=options,
-        )
+        return self._client.request(_CLOSURE, path={"account_id": account_id}, options=options)
 
     def update(
         self,
@@ -204,14 +177,8 @@ class Accounts:
         """
         return self._client.request(
             _UPDATE,
-            path={
-                "account_id": account_id,
-            },
-            body=_base.fields(
-                {
-                    "name": name,
-                }
-            ),
+            path={"account_id": account_id},
+            body=_base.fields({"name": name}),
             options=options,
         )
 
@@ -308,10 +275,7 @@ class AsyncAccounts:
         )
 
     async def retrieve(
-        self,
-        *,
-        account_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, account_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.Account:
         """Retrieve an account
 
@@ -321,18 +285,11 @@ class AsyncAccounts:
             account_id: Account identifier.
         """
         return await self._client.request(
-            _RETRIEVE,
-            path={
-                "account_id": account_id,
-            },
-            options=options,
+            _RETRIEVE, path={"account_id": account_id}, options=options
         )
 
     async def closure(
-        self,
-        *,
-        account_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, account_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _types.NoContent:
         """Close an account
 
@@ -342,11 +299,7 @@ class AsyncAccounts:
             account_id: Account identifier.
         """
         return await self._client.request(
-            _CLOSURE,
-            path={
-                "account_id": account_id,
-            },
-            options=options,
+            _CLOSURE, path={"account_id": account_id}, options=options
         )
 
     async def update(
@@ -366,14 +319,8 @@ class AsyncAccounts:
         """
         return await self._client.request(
             _UPDATE,
-            path={
-                "account_id": account_id,
-            },
-            body=_base.fields(
-                {
-                    "name": name,
-                }
-            ),
+            path={"account_id": account_id},
+            body=_base.fields({"name": name}),
             options=options,
         )
 

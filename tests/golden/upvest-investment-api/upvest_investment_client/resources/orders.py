@@ -20,10 +20,7 @@ _LIST: _base.Endpoint[_models.OrdersListResponse] = _base.Endpoint(
     "GET",
     "/orders",
     responses={"200": {"application/json": _models.OrdersListResponse}},
-    scopes=(
-        ("orders:read",),
-        ("orders:admin",),
-    ),
+    scopes=(("orders:read",), ("orders:admin",)),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
@@ -42,10 +39,7 @@ _RETRIEVE: _base.Endpoint[_models.Order] = _base.Endpoint(
     "GET",
     "/orders/{order_id}",
     responses={"200": {"application/json": _models.Order}},
-    scopes=(
-        ("orders:read",),
-        ("orders:admin",),
-    ),
+    scopes=(("orders:read",), ("orders:admin",)),
 )
 
 _CANCEL: _base.Endpoint[_models.OrderCancelResponse] = _base.Endpoint(
@@ -164,10 +158,7 @@ class Orders:
         )
 
     def retrieve(
-        self,
-        *,
-        order_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, order_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.Order:
         """Retrieve an order
 
@@ -176,19 +167,10 @@ class Orders:
         Args:
             order_id: Order identifier.
         """
-        return self._client.request(
-            _RETRIEVE,
-            path={
-                "order_id": order_id,
-            },
-            options=options,
-        )
+        return self._client.request(_RETRIEVE, path={"order_id": order_id}, options=options)
 
     def cancel(
-        self,
-        *,
-        order_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, order_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.OrderCancelResponse:
         """Cancel an order
 
@@ -197,13 +179,7 @@ class Orders:
         Args:
             order_id: Order identifier.
         """
-        return self._client.request(
-            _CANCEL,
-            path={
-                "order_id": order_id,
-            },
-            options=options,
-        )
+        return self._client.request(_CANCEL, path={"order_id": order_id}, options=options)
 
 
 class OrdersWithRawResponse:
@@ -324,10 +300,7 @@ class AsyncOrders:
         )
 
     async def retrieve(
-        self,
-        *,
-        order_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, order_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.Order:
         """Retrieve an order
 
@@ -336,19 +309,10 @@ class AsyncOrders:
         Args:
             order_id: Order identifier.
         """
-        return await self._client.request(
-            _RETRIEVE,
-            path={
-                "order_id": order_id,
-            },
-            options=options,
-        )
+        return await self._client.request(_RETRIEVE, path={"order_id": order_id}, options=options)
 
     async def cancel(
-        self,
-        *,
-        order_id: _uuid.UUID,
-        options: _base.RequestOptions | None = None,
+        self, *, order_id: _uuid.UUID, options: _base.RequestOptions | None = None
     ) -> _models.OrderCancelResponse:
         """Cancel an order
 
@@ -357,13 +321,7 @@ class AsyncOrders:
         Args:
             order_id: Order identifier.
         """
-        return await self._client.request(
-            _CANCEL,
-            path={
-                "order_id": order_id,
-            },
-            options=options,
-        )
+        return await self._client.request(_CANCEL, path={"order_id": order_id}, options=options)
 
 
 class AsyncOrdersWithRawResponse:

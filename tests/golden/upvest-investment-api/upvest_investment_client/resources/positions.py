@@ -65,15 +65,8 @@ class Positions:
         return _pagination.SyncPage[_models.Position](
             self._client,
             _LIST,
-            path={
-                "account_id": account_id,
-            },
-            query={
-                "offset": offset,
-                "limit": limit,
-                "sort": sort,
-                "order": order,
-            },
+            path={"account_id": account_id},
+            query={"offset": offset, "limit": limit, "sort": sort, "order": order},
             options=options,
         )
 
@@ -94,10 +87,7 @@ class Positions:
         """
         return self._client.request(
             _RETRIEVE,
-            path={
-                "account_id": account_id,
-                "instrument_id": instrument_id,
-            },
+            path={"account_id": account_id, "instrument_id": instrument_id},
             options=options,
         )
 
@@ -145,15 +135,8 @@ class AsyncPositions:
         return _pagination.AsyncPaginator[_models.Position](
             self._client,
             _LIST,
-            path={
-                "account_id": account_id,
-            },
-            query={
-                "offset": offset,
-                "limit": limit,
-                "sort": sort,
-                "order": order,
-            },
+            path={"account_id": account_id},
+            query={"offset": offset, "limit": limit, "sort": sort, "order": order},
             options=options,
         )
 
@@ -174,10 +157,7 @@ class AsyncPositions:
         """
         return await self._client.request(
             _RETRIEVE,
-            path={
-                "account_id": account_id,
-                "instrument_id": instrument_id,
-            },
+            path={"account_id": account_id, "instrument_id": instrument_id},
             options=options,
         )
 

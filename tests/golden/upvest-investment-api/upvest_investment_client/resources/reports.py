@@ -27,7 +27,9 @@ _LIST: _base.Endpoint[_models.ReportsListResponse] = _base.Endpoint(
 _RETRIEVE: _base.Endpoint[_models.Report | _types.BinaryContent] = _base.Endpoint(
     "GET",
     "/reports/{report_id}",
-    responses={"200": {"application/json": _models.Report, "application/pdf": _types.BinaryContent}},
+    responses={
+        "200": {"application/json": _models.Report, "application/pdf": _types.BinaryContent},
+    },
     scopes=(("reports:read",),),
 )
 
@@ -86,9 +88,7 @@ class Reports:
         return _pagination.SyncPage[_models.Report](
             self._client,
             _LIST,
-            path={
-                "user_id": user_id,
-            },
+            path={"user_id": user_id},
             query={
                 "type": type,
                 "start_date": start_date,
@@ -117,14 +117,7 @@ class Reports:
             accept: Representation wanted: JSON metadata or the PDF file.
         """
         return self._client.request(
-            _RETRIEVE,
-            path={
-                "report_id": report_id,
-            },
-            headers={
-                "accept": accept,
-            },
-            options=options,
+            _RETRIEVE, path={"report_id": report_id}, headers={"accept": accept}, options=options
         )
 
 
@@ -190,9 +183,7 @@ class AsyncReports:
         return _pagination.AsyncPaginator[_models.Report](
             self._client,
             _LIST,
-            path={
-                "user_id": user_id,
-            },
+            path={"user_id": user_id},
             query={
                 "type": type,
                 "start_date": start_date,
@@ -221,14 +212,7 @@ class AsyncReports:
             accept: Representation wanted: JSON metadata or the PDF file.
         """
         return await self._client.request(
-            _RETRIEVE,
-            path={
-                "report_id": report_id,
-            },
-            headers={
-                "accept": accept,
-            },
-            options=options,
+            _RETRIEVE, path={"report_id": report_id}, headers={"accept": accept}, options=options
         )
 
 

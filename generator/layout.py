@@ -1,0 +1,92 @@
+"""Statements laid out the way black lays them out, so that black finds little to do.
+
+Black still formats every generated file (generator.format); this only saves it work, which is most of a run's
+time. The rules are black's for the statements clientgen writes:
+
+- a statement that fits on its line stays on one line;
+- otherwise a call or a parameter list keeps its head and closing bracket on lines of their own and its arguments
+  on one line between them, when that line fits;
+- otherwise (and always, for a literal list, dict or tuple) one item per line, with a trailing comma, each item
+  laid out the same way one level deeper.
+
+Anything this gets wrong black corrects, at the cost of its slower path, never of the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from black.strings import str_width
+
+LINE_LENGTH = 100  # generator.format.MODE's
+
+
+@dataclass(frozen=True)
+class Group:
+    """`head` OPEN item, item, ... CLOSE `tail`: a call or parameter list, or a literal (`literal=True`)."""
+
+    head: str
+    items: tuple[Node, ...]
+    tail: str = ""
+    brackets: str = "()"
+    literal: bool = False
+
+    def flat(self) -> str:
+        return f"{self.head}{self.brackets[0]}{self.inner()}{self.brackets[1]}{self.tail}"
+
+    def inner(self) -> str:
+        text = ", ".join(flat(item) for item in self.items)
+        return text + "," if self.literal and self.brackets == "()" and len(self.items) == 1 else text
+
+    def renamed(self, head: str) -> Group:
+        return Group(head, self.items, self.tail, self.brackets, self.literal)
+
+
+Node = Union[str, Group]
+
+
+def flat(node: Node) -> str:
+    return node if isinstance(node, str) else node.flat()
+
+
+def fits(text: str, indent: int) -> bool:
+    return indent + str_width(text) <= LINE_LENGTH
+
+
+def lay(node: Node, indent: int = 0, suffix: str = "") -> str:
+    """The node's text starting at column `indent` (the first line without its indentation), then `suffix`."""
+    text = flat(node) + suffix
+    if isinstance(node, str) or not node.items or fits(text, indent):
+        return text
+    inner = " " * (indent + 4)
+    opening = node.head + node.brackets[0]
+    closing = " " * indent + node.brackets[1] + node.tail + suffix
+    if not node.literal and fits(node.inner(), indent + 4):
+        return f"{opening}\n{inner}{node.inner()}\n{closing}"
+    if not node.literal and len(node.items) == 1 and not fits(flat(node.items[0]), indent + 4):
+        # a lone argument that does not fit either: it explodes inside, between the call's own brackets
+        return f"{opening}\n{inner}{lay(node.items[0], indent + 4)}\n{closing}"
+    lines = [opening, *(inner + lay(item, indent + 4, ",") for item in node.items), closing]
+    return "\n".join(lines)
+
+
+def call(function: str, *arguments: Node, tail: str = "") -> Group:
+    return Group(function, tuple(arguments), tail)
+
+
+def keyword(name: str, value: Node) -> Node:
+    """`name=value`, where the value may be a group that explodes."""
+    return f"{name}={value}" if isinstance(value, str) else value.renamed(f"{name}={value.head}")
+
+
+def mapping(pairs: list[tuple[str, Node]]) -> Group:
+    """A dict literal of already-written keys and values."""
+    items = tuple(
+        f"{key}: {value}" if isinstance(value, str) else value.renamed(f"{key}: {value.head}") for key, value in pairs
+    )
+    return Group("", items, brackets="{}", literal=True)
+
+
+def tuple_of(items: list[Node]) -> Group:
+    return Group("", tuple(items), literal=True)

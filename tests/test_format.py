@@ -1,0 +1,154 @@
+"""generator.format and generator.layout: pieces, the cache, worker processes, and black-stable layout."""
+
+from __future__ import annotations
+
+import keyword
+from pathlib import Path
+
+import black
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import format as fmt
+from generator import layout
+from generator.format import CUT, MEMBER, MODE, FormatCache, FormatError, format_files
+
+MODULE = (
+    '"""A module."""\n\nimport typing as _t\n'
+    + CUT
+    + "_A: int = f(1,2)\n"
+    + CUT
+    + "_B: int = f( 3 )\n"
+    + CUT
+    + "class K:\n    '''Doc.'''\n\n    x: int\n"
+    + MEMBER
+    + "    def m(self)->int:\n        return 1\n"
+    + MEMBER
+    + "    async def n(self, a:int, b:str='x')->None:\n        pass\n"
+    + CUT
+    + "_C = [1,2,3]\n"
+    + CUT
+    + "def g(): return _C\n"
+)
+
+
+def whole(text: str) -> str:
+    """What black makes of the file with one blank line where each cut was (black keeps those as they are)."""
+    return black.format_str(fmt._MARK.sub("\n", text), mode=MODE)
+
+
+def test_pieces_joined_are_black_of_the_whole_file() -> None:
+    out = format_files({"pkg/m.py": MODULE, "README.md": "keep " + CUT})["pkg/m.py"]
+    assert out == whole(MODULE)
+    assert black.format_str(out, mode=MODE) == out
+    assert "\x00" not in out
+
+
+def test_other_files_pass_through() -> None:
+    assert format_files({"README.md": "x  =  1\n"}) == {"README.md": "x  =  1\n"}
+
+
+def test_workers_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fmt, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(fmt, "BATCH_SIZE", 50)
+    files = {f"pkg/m{i}.py": MODULE.replace("_A", f"_A{i}") for i in range(6)}
+    assert format_files(files, jobs=2) == format_files(files, jobs=1)
+
+
+def test_invalid_code_is_a_format_error_naming_the_file_even_from_a_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fmt, "PARALLEL_THRESHOLD", 0)
+    files = {"pkg/ok.py": MODULE, "pkg/bad.py": "def (:\n"}
+    for jobs in (1, 2):
+        with pytest.raises(FormatError, match="pkg/bad.py"):
+            format_files(files, jobs=jobs)
+
+
+def test_the_cache_is_used_and_keyed_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = FormatCache(tmp_path)
+    expected = format_files({"pkg/m.py": MODULE}, cache=first)
+    assert first.hits == 0
+    second = FormatCache(tmp_path)
+    assert format_files({"pkg/m.py": MODULE}, cache=second) == expected
+    assert second.hits == len(fmt._split(MODULE))
+
+    def refuse(*args: object) -> str:
+        raise AssertionError("black ran for a cached piece")
+
+    monkeypatch.setattr(fmt, "_format_piece", refuse)
+    third = FormatCache(tmp_path)
+    assert format_files({"pkg/m.py": MODULE}, cache=third) == expected
+    # a changed piece is formatted afresh: never a stale answer for new content
+    with pytest.raises(AssertionError, match="black ran"):
+        format_files({"pkg/m.py": MODULE.replace("f(1,2)", "f(1,2,3)")}, cache=FormatCache(tmp_path))
+
+
+def test_an_unwritable_cache_folder_is_no_cache(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    cache = FormatCache(blocker)
+    assert format_files({"pkg/m.py": MODULE}, cache=cache)["pkg/m.py"] == whole(MODULE)
+
+
+def test_a_broken_cache_entry_is_not_trusted(tmp_path: Path) -> None:
+    cache = FormatCache(tmp_path)
+    format_files({"pkg/m.py": MODULE}, cache=cache)
+    for entry in (tmp_path / "format").rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(b"\xff\xfe not utf-8")
+    assert format_files({"pkg/m.py": MODULE}, cache=FormatCache(tmp_path))["pkg/m.py"] == whole(MODULE)
+
+
+def test_default_cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path / "c"))
+    assert fmt.default_cache_folder() == tmp_path / "c"
+    monkeypatch.delenv("CLIENTGEN_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
+    assert fmt.default_cache_folder() == tmp_path / "x" / "clientgen"
+
+
+# -- layout: whatever it writes, black keeps ------------------------------------------------------------------
+
+_NAME = st.from_regex(r"[a-z_][a-z0-9_]{0,30}", fullmatch=True).filter(lambda name: not keyword.iskeyword(name))
+_ATOM = st.one_of(_NAME, _NAME.map(lambda n: f'"{n}"'), st.integers(0, 10**12).map(str))
+
+
+def _groups(children: st.SearchStrategy[layout.Node]) -> st.SearchStrategy[layout.Node]:
+    values = st.lists(children, min_size=1, max_size=6)
+    arguments = st.lists(st.one_of(children, st.builds(layout.keyword, _NAME, children)), min_size=1, max_size=6).map(
+        tuple
+    )
+    return st.one_of(
+        st.builds(lambda head, args: layout.Group(head, args), _NAME, arguments),
+        st.builds(lambda items: layout.tuple_of(items), values),
+        st.builds(lambda items: layout.Group("", tuple(items), brackets="[]", literal=True), values),
+        st.builds(
+            lambda pairs: layout.mapping([(f'"{k}"', v) for k, v in pairs]),
+            st.lists(st.tuples(_NAME, children), min_size=1, max_size=5),
+        ),
+    )
+
+
+_NODES = st.recursive(_ATOM, _groups, max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(node=_NODES, depth=st.integers(0, 2), target=_NAME)
+def test_layout_is_black_stable(node: layout.Node, depth: int, target: str) -> None:
+    """A statement laid out at any depth is exactly what black makes of it."""
+    laid = layout.lay(layout.call(f"{target} = g", node), 4 * depth)
+    blocks = ["def _():\n", "    if x:\n"][:depth]
+    source = "".join(blocks) + " " * (4 * depth) + laid + "\n"
+    assert black.format_str(source, mode=MODE) == source
+
+
+def test_layout_examples() -> None:
+    short = layout.call("f", "a", "b")
+    assert layout.lay(short) == "f(a, b)"
+    long_args = [f"argument_number_{i}" for i in range(4)]
+    three_lines = layout.lay(layout.call("return self._client.request", *long_args), 8)
+    assert three_lines.count("\n") == 2 and not three_lines.splitlines()[1].endswith(",")
+    exploded = layout.lay(layout.call("f", *[f"argument_number_{i}" for i in range(12)]))
+    assert exploded.splitlines()[1] == "    argument_number_0," and exploded.endswith("\n)")
+    assert layout.flat(layout.tuple_of(['"a"'])) == '("a",)'
+    assert layout.lay(layout.mapping([('"k"', "v")])) == '{"k": v}'
