@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 `check` found differences, 2 bad input (spec, configura
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import time
@@ -110,8 +111,11 @@ _no_cache_option = click.option(
 )
 
 
-def _cache(no_cache: bool) -> FormatCache | None:
-    return None if no_cache else FormatCache(default_cache_folder())
+def _cache(no_cache: bool, output: Path) -> FormatCache | None:
+    """The formatting cache of one output folder (named by its absolute path), unless --no-cache."""
+    if no_cache:
+        return None
+    return FormatCache(default_cache_folder(), hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:32])
 
 
 _remote_option = click.option(
@@ -188,7 +192,7 @@ def generate_command(
             config,
             strict=strict,
             allow_remote_refs=allow_remote_refs,
-            cache=_cache(no_cache),
+            cache=_cache(no_cache, output_path),
             jobs=default_jobs(),
         )
         _print_diagnostics(result.diagnostics, quiet)
@@ -240,7 +244,7 @@ def check_command(
             config,
             strict=strict,
             allow_remote_refs=allow_remote_refs,
-            cache=_cache(no_cache),
+            cache=_cache(no_cache, output_path),
             jobs=default_jobs(),
         )
         diffs = check_output(result.files, output_path)
@@ -374,7 +378,7 @@ def update_command(
                 staged,
                 config.merged(version=version),
                 allow_remote_refs=allow_remote_refs,
-                cache=FormatCache(default_cache_folder()),
+                cache=_cache(False, output_path),
                 jobs=default_jobs(),
             )
             write(result.files, output_path)

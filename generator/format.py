@@ -6,7 +6,7 @@ Black is most of a run's time, so it is fed small pieces, and each piece at most
   a class). Each piece is formatted on its own and the pieces are joined with the blank lines black puts between
   such statements, so the file is exactly what black makes of the whole (tests check this on every golden file).
 - A content-addressed cache keeps each piece's formatted text, keyed by the piece, black's version and the mode:
-  a regenerate after a small spec change formats only the pieces that changed.
+  a regenerate after a small spec change formats only the pieces that changed. It is one file per output folder.
 - Pieces not in the cache are formatted by worker processes on every core when there is enough of them.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import marshal
 import importlib.metadata
 import multiprocessing
 import os
@@ -52,36 +53,62 @@ class FormatError(Exception):
 
 
 class FormatCache:
-    """Formatted pieces by the hash of what went in; best effort: a folder that cannot be written is no cache."""
+    """Formatted pieces by the hash of what went in, kept in one file per project between runs.
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder / "format"
+    The file (`<folder>/format/<name>.marshal`) holds what the last runs used: it is read whole at the start and
+    replaced whole (atomically) at the end, so a run never sees half an entry, and two runs at once cost each other
+    cache entries, never correctness. Best effort: a folder that cannot be read or written is no cache.
+    """
+
+    def __init__(self, folder: Path, name: str = "default") -> None:
+        self.path = folder / "format" / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.marshal"
         self.hits = 0
+        self._old: dict[str, str] = {}
+        self._used: dict[str, str] = {}
+        self._loaded = False
 
     @staticmethod
     def key(kind: str, text: str) -> str:
         identity = f"{_BLACK_VERSION}\x00{MODE!r}\x00{kind}\x00{text}"
         return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / key[2:]
+    def _load(self) -> None:
+        self._loaded = True
+        try:
+            entries = marshal.loads(self.path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return
+        if isinstance(entries, dict):
+            self._old = {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, str)}
 
     def get(self, key: str) -> str | None:
-        try:
-            text = self._path(key).read_text(encoding="utf-8", errors="surrogatepass")
-        except (OSError, UnicodeDecodeError):
-            return None
-        self.hits += 1
+        if not self._loaded:
+            self._load()
+        text = self._used.get(key) or self._old.get(key)
+        if text is not None:
+            self.hits += 1
+            self._used[key] = text
         return text
 
     def put(self, key: str, text: str) -> None:
-        path = self._path(key)
+        self._used[key] = text
+
+    def save(self) -> None:
+        """Keep what this run used, and as much of the rest as it used again (a small spec goes back and forth)."""
+        budget = sum(len(text) for text in self._used.values())
+        entries = dict(self._used)
+        for key, text in self._old.items():
+            if budget <= 0:
+                break
+            if key not in entries:
+                entries[key] = text
+                budget -= len(text)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass", newline="") as handle:
-                handle.write(text)
-            os.replace(temporary, path)  # readers see the whole entry or none
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(marshal.dumps(entries))
+            os.replace(temporary, self.path)
         except OSError:
             pass
 
@@ -135,6 +162,8 @@ def format_files(files: dict[str, str], *, cache: FormatCache | None = None, job
         done[key] = text
         if cache is not None:
             cache.put(key, text)
+    if cache is not None:
+        cache.save()
     return {
         path: _join([(kind, done[key]) for kind, key in pieces[path]]) if path in pieces else text
         for path, text in files.items()

@@ -376,6 +376,11 @@ class MethodView:
         awaiting = "await " if asynchronous else ""
         return layout.lay(layout.call(f"return {awaiting}self._client.request", *items), 8)
 
+    def asynchronous(self, sync_class: str) -> str:
+        """The async resource's method: the sync resource's, awaited (`_base.asynchronous`)."""
+        name = self.operation.python_name
+        return layout.lay(layout.call(f"{name} = _base.asynchronous", f"{sync_class}.{name}"), 4)
+
     def raw_wrapper(self, asynchronous: bool) -> str:
         """The `WithRawResponse` class's assignment of this method, at the indentation of `__init__`'s body."""
         name = self.operation.python_name

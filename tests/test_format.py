@@ -90,13 +90,41 @@ def test_an_unwritable_cache_folder_is_no_cache(tmp_path: Path) -> None:
     assert format_files({"pkg/m.py": MODULE}, cache=cache)["pkg/m.py"] == whole(MODULE)
 
 
-def test_a_broken_cache_entry_is_not_trusted(tmp_path: Path) -> None:
-    cache = FormatCache(tmp_path)
-    format_files({"pkg/m.py": MODULE}, cache=cache)
-    for entry in (tmp_path / "format").rglob("*"):
-        if entry.is_file():
-            entry.write_bytes(b"\xff\xfe not utf-8")
-    assert format_files({"pkg/m.py": MODULE}, cache=FormatCache(tmp_path))["pkg/m.py"] == whole(MODULE)
+def test_a_broken_cache_file_is_not_trusted(tmp_path: Path) -> None:
+    format_files({"pkg/m.py": MODULE}, cache=FormatCache(tmp_path))
+    [stored] = list((tmp_path / "format").iterdir())
+    for garbage in (b"", b"\xff\xfe not marshal", stored.read_bytes()[:100]):
+        stored.write_bytes(garbage)
+        cache = FormatCache(tmp_path)
+        assert format_files({"pkg/m.py": MODULE}, cache=cache)["pkg/m.py"] == whole(MODULE)
+        assert cache.hits == 0
+
+
+def test_the_cache_keeps_what_the_last_run_used_and_does_not_grow_without_bound(tmp_path: Path) -> None:
+    import marshal
+
+    versions = [MODULE.replace("f(1,2)", f"f(1,{n})") for n in range(50)]
+    for text in versions:
+        format_files({"pkg/m.py": text}, cache=FormatCache(tmp_path))
+    pieces = len(fmt._split(MODULE))
+    [stored] = list((tmp_path / "format").iterdir())
+    entries = marshal.loads(stored.read_bytes())
+    used = sum(len(text) for text in format_files({"pkg/m.py": versions[-1]}).values())
+    # what the last run used, and old entries up to as much again (the last one may cross the line)
+    assert len(entries) < 50 and sum(len(text) for text in entries.values()) <= 2 * used + 100
+    # back and forth between two versions: both stay cached
+    for text in (versions[48], versions[49], versions[48]):
+        cache = FormatCache(tmp_path)
+        format_files({"pkg/m.py": text}, cache=cache)
+        assert cache.hits == pieces
+
+
+def test_caches_are_per_name(tmp_path: Path) -> None:
+    format_files({"pkg/m.py": MODULE}, cache=FormatCache(tmp_path, "one"))
+    other = FormatCache(tmp_path, "two/../three")
+    format_files({"pkg/m.py": MODULE}, cache=other)
+    assert other.hits == 0
+    assert sorted(p.name for p in (tmp_path / "format").iterdir()) == ["one.marshal", "two_.._three.marshal"]
 
 
 def test_default_cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

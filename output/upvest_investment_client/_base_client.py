@@ -18,8 +18,25 @@ import os
 import re
 import time
 import uuid
+import functools
 from functools import lru_cache
-from typing import Any, Dict, Generator, Generic, Mapping, Sequence, TypedDict, TypeVar, Union
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Concatenate,
+    Coroutine,
+    Dict,
+    Generator,
+    Generic,
+    Mapping,
+    ParamSpec,
+    Sequence,
+    TypedDict,
+    TypeVar,
+    Union,
+    cast,
+)
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -40,6 +57,7 @@ from ._types import BaseModel, BinaryContent, NoContent, Problem
 from ._version import __version__
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 REQUEST_ID_HEADER = "upvest-request-id"
@@ -145,6 +163,22 @@ def encode(type_: Any, value: Any) -> Any:
     return to_jsonable(
         adapter.dump_python(validated, mode="python", by_alias=True, exclude_unset=True)
     )
+
+
+def asynchronous(
+    method: Callable[Concatenate[Any, P], T],
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
+    """The async resource's method made from the sync resource's: same arguments and docstring, awaited.
+
+    A resource method only describes its call (`self._client.request(...)`); on an async resource `_client` is
+    an `AsyncAPIClient`, whose `request` gives a coroutine, so the same body serves both.
+    """
+
+    async def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await cast(Awaitable[T], method(self, *args, **kwargs))
+
+    functools.update_wrapper(call, method)
+    return call
 
 
 def fields(values: Mapping[str, Any]) -> dict[str, Any]:

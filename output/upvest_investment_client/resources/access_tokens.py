@@ -85,37 +85,7 @@ class AsyncAccessTokens:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncAccessTokensWithRawResponse(self)
 
-    async def issue(
-        self,
-        *,
-        client_id: _uuid.UUID,
-        client_secret: str,
-        scope: str,
-        grant_type: _models.AuthTokenRequestGrantType | str = "client_credentials",
-        options: _base.RequestOptions | None = None,
-    ) -> _models.AuthToken:
-        """Issue an access token
-
-        Exchanges the tenant's client credentials for a bearer token limited to the requested scopes. Request narrowly scoped tokens, e.g. one for reading and another for writing.
-
-        Args:
-            client_id: Client ID received during onboarding.
-            client_secret: Client secret received during onboarding.
-            scope: Space-separated list of scopes.
-            grant_type: OAuth 2.0 grant; always client_credentials.
-        """
-        return await self._client.request(
-            _ISSUE,
-            body=_base.fields(
-                {
-                    "client_id": client_id,
-                    "client_secret": client_secret,
-                    "scope": scope,
-                    "grant_type": grant_type,
-                }
-            ),
-            options=options,
-        )
+    issue = _base.asynchronous(AccessTokens.issue)
 
 
 class AsyncAccessTokensWithRawResponse:

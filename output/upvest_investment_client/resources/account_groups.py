@@ -174,38 +174,9 @@ class AsyncAccountGroups:
             options=options,
         )
 
-    async def create(
-        self,
-        *,
-        user_id: _uuid.UUID,
-        type: _models.AccountGroupType | str,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.AccountGroup:
-        """Create an account group
+    create = _base.asynchronous(AccountGroups.create)
 
-        Opens an account group (a securities account) for a user. Accounts are created inside it.
-
-        Args:
-            user_id: Owner of the group.
-            type: PERSONAL for an individual, LEGAL_ENTITY for a company.
-        """
-        return await self._client.request(
-            _CREATE, body=_base.fields({"user_id": user_id, "type": type}), options=options
-        )
-
-    async def retrieve(
-        self, *, account_group_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.AccountGroup:
-        """Retrieve an account group
-
-        Returns one account group.
-
-        Args:
-            account_group_id: Account group identifier.
-        """
-        return await self._client.request(
-            _RETRIEVE, path={"account_group_id": account_group_id}, options=options
-        )
+    retrieve = _base.asynchronous(AccountGroups.retrieve)
 
 
 class AsyncAccountGroupsWithRawResponse:

@@ -242,87 +242,13 @@ class AsyncAccounts:
             options=options,
         )
 
-    async def create(
-        self,
-        *,
-        user_id: _uuid.UUID,
-        account_group_id: _uuid.UUID,
-        type: _models.AccountType | str,
-        name: str | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Account:
-        """Create an account
+    create = _base.asynchronous(Accounts.create)
 
-        Creates an account inside an existing account group.
+    retrieve = _base.asynchronous(Accounts.retrieve)
 
-        Args:
-            user_id: Owner of the account.
-            account_group_id: Group that will contain the account.
-            type: TRADING accounts trade single instruments; PORTFOLIO accounts are managed as a portfolio.
-            name: Free-text name of the account.
-        """
-        return await self._client.request(
-            _CREATE,
-            body=_base.fields(
-                {
-                    "user_id": user_id,
-                    "account_group_id": account_group_id,
-                    "type": type,
-                    "name": name,
-                }
-            ),
-            options=options,
-        )
+    closure = _base.asynchronous(Accounts.closure)
 
-    async def retrieve(
-        self, *, account_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.Account:
-        """Retrieve an account
-
-        Returns one account.
-
-        Args:
-            account_id: Account identifier.
-        """
-        return await self._client.request(
-            _RETRIEVE, path={"account_id": account_id}, options=options
-        )
-
-    async def closure(
-        self, *, account_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _types.NoContent:
-        """Close an account
-
-        Starts closing the account. It must hold no positions and no open orders; otherwise the request is refused with 409. Closing runs asynchronously and the response has no body.
-
-        Args:
-            account_id: Account identifier.
-        """
-        return await self._client.request(
-            _CLOSURE, path={"account_id": account_id}, options=options
-        )
-
-    async def update(
-        self,
-        *,
-        account_id: _uuid.UUID,
-        name: str | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Account:
-        """Update an account
-
-        Renames an account.
-
-        Args:
-            account_id: Account identifier.
-            name: New name of the account.
-        """
-        return await self._client.request(
-            _UPDATE,
-            path={"account_id": account_id},
-            body=_base.fields({"name": name}),
-            options=options,
-        )
+    update = _base.asynchronous(Accounts.update)
 
 
 class AsyncAccountsWithRawResponse:

@@ -207,57 +207,9 @@ class AsyncFees:
             options=options,
         )
 
-    async def create_collection(
-        self,
-        *,
-        account_id: _uuid.UUID,
-        type: _models.FeeCollectionType | str,
-        collection_amount: _decimal.Decimal | str,
-        period_start: _dt.date,
-        period_end: _dt.date,
-        currency: _models.OrderCurrency | str = "EUR",
-        options: _base.RequestOptions | None = None,
-    ) -> _models.FeeCollection:
-        """Collect a fee
+    create_collection = _base.asynchronous(Fees.create_collection)
 
-        Charges a fee to an account for a billing period. Upvest takes it from the cash balance and, if that is short, sells securities to cover it.
-
-        Args:
-            account_id: Account to charge.
-            type: Regular service fee, or a fee taken when a portfolio is liquidated.
-            collection_amount: Amount to collect.
-            period_start: First day of the billed period.
-            period_end: Last day of the billed period.
-            currency: Currency of the amounts. Three-letter ISO 4217 code.
-        """
-        return await self._client.request(
-            _CREATE_COLLECTION,
-            body=_base.fields(
-                {
-                    "account_id": account_id,
-                    "type": type,
-                    "collection_amount": collection_amount,
-                    "period_start": period_start,
-                    "period_end": period_end,
-                    "currency": currency,
-                }
-            ),
-            options=options,
-        )
-
-    async def retrieve_collection(
-        self, *, fee_collection_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.FeeCollection:
-        """Retrieve a fee collection
-
-        Returns one fee collection.
-
-        Args:
-            fee_collection_id: Fee collection identifier.
-        """
-        return await self._client.request(
-            _RETRIEVE_COLLECTION, path={"fee_collection_id": fee_collection_id}, options=options
-        )
+    retrieve_collection = _base.asynchronous(Fees.retrieve_collection)
 
 
 class AsyncFeesWithRawResponse:

@@ -154,19 +154,7 @@ class AsyncInstruments:
             options=options,
         )
 
-    async def retrieve(
-        self, *, instrument_id: str, options: _base.RequestOptions | None = None
-    ) -> _models.Instrument:
-        """Retrieve an instrument
-
-        Returns one instrument, looked up by ISIN or by UUID.
-
-        Args:
-            instrument_id: ISIN or UUID of the instrument.
-        """
-        return await self._client.request(
-            _RETRIEVE, path={"instrument_id": instrument_id}, options=options
-        )
+    retrieve = _base.asynchronous(Instruments.retrieve)
 
 
 class AsyncInstrumentsWithRawResponse:

@@ -243,85 +243,11 @@ class AsyncOrders:
             options=options,
         )
 
-    async def place(
-        self,
-        *,
-        user_id: _uuid.UUID,
-        account_id: _uuid.UUID,
-        side: _models.OrderSide | str,
-        instrument_id: str,
-        order_type: _models.OrderOrderType | str,
-        cash_amount: _decimal.Decimal | str | None = None,
-        quantity: _decimal.Decimal | str | None = None,
-        currency: _models.OrderCurrency | str | None = None,
-        instrument_id_type: _models.OrderInstrumentIdType | str = "ISIN",
-        limit_price: _decimal.Decimal | str | None = None,
-        expiry_date: _dt.date | None = None,
-        user_instrument_fit_acknowledgement: bool | None = None,
-        client_reference: str | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Order:
-        """Place an order
+    place = _base.asynchronous(Orders.place)
 
-        Submits a buy or sell order, sized either by cash amount or by quantity. The order is accepted and then processed asynchronously; follow ORDER events for fills.
+    retrieve = _base.asynchronous(Orders.retrieve)
 
-        Args:
-            user_id: User placing the order.
-            account_id: Account to trade for.
-            side: Buy or sell.
-            instrument_id: ISIN of the instrument to trade.
-            order_type: MARKET executes at the next available price, LIMIT only at limit_price or better.
-            currency: Currency of cash_amount and limit_price. Three-letter ISO 4217 code.
-            instrument_id_type: Kind of identifier in instrument_id.
-            expiry_date: Last trading day for a LIMIT order.
-            user_instrument_fit_acknowledgement: Set to true when the user confirmed trading an instrument that failed the appropriateness check.
-            client_reference: Tenant's own reference for the order.
-        """
-        return await self._client.request(
-            _PLACE,
-            body=_base.fields(
-                {
-                    "user_id": user_id,
-                    "account_id": account_id,
-                    "side": side,
-                    "instrument_id": instrument_id,
-                    "order_type": order_type,
-                    "cash_amount": cash_amount,
-                    "quantity": quantity,
-                    "currency": currency,
-                    "instrument_id_type": instrument_id_type,
-                    "limit_price": limit_price,
-                    "expiry_date": expiry_date,
-                    "user_instrument_fit_acknowledgement": user_instrument_fit_acknowledgement,
-                    "client_reference": client_reference,
-                }
-            ),
-            options=options,
-        )
-
-    async def retrieve(
-        self, *, order_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.Order:
-        """Retrieve an order
-
-        Returns one order with its executions.
-
-        Args:
-            order_id: Order identifier.
-        """
-        return await self._client.request(_RETRIEVE, path={"order_id": order_id}, options=options)
-
-    async def cancel(
-        self, *, order_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.OrderCancelResponse:
-        """Cancel an order
-
-        Requests cancellation of an order that is not filled yet. The outcome arrives as an ORDER_CANCELLATION event; the response only echoes the order.
-
-        Args:
-            order_id: Order identifier.
-        """
-        return await self._client.request(_CANCEL, path={"order_id": order_id}, options=options)
+    cancel = _base.asynchronous(Orders.cancel)
 
 
 class AsyncOrdersWithRawResponse:

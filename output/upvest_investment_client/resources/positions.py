@@ -140,26 +140,7 @@ class AsyncPositions:
             options=options,
         )
 
-    async def retrieve(
-        self,
-        *,
-        account_id: _uuid.UUID,
-        instrument_id: str,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Position:
-        """Retrieve a position
-
-        Returns the holding of one instrument in an account.
-
-        Args:
-            account_id: Account identifier.
-            instrument_id: Instrument held, by ISIN or UUID.
-        """
-        return await self._client.request(
-            _RETRIEVE,
-            path={"account_id": account_id, "instrument_id": instrument_id},
-            options=options,
-        )
+    retrieve = _base.asynchronous(Positions.retrieve)
 
 
 class AsyncPositionsWithRawResponse:

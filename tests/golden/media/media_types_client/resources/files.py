@@ -57,11 +57,7 @@ class AsyncFiles:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncFilesWithRawResponse(self)
 
-    async def upload(
-        self, *, body: bytes, options: _base.RequestOptions | None = None
-    ) -> _models.UploadFileResponse:
-        """POST /upload"""
-        return await self._client.request(_UPLOAD, body=body, options=options)
+    upload = _base.asynchronous(Files.upload)
 
 
 class AsyncFilesWithRawResponse:

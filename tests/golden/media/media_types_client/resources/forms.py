@@ -65,17 +65,7 @@ class AsyncForms:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncFormsWithRawResponse(self)
 
-    async def submit(
-        self,
-        *,
-        name: str,
-        attachment: bytes | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _types.NoContent:
-        """POST /forms"""
-        return await self._client.request(
-            _SUBMIT, body=_base.fields({"name": name, "attachment": attachment}), options=options
-        )
+    submit = _base.asynchronous(Forms.submit)
 
 
 class AsyncFormsWithRawResponse:

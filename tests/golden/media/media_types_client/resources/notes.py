@@ -98,23 +98,11 @@ class AsyncNotes:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncNotesWithRawResponse(self)
 
-    async def create(
-        self, *, body: str | None = None, options: _base.RequestOptions | None = None
-    ) -> str:
-        """POST /notes"""
-        return await self._client.request(_CREATE, body=body, options=options)
+    create = _base.asynchronous(Notes.create)
 
-    async def get(
-        self, *, id: str, options: _base.RequestOptions | None = None
-    ) -> _models.GetNoteResponse | _types.BinaryContent | _types.NoContent:
-        """GET /notes/{id}"""
-        return await self._client.request(_GET, path={"id": id}, options=options)
+    get = _base.asynchronous(Notes.get)
 
-    async def put_anything(
-        self, *, body: _t.Any = None, options: _base.RequestOptions | None = None
-    ) -> _t.Any:
-        """PUT /anything"""
-        return await self._client.request(_PUT_ANYTHING, body=body, options=options)
+    put_anything = _base.asynchronous(Notes.put_anything)
 
 
 class AsyncNotesWithRawResponse:

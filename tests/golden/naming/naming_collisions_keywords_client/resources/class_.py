@@ -117,52 +117,11 @@ class AsyncClass:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncClassWithRawResponse(self)
 
-    async def get_thing(
-        self,
-        *,
-        from_: str,
-        date_created: _dt.date | None = None,
-        date_created_2: _dt.date | None = None,
-        date_created_3: _dt.date | None = None,
-        self_: str | None = None,
-        options_: str | None = None,
-        x_trace_id: str | None = None,
-        list: _t.Sequence[int] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Class:
-        """GET /things/{from}"""
-        return await self._client.request(
-            _GET_THING,
-            path={"from": from_},
-            query={
-                "DateCreated": date_created,
-                "DateCreated<": date_created_2,
-                "DateCreated>": date_created_3,
-                "self": self_,
-                "options": options_,
-                "list": list,
-            },
-            headers={"X-Trace-Id": x_trace_id},
-            options=options,
-        )
+    get_thing = _base.asynchronous(Class.get_thing)
 
-    async def list_things(
-        self, *, options: _base.RequestOptions | None = None
-    ) -> _t.List[_models.Thing]:
-        """GET /things"""
-        return await self._client.request(_LIST_THINGS, options=options)
+    list_things = _base.asynchronous(Class.list_things)
 
-    async def list_things_2(
-        self,
-        *,
-        kind: _models.ThingKind | str,
-        priority: _models.ThingPriority | int | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _types.NoContent:
-        """POST /things"""
-        return await self._client.request(
-            _LIST_THINGS_2, body=_base.fields({"kind": kind, "priority": priority}), options=options
-        )
+    list_things_2 = _base.asynchronous(Class.list_things_2)
 
 
 class AsyncClassWithRawResponse:

@@ -50,9 +50,7 @@ class AsyncN2fa:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncN2faWithRawResponse(self)
 
-    async def verify(self, *, options: _base.RequestOptions | None = None) -> _types.NoContent:
-        """POST /2fa"""
-        return await self._client.request(_VERIFY, options=options)
+    verify = _base.asynchronous(N2fa.verify)
 
 
 class AsyncN2faWithRawResponse:

@@ -53,9 +53,7 @@ class AsyncUberThings:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncUberThingsWithRawResponse(self)
 
-    async def grosse(self, *, options: _base.RequestOptions | None = None) -> _models.Grosse:
-        """GET /über"""
-        return await self._client.request(_GROSSE, options=options)
+    grosse = _base.asynchronous(UberThings.grosse)
 
 
 class AsyncUberThingsWithRawResponse:

@@ -82,25 +82,9 @@ class AsyncOwners:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncOwnersWithRawResponse(self)
 
-    async def list(self, *, options: _base.RequestOptions | None = None) -> _models.OwnerPage:
-        """GET /owners"""
-        return await self._client.request(_LIST, options=options)
+    list = _base.asynchronous(Owners.list)
 
-    async def set_address(
-        self,
-        *,
-        owner_id: _uuid.UUID,
-        street: str | None = None,
-        city: str | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _t.Dict[str, int]:
-        """PUT /owners/{owner_id}/address"""
-        return await self._client.request(
-            _SET_ADDRESS,
-            path={"owner_id": owner_id},
-            body=_base.fields({"street": street, "city": city}),
-            options=options,
-        )
+    set_address = _base.asynchronous(Owners.set_address)
 
 
 class AsyncOwnersWithRawResponse:

@@ -93,28 +93,11 @@ class AsyncPets:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncPetsWithRawResponse(self)
 
-    async def list(
-        self,
-        *,
-        kind: _t.Literal["cat", "dog"] | None = None,
-        tags: _t.Sequence[str] | None = None,
-        filter: _models.ListPetsFilter | _t.Mapping[str, _t.Any] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.PetPage:
-        """GET /pets"""
-        return await self._client.request(
-            _LIST, query={"kind": kind, "tags": tags, "filter": filter}, options=options
-        )
+    list = _base.asynchronous(Pets.list)
 
-    async def create(
-        self, *, body: _models.Pet, options: _base.RequestOptions | None = None
-    ) -> _models.Pet:
-        """POST /pets"""
-        return await self._client.request(_CREATE, body=body, options=options)
+    create = _base.asynchronous(Pets.create)
 
-    async def get(self, *, pet_id: int, options: _base.RequestOptions | None = None) -> _models.Pet:
-        """GET /pets/{pet_id}"""
-        return await self._client.request(_GET, path={"pet_id": pet_id}, options=options)
+    get = _base.asynchronous(Pets.get)
 
 
 class AsyncPetsWithRawResponse:

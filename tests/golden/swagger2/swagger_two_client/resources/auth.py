@@ -59,13 +59,7 @@ class AsyncAuth:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncAuthWithRawResponse(self)
 
-    async def login(
-        self, *, username: str, password: str, options: _base.RequestOptions | None = None
-    ) -> _models.LoginResponse:
-        """POST /login"""
-        return await self._client.request(
-            _LOGIN, body=_base.fields({"username": username, "password": password}), options=options
-        )
+    login = _base.asynchronous(Auth.login)
 
 
 class AsyncAuthWithRawResponse:

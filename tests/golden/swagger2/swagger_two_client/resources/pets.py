@@ -123,50 +123,13 @@ class AsyncPets:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncPetsWithRawResponse(self)
 
-    async def upload_photo(
-        self,
-        *,
-        pet_id: int,
-        file: bytes,
-        caption: str | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _types.NoContent:
-        """POST /pets/{petId}/photo
+    upload_photo = _base.asynchronous(Pets.upload_photo)
 
-        Args:
-            caption: A caption.
-        """
-        return await self._client.request(
-            _UPLOAD_PHOTO,
-            path={"petId": pet_id},
-            body=_base.fields({"file": file, "caption": caption}),
-            options=options,
-        )
+    get = _base.asynchronous(Pets.get)
 
-    async def get(self, *, pet_id: int, options: _base.RequestOptions | None = None) -> _models.Pet:
-        """GET /pets/{petId}"""
-        return await self._client.request(_GET, path={"petId": pet_id}, options=options)
+    list = _base.asynchronous(Pets.list)
 
-    async def list(
-        self,
-        *,
-        limit: int | None = None,
-        tags: _t.Sequence[str] | None = None,
-        ids: _t.Sequence[int] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _t.List[_models.Pet]:
-        """GET /pets"""
-        return await self._client.request(
-            _LIST, query={"limit": limit, "tags": tags, "ids": ids}, options=options
-        )
-
-    async def add(
-        self, *, name: str, tag: str | None = None, options: _base.RequestOptions | None = None
-    ) -> _models.Pet:
-        """POST /pets"""
-        return await self._client.request(
-            _ADD, body=_base.fields({"name": name, "tag": tag}), options=options
-        )
+    add = _base.asynchronous(Pets.add)
 
 
 class AsyncPetsWithRawResponse:

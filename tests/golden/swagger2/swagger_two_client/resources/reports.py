@@ -50,9 +50,7 @@ class AsyncReports:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncReportsWithRawResponse(self)
 
-    async def get(self, *, options: _base.RequestOptions | None = None) -> _types.BinaryContent:
-        """GET /report"""
-        return await self._client.request(_GET, options=options)
+    get = _base.asynchronous(Reports.get)
 
 
 class AsyncReportsWithRawResponse:

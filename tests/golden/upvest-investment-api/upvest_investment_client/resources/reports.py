@@ -196,24 +196,7 @@ class AsyncReports:
             options=options,
         )
 
-    async def retrieve(
-        self,
-        *,
-        report_id: _uuid.UUID,
-        accept: _t.Literal["application/json", "application/pdf"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Report | _types.BinaryContent:
-        """Retrieve a report
-
-        Returns a report either as JSON metadata or as the PDF document itself, chosen with the accept header.
-
-        Args:
-            report_id: Report identifier.
-            accept: Representation wanted: JSON metadata or the PDF file.
-        """
-        return await self._client.request(
-            _RETRIEVE, path={"report_id": report_id}, headers={"accept": accept}, options=options
-        )
+    retrieve = _base.asynchronous(Reports.retrieve)
 
 
 class AsyncReportsWithRawResponse:

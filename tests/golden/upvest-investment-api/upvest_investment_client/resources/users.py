@@ -172,46 +172,11 @@ class AsyncUsers:
             options=options,
         )
 
-    async def create(
-        self,
-        *,
-        body: (
-            _models.UserByolCreateRequest
-            | _t.Mapping[str, _t.Any]
-            | _models.UserTolCreateRequest
-            | _t.Mapping[str, _t.Any]
-        ),
-        options: _base.RequestOptions | None = None,
-    ) -> _models.UserByol | _models.UserTol:
-        """Create a user
+    create = _base.asynchronous(Users.create)
 
-        Onboards a new user. Checks on the user's data run afterwards; watch USER events for activation.
-        """
-        return await self._client.request(_CREATE, body=body, options=options)
+    retrieve = _base.asynchronous(Users.retrieve)
 
-    async def retrieve(
-        self, *, user_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.UserByol | _models.UserTol:
-        """Retrieve a user
-
-        Returns one user.
-
-        Args:
-            user_id: User identifier.
-        """
-        return await self._client.request(_RETRIEVE, path={"user_id": user_id}, options=options)
-
-    async def offboard(
-        self, *, user_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _types.NoContent:
-        """Offboard a user
-
-        Starts offboarding the user. The work happens in the background; the response has no body.
-
-        Args:
-            user_id: User identifier.
-        """
-        return await self._client.request(_OFFBOARD, path={"user_id": user_id}, options=options)
+    offboard = _base.asynchronous(Users.offboard)
 
 
 class AsyncUsersWithRawResponse:

@@ -231,14 +231,7 @@ class AsyncWebhooks:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncWebhooksWithRawResponse(self)
 
-    async def get_jwks(
-        self, *, options: _base.RequestOptions | None = None
-    ) -> _models.AuthVerificationKeys:
-        """List webhook verification keys
-
-        Returns the public keys (JWKS) needed to check the signatures Upvest puts on webhook deliveries.
-        """
-        return await self._client.request(_GET_JWKS, options=options)
+    get_jwks = _base.asynchronous(Webhooks.get_jwks)
 
     def list(
         self,
@@ -266,100 +259,15 @@ class AsyncWebhooks:
             options=options,
         )
 
-    async def create(
-        self,
-        *,
-        title: str,
-        url: str,
-        type: _t.Sequence[_models.WebhookTypeItem | str] | None = None,
-        config: _models.WebhookConfig | _t.Mapping[str, _t.Any] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Webhook:
-        """Create a webhook
+    create = _base.asynchronous(Webhooks.create)
 
-        Registers an HTTPS endpoint that will receive batches of events of the chosen categories.
+    retrieve = _base.asynchronous(Webhooks.retrieve)
 
-        Args:
-            title: Tenant-side label.
-            url: HTTPS endpoint that receives the events.
-            type: Event categories to deliver.
-            config: Batching of event deliveries.
-        """
-        return await self._client.request(
-            _CREATE,
-            body=_base.fields({"title": title, "url": url, "type": type, "config": config}),
-            options=options,
-        )
+    delete = _base.asynchronous(Webhooks.delete)
 
-    async def retrieve(
-        self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.Webhook:
-        """Retrieve a webhook
+    update = _base.asynchronous(Webhooks.update)
 
-        Returns one webhook subscription.
-
-        Args:
-            webhook_id: Webhook identifier.
-        """
-        return await self._client.request(
-            _RETRIEVE, path={"webhook_id": webhook_id}, options=options
-        )
-
-    async def delete(
-        self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _types.NoContent:
-        """Delete a webhook
-
-        Removes a webhook subscription; no further events are sent to its URL.
-
-        Args:
-            webhook_id: Webhook identifier.
-        """
-        return await self._client.request(_DELETE, path={"webhook_id": webhook_id}, options=options)
-
-    async def update(
-        self,
-        *,
-        webhook_id: _uuid.UUID,
-        title: str | None = None,
-        url: str | None = None,
-        enabled: bool | None = None,
-        type: _t.Sequence[_models.WebhookTypeItem | str] | None = None,
-        config: _models.WebhookConfig | _t.Mapping[str, _t.Any] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Webhook:
-        """Update a webhook
-
-        Changes selected fields of a webhook; fields left out stay as they are.
-
-        Args:
-            webhook_id: Webhook identifier.
-            title: Tenant-side label.
-            url: HTTPS endpoint that receives the events.
-            enabled: Switch delivery on or off.
-            type: Event categories to deliver.
-            config: Batching of event deliveries.
-        """
-        return await self._client.request(
-            _UPDATE,
-            path={"webhook_id": webhook_id},
-            body=_base.fields(
-                {"title": title, "url": url, "enabled": enabled, "type": type, "config": config}
-            ),
-            options=options,
-        )
-
-    async def test(
-        self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _types.NoContent:
-        """Send a test event
-
-        Asks Upvest to deliver a test event to the webhook's URL. Delivery happens asynchronously.
-
-        Args:
-            webhook_id: Webhook identifier.
-        """
-        return await self._client.request(_TEST, path={"webhook_id": webhook_id}, options=options)
+    test = _base.asynchronous(Webhooks.test)
 
 
 class AsyncWebhooksWithRawResponse:
