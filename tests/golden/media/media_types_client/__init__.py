@@ -4,7 +4,8 @@
 Start with `Client` (or `AsyncClient`); models are in `media_types_client.models`.
 """
 
-from . import models
+from typing import TYPE_CHECKING, Any
+
 from ._base_client import RequestOptions
 from ._client import ENVIRONMENTS, AsyncClient, Client
 from ._errors import (
@@ -83,3 +84,15 @@ __all__ = [
     "ServiceUnavailableError",
     "GatewayTimeoutError",
 ]
+
+if TYPE_CHECKING:
+    from . import models
+
+
+def __getattr__(name: str) -> Any:
+    # the models module is imported on first use: importing the package and making a client stays fast
+    if name == "models":
+        import importlib
+
+        return importlib.import_module(".models", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
