@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -41,6 +42,9 @@ MEMBER = "\x00member\n"
 _MARK = re.compile(r"^\x00(cut|member)\n", re.MULTILINE)
 _WRAPPER = "class _:\n"
 _DEFINITION = re.compile(r"(?:async\s+def|def|class)\s|@")
+
+#: the age at which a cache file no run has replaced is removed
+STALE_AFTER = 30 * 24 * 3600
 
 #: below this much text to format, worker processes cost more than they save
 PARALLEL_THRESHOLD = 200_000
@@ -109,6 +113,17 @@ class FormatCache:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(marshal.dumps(entries))
             os.replace(temporary, self.path)
+        except OSError:
+            return
+        self._prune()
+
+    def _prune(self) -> None:
+        """Forget the caches of output folders not generated for a month."""
+        cutoff = time.time() - STALE_AFTER
+        try:
+            for entry in os.scandir(self.path.parent):
+                if entry.name.endswith(".marshal") and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
         except OSError:
             pass
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,10 @@ UPVEST_SPEC = SPECS / "upvest-investment-api.yaml"
 SHARED = ROOT.parent / "shared"
 SHARED_SPECS = SHARED / "specs"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# the command lines the tests run keep their formatting caches in one folder of this test run, not in the
+# user's ~/.cache (every test's output folder has a cache file of its own)
+os.environ.setdefault("CLIENTGEN_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"clientgen-tests-{os.getuid()}"))
 
 
 def shared_spec(relative: str) -> Path:

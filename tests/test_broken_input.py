@@ -451,13 +451,7 @@ class Slow(NamedTuple):
 
 #: in the order xdist deals them out with -n 2: the first, third, fifth to one worker, the others to the second
 SLOW: dict[str, Slow] = {
-    "fifty_megabytes": Slow(
-        fifty_megabytes,
-        "either",
-        "BUG: generator/format.py format_files: a 50 MB spec (25,000 paths, 50,000 operations) does not generate"
-        " within 5 minutes: black formats the generated code at about 1 MB of spec per 16 s"
-        " (2 MB: 32 s of 33 s in black), so 50 MB needs about 15 minutes",
-    ),
+    "fifty_megabytes": Slow(fifty_megabytes, "either"),
     "alias_bomb": Slow(alias_bomb, "error", code="yaml-expansion"),
     "deep_ref_chain": Slow(deep_ref_chain, "error", code="too-deep"),
     "huge_enum": Slow(huge_enum, "either"),

@@ -127,6 +127,19 @@ def test_caches_are_per_name(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "format").iterdir()) == ["one.marshal", "two_.._three.marshal"]
 
 
+def test_caches_of_output_folders_untouched_for_a_month_are_removed(tmp_path: Path) -> None:
+    import os
+    import time
+
+    format_files({"pkg/m.py": MODULE}, cache=FormatCache(tmp_path, "old"))
+    format_files({"pkg/m.py": MODULE}, cache=FormatCache(tmp_path, "recent"))
+    old = tmp_path / "format" / "old.marshal"
+    month_ago = time.time() - fmt.STALE_AFTER - 60
+    os.utime(old, (month_ago, month_ago))
+    format_files({"pkg/m.py": MODULE}, cache=FormatCache(tmp_path, "new"))
+    assert sorted(p.name for p in (tmp_path / "format").iterdir()) == ["new.marshal", "recent.marshal"]
+
+
 def test_default_cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path / "c"))
     assert fmt.default_cache_folder() == tmp_path / "c"
