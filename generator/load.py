@@ -87,6 +87,8 @@ class Document:
     files: dict[str, Any] = field(default_factory=dict)
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
     _lines: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    #: the YAML nodes of a file as parsed (for its line map without a second parse), when it was small enough
+    _nodes: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def main(self) -> str:
@@ -139,9 +141,10 @@ class Document:
         if key not in self.files:
             if not path.is_file():
                 raise RefError(f"$ref '{target}' names a file that does not exist: {path}")
-            text, tree = read_spec_file(path)
+            text, tree, node = read_spec_file(path)
             self.files[key] = tree
             self._texts[key] = text
+            self._nodes[key] = node
         return key
 
     def node(self, location: Location) -> Any:
@@ -172,7 +175,7 @@ class Document:
         """The 1-based line where the node at `pointer` starts, or of its nearest existing parent."""
         lines = self._lines.get(file)
         if lines is None:
-            lines = self._lines[file] = _line_map(self._texts.get(file, ""))
+            lines = self._lines[file] = _line_map(self._texts.get(file, ""), self._nodes.pop(file, None))
         if self.swagger2 is not None and file == self.main:
             pointer = original_pointer(pointer)
         while True:
@@ -212,12 +215,13 @@ def fetch_spec(url: str, timeout: float = 30.0) -> tuple[str, Any]:
     if len(raw) > MAX_REMOTE_BYTES:
         raise RefError(f"'{url}' is larger than {MAX_REMOTE_BYTES // (1024 * 1024)} MB", "ref-remote")
     try:
-        return parse_spec_bytes(raw, url, urlsplit(url).path)
+        text, tree, _ = parse_spec_bytes(raw, url, urlsplit(url).path)
+        return text, tree
     except SpecError as exc:
         raise RefError(exc.diagnostics[0].message, "ref-remote") from None
 
 
-def read_spec_file(path: Path) -> tuple[str, Any]:
+def read_spec_file(path: Path) -> tuple[str, Any, Any]:
     """Read and parse one YAML or JSON file; raise SpecError naming the file and the line."""
     file = str(path)
     try:
@@ -227,8 +231,9 @@ def read_spec_file(path: Path) -> tuple[str, Any]:
     return parse_spec_bytes(raw, file, path.name)
 
 
-def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any]:
-    """Parse YAML or JSON bytes (JSON by the `.json` suffix of `name` or a leading brace)."""
+def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any, Any]:
+    """Parse YAML or JSON bytes (JSON by the `.json` suffix of `name` or a leading brace): the text, the tree,
+    and for YAML up to KEEP_NODES_BELOW characters the composed nodes (where each value starts)."""
     suffix = Path(name).suffix.lower()
     if b"\x00" in raw[:8192]:
         raise SpecError([Diagnostic("error", "file-binary", "the file is binary, not YAML or JSON", file)])
@@ -242,7 +247,7 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any]:
         raise SpecError([Diagnostic("error", "file-empty", "the file is empty", file)])
     if suffix == ".json" or text.lstrip().startswith("{"):
         try:
-            return text, json.loads(text)
+            return text, json.loads(text), None
         except RecursionError:
             raise SpecError([_too_deep_json(text, file)]) from None
         except json.JSONDecodeError as exc:
@@ -250,10 +255,15 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any]:
                 message = f"invalid JSON: {exc.msg} (column {exc.colno})"
                 raise SpecError([Diagnostic("error", "syntax", message, file, "", exc.lineno)])
     try:
-        tree = yaml.load(text, Loader=SafeLoader)
+        loader = SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            tree = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
         if "&" in text and "*" in text:  # anchors and aliases, perhaps: refuse a tree that expands beyond reason
             _check_expansion(tree, text, file)
-        return text, tree
+        return text, tree, node if len(text) < KEEP_NODES_BELOW else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -270,6 +280,9 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any]:
     except RecursionError:
         raise SpecError([Diagnostic("error", "too-deep", "the document is nested too deeply to read", file)])
 
+
+#: YAML texts up to this size keep their parsed nodes for line lookups (bigger ones parse again when asked)
+KEEP_NODES_BELOW = 8_000_000
 
 #: the most nodes a YAML document may expand to through aliases: this, or ten times the nodes it holds
 EXPANSION_FLOOR = 2_000_000
@@ -345,7 +358,7 @@ def _too_deep_json(text: str, file: str) -> Diagnostic:
 
 def load(path: Path | str, *, allow_remote_refs: bool = False) -> Document:
     path = Path(path).resolve()
-    text, tree = read_spec_file(path)
+    text, tree, node = read_spec_file(path)
     original = None
     if is_swagger2(tree):
         try:
@@ -355,6 +368,7 @@ def load(path: Path | str, *, allow_remote_refs: bool = False) -> Document:
     document = Document(path=path, root=tree, allow_remote_refs=allow_remote_refs, swagger2=original)
     document.files[str(path)] = tree
     document._texts[str(path)] = text
+    document._nodes[str(path)] = node
     return document
 
 
@@ -368,8 +382,8 @@ def load_text(text: str, name: str = "<spec>") -> Document:
     return document
 
 
-def _line_map(text: str) -> dict[str, int]:
-    """Map each JSON pointer of a YAML or JSON text to its 1-based line."""
+def _line_map(text: str, root: Any = None) -> dict[str, int]:
+    """Map each JSON pointer of a YAML or JSON text to its 1-based line (from its YAML nodes, when kept)."""
     lines: dict[str, int] = {}
     if not text:
         return lines
@@ -378,7 +392,7 @@ def _line_map(text: str) -> dict[str, int]:
         if json_lines:
             return json_lines
     try:
-        root = yaml.compose(text, Loader=SafeLoader)
+        root = root if root is not None else yaml.compose(text, Loader=SafeLoader)
     except (yaml.YAMLError, RecursionError):
         return lines
     if root is None:

@@ -15,7 +15,8 @@ import functools
 import itertools
 import json
 import re
-from importlib import resources
+import importlib.util
+from pathlib import Path
 from typing import Any, Iterator
 
 import jsonschema_rs
@@ -235,8 +236,13 @@ def _param_names(document: Document, parameters: Any, location: str, file: str) 
 @functools.cache
 def _oas_validator(version: str) -> Any:
     """A compiled validator for one OpenAPI version ("2.0", "3.0", "3.1"), from openapi-spec-validator's copies."""
-    folder = resources.files("openapi_spec_validator") / "resources" / "schemas" / f"v{version}"
-    schema = json.loads((folder / "schema.json").read_text(encoding="utf-8"))
+    # found, not imported: importing openapi-spec-validator costs more than the whole check
+    spec = importlib.util.find_spec("openapi_spec_validator")
+    locations = spec.submodule_search_locations if spec is not None else None
+    if not locations:  # pragma: no cover - a declared dependency
+        raise RuntimeError("openapi-spec-validator is not installed")
+    schema_file = Path(list(locations)[0]) / "resources" / "schemas" / f"v{version}" / "schema.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
     return jsonschema_rs.validator_for(schema)
 
 
