@@ -190,7 +190,8 @@ def annotation(
         return "_t.Literal[" + ", ".join(pystr(v) for v in type_.values) + "]"
     if isinstance(type_, UnionType):
         parts = [annotation(v, scope, argument=argument, schemas=schemas) for v in type_.variants]
-        text = " | ".join(dict.fromkeys(parts))
+        # each variant may be a union itself (`Model | Mapping[str, Any]` for an argument): one of each member
+        text = " | ".join(dict.fromkeys(member for part in parts for member in _union_members(part)))
         field = _discriminator_field(type_, schemas) if scope == "models" and not argument else None
         if field is not None:
             return f"_t.Annotated[{text}, _pydantic.Field(discriminator={pystr(field)})]"
@@ -207,6 +208,21 @@ def annotation(
                 return f"{text} | _t.Mapping[str, _t.Any]"
         return text
     raise TypeError(f"unknown type {type_!r}")
+
+
+def _union_members(text: str) -> list[str]:
+    """The members of an annotation's top-level `|` union (brackets nest; strings hold no `|` here)."""
+    members, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            members.append(text[start:index].strip())
+            start = index + 1
+    members.append(text[start:].strip())
+    return members
 
 
 def _discriminator_field(union: UnionType, schemas: dict[str, Schema] | None) -> str | None:
