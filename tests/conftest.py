@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -25,6 +26,13 @@ def shared_spec(relative: str) -> Path:
             pytrace=False,
         )
     return path
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on (for servers the tests start)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
