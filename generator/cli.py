@@ -1,6 +1,8 @@
-"""The command line: `clientgen generate | check | validate | diff`. The only module that prints or picks exit codes.
+"""The command line: `clientgen generate | check | validate | diff | update | build | publish`.
 
-Exit codes: 0 success, 1 `check` found differences, 2 bad input (spec, configuration or arguments).
+The only module that prints or picks exit codes. Exit codes: 0 success, 1 `check` found differences, 2 bad input
+(spec, configuration, arguments, or a build or upload that failed for a reason the user can act on), 3 internal
+error.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, Callable, Literal, NoReturn
 
 import click
 
-from generator import __version__, diff as spec_diff
+from generator import __version__, diff as spec_diff, publish as publishing
 from generator.config import Config, find_pyproject, load_config
 from generator.diagnostics import Diagnostic, SpecError
 from generator.format import FormatCache, FormatError, default_cache_folder, default_jobs
@@ -74,7 +76,7 @@ def _guarded(action: Callable[[], int]) -> None:
         warnings = len(exc.diagnostics) - errors
         click.echo(f"failed: {errors} error(s), {warnings} warning(s); nothing was written", err=True)
         sys.exit(2)
-    except WriteError as exc:
+    except (WriteError, publishing.PublishError) as exc:
         _fail(str(exc))
     except FormatError as exc:
         click.echo(f"internal error: {exc}", err=True)
@@ -390,6 +392,107 @@ def update_command(
         click.echo(
             f"updated {spec_path} from {source} and regenerated {result.api.package.name} "
             f"{result.api.package.version} into {output_path}",
+            err=True,
+        )
+        return 0
+
+    _guarded(run)
+
+
+def _client_folder(config_path: Path | None, folder: Path | None) -> Path:
+    """DIR, or the configured output folder."""
+    folder = folder or _config(config_path).output
+    if folder is None:
+        _fail("no client folder given: pass DIR, or set 'output' in [tool.clientgen] of pyproject.toml")
+    if not folder.is_dir():
+        _fail(f"{folder} is not a folder: generate the client first (clientgen generate -o {folder})")
+    return folder
+
+
+_folder_argument = click.argument("folder", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
+
+
+@main.command("build")
+@_folder_argument
+@_config_option
+@click.option(
+    "--no-isolation",
+    is_flag=True,
+    help="Use the build backend installed here (setuptools>=69) instead of installing it into a fresh"
+    " environment: for offline builds.",
+)
+def build_command(folder: Path | None, config_path: Path | None, no_isolation: bool) -> None:
+    """Build a wheel and an sdist of the client generated into DIR, into DIR/dist.
+
+    DIR defaults to the output folder of [tool.clientgen]. Prints the paths of the two files.
+
+    \b
+    Example:
+      clientgen build output
+    """
+
+    def run() -> int:
+        built = publishing.build(_client_folder(config_path, folder), isolation=not no_isolation)
+        click.echo(built.wheel)
+        click.echo(built.sdist)
+        click.echo(f"built {built.project.name} {built.project.version} into {built.project.dist}", err=True)
+        return 0
+
+    _guarded(run)
+
+
+@main.command("publish")
+@_folder_argument
+@click.option(
+    "--repository-url",
+    envvar="TWINE_REPOSITORY_URL",
+    required=True,
+    help="Upload URL of the package index (env TWINE_REPOSITORY_URL).",
+)
+@click.option("-u", "--username", envvar="TWINE_USERNAME", help="User name for the index (env TWINE_USERNAME).")
+@click.option(
+    "-p",
+    "--password",
+    envvar="TWINE_PASSWORD",
+    help="Password or token for the index (env TWINE_PASSWORD, better than this option; else keyring).",
+)
+@click.option("--skip-existing", is_flag=True, help="Skip files the index already has instead of failing.")
+@_config_option
+def publish_command(
+    folder: Path | None,
+    repository_url: str,
+    username: str | None,
+    password: str | None,
+    skip_existing: bool,
+    config_path: Path | None,
+) -> None:
+    """Upload the wheel and sdist built into DIR/dist (by clientgen build) to a package index, with twine.
+
+    Only the files of the version in DIR/pyproject.toml are uploaded. A version the index already has is
+    refused, unless --skip-existing. Credentials: the options, TWINE_USERNAME and TWINE_PASSWORD, or keyring
+    (a prompt only on a terminal). They are never printed.
+
+    \b
+    Example:
+      TWINE_USERNAME=ci TWINE_PASSWORD=... clientgen publish output --repository-url https://pypi.example.com/
+    """
+
+    def run() -> int:
+        result = publishing.publish(
+            _client_folder(config_path, folder),
+            repository_url,
+            username=username,
+            password=password,
+            skip_existing=skip_existing,
+            interactive=sys.stdin.isatty(),
+        )
+        for path in result.uploaded:
+            click.echo(f"uploaded {path.name}", err=True)
+        for path in result.skipped:
+            click.echo(f"skipped {path.name}: already on the index", err=True)
+        click.echo(
+            f"published {result.project.name} {result.project.version} to {result.repository}: "
+            f"{len(result.uploaded)} uploaded, {len(result.skipped)} skipped",
             err=True,
         )
         return 0
