@@ -825,6 +825,8 @@ class Builder:
             if fmt == "binary":
                 return Primitive("bytes")
             if fmt == "decimal" or _is_decimal_pattern(node.get("pattern")):
+                if _matches_empty(node.get("pattern")):  # Upvest's `^[0-9]{0,63}(\.[0-9]{1,27})?$` allows ""
+                    return UnionType((Primitive("decimal"), LiteralType(("",))))
                 return Primitive("decimal")
             return Primitive("str")
         if type_name == "integer":
@@ -1188,6 +1190,13 @@ def _is_decimal_pattern(pattern: Any) -> bool:
     except re.error:
         return False
     return any(compiled.fullmatch(sample) for sample in _DECIMAL_SAMPLES) and not compiled.search("abc")
+
+
+def _matches_empty(pattern: Any) -> bool:
+    try:
+        return isinstance(pattern, str) and re.search(pattern, "") is not None
+    except re.error:
+        return False
 
 
 def _parameter_schema(parameter: dict[str, Any], pointer: str) -> tuple[Any, str]:

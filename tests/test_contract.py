@@ -270,24 +270,8 @@ def test_a_malformed_request_fails_the_contract_check(
 # Upvest's real 1.9.0 spec
 # --------------------------------------------------------------------------------------------------
 
-_EMPTY_DECIMAL = (
-    "BUG: Upvest's decimal strings (pattern ^[0-9]{0,63}(\\.[0-9]{1,27})?$, which admits the empty string) are typed"
-    " decimal.Decimal, so the empty string the API uses for 'not set' cannot be sent or received: "
-)
-UPVEST_BUGS: dict[str, tuple[type[AssertionError], str]] = {
-    "place_order": (
-        RequestNotSent,
-        _EMPTY_DECIMAL + "POST /orders (place_order) refuses the spec's own example request"
-        ' (limit_price: "", stop_price: "") with pydantic ValidationError \'Input should be a valid decimal\''
-        " for OrderPlaceRequest before sending it",
-    ),
-    "list_account_orders": (
-        ResponseNotParsed,
-        _EMPTY_DECIMAL + 'GET /accounts/{account_id}/orders (list_account_orders) answered 200 with quantity ""'
-        " (valid for the schema) raises APIResponseValidationError 'Input should be a valid decimal at"
-        " data.1.quantity'",
-    ),
-}
+#: none left: empty decimal strings (Upvest's pattern admits "") are typed `Decimal | Literal[""]`
+UPVEST_BUGS: dict[str, tuple[type[AssertionError], str]] = {}
 
 
 @pytest.mark.parametrize("operation_id", operation_cases(SHARED_SPECS / REAL_SPEC_NAME, UPVEST_BUGS))

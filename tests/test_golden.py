@@ -32,7 +32,7 @@ def read_tree(folder: Path) -> dict[str, str]:
     return {
         path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts and ".mypy_cache" not in path.parts
+        if path.is_file() and not {"__pycache__", ".mypy_cache", "dist"} & set(path.relative_to(folder).parts)
     }
 
 

@@ -87,10 +87,7 @@ class Users:
         self,
         *,
         body: (
-            _models.UserByolCreateRequest
-            | _t.Mapping[str, _t.Any]
-            | _models.UserTolCreateRequest
-            | _t.Mapping[str, _t.Any]
+            _models.UserByolCreateRequest | _t.Mapping[str, _t.Any] | _models.UserTolCreateRequest
         ),
         options: _base.RequestOptions | None = None,
     ) -> _models.UserByol | _models.UserTol:
