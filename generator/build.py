@@ -132,6 +132,7 @@ class Builder:
     _client_credentials: set[str] = field(default_factory=set)
     _oauth_schemes: set[str] = field(default_factory=set)
     _merging: set[Location] = field(default_factory=set)
+    _names_used: set[tuple[str, str]] = field(default_factory=set)
 
     def _add_schema(self, schema: Schema) -> None:
         self.schemas.append(schema)
@@ -140,6 +141,27 @@ class Builder:
     def _object_schema(self, type_: Type | None) -> ObjectSchema | None:
         schema = self._schema_index.get(type_.name) if isinstance(type_, Ref) else None
         return schema if isinstance(schema, ObjectSchema) else None
+
+    # -- names chosen in the configuration --------------------------------------------------------------
+
+    def _chosen(self, kind: str, *keys: str) -> str | None:
+        """The configured name for the first of `keys` that has one (names.<kind> in the configuration)."""
+        for key in keys:
+            chosen = self.config.names.lookup(kind, key)
+            if chosen is not None:
+                self._names_used.add((kind, key))
+                return chosen
+        return None
+
+    def _unused_names(self) -> None:
+        for kind in ("operations", "resources", "models", "fields", "enum_members"):
+            for key, _ in getattr(self.config.names, kind):
+                if (kind, key) not in self._names_used:
+                    table = kind.replace("_", "-")
+                    message = f"names.{table}: '{key}' matches nothing in the spec; the name is not used"
+                    self.diagnostics.append(
+                        Diagnostic("warning", "names-unused", message, str(self.config.source or "configuration"))
+                    )
 
     # -- diagnostics --------------------------------------------------------------------------------
 
@@ -164,6 +186,7 @@ class Builder:
         webhooks = self._webhooks()
         self._drain_components()
         self._break_alias_cycles()
+        self._unused_names()
         title = str(info.get("title", "API"))
         return Api(
             title=title,
@@ -183,9 +206,21 @@ class Builder:
         distribution = self.config.distribution or package.replace("_", "-")
         version = self.config.version or pep440(spec_version)
         prefix = self.config.env_prefix or names.constant((names.words(title) or ["API"])[0])
-        return Package(package, distribution, version, prefix, self.config.request_id_header)
+        retry = tuple((name, value) for name, value in vars(self.config.retry).items() if value is not None)
+        return Package(
+            package,
+            distribution,
+            version,
+            prefix,
+            self.config.request_id_header,
+            timeout=self.config.timeout or 60.0,
+            connect_timeout=self.config.connect_timeout or 10.0,
+            retry=retry,
+        )
 
     def _servers(self) -> tuple[Server, ...]:
+        if self.config.environments:  # the configuration's environments replace the spec's servers
+            return tuple(Server(url=url, name=name, description="") for name, url in self.config.environments)
         servers: list[Server] = []
         taken = names.Namespace()
         raw = self.document.root.get("servers")
@@ -301,8 +336,9 @@ class Builder:
         operation_ids = names.Namespace()
         groups: list[Group] = []
         for group_name, entries in by_group.items():
-            attribute = attributes.claim(names.safe(names.snake(group_name, fallback="default")))
-            class_name = classes.claim(names.pascal(group_name, fallback="Default"), "")
+            chosen_group = self._chosen("resources", group_name)
+            attribute = attributes.claim(names.safe(chosen_group or names.snake(group_name, fallback="default")))
+            class_name = classes.claim(names.pascal(chosen_group or group_name, fallback="Default"), "")
             methods = names.Namespace(names.RESERVED | {"with_raw_response"})
             group_words = names.words(group_name)
             operations: list[Operation] = []
@@ -312,7 +348,8 @@ class Builder:
                 operation_id = str(raw_id) if isinstance(raw_id, (str, int)) else f"{method}_{path}"
                 unique_id = operation_ids.claim(names.pascal(operation_id, fallback=f"{method} {path}"), "")
                 context.name = unique_id
-                python_name = methods.claim(_method_name(operation_id, group_words, methods))
+                chosen = self._chosen("operations", operation_id)
+                python_name = methods.claim(chosen or _method_name(operation_id, group_words, methods))
                 operations.append(
                     self._operation(
                         operation,
@@ -690,6 +727,7 @@ class Builder:
         for key, node in schemas.items():
             location = Location(main, f"/components/schemas/{escape_pointer_token(key)}")
             base = names.pascal(str(key), fallback="Model")  # by key: unique and stable, unlike titles
+            base = self._chosen("models", str(key), base) or base
             self._component_names[location] = self._schema_names.claim(base, "")
             self._pending.append((location, node, self._component_names[location]))
 
@@ -969,7 +1007,10 @@ class Builder:
         enum = EnumSchema(
             name=name,
             kind=kind,  # type: ignore[arg-type]
-            members=tuple(EnumMember(members.claim(names.constant(str(v))), v) for v in values),
+            members=tuple(
+                EnumMember(members.claim(self._chosen("enum_members", f"{name}.{v}") or names.constant(str(v))), v)
+                for v in values
+            ),
             description=_text(node.get("description")),
             pointer=context.pointer,
         )
@@ -1007,7 +1048,7 @@ class Builder:
                 f"{name}{names.pascal(key, fallback='Field')}",
                 key,
             )
-            python_name = names.snake(key, fallback="field")
+            python_name = self._chosen("fields", f"{name}.{key}") or names.snake(key, fallback="field")
             if python_name.startswith("model_"):
                 python_name = f"{python_name}_"
             fields.append(
@@ -1034,7 +1075,7 @@ class Builder:
             contextual = names.pascal(context.name, fallback="Model")
             if contextual not in self._schema_names:
                 base = contextual
-        return self._schema_names.claim(base, "")
+        return self._schema_names.claim(self._chosen("models", base) or base, "")
 
 
 class _TooDeep(Exception):

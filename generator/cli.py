@@ -7,21 +7,24 @@ error.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import sys
 import time
 from pathlib import Path
+from dataclasses import asdict, is_dataclass
 from typing import Any, Callable, Literal, NoReturn
 
 import click
 
 from generator import __version__, diff as spec_diff, publish as publishing
-from generator.config import Config, find_pyproject, load_config
+from generator.config import Config, config_keys, find_config, load_config, reference
 from generator.diagnostics import Diagnostic, SpecError
 from generator.format import FormatCache, FormatError, default_cache_folder, default_jobs
 from generator.load import load
 from generator.pipeline import check_spec, generate
+from generator.render import builtin_templates, template_header, templates_root
 from generator.update import stage_spec
 from generator.version import Level, generated_version, record_version
 from generator.version import bump as bump_version
@@ -41,7 +44,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _config(config_path: Path | None) -> Config:
-    path = config_path or find_pyproject(Path.cwd())
+    path = config_path or find_config(Path.cwd())
     return load_config(path)
 
 
@@ -355,7 +358,8 @@ def update_command(
 ) -> None:
     """Fetch a new version of the spec, report what changed, then replace SPEC and regenerate the output.
 
-    The package version moves on by the bump the report suggests. Nothing changes unless every step succeeds.
+    The package version moves on by the bump the report suggests (configuration: version-policy). Nothing
+    changes unless every step succeeds.
 
     \b
     Example:
@@ -375,7 +379,9 @@ def update_command(
                     spec_diff.load_api(spec_path, config, allow_remote_refs=allow_remote_refs), after
                 )
                 click.echo(spec_diff.FORMATS[output_format](report), nl=False)
-            version = _next_version(output_path, report.bump) if report is not None else None
+            version = None
+            if report is not None and config.version_policy == "diff":
+                version = _next_version(output_path, report.bump)
             result = generate(
                 staged,
                 config.merged(version=version),
@@ -498,3 +504,106 @@ def publish_command(
         return 0
 
     _guarded(run)
+
+
+@main.group("templates")
+def templates_group() -> None:
+    """The built-in templates, for overlays: list them, or copy one to change it.
+
+    \b
+    Example:
+      clientgen templates list
+      clientgen templates copy package/resources/resource.py.jinja overlay/
+    """
+
+
+@templates_group.command("list")
+def templates_list_command() -> None:
+    """Print the relative path of every built-in template (the path an overlay template replaces).
+
+    \b
+    Example:
+      clientgen templates list
+    """
+    for name in builtin_templates():
+        click.echo(name)
+
+
+@templates_group.command("copy")
+@click.argument("name")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Replace a template already in FOLDER.")
+def templates_copy_command(name: str, folder: Path, force: bool) -> None:
+    """Copy the built-in template NAME into the overlay FOLDER, at the same relative path.
+
+    The copy starts with the template context version it was written for, so that a later clientgen can warn
+    when the context changes. Point `templates` in the configuration at FOLDER to use it.
+
+    \b
+    Example:
+      clientgen templates copy README.md.jinja overlay/
+    """
+    known = builtin_templates()
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1)
+        _fail(
+            f"no built-in template '{name}'"
+            + (f"; did you mean '{close[0]}'?" if close else "; see `clientgen templates list`")
+        )
+    target = folder / name
+    if target.exists() and not force:
+        _fail(f"{target} exists; pass --force to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(template_header() + (templates_root() / name).read_text(encoding="utf-8"), encoding="utf-8")
+    click.echo(f"copied {name} to {target}", err=True)
+
+
+@main.group("config")
+def config_group() -> None:
+    """The configuration: its reference, or the values in effect.
+
+    \b
+    Example:
+      clientgen config show
+      clientgen config reference > docs/configuration.md
+    """
+
+
+@config_group.command("reference")
+def config_reference_command() -> None:
+    """Print the reference of every configuration key (Markdown; docs/configuration.md is this output).
+
+    \b
+    Example:
+      clientgen config reference > docs/configuration.md
+    """
+    click.echo(reference(), nl=False)
+
+
+@config_group.command("show")
+@_config_option
+def config_show_command(config_path: Path | None) -> None:
+    """Print the configuration in effect: the file it comes from and every key's value.
+
+    \b
+    Example:
+      clientgen config show
+    """
+
+    def run() -> int:
+        path = config_path or find_config(Path.cwd())
+        config = load_config(path)
+        click.echo(f"# from {path}" if path else "# no configuration file found: defaults")
+        for key, attribute in config_keys().items():
+            click.echo(f"{key} = {_shown(getattr(config, attribute))}")
+        return 0
+
+    _guarded(run)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Path):
+        return str(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return repr({k: v for k, v in asdict(value).items() if v})
+    return repr(value)

@@ -1,18 +1,58 @@
-"""Configuration: `[tool.clientgen]` in a pyproject.toml, merged with command-line options."""
+"""Configuration: `[tool.clientgen]` in a pyproject.toml, or the top level of a clientgen.toml.
+
+Every key is described once, in `SCHEMA`: its type, default and meaning. The parser checks files against it, and
+`docs/configuration.md` is generated from it (`clientgen config reference`; a test keeps the two the same).
+Command-line options override the file.
+"""
 
 from __future__ import annotations
 
 import difflib
+import keyword
+import math
 import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from generator.diagnostics import Diagnostic, SpecError
 
 #: Headers that are owned by the transport whatever the spec says.
 DEFAULT_MANAGED_HEADERS = ("authorization",)
+CONFIG_FILE = "clientgen.toml"
+
+
+@dataclass(frozen=True)
+class Names:
+    """Names chosen by the user instead of the ones derived from the spec, by what they rename."""
+
+    #: operationId -> method name
+    operations: tuple[tuple[str, str], ...] = ()
+    #: tag (or, for untagged operations, the first path segment) -> resource attribute name
+    resources: tuple[tuple[str, str], ...] = ()
+    #: schema name (components/schemas key, or the generated class name) -> class name
+    models: tuple[tuple[str, str], ...] = ()
+    #: "Class.property" (generated class, JSON property) -> field name
+    fields: tuple[tuple[str, str], ...] = ()
+    #: "Enum.value" (generated enum class, enum value) -> member name
+    enum_members: tuple[tuple[str, str], ...] = ()
+
+    def lookup(self, kind: str, key: str) -> str | None:
+        return dict(getattr(self, kind)).get(key)
+
+    def __bool__(self) -> bool:
+        return any((self.operations, self.resources, self.models, self.fields, self.enum_members))
+
+
+@dataclass(frozen=True)
+class Retry:
+    """The generated client's default retry policy (its RetryPolicy's fields); None keeps the runtime's default."""
+
+    max_retries: int | None = None
+    initial_delay: float | None = None
+    max_delay: float | None = None
+    deadline: float | None = None
 
 
 @dataclass(frozen=True)
@@ -22,6 +62,7 @@ class Config:
     package: str | None = None
     distribution: str | None = None
     version: str | None = None
+    version_policy: str = "diff"
     managed_headers: tuple[str, ...] = DEFAULT_MANAGED_HEADERS
     idempotency_header: str = "idempotency-key"
     request_id_header: str = "x-request-id"
@@ -40,113 +81,432 @@ class Config:
     webhook_type_field: str = "type"
     #: "all": a security requirement needs every scope it lists (OpenAPI); "any": one of them is enough.
     requirement_scopes: str = "all"
+    timeout: float | None = None
+    connect_timeout: float | None = None
+    retry: Retry = Retry()
+    #: environment name -> base URL, instead of the spec's servers
+    environments: tuple[tuple[str, str], ...] = ()
+    names: Names = Names()
+    templates: Path | None = None
     source: Path | None = field(default=None, compare=False)
 
     def merged(self, **overrides: Any) -> Config:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
-_KEYS = {
-    "spec": "spec",
-    "output": "output",
-    "package": "package",
-    "distribution": "distribution",
-    "version": "version",
-    "managed-headers": "managed_headers",
-    "idempotency-header": "idempotency_header",
-    "request-id-header": "request_id_header",
-    "env-prefix": "env_prefix",
-    "client-id-header": "client_id_header",
-    "signing-components": "signing_components",
-    "signature-version-header": "signature_version_header",
-    "signature-version": "signature_version",
-    "pagination": "pagination",
-    "page-offset-param": "page_offset_param",
-    "page-limit-param": "page_limit_param",
-    "page-items-field": "page_items_field",
-    "page-meta-field": "page_meta_field",
-    "page-total-field": "page_total_field",
-    "webhook-keys-path": "webhook_keys_path",
-    "webhook-type-field": "webhook_type_field",
-    "requirement-scopes": "requirement_scopes",
-}
-#: Keys whose values are lists of strings; every other key takes a string.
-_LIST_KEYS = frozenset({"managed_headers", "signing_components"})
-#: Keys naming headers, which are compared case-insensitively.
-_HEADER_KEYS = frozenset({"idempotency_header", "request_id_header", "client_id_header", "signature_version_header"})
-_CHOICES = {"pagination": ("offset", "none"), "requirement_scopes": ("all", "any")}
+# -- the schema ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Key:
+    """One configuration key: what it is called, what it holds, and what it does."""
+
+    name: str
+    type: str  # string, path, header, identifier, choice, list of strings, number, integer, table
+    default: str
+    description: str
+    choices: tuple[str, ...] = ()
+    option: str = ""  # the command-line option that overrides it
+    group: str = "Project"
+
+
+SCHEMA: tuple[Key, ...] = (
+    Key(
+        "spec",
+        "path",
+        "none",
+        "The OpenAPI (or Swagger 2.0) file to generate from, relative to the file.",
+        option="SPEC",
+    ),
+    Key("output", "path", "none", "The folder the client project is written to, relative to the file.", option="-o"),
+    Key("package", "identifier", "from the spec's title", "Import name of the generated package.", option="--package"),
+    Key("distribution", "string", "the package name with dashes", "Distribution name on the package index."),
+    Key("version", "string", "the spec's info.version", "Version of the generated package."),
+    Key(
+        "version-policy",
+        "choice",
+        "diff",
+        "How `clientgen update` versions the package: `diff` moves the version in the output folder on by the bump"
+        " the changes call for (major, minor or patch), `spec` takes the new spec's info.version, `fixed` keeps"
+        " `version`. `generate --bump` moves it on by hand.",
+        ("diff", "spec", "fixed"),
+    ),
+    Key(
+        "templates",
+        "path",
+        "none",
+        "A folder of template overlays: a template there replaces the built-in one of the same relative path.",
+        group="Templates",
+    ),
+    Key(
+        "env-prefix",
+        "string",
+        "from the spec's title",
+        "Prefix of the environment variables the client reads (`<PREFIX>_BASE_URL`, `<PREFIX>_CLIENT_ID`, ...).",
+        group="Generated client",
+    ),
+    Key(
+        "environments",
+        "table",
+        "the spec's servers",
+        'Named base URLs, `name = "https://..."`, offered as `environment=` instead of the spec\'s servers.',
+        group="Generated client",
+    ),
+    Key(
+        "timeout",
+        "number",
+        "60",
+        "Default seconds a request may take to read, write or wait for a connection from the pool.",
+        group="Generated client",
+    ),
+    Key("connect-timeout", "number", "10", "Default seconds to establish a connection.", group="Generated client"),
+    Key(
+        "retry",
+        "table",
+        "max-retries = 3, initial-delay = 0.5, max-delay = 8, deadline = 120",
+        "Default retry policy: `max-retries`, `initial-delay` and `max-delay` (seconds, exponential backoff with"
+        " jitter), `deadline` (seconds for a call, all attempts included).",
+        group="Generated client",
+    ),
+    Key(
+        "managed-headers",
+        "list of strings",
+        '["authorization"]',
+        "Headers the transport sets: never method arguments (authorization is always one).",
+        group="Generated client",
+    ),
+    Key(
+        "idempotency-header",
+        "header",
+        "idempotency-key",
+        "Header carrying idempotency keys, when operations declare it.",
+        group="Generated client",
+    ),
+    Key(
+        "request-id-header",
+        "header",
+        "x-request-id",
+        "Response header with the server's request id, shown in errors and logs.",
+        group="Generated client",
+    ),
+    Key("client-id-header", "header", "none", "Header sending the OAuth client id on every request.", group="Auth"),
+    Key(
+        "requirement-scopes",
+        "choice",
+        "all",
+        "Whether a security requirement needs all the scopes it lists (OpenAPI's meaning) or any one of them.",
+        ("all", "any"),
+        group="Auth",
+    ),
+    Key(
+        "signing-components",
+        "list of strings",
+        "none (no signing)",
+        "Components of each request's HTTP message signature (`@method`, `@path`, header names, ...).",
+        group="Auth",
+    ),
+    Key("signature-version-header", "header", "none", "Header announcing the signature scheme version.", group="Auth"),
+    Key("signature-version", "string", "none", "Value of the signature version header.", group="Auth"),
+    Key(
+        "webhook-keys-path",
+        "string",
+        "found in the spec",
+        "Path of the endpoint serving webhook keys (JWKS).",
+        group="Auth",
+    ),
+    Key("webhook-type-field", "string", "type", "Field of a webhook payload naming its event type.", group="Auth"),
+    Key(
+        "pagination",
+        "choice",
+        "offset",
+        "Pagination style of list operations: offset/limit pages, or none.",
+        ("offset", "none"),
+        group="Pagination",
+    ),
+    Key("page-offset-param", "string", "offset", "Query parameter of the page offset.", group="Pagination"),
+    Key("page-limit-param", "string", "limit", "Query parameter of the page size.", group="Pagination"),
+    Key("page-items-field", "string", "data", "Response field holding a page's items.", group="Pagination"),
+    Key("page-meta-field", "string", "meta", "Response field holding a page's metadata.", group="Pagination"),
+    Key(
+        "page-total-field",
+        "string",
+        "total_count",
+        "Metadata field with the total number of items.",
+        group="Pagination",
+    ),
+    Key(
+        "names",
+        "table",
+        "none",
+        "Names of your choosing, in sub-tables: `operations` (operationId = method name), `resources` (tag ="
+        ' attribute name), `models` (schema name = class name), `fields` ("Class.property" = field name),'
+        ' `enum-members` ("Enum.value" = member name).',
+        group="Names",
+    ),
+)
+
+_BY_NAME = {key.name: key for key in SCHEMA}
+_NAME_TABLES = ("operations", "resources", "models", "fields", "enum-members")
+_RETRY_KEYS = {"max-retries": "integer", "initial-delay": "number", "max-delay": "number", "deadline": "number"}
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def find_pyproject(start: Path) -> Path | None:
+def _attribute(name: str) -> str:
+    return name.replace("-", "_")
+
+
+# -- finding and reading the file ---------------------------------------------------------------------------------
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest clientgen.toml or pyproject.toml in `start` or above it (clientgen.toml first in a folder)."""
     for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
+        for name in (CONFIG_FILE, "pyproject.toml"):
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
     return None
 
 
+find_pyproject = find_config  # the name it had before clientgen.toml
+
+
 def load_config(path: Path | None) -> Config:
-    """Read `[tool.clientgen]` from the given pyproject.toml; no file or no table gives the defaults."""
+    """Read a clientgen.toml (top level) or a pyproject.toml's `[tool.clientgen]`; no file or table: defaults."""
     if path is None:
         return Config()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SpecError([Diagnostic("error", "config-unreadable", f"cannot read configuration: {exc}", str(path))])
+    if path.name == CONFIG_FILE:
+        return parse_config(data, path, where="")
     table = data.get("tool", {}).get("clientgen")
     if table is None:
         return Config()
+    if not isinstance(table, dict):
+        message = "[tool.clientgen] must be a table"
+        raise SpecError([Diagnostic("error", "config-invalid", message, str(path), "tool/clientgen")])
     return parse_config(table, path)
 
 
-def parse_config(table: dict[str, Any], path: Path) -> Config:
+def parse_config(table: dict[str, Any], path: Path, where: str = "tool/clientgen") -> Config:
+    """Check a configuration table against SCHEMA; every problem is an error naming the key and the file."""
     problems: list[Diagnostic] = []
     values: dict[str, Any] = {}
+    section = f"[{where.replace('/', '.')}]" if where else path.name
 
     def problem(key: str, message: str) -> None:
-        problems.append(Diagnostic("error", "config-invalid", message, str(path), f"tool/clientgen/{key}"))
+        pointer = f"{where}/{key}" if where else key
+        problems.append(Diagnostic("error", "config-invalid", message, str(path), pointer))
 
-    for key, value in table.items():
-        attribute = _KEYS.get(key)
-        if attribute is None:
-            close = difflib.get_close_matches(key, list(_KEYS), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(sorted(_KEYS))}"
-            problem(key, f"unknown key '{key}' in [tool.clientgen]{hint}")
+    for name, value in table.items():
+        key = _BY_NAME.get(name)
+        if key is None:
+            problem(name, f"unknown key '{name}' in {section}{_did_you_mean(name, list(_BY_NAME))}")
             continue
-        if attribute in _LIST_KEYS:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                problem(key, f"'{key}' must be a list of strings")
-                continue
-            if attribute == "managed_headers":
-                values[attribute] = tuple(dict.fromkeys([*DEFAULT_MANAGED_HEADERS, *(v.lower() for v in value)]))
-            else:
-                values[attribute] = tuple(v if v.startswith("@") else v.lower() for v in value)
-            continue
-        if not isinstance(value, str):
-            problem(key, f"'{key}' must be a string, not {type(value).__name__}")
-            continue
-        if attribute in ("spec", "output"):
-            values[attribute] = (path.parent / value).resolve()
-        elif attribute == "package" and not _PACKAGE.match(value):
-            problem(key, f"'{key}' must be a lowercase Python package name, got {value!r}")
-        elif attribute == "env_prefix" and not re.match(r"^[A-Z][A-Z0-9_]*$", value):
-            problem(key, f"'{key}' must be upper case letters, digits and underscores, got {value!r}")
-        elif attribute == "distribution" and not _DISTRIBUTION.match(value):
-            problem(key, f"'{key}' must be a valid distribution name, got {value!r}")
-        elif attribute in _HEADER_KEYS:
-            values[attribute] = value.lower()
-        elif attribute in _CHOICES and value not in _CHOICES[attribute]:
-            problem(key, f"'{key}' must be one of {', '.join(_CHOICES[attribute])}, got {value!r}")
-        else:
-            values[attribute] = value
+        attribute = _attribute(name)
+        try:
+            values[attribute] = _READERS[key.type](key, value, path)
+        except _Invalid as exc:
+            problem(exc.key or name, str(exc))
     if problems:
         raise SpecError(problems)
     return Config(source=path, **values)
 
 
+class _Invalid(ValueError):
+    def __init__(self, message: str, key: str = "") -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(sorted(known))}"
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}.get(
+        type(value), "a table" if isinstance(value, dict) else type(value).__name__
+    )
+
+
+def _string(key: Key, value: Any, path: Path) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"'{key.name}' must be a string, not {_type_name(value)}")
+    if key.name == "package" and not _PACKAGE.match(value):
+        raise _Invalid(f"'{key.name}' must be a lowercase Python package name, got {value!r}")
+    if key.name == "env-prefix" and not re.match(r"^[A-Z][A-Z0-9_]*$", value):
+        raise _Invalid(f"'{key.name}' must be upper case letters, digits and underscores, got {value!r}")
+    if key.name == "distribution" and not _DISTRIBUTION.match(value):
+        raise _Invalid(f"'{key.name}' must be a valid distribution name, got {value!r}")
+    return value
+
+
+def _path(key: Key, value: Any, path: Path) -> Path:
+    return (path.parent / _string(key, value, path)).resolve()
+
+
+def _header(key: Key, value: Any, path: Path) -> str:
+    return _string(key, value, path).lower()
+
+
+def _choice(key: Key, value: Any, path: Path) -> str:
+    text = _string(key, value, path)
+    if text not in key.choices:
+        raise _Invalid(f"'{key.name}' must be one of {', '.join(key.choices)}, got {value!r}")
+    return text
+
+
+def _strings(key: Key, value: Any, path: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Invalid(f"'{key.name}' must be a list of strings, not {_type_name(value)}")
+    if key.name == "managed-headers":
+        return tuple(dict.fromkeys([*DEFAULT_MANAGED_HEADERS, *(v.lower() for v in value)]))
+    return tuple(v if v.startswith("@") else v.lower() for v in value)
+
+
+def _number(key: Key, value: Any, path: Path, name: str = "") -> float:
+    name = name or key.name
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise _Invalid(f"'{name}' must be a positive number of seconds, not {value!r}")
+    return float(value)
+
+
+def _table(key: Key, value: Any, path: Path) -> Any:
+    if not isinstance(value, dict):
+        raise _Invalid(f"'{key.name}' must be a table, not {_type_name(value)}")
+    return _TABLES[key.name](key, value)
+
+
+def _environments(key: Key, value: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    for name, url in value.items():
+        if not _PACKAGE.match(name) or keyword.iskeyword(name):
+            raise _Invalid(f"environment names must be lowercase identifiers, got {name!r}", f"environments/{name}")
+        if not isinstance(url, str) or not re.match(r"^https?://[^\s/]+", url):
+            raise _Invalid(f"environment '{name}' must be an http(s) URL, got {url!r}", f"environments/{name}")
+    return tuple((name, url.rstrip("/")) for name, url in value.items())
+
+
+def _retry(key: Key, value: dict[str, Any]) -> Retry:
+    fields: dict[str, Any] = {}
+    for name, setting in value.items():
+        kind = _RETRY_KEYS.get(name)
+        if kind is None:
+            raise _Invalid(f"unknown key '{name}' in retry{_did_you_mean(name, list(_RETRY_KEYS))}", f"retry/{name}")
+        if kind == "integer":
+            if isinstance(setting, bool) or not isinstance(setting, int) or setting < 0:
+                raise _Invalid(f"'retry.{name}' must be a whole number, 0 or more, not {setting!r}", f"retry/{name}")
+            fields[_attribute(name)] = setting
+        else:
+            try:
+                fields[_attribute(name)] = _number(key, setting, Path(), f"retry.{name}")
+            except _Invalid as exc:
+                raise _Invalid(str(exc), f"retry/{name}") from None
+    return Retry(**fields)
+
+
+def _names(key: Key, value: dict[str, Any]) -> Names:
+    tables: dict[str, tuple[tuple[str, str], ...]] = {}
+    for kind, entries in value.items():
+        if kind not in _NAME_TABLES:
+            raise _Invalid(f"unknown key '{kind}' in names{_did_you_mean(kind, list(_NAME_TABLES))}", f"names/{kind}")
+        if not isinstance(entries, dict):
+            raise _Invalid(f"'names.{kind}' must be a table of names", f"names/{kind}")
+        pairs = []
+        for original, chosen in entries.items():
+            if not isinstance(chosen, str) or not _IDENTIFIER.match(chosen) or keyword.iskeyword(chosen):
+                message = f"'names.{kind}.{original}' must be a Python identifier (not a keyword), got {chosen!r}"
+                raise _Invalid(message, f"names/{kind}/{original}")
+            if kind in ("fields", "enum-members") and "." not in original:
+                message = (
+                    f"'names.{kind}' keys are \"Class.{'property' if kind == 'fields' else 'value'}\", got {original!r}"
+                )
+                raise _Invalid(message, f"names/{kind}/{original}")
+            pairs.append((original, chosen))
+        tables[_attribute(kind)] = tuple(pairs)
+    return Names(**tables)
+
+
+_READERS: dict[str, Callable[[Key, Any, Path], Any]] = {
+    "string": _string,
+    "identifier": _string,
+    "path": _path,
+    "header": _header,
+    "choice": _choice,
+    "list of strings": _strings,
+    "number": _number,
+    "table": _table,
+}
+_TABLES: dict[str, Callable[[Key, dict[str, Any]], Any]] = {
+    "environments": _environments,
+    "retry": _retry,
+    "names": _names,
+}
+
+
 def config_keys() -> dict[str, str]:
     """The documented keys, mapped to the Config attribute each one sets."""
-    names = {f.name for f in fields(Config)}
-    return {key: attr for key, attr in _KEYS.items() if attr in names}
+    return {key.name: _attribute(key.name) for key in SCHEMA}
+
+
+# -- the reference ------------------------------------------------------------------------------------------------
+
+
+def reference() -> str:
+    """docs/configuration.md: every key of SCHEMA, by group."""
+    lines = [
+        "# Configuration reference",
+        "",
+        "<!-- Generated from generator/config.py's SCHEMA by `clientgen config reference`. Do not edit. -->",
+        "",
+        "clientgen reads `[tool.clientgen]` from the nearest `pyproject.toml`, or the top level of a",
+        "`clientgen.toml` (which wins when a folder has both), looking in the working folder and then upwards;",
+        "`--config FILE` names one. Paths are relative to the file. Command-line options override the file.",
+        "An unknown key or a value of the wrong type stops clientgen with exit code 2, naming the key and the file.",
+        "",
+        "```toml",
+        "[tool.clientgen]",
+        'spec = "specs/api.yaml"',
+        'output = "client"',
+        'package = "acme_client"',
+        'distribution = "acme-internal-client"',
+        'env-prefix = "ACME"',
+        "```",
+    ]
+    groups: dict[str, list[Key]] = {}
+    for key in SCHEMA:
+        groups.setdefault(key.group, []).append(key)
+    for group, keys in groups.items():
+        lines += ["", f"## {group}", "", "| Key | Type | Default | Description |", "| --- | --- | --- | --- |"]
+        for key in keys:
+            kind = f"one of {', '.join(f'`{c}`' for c in key.choices)}" if key.choices else key.type
+            description = key.description + (f" Command line: `{key.option}`." if key.option else "")
+            description = description.replace("|", "\\|")
+            lines.append(f"| `{key.name}` | {kind} | {key.default} | {description} |")
+    lines += [
+        "",
+        "## Example: names",
+        "",
+        "```toml",
+        "[tool.clientgen.names.operations]",
+        'listPets = "all_pets"',
+        "",
+        "[tool.clientgen.names.models]",
+        'Pet = "Animal"',
+        "",
+        "[tool.clientgen.names.fields]",
+        '"Animal.petType" = "kind"',
+        "",
+        "[tool.clientgen.names.enum-members]",
+        '"PetStatus.sold-out" = "GONE"',
+        "```",
+        "",
+        "A name that matches nothing in the spec is reported as a warning (`names-unused`), so a typo does not",
+        "pass silently.",
+        "",
+    ]
+    return "\n".join(lines)

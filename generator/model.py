@@ -307,6 +307,10 @@ class Package:
     version: str
     env_prefix: str
     request_id_header: str
+    #: the client's default timeouts (seconds) and retry policy fields, from the configuration
+    timeout: float = 60.0
+    connect_timeout: float = 10.0
+    retry: tuple[tuple[str, float | int], ...] = ()
 
 
 @dataclass(frozen=True)

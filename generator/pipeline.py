@@ -12,7 +12,7 @@ from generator.diagnostics import Diagnostic, SpecError
 from generator.format import FormatCache, format_files
 from generator.load import Document, load
 from generator.model import Api
-from generator.render import render
+from generator.render import check_overlay, render
 from generator.validate import validate
 from generator.write import with_manifest
 
@@ -66,6 +66,14 @@ def generate(
     `cache` keeps formatted pieces between runs; `jobs` worker processes format what the cache lacks.
     """
     api, diagnostics = build_api(spec, config, strict=strict, allow_remote_refs=allow_remote_refs)
-    rendered = render(api, spec_name=spec.name, type_field=config.webhook_type_field)
+    if config.templates is not None:
+        if not config.templates.is_dir():
+            message = f"the template overlay folder {config.templates} does not exist"
+            raise SpecError([Diagnostic("error", "config-invalid", message, str(config.source or config.templates))])
+        found = check_overlay(config.templates)
+        diagnostics += found
+        if any(d.severity == "error" for d in found) or (strict and found):
+            raise SpecError(diagnostics)
+    rendered = render(api, spec_name=spec.name, type_field=config.webhook_type_field, overlay=config.templates)
     files = format_files(rendered, cache=cache, jobs=jobs)
     return Generation(api=api, files=with_manifest(files, __version__), diagnostics=tuple(diagnostics))
