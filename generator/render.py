@@ -522,7 +522,7 @@ def templates_root() -> Path:
 #: The version of what templates receive (the context documented in docs/templates.md). It goes up whenever a
 #: name a template may use changes meaning or disappears; overlays written for an older version are warned about.
 TEMPLATE_CONTEXT_VERSION = 1
-_OVERLAY_HEADER = re.compile(r"^\{#\s*clientgen template context (\d+)\s*#\}")
+_OVERLAY_HEADER = re.compile(r"^\{#\s*clientgen-context:\s*(\d+)\s*#\}")
 
 
 @lru_cache(maxsize=4)
@@ -554,7 +554,7 @@ def builtin_templates() -> list[str]:
 
 def template_header() -> str:
     """The first line `clientgen templates copy` gives a template: the context version it was written for."""
-    return f"{{# clientgen template context {TEMPLATE_CONTEXT_VERSION} #}}\n"
+    return f"{{# clientgen-context: {TEMPLATE_CONTEXT_VERSION} #}}\n"
 
 
 def check_overlay(overlay: Path) -> list[Diagnostic]:

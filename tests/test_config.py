@@ -261,7 +261,7 @@ def test_an_overlay_template_replaces_the_built_in_one_and_the_rest_stay(tmp_pat
 def test_an_overlay_for_an_older_context_is_announced(tmp_path: Path) -> None:
     overlay = tmp_path / "overlay"
     overlay.mkdir()
-    (overlay / "README.md.jinja").write_text("{# clientgen template context 0 #}\n# {{ package.distribution }}\n")
+    (overlay / "README.md.jinja").write_text("{# clientgen-context: 0 #}\n# {{ package.distribution }}\n")
     (overlay / "READ_ME.md.jinja").write_text("typo\n")
     generated(tmp_path, 'templates = "overlay"\n')
     run = clientgen("generate", cwd=tmp_path)
@@ -281,11 +281,7 @@ def test_templates_list_and_copy(tmp_path: Path) -> None:
     assert "package/resources/resource.py.jinja" in listed and "README.md.jinja" in listed
     target = tmp_path / "o"
     assert clientgen("templates", "copy", "package/_retry.py.jinja", target, cwd=tmp_path).returncode == 0
-    assert (
-        (target / "package" / "_retry.py.jinja")
-        .read_text(encoding="utf-8")
-        .startswith("{# clientgen template context ")
-    )
+    assert (target / "package" / "_retry.py.jinja").read_text(encoding="utf-8").startswith("{# clientgen-context: ")
     again = clientgen("templates", "copy", "package/_retry.py.jinja", target, cwd=tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr
     wrong = clientgen("templates", "copy", "package/_retyr.py.jinja", target, cwd=tmp_path)
