@@ -153,8 +153,11 @@ def format_source(text: str, path: str = "<generated>") -> str:
     return format_files({path: text}, cache=None, jobs=1)[path]
 
 
-def format_files(files: dict[str, str], *, cache: FormatCache | None = None, jobs: int = 1) -> dict[str, str]:
-    """Black-format every Python file (other files pass through), piece by piece."""
+def format_files(
+    files: dict[str, str], *, cache: FormatCache | None = None, jobs: int = 1, workers: Workers | None = None
+) -> dict[str, str]:
+    """Black-format every Python file (other files pass through), piece by piece; on `jobs` cores, with the
+    `workers` given (forked early) or forked now."""
     pieces: dict[str, list[tuple[str, str]]] = {}  # path -> [(kind, cache key)]
     todo: dict[str, tuple[str, str, str]] = {}  # key -> (kind, text, path)
     done: dict[str, str] = {}
@@ -172,7 +175,7 @@ def format_files(files: dict[str, str], *, cache: FormatCache | None = None, job
                 done[key] = cached
             else:
                 todo[key] = (kind, piece, path)
-    formatted = _format_all(list(todo.items()), jobs)
+    formatted = _format_all(list(todo.items()), jobs, workers)
     for key, text in formatted.items():
         done[key] = text
         if cache is not None:
@@ -229,17 +232,63 @@ def _format_batch(batch: list[tuple[str, str, str]]) -> list[str] | FormatError:
         return exc
 
 
-def _format_all(todo: list[tuple[str, tuple[str, str, str]]], jobs: int) -> dict[str, str]:
+class Workers:
+    """Formatting worker processes, forked early, while this process is still small.
+
+    Forked after the spec is loaded, each worker would carry a copy of everything the parent holds by then (its
+    pages are shared until touched, but counted in each process's resident memory). Forked at the start they
+    hold black and little else. The parent formats its share too, so `jobs` cores take `jobs - 1` workers.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.count = max(0, jobs - 1)
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        if self.count and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.pool = concurrent.futures.ProcessPoolExecutor(max_workers=self.count, mp_context=context)
+            for _ in range(self.count):  # the pool forks on demand: ask now
+                self.pool.submit(int)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _format_all(
+    todo: list[tuple[str, tuple[str, str, str]]], jobs: int, workers: Workers | None = None
+) -> dict[str, str]:
     total = sum(len(text) for _, (_, text, _) in todo)
-    if jobs <= 1 or total < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    if total < PARALLEL_THRESHOLD or (workers is None and jobs <= 1):
         return {key: _format_piece(*work) for key, work in todo}
-    batches = list(_batches(todo))
-    # fork: the workers start with black imported and nothing to unpickle but their batch
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        results = list(pool.map(_format_batch, [[work for _, work in batch] for batch in batches]))
+    if workers is None:
+        with Workers(jobs) as own:
+            return _format_all(todo, jobs, own)
+    if workers.pool is None:
+        return {key: _format_piece(*work) for key, work in todo}
+    # the batches go round-robin by size into one share per process; the parent keeps the first share
+    shares: list[list[list[tuple[str, tuple[str, str, str]]]]] = [[] for _ in range(workers.count + 1)]
+    sizes = [0] * len(shares)
+    for batch in _batches(todo):
+        smallest = sizes.index(min(sizes))
+        shares[smallest].append(batch)
+        sizes[smallest] += sum(len(work[1]) for _, work in batch)
+    futures = [
+        (batch, workers.pool.submit(_format_batch, [work for _, work in batch]))
+        for share in shares[1:]
+        for batch in share
+    ]
     formatted: dict[str, str] = {}
-    for batch, result in zip(batches, results):
+    for batch in shares[0]:
+        formatted.update((key, _format_piece(*work)) for key, work in batch)
+    for batch, future in futures:
+        result = future.result()
         if isinstance(result, FormatError):
             raise result
         formatted.update((key, text) for (key, _), text in zip(batch, result))

@@ -9,7 +9,7 @@ from generator import __version__
 from generator.build import build
 from generator.config import Config
 from generator.diagnostics import Diagnostic, SpecError
-from generator.format import FormatCache, format_files
+from generator.format import FormatCache, Workers, format_files
 from generator.load import Document, load
 from generator.model import Api
 from generator.render import check_overlay, render
@@ -63,17 +63,20 @@ def generate(
 ) -> Generation:
     """Everything `generate` writes, in memory: the files by relative path, manifest included.
 
-    `cache` keeps formatted pieces between runs; `jobs` worker processes format what the cache lacks.
+    `cache` keeps formatted pieces between runs; `jobs` processes format what the cache lacks (the workers are
+    forked first thing, while this process is small).
     """
-    api, diagnostics = build_api(spec, config, strict=strict, allow_remote_refs=allow_remote_refs)
-    if config.templates is not None:
-        if not config.templates.is_dir():
-            message = f"the template overlay folder {config.templates} does not exist"
-            raise SpecError([Diagnostic("error", "config-invalid", message, str(config.source or config.templates))])
-        found = check_overlay(config.templates)
-        diagnostics += found
-        if any(d.severity == "error" for d in found) or (strict and found):
-            raise SpecError(diagnostics)
-    rendered = render(api, spec_name=spec.name, type_field=config.webhook_type_field, overlay=config.templates)
-    files = format_files(rendered, cache=cache, jobs=jobs)
+    with Workers(jobs) as workers:
+        api, diagnostics = build_api(spec, config, strict=strict, allow_remote_refs=allow_remote_refs)
+        if config.templates is not None:
+            if not config.templates.is_dir():
+                message = f"the template overlay folder {config.templates} does not exist"
+                source = str(config.source or config.templates)
+                raise SpecError([Diagnostic("error", "config-invalid", message, source)])
+            found = check_overlay(config.templates)
+            diagnostics += found
+            if any(d.severity == "error" for d in found) or (strict and found):
+                raise SpecError(diagnostics)
+        rendered = render(api, spec_name=spec.name, type_field=config.webhook_type_field, overlay=config.templates)
+        files = format_files(rendered, cache=cache, jobs=jobs, workers=workers)
     return Generation(api=api, files=with_manifest(files, __version__), diagnostics=tuple(diagnostics))
