@@ -22,7 +22,7 @@ import re
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import black
 from black.mode import TargetVersion
@@ -153,8 +153,18 @@ def format_source(text: str, path: str = "<generated>") -> str:
     return format_files({path: text}, cache=None, jobs=1)[path]
 
 
-def format_files(files: dict[str, str], *, cache: FormatCache | None = None, jobs: int = 1) -> dict[str, str]:
-    """Black-format every Python file (other files pass through), piece by piece."""
+def format_files(
+    files: dict[str, str],
+    *,
+    cache: FormatCache | None = None,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, str]:
+    """Black-format every Python file (other files pass through), piece by piece.
+
+    `progress` (in this process) is told (done, total) of the pieces the cache lacks: (0, total) first, then as
+    they are formatted.
+    """
     pieces: dict[str, list[tuple[str, str]]] = {}  # path -> [(kind, cache key)]
     todo: dict[str, tuple[str, str, str]] = {}  # key -> (kind, text, path)
     done: dict[str, str] = {}
@@ -172,7 +182,9 @@ def format_files(files: dict[str, str], *, cache: FormatCache | None = None, job
                 done[key] = cached
             else:
                 todo[key] = (kind, piece, path)
-    formatted = _format_all(list(todo.items()), jobs)
+    if progress is not None:
+        progress(0, len(todo))
+    formatted = _format_all(list(todo.items()), jobs, progress)
     for key, text in formatted.items():
         done[key] = text
         if cache is not None:
@@ -229,15 +241,29 @@ def _format_batch(batch: list[tuple[str, str, str]]) -> list[str] | FormatError:
         return exc
 
 
-def _format_all(todo: list[tuple[str, tuple[str, str, str]]], jobs: int) -> dict[str, str]:
+def _format_all(
+    todo: list[tuple[str, tuple[str, str, str]]], jobs: int, progress: Callable[[int, int], None] | None = None
+) -> dict[str, str]:
     total = sum(len(text) for _, (_, text, _) in todo)
     if jobs <= 1 or total < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        return {key: _format_piece(*work) for key, work in todo}
+        if progress is None:
+            return {key: _format_piece(*work) for key, work in todo}
+        done: dict[str, str] = {}
+        for key, work in todo:
+            done[key] = _format_piece(*work)
+            progress(len(done), len(todo))
+        return done
     batches = list(_batches(todo))
     # fork: the workers start with black imported and nothing to unpickle but their batch
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        results = list(pool.map(_format_batch, [[work for _, work in batch] for batch in batches]))
+        results: list[list[str] | FormatError] = []
+        finished = 0
+        for batch, result in zip(batches, pool.map(_format_batch, [[work for _, work in batch] for batch in batches])):
+            results.append(result)  # in order, as the batches come back
+            finished += len(batch)
+            if progress is not None:
+                progress(finished, len(todo))
     formatted: dict[str, str] = {}
     for batch, result in zip(batches, results):
         if isinstance(result, FormatError):
