@@ -8,10 +8,10 @@ error.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 import sys
-import time
 from pathlib import Path
 from dataclasses import asdict, is_dataclass
 from typing import Any, Callable, Literal, NoReturn
@@ -20,27 +20,29 @@ import click
 
 from generator import __version__, diff as spec_diff, publish as publishing
 from generator.config import Config, config_keys, find_config, load_config, reference
-from generator.diagnostics import Diagnostic, SpecError
+from generator.diagnostics import SpecError
 from generator.format import FormatCache, FormatError, default_cache_folder, default_jobs
 from generator.load import load
 from generator.pipeline import check_spec, generate
 from generator.render import builtin_templates, template_header, templates_root
+from generator.report import COLOR_CHOICES, FORMATS, Reporter
 from generator.update import stage_spec
 from generator.version import Level, generated_version, record_version
 from generator.version import bump as bump_version
 from generator.write import WriteError, check as check_output, write
 
 
-def _print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], quiet: bool = False) -> None:
-    for diagnostic in sorted(diagnostics, key=lambda d: (d.severity != "error", d.file, d.line or 0)):
-        if quiet and diagnostic.severity != "error":
-            continue
-        click.echo(diagnostic.render(), err=True)
+class _Failure(click.ClickException):
+    """Bad arguments or configuration: one line, `error: MESSAGE`, and exit 2 (see `_guarded`)."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:  # when raised outside `_guarded`
+        click.echo(f"error: {self.message}", err=True)
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
+    raise _Failure(message)
 
 
 def _config(config_path: Path | None) -> Config:
@@ -70,33 +72,81 @@ def _record(config: Config) -> None:
         record_version(config.source, config.version)
 
 
-def _guarded(action: Callable[[], int]) -> None:
+def _guarded(action: Callable[[], int], reporter: Reporter | None = None) -> None:
+    """Run a command's action; every way it can end is reported by `reporter` (by default: text on stderr)."""
+    if reporter is None:
+        context = click.get_current_context(silent=True)
+        reporter = Reporter((context.info_name or "") if context else "", progress=False)
+    reporter.start()
     try:
         code = action()
     except SpecError as exc:
-        _print_diagnostics(exc.diagnostics)
-        errors = len(exc.errors)
-        warnings = len(exc.diagnostics) - errors
-        click.echo(f"failed: {errors} error(s), {warnings} warning(s); nothing was written", err=True)
-        sys.exit(2)
+        code = reporter.spec_failed(exc)
+    except _Failure as exc:
+        code = reporter.failed(f"error: {exc.message}", 2)
     except (WriteError, publishing.PublishError) as exc:
-        _fail(str(exc))
+        code = reporter.failed(f"error: {exc}", 2)
     except FormatError as exc:
-        click.echo(f"internal error: {exc}", err=True)
-        sys.exit(3)
+        code = reporter.failed(f"internal error: {exc}", 3)
     except KeyboardInterrupt:
-        click.echo("interrupted; nothing was written", err=True)
-        sys.exit(130)
+        code = reporter.failed("interrupted; nothing was written", 130)
     except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for those who ask
+        reporter.stop_progress()
         if os.environ.get("CLIENTGEN_DEBUG"):
             raise
-        click.echo(
+        code = reporter.failed(
             f"internal error: {type(exc).__name__}: {exc}; nothing was written."
             " Please report it (set CLIENTGEN_DEBUG=1 for the traceback).",
-            err=True,
+            3,
         )
-        sys.exit(3)
+    finally:
+        reporter.stop_progress()
     sys.exit(code)
+
+
+_REPORT_OPTIONS = (
+    click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="text: diagnostics grouped by severity and file, and a summary line, on stderr;"
+        " json: one JSON document on stdout (diagnostics and summary), nothing else.",
+    ),
+    click.option("-q", "--quiet", is_flag=True, help="Print errors only, and the summary line only on failure."),
+    click.option("-v", "--verbose", is_flag=True, help="Also print the seconds of each stage."),
+    click.option(
+        "--color",
+        type=click.Choice(COLOR_CHOICES),
+        default="auto",
+        show_default=True,
+        help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).",
+    ),
+)
+
+
+def _reporting(command: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The output options (--format, -q, -v, --color) of a command, passed to it as one `reporter` argument."""
+
+    def decorate(function: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(function)
+        def wrapper(*args: Any, output_format: str, quiet: bool, verbose: bool, color: str, **kwargs: Any) -> None:
+            if quiet and verbose:
+                raise click.UsageError("-q and -v exclude each other")
+            reporter = Reporter(
+                command,
+                output_format="json" if output_format == "json" else "text",
+                verbosity=-1 if quiet else 1 if verbose else 0,
+                color_choice="always" if color == "always" else "never" if color == "never" else "auto",
+            )
+            function(*args, reporter=reporter, **kwargs)
+
+        for option in reversed(_REPORT_OPTIONS):
+            wrapper = option(wrapper)
+        return wrapper
+
+    return decorate
 
 
 _spec_argument = click.argument("spec", required=False, type=click.Path(path_type=Path, dir_okay=False))
@@ -158,7 +208,7 @@ def main() -> None:
     help="The spec the output folder was generated from (for --bump auto).",
 )
 @_no_cache_option
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@_reporting("generate")
 def generate_command(
     spec: Path | None,
     output: Path | None,
@@ -169,7 +219,7 @@ def generate_command(
     bump: Level | Literal["auto"] | None,
     previous: Path | None,
     no_cache: bool,
-    quiet: bool,
+    reporter: Reporter,
 ) -> None:
     """Generate the client for SPEC into the output folder.
 
@@ -180,7 +230,6 @@ def generate_command(
     """
 
     def run() -> int:
-        started = time.perf_counter()
         config = _config(config_path).merged(package=package)
         spec_path, output_path = _spec_and_output(config, spec, output, True)
         if bump is not None:
@@ -192,29 +241,35 @@ def generate_command(
                 after = spec_diff.load_api(spec_path, config, allow_remote_refs=allow_remote_refs)
                 level = spec_diff.diff(before, after).bump
             config = config.merged(version=_next_version(output_path, level))
+        cache = _cache(no_cache, output_path)
         result = generate(
             spec_path,
             config,
             strict=strict,
             allow_remote_refs=allow_remote_refs,
-            cache=_cache(no_cache, output_path),
+            cache=cache,
             jobs=default_jobs(),
+            timings=reporter.timings,
+            progress=reporter.stage,
         )
-        _print_diagnostics(result.diagnostics, quiet)
-        summary = write(result.files, output_path)
+        reporter.cached = cache.hits if cache is not None else 0
+        reporter.diagnostics(result.diagnostics)
+        with reporter.timed("write"):
+            summary = write(result.files, output_path)
         if bump is not None:
             _record(config)
-        warnings = sum(1 for d in result.diagnostics if d.severity == "warning")
-        if not quiet:
-            click.echo(
-                f"generated {result.api.package.name} into {output_path}: {len(result.api.operations)} operations, "
-                f"{len(result.api.schemas)} models, {summary.written} files written, {summary.unchanged} unchanged, "
-                f"{summary.removed} removed, {warnings} warnings, {time.perf_counter() - started:.1f}s",
-                err=True,
-            )
-        return 0
+        return reporter.generated(
+            result.api.package.name,
+            output_path,
+            operations=len(result.api.operations),
+            models=len(result.api.schemas),
+            written=summary.written,
+            unchanged=summary.unchanged,
+            removed=summary.removed,
+            diagnostics=result.diagnostics,
+        )
 
-    _guarded(run)
+    _guarded(run, reporter)
 
 
 @main.command("check")
@@ -224,6 +279,7 @@ def generate_command(
 @_strict_option
 @_remote_option
 @_no_cache_option
+@_reporting("check")
 def check_command(
     spec: Path | None,
     output: Path | None,
@@ -231,6 +287,7 @@ def check_command(
     strict: bool,
     allow_remote_refs: bool,
     no_cache: bool,
+    reporter: Reporter,
 ) -> None:
     """Exit 0 when the output folder is exactly what generate would write; else print a diff and exit 1.
 
@@ -244,31 +301,42 @@ def check_command(
     def run() -> int:
         config = _config(config_path)
         spec_path, output_path = _spec_and_output(config, spec, output, True)
+        cache = _cache(no_cache, output_path)
         result = generate(
             spec_path,
             config,
             strict=strict,
             allow_remote_refs=allow_remote_refs,
-            cache=_cache(no_cache, output_path),
+            cache=cache,
             jobs=default_jobs(),
+            timings=reporter.timings,
+            progress=reporter.stage,
         )
-        diffs = check_output(result.files, output_path)
-        if not diffs:
-            click.echo(f"{output_path} is up to date", err=True)
-            return 0
+        reporter.cached = cache.hits if cache is not None else 0
+        reporter.diagnostics(result.diagnostics)
+        with reporter.timed("compare"):
+            diffs = check_output(result.files, output_path)
         for diff in diffs:
-            click.echo(diff, nl=False)
-        click.echo(f"{output_path} is stale: {len(diffs)} file(s) differ; run clientgen generate", err=True)
-        return 1
+            reporter.stdout(diff)
+        return reporter.checked(
+            result.api.package.name,
+            output_path,
+            operations=len(result.api.operations),
+            models=len(result.api.schemas),
+            files=result.files,
+            diffs=diffs,
+            diagnostics=result.diagnostics,
+        )
 
-    _guarded(run)
+    _guarded(run, reporter)
 
 
 @main.command("validate")
 @click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
 @_strict_option
 @_remote_option
-def validate_command(spec: Path, strict: bool, allow_remote_refs: bool) -> None:
+@_reporting("validate")
+def validate_command(spec: Path, strict: bool, allow_remote_refs: bool, reporter: Reporter) -> None:
     """Check SPEC: the OpenAPI schema, clientgen's own checks and openapi-spec-validator's; print what they find.
 
     \b
@@ -277,13 +345,14 @@ def validate_command(spec: Path, strict: bool, allow_remote_refs: bool) -> None:
     """
 
     def run() -> int:
-        diagnostics = check_spec(load(spec, allow_remote_refs=allow_remote_refs), strict=strict, thorough=True)
-        _print_diagnostics(diagnostics)
-        warnings = sum(1 for d in diagnostics if d.severity == "warning")
-        click.echo(f"{spec}: valid, {warnings} warning(s)", err=True)
-        return 0
+        with reporter.timed("load"):
+            document = load(spec, allow_remote_refs=allow_remote_refs)
+        with reporter.timed("validate"):
+            diagnostics = check_spec(document, strict=strict, thorough=True)
+        reporter.diagnostics(diagnostics)
+        return reporter.validated(spec, document.root, diagnostics)
 
-    _guarded(run)
+    _guarded(run, reporter)
 
 
 @main.command("diff")

@@ -288,7 +288,7 @@ def load_config(path: Path | None) -> Config:
         return Config()
     if not isinstance(table, dict):
         message = "[tool.clientgen] must be a table"
-        raise SpecError([Diagnostic("error", "config-invalid", message, str(path), "tool/clientgen")])
+        raise SpecError([Diagnostic("error", "config-invalid", message, str(path), "/tool/clientgen")])
     return parse_config(table, path)
 
 
@@ -299,7 +299,7 @@ def parse_config(table: dict[str, Any], path: Path, where: str = "tool/clientgen
     section = f"[{where.replace('/', '.')}]" if where else path.name
 
     def problem(key: str, message: str) -> None:
-        pointer = f"{where}/{key}" if where else key
+        pointer = f"/{where}/{key}" if where else f"/{key}"
         problems.append(Diagnostic("error", "config-invalid", message, str(path), pointer))
 
     for name, value in table.items():

@@ -22,7 +22,7 @@ import re
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import black
 from black.mode import TargetVersion
@@ -154,10 +154,19 @@ def format_source(text: str, path: str = "<generated>") -> str:
 
 
 def format_files(
-    files: dict[str, str], *, cache: FormatCache | None = None, jobs: int = 1, workers: Workers | None = None
+    files: dict[str, str],
+    *,
+    cache: FormatCache | None = None,
+    jobs: int = 1,
+    workers: Workers | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, str]:
     """Black-format every Python file (other files pass through), piece by piece; on `jobs` cores, with the
-    `workers` given (forked early) or forked now."""
+    `workers` given (forked early) or forked now.
+
+    `progress` (in this process) is told (done, total) of the pieces the cache lacks: (0, total) first, then as
+    they are formatted.
+    """
     pieces: dict[str, list[tuple[str, str]]] = {}  # path -> [(kind, cache key)]
     todo: dict[str, tuple[str, str, str]] = {}  # key -> (kind, text, path)
     done: dict[str, str] = {}
@@ -175,7 +184,9 @@ def format_files(
                 done[key] = cached
             else:
                 todo[key] = (kind, piece, path)
-    formatted = _format_all(list(todo.items()), jobs, workers)
+    if progress is not None:
+        progress(0, len(todo))
+    formatted = _format_all(list(todo.items()), jobs, workers, progress)
     for key, text in formatted.items():
         done[key] = text
         if cache is not None:
@@ -262,16 +273,23 @@ class Workers:
 
 
 def _format_all(
-    todo: list[tuple[str, tuple[str, str, str]]], jobs: int, workers: Workers | None = None
+    todo: list[tuple[str, tuple[str, str, str]]],
+    jobs: int,
+    workers: Workers | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, str]:
     total = sum(len(text) for _, (_, text, _) in todo)
-    if total < PARALLEL_THRESHOLD or (workers is None and jobs <= 1):
-        return {key: _format_piece(*work) for key, work in todo}
+    if total < PARALLEL_THRESHOLD or (workers is None and jobs <= 1) or (workers is not None and not workers.pool):
+        done: dict[str, str] = {}
+        for key, work in todo:
+            done[key] = _format_piece(*work)
+            if progress is not None:
+                progress(len(done), len(todo))
+        return done
     if workers is None:
         with Workers(jobs) as own:
-            return _format_all(todo, jobs, own)
-    if workers.pool is None:
-        return {key: _format_piece(*work) for key, work in todo}
+            return _format_all(todo, jobs, own, progress)
+    assert workers.pool is not None
     # the batches go round-robin by size into one share per process; the parent keeps the first share
     shares: list[list[list[tuple[str, tuple[str, str, str]]]]] = [[] for _ in range(workers.count + 1)]
     sizes = [0] * len(shares)
@@ -286,12 +304,17 @@ def _format_all(
     ]
     formatted: dict[str, str] = {}
     for batch in shares[0]:
-        formatted.update((key, _format_piece(*work)) for key, work in batch)
+        for key, work in batch:
+            formatted[key] = _format_piece(*work)
+            if progress is not None:
+                progress(len(formatted), len(todo))
     for batch, future in futures:
         result = future.result()
         if isinstance(result, FormatError):
             raise result
         formatted.update((key, text) for (key, _), text in zip(batch, result))
+        if progress is not None:
+            progress(len(formatted), len(todo))
     return formatted
 
 

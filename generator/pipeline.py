@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 from generator import __version__
 from generator.build import build
@@ -15,6 +18,34 @@ from generator.model import Api
 from generator.render import check_overlay, render
 from generator.validate import validate
 from generator.write import with_manifest
+
+#: told of each stage as it starts, ("load", 0, 0), and of the formatting as it goes, ("format", done, total)
+Progress = Callable[[str, int, int], None]
+
+
+@contextmanager
+def _stage(name: str, timings: dict[str, float] | None, progress: Progress | None) -> Iterator[None]:
+    """A stage of a run: announced to `progress`, its seconds added to `timings[name]` (also when it fails)."""
+    if progress is not None:
+        progress(name, 0, 0)
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+
+
+def _formatting(progress: Progress | None) -> Callable[[int, int], None] | None:
+    """The formatter's (done, total) as ("format", done, total)."""
+    if progress is None:
+        return None
+    tell = progress
+
+    def formatted(done: int, total: int) -> None:
+        tell("format", done, total)
+
+    return formatted
 
 
 @dataclass(frozen=True)
@@ -36,13 +67,26 @@ def check_spec(
 
 
 def build_api(
-    spec: Path, config: Config, *, strict: bool = False, allow_remote_refs: bool = False
+    spec: Path,
+    config: Config,
+    *,
+    strict: bool = False,
+    allow_remote_refs: bool = False,
+    timings: dict[str, float] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Api, list[Diagnostic]]:
-    """Load, validate and build: the intermediate model of a spec, and what was found on the way."""
-    document = load(spec, allow_remote_refs=allow_remote_refs)
-    diagnostics = check_spec(document, strict=strict)
+    """Load, validate and build: the intermediate model of a spec, and what was found on the way.
+
+    `timings` (when given) receives the seconds of the stages "load", "validate" and "build"; `progress` is told of
+    each as it starts.
+    """
+    with _stage("load", timings, progress):
+        document = load(spec, allow_remote_refs=allow_remote_refs)
+    with _stage("validate", timings, progress):
+        diagnostics = check_spec(document, strict=strict)
     try:
-        api, warnings = build(document, config)
+        with _stage("build", timings, progress):
+            api, warnings = build(document, config)
     except RecursionError:  # outside schema conversion (which names the schema itself): say where we know
         message = "the spec's schemas are nested too deeply to generate"
         raise SpecError([Diagnostic("error", "too-deep", message, str(document.path))]) from None
@@ -60,14 +104,20 @@ def generate(
     allow_remote_refs: bool = False,
     cache: FormatCache | None = None,
     jobs: int = 1,
+    timings: dict[str, float] | None = None,
+    progress: Progress | None = None,
 ) -> Generation:
     """Everything `generate` writes, in memory: the files by relative path, manifest included.
 
     `cache` keeps formatted pieces between runs; `jobs` processes format what the cache lacks (the workers are
-    forked first thing, while this process is small).
+    forked first thing, while this process is small). `timings` (when given) receives the seconds of each stage:
+    "load", "validate", "build", "render", "format". `progress` is told of each stage as it starts, and of the
+    pieces formatted so far: ("format", done, total), where total is the number of pieces the cache lacked.
     """
     with Workers(jobs) as workers:
-        api, diagnostics = build_api(spec, config, strict=strict, allow_remote_refs=allow_remote_refs)
+        api, diagnostics = build_api(
+            spec, config, strict=strict, allow_remote_refs=allow_remote_refs, timings=timings, progress=progress
+        )
         if config.templates is not None:
             if not config.templates.is_dir():
                 message = f"the template overlay folder {config.templates} does not exist"
@@ -77,6 +127,8 @@ def generate(
             diagnostics += found
             if any(d.severity == "error" for d in found) or (strict and found):
                 raise SpecError(diagnostics)
-        rendered = render(api, spec_name=spec.name, type_field=config.webhook_type_field, overlay=config.templates)
-        files = format_files(rendered, cache=cache, jobs=jobs, workers=workers)
+        with _stage("render", timings, progress):
+            rendered = render(api, spec_name=spec.name, type_field=config.webhook_type_field, overlay=config.templates)
+        with _stage("format", timings, progress):
+            files = format_files(rendered, cache=cache, jobs=jobs, workers=workers, progress=_formatting(progress))
     return Generation(api=api, files=with_manifest(files, __version__), diagnostics=tuple(diagnostics))

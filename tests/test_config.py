@@ -66,24 +66,24 @@ def test_unknown_key_names_key_file_and_suggestion(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as caught:
         load_config(path)
     [error] = caught.value.diagnostics
-    assert (error.code, error.file, error.pointer) == ("config-invalid", str(path), "tool/clientgen/pakage")
+    assert (error.code, error.file, error.pointer) == ("config-invalid", str(path), "/tool/clientgen/pakage")
     assert "did you mean 'package'?" in error.message
 
 
 @pytest.mark.parametrize(
     "line, pointer, words",
     [
-        ('timeout = "fast"', "tool/clientgen/timeout", "positive number"),
-        ("timeout = -1", "tool/clientgen/timeout", "positive number"),
-        ('managed-headers = "x"', "tool/clientgen/managed-headers", "list of strings"),
-        ('version-policy = "sometimes"', "tool/clientgen/version-policy", "one of diff, spec, fixed"),
-        ('package = "Not-A-Package"', "tool/clientgen/package", "package name"),
-        ("retry = {max-retries = 1.5}", "tool/clientgen/retry/max-retries", "whole number"),
-        ("retry = {max_retries = 1}", "tool/clientgen/retry/max_retries", "did you mean 'max-retries'?"),
-        ('environments = {prod = "ftp://x"}', "tool/clientgen/environments/prod", "http(s) URL"),
-        ('names = {operations = {listPets = "class"}}', "tool/clientgen/names/operations/listPets", "keyword"),
-        ("names = {modles = {}}", "tool/clientgen/names/modles", "did you mean 'models'?"),
-        ('names = {fields = {petType = "kind"}}', "tool/clientgen/names/fields/petType", "Class.property"),
+        ('timeout = "fast"', "/tool/clientgen/timeout", "positive number"),
+        ("timeout = -1", "/tool/clientgen/timeout", "positive number"),
+        ('managed-headers = "x"', "/tool/clientgen/managed-headers", "list of strings"),
+        ('version-policy = "sometimes"', "/tool/clientgen/version-policy", "one of diff, spec, fixed"),
+        ('package = "Not-A-Package"', "/tool/clientgen/package", "package name"),
+        ("retry = {max-retries = 1.5}", "/tool/clientgen/retry/max-retries", "whole number"),
+        ("retry = {max_retries = 1}", "/tool/clientgen/retry/max_retries", "did you mean 'max-retries'?"),
+        ('environments = {prod = "ftp://x"}', "/tool/clientgen/environments/prod", "http(s) URL"),
+        ('names = {operations = {listPets = "class"}}', "/tool/clientgen/names/operations/listPets", "keyword"),
+        ("names = {modles = {}}", "/tool/clientgen/names/modles", "did you mean 'models'?"),
+        ('names = {fields = {petType = "kind"}}', "/tool/clientgen/names/fields/petType", "Class.property"),
     ],
 )
 def test_wrong_values_are_errors_naming_the_key(tmp_path: Path, line: str, pointer: str, words: str) -> None:
@@ -100,7 +100,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     path.write_text('[tool.clientgen]\ntimout = 3\npagination = "cursor"\n', encoding="utf-8")
     with pytest.raises(SpecError) as caught:
         load_config(path)
-    assert [d.pointer for d in caught.value.diagnostics] == ["tool/clientgen/timout", "tool/clientgen/pagination"]
+    assert [d.pointer for d in caught.value.diagnostics] == ["/tool/clientgen/timout", "/tool/clientgen/pagination"]
 
 
 def test_the_command_line_reports_config_errors_with_exit_2(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_clientgen_toml_errors_point_at_top_level_keys(tmp_path: Path) -> None:
     path.write_text('outptu = "x"\n', encoding="utf-8")
     with pytest.raises(SpecError) as caught:
         load_config(path)
-    assert caught.value.diagnostics[0].pointer == "outptu"
+    assert caught.value.diagnostics[0].pointer == "/outptu"
     assert "unknown key 'outptu' in clientgen.toml; did you mean 'output'?" in caught.value.diagnostics[0].message
 
 
