@@ -276,6 +276,7 @@ def generate_command(
 @_spec_argument
 @_output_option
 @_config_option
+@click.option("--package", help="Import name of the generated package (as given to generate).")
 @_strict_option
 @_remote_option
 @_no_cache_option
@@ -284,6 +285,7 @@ def check_command(
     spec: Path | None,
     output: Path | None,
     config_path: Path | None,
+    package: str | None,
     strict: bool,
     allow_remote_refs: bool,
     no_cache: bool,
@@ -299,7 +301,7 @@ def check_command(
     """
 
     def run() -> int:
-        config = _config(config_path)
+        config = _config(config_path).merged(package=package)
         spec_path, output_path = _spec_and_output(config, spec, output, True)
         cache = _cache(no_cache, output_path)
         result = generate(

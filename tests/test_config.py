@@ -305,3 +305,10 @@ def test_every_schema_key_sets_a_config_field_and_is_documented() -> None:
         assert key.name.replace("-", "_") in fields, key.name
         assert f"| `{key.name}` |" in text
     assert Names().operations == ()
+
+
+def test_check_takes_the_package_generate_was_given(tmp_path: Path) -> None:
+    project(tmp_path, 'spec = "api.yaml"\noutput = "out"\n')
+    assert clientgen("generate", "--package", "pets_api", cwd=tmp_path).returncode == 0
+    assert clientgen("check", "--package", "pets_api", cwd=tmp_path).returncode == 0
+    assert clientgen("check", cwd=tmp_path).returncode == 1

@@ -341,7 +341,7 @@ def test_docs_command_line_exists(where: str, line: str) -> None:
 def test_command_line_check_can_fail() -> None:
     assert check_invocation("clientgen generate --bump auto --previous old.yaml") == []
     assert check_invocation("clientgen regenerate") == ["regenerate: no such command"]
-    assert check_invocation("clientgen check --package x") == ["--package: not an option of clientgen check"]
+    assert check_invocation("clientgen check --pakage x") == ["--pakage: not an option of clientgen check"]
     assert check_invocation("clientgen --versions") == ["--versions: not an option of clientgen"]
 
 
