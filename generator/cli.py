@@ -248,7 +248,7 @@ def generate_command(
             strict=strict,
             allow_remote_refs=allow_remote_refs,
             cache=cache,
-            jobs=default_jobs(),
+            jobs=default_jobs(spec_path),
             timings=reporter.timings,
             progress=reporter.stage,
         )
@@ -310,7 +310,7 @@ def check_command(
             strict=strict,
             allow_remote_refs=allow_remote_refs,
             cache=cache,
-            jobs=default_jobs(),
+            jobs=default_jobs(spec_path),
             timings=reporter.timings,
             progress=reporter.stage,
         )
@@ -458,7 +458,7 @@ def update_command(
                 config.merged(version=version),
                 allow_remote_refs=allow_remote_refs,
                 cache=_cache(False, output_path),
-                jobs=default_jobs(),
+                jobs=default_jobs(staged),
             )
             write(result.files, output_path)
             os.replace(staged, spec_path)

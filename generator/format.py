@@ -137,11 +137,20 @@ def default_cache_folder() -> Path:
     return Path(base) / "clientgen"
 
 
-def default_jobs() -> int:
-    """Worker processes for formatting: CLIENTGEN_JOBS, else the cores this process may use."""
+#: specs smaller than this are formatted in one process: a second one would save less time than its memory costs
+SMALL_SPEC_BYTES = 2_000_000
+
+
+def default_jobs(spec: Path | None = None) -> int:
+    """Processes for formatting: CLIENTGEN_JOBS, else one for a small spec, else the cores this process may use."""
     explicit = os.environ.get("CLIENTGEN_JOBS", "")
     if explicit.isdigit() and int(explicit) > 0:
         return int(explicit)
+    try:
+        if spec is not None and spec.stat().st_size < SMALL_SPEC_BYTES:
+            return 1
+    except OSError:
+        pass
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux

@@ -127,7 +127,8 @@ def docstring(text: object, indent: int = 0) -> str:
     value = unicodedata.normalize("NFC", str(text))
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _LINE_BREAKS.sub(lambda m: "\n" * m.group().count("\n") or " ", value)
-    value = "".join(c if c.isprintable() or c in "\n\t" else " " for c in value)
+    if not value.replace("\n", "").replace("\t", "").isprintable():  # the rare text with control characters
+        value = "".join(c if c.isprintable() or c in "\n\t" else " " for c in value)
     value = value.replace("\t", "    ").replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines = [line.rstrip() for line in value.strip().split("\n")]
     if len(lines) > 1:  # black's indentation: the lines after the first keep only their relative indentation
@@ -157,6 +158,8 @@ def tomlstr(text: object) -> str:
 def oneline(text: object) -> str:
     """Text safe for a comment or a Markdown line: one line, printable characters only."""
     value = _LINE_BREAKS.sub(" ", str(text))
+    if value.isprintable():
+        return value.strip()
     return "".join(c if c.isprintable() else " " for c in value).strip()
 
 

@@ -193,3 +193,14 @@ def test_layout_examples() -> None:
     assert exploded.splitlines()[1] == "    argument_number_0," and exploded.endswith("\n)")
     assert layout.flat(layout.tuple_of(['"a"'])) == '("a",)'
     assert layout.lay(layout.mapping([('"k"', "v")])) == '{"k": v}'
+
+
+def test_small_specs_format_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CLIENTGEN_JOBS", raising=False)
+    small, big = tmp_path / "small.yaml", tmp_path / "big.json"
+    small.write_text("x" * 10)
+    big.write_text("x" * fmt.SMALL_SPEC_BYTES)
+    assert fmt.default_jobs(small) == 1
+    assert fmt.default_jobs(big) == fmt.default_jobs() >= 1
+    monkeypatch.setenv("CLIENTGEN_JOBS", "3")
+    assert fmt.default_jobs(small) == 3
