@@ -13,6 +13,7 @@ Black is most of a run's time, so it is fed small pieces, and each piece at most
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
 import marshal
 import importlib.metadata
@@ -22,19 +23,36 @@ import re
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-import black
-from black.mode import TargetVersion
+if TYPE_CHECKING:
+    import black
 
-MODE = black.Mode(
-    target_versions={TargetVersion.PY310},
-    line_length=100,
-    string_normalization=True,
-    magic_trailing_comma=True,
-)
+
+@functools.cache
+def mode() -> black.Mode:
+    """The one black mode of generated code. black is imported on first use: a run whose pieces are all in the
+    cache never needs it."""
+    import black
+    from black.mode import TargetVersion
+
+    return black.Mode(
+        target_versions={TargetVersion.PY310},
+        line_length=100,
+        string_normalization=True,
+        magic_trailing_comma=True,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MODE":  # `from generator.format import MODE`, for tests and tools
+        return mode()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _BLACK_VERSION = importlib.metadata.version("black")
+#: what of the mode goes into cache keys (its repr, without importing black to make it)
+_MODE_KEY = "py310,100,string-normalization,magic-trailing-comma"
 
 #: the template marks: a line of its own, made of characters no escaped spec text can contain
 CUT = "\x00cut\n"
@@ -65,6 +83,7 @@ class FormatCache:
     """
 
     def __init__(self, folder: Path, name: str = "default") -> None:
+        self.folder = folder
         self.path = folder / "format" / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.marshal"
         self.hits = 0
         self._old: dict[str, str] = {}
@@ -73,7 +92,7 @@ class FormatCache:
 
     @staticmethod
     def key(kind: str, text: str) -> str:
-        identity = f"{_BLACK_VERSION}\x00{MODE!r}\x00{kind}\x00{text}"
+        identity = f"{_BLACK_VERSION}\x00{_MODE_KEY}\x00{kind}\x00{text}"
         return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
 
     def _load(self) -> None:
@@ -236,8 +255,10 @@ def _join(pieces: list[tuple[str, str]]) -> str:
 
 def _format_piece(kind: str, text: str, path: str) -> str:
     source = _WRAPPER + text if kind == "member" else text
+    import black
+
     try:
-        result = black.format_str(source, mode=MODE)
+        result = black.format_str(source, mode=mode())
     except black.parsing.InvalidInput as exc:
         raise FormatError(f"clientgen produced invalid Python in {path}: {exc}") from None
     if kind == "member":

@@ -17,8 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-from black.strings import str_width
-
 LINE_LENGTH = 100  # generator.format.MODE's
 
 
@@ -51,7 +49,16 @@ def flat(node: Node) -> str:
 
 
 def fits(text: str, indent: int) -> bool:
-    return indent + str_width(text) <= LINE_LENGTH
+    return indent + _width(text) <= LINE_LENGTH
+
+
+def _width(text: str) -> int:
+    """Columns, as black counts them (wide characters take two)."""
+    if text.isascii():
+        return len(text)
+    from black.strings import str_width  # black is imported only where a run needs it
+
+    return int(str_width(text))
 
 
 def lay(node: Node, indent: int = 0, suffix: str = "") -> str:

@@ -128,7 +128,13 @@ def generate(
             if any(d.severity == "error" for d in found) or (strict and found):
                 raise SpecError(diagnostics)
         with _stage("render", timings, progress):
-            rendered = render(api, spec_name=spec.name, type_field=config.webhook_type_field, overlay=config.templates)
+            rendered = render(
+                api,
+                spec_name=spec.name,
+                type_field=config.webhook_type_field,
+                overlay=config.templates,
+                compiled=cache.folder / "templates" if cache is not None else None,
+            )
         with _stage("format", timings, progress):
             files = format_files(rendered, cache=cache, jobs=jobs, workers=workers, progress=_formatting(progress))
     return Generation(api=api, files=with_manifest(files, __version__), diagnostics=tuple(diagnostics))

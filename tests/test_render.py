@@ -15,6 +15,8 @@ from generator.config import Config
 from generator.model import AnyType, ArrayType, LiteralType, MapType, Nullable, Primitive, Ref, UnionType
 from generator.pipeline import generate
 from generator.render import annotation, docstring, oneline, pystr, tomlstr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from generator.write import write
 
 HOSTILE = [
@@ -252,3 +254,12 @@ def test_a_hostile_jwks_path_stays_inside_its_docstring(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", "import keys_client.webhooks"], cwd=out, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert not marker.exists()
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text())
+def test_pystr_quotes_are_the_ones_black_chooses(text: str) -> None:
+    from black.strings import normalize_string_quotes
+
+    assert pystr(text) == normalize_string_quotes(repr(text))
+    assert eval(pystr(text)) == text  # noqa: S307 - a literal we made
