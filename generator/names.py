@@ -7,6 +7,7 @@ so templates can print identifiers without escaping.
 from __future__ import annotations
 
 import builtins
+import functools
 import hashlib
 import keyword
 import re
@@ -78,9 +79,14 @@ _TRANSLITERATE = str.maketrans(
 
 def words(name: str) -> list[str]:
     """Split any spec name (camelCase, kebab-case, 'Title Case', unicode) into lowercase ASCII words."""
+    return list(_words(name))
+
+
+@functools.lru_cache(maxsize=65536)  # the same names come back again and again (GitHub's spec: 48,000 calls)
+def _words(name: str) -> tuple[str, ...]:
     ascii_name = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode("ascii")
     ascii_name = _WORD_BOUNDARY.sub("_", ascii_name)
-    return [w.lower() for w in _NON_WORD.split(ascii_name) if w]
+    return tuple(w.lower() for w in _NON_WORD.split(ascii_name) if w)
 
 
 #: Longest identifier we make: module and package names become file names, which file systems limit.
