@@ -7,7 +7,8 @@ Black is most of a run's time, so it is fed small pieces, and each piece at most
   such statements, so the file is exactly what black makes of the whole (tests check this on every golden file).
 - A content-addressed cache keeps each piece's formatted text, keyed by the piece, black's version and the mode:
   a regenerate after a small spec change formats only the pieces that changed. It is one file per output folder.
-- Pieces not in the cache are formatted by worker processes on every core when there is enough of them.
+- Pieces not in the cache are formatted on every core (worker processes forked at the start) for specs over
+  2 MB; smaller ones in this process alone.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import hashlib
-import marshal
 import importlib.metadata
+import marshal
 import multiprocessing
 import os
 import re
@@ -29,6 +30,11 @@ if TYPE_CHECKING:
     import black
 
 
+#: black's settings for generated code; all of them go into the cache keys
+LINE_LENGTH = 100
+TARGET_VERSION = "PY310"
+
+
 @functools.cache
 def mode() -> black.Mode:
     """The one black mode of generated code. black is imported on first use: a run whose pieces are all in the
@@ -37,8 +43,8 @@ def mode() -> black.Mode:
     from black.mode import TargetVersion
 
     return black.Mode(
-        target_versions={TargetVersion.PY310},
-        line_length=100,
+        target_versions={TargetVersion[TARGET_VERSION]},
+        line_length=LINE_LENGTH,
         string_normalization=True,
         magic_trailing_comma=True,
     )
@@ -51,8 +57,8 @@ def __getattr__(name: str) -> Any:
 
 
 _BLACK_VERSION = importlib.metadata.version("black")
-#: what of the mode goes into cache keys (its repr, without importing black to make it)
-_MODE_KEY = "py310,100,string-normalization,magic-trailing-comma"
+#: the mode, as cache keys name it (without importing black to make it)
+_MODE_KEY = f"{TARGET_VERSION},{LINE_LENGTH},string-normalization,magic-trailing-comma"
 
 #: the template marks: a line of its own, made of characters no escaped spec text can contain
 CUT = "\x00cut\n"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-LINE_LENGTH = 100  # generator.format.MODE's
+from generator.format import LINE_LENGTH
 
 
 @dataclass(frozen=True)
