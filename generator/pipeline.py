@@ -114,19 +114,19 @@ def generate(
     "load", "validate", "build", "render", "format". `progress` is told of each stage as it starts, and of the
     pieces formatted so far: ("format", done, total), where total is the number of pieces the cache lacked.
     """
+    overlay: list[Diagnostic] = []
+    if config.templates is not None:  # checked first: a wrong folder should not cost a whole build
+        if not config.templates.is_dir():
+            message = f"the template overlay folder {config.templates} does not exist"
+            raise SpecError([Diagnostic("error", "config-invalid", message, str(config.source or config.templates))])
+        overlay = check_overlay(config.templates)
+        if any(d.severity == "error" for d in overlay) or (strict and overlay):
+            raise SpecError(overlay)
     with Workers(jobs) as workers:
         api, diagnostics = build_api(
             spec, config, strict=strict, allow_remote_refs=allow_remote_refs, timings=timings, progress=progress
         )
-        if config.templates is not None:
-            if not config.templates.is_dir():
-                message = f"the template overlay folder {config.templates} does not exist"
-                source = str(config.source or config.templates)
-                raise SpecError([Diagnostic("error", "config-invalid", message, source)])
-            found = check_overlay(config.templates)
-            diagnostics += found
-            if any(d.severity == "error" for d in found) or (strict and found):
-                raise SpecError(diagnostics)
+        diagnostics += overlay
         with _stage("render", timings, progress):
             rendered = render(
                 api,
