@@ -19,7 +19,8 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRAC
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter; `Retry-After` honoured up to `max_retry_after`.
+    """Exponential backoff with jitter (a wait between half the backoff and all of it); `Retry-After` honoured up
+    to `max_retry_after`.
 
     A request is retried only when repeating it is safe: its method is idempotent, or it carries an
     idempotency key (the server then replays the first outcome instead of applying the request twice).

@@ -53,7 +53,8 @@ class APITimeoutError(APIConnectionError):
 
 
 class AuthenticationError(Error):
-    """No usable credentials: the token endpoint gave no token, or none were configured."""
+    """The token endpoint answered without a usable access token (a refusal raises its status's error, such as
+    `UnauthorizedError`)."""
 
 
 class APIResponseValidationError(Error):
