@@ -281,8 +281,9 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any, Any]:
         raise SpecError([Diagnostic("error", "too-deep", "the document is nested too deeply to read", file)])
 
 
-#: YAML texts up to this size keep their parsed nodes for line lookups (bigger ones parse again when asked)
-KEEP_NODES_BELOW = 8_000_000
+#: YAML texts up to this size keep their parsed nodes for line lookups, which saves parsing them again when a
+#: diagnostic needs a line; bigger ones parse again when asked (their nodes take several times the text's memory)
+KEEP_NODES_BELOW = 2_000_000
 
 #: the most nodes a YAML document may expand to through aliases: this, or ten times the nodes it holds
 EXPANSION_FLOOR = 2_000_000
