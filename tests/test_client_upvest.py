@@ -623,6 +623,12 @@ def test_caller_idempotency_key_is_used(client: Any, api: Any) -> None:
     assert sent(route).headers.get_list("idempotency-key") == ["retry-key-42"]
 
 
+def test_an_idempotency_key_for_an_operation_without_one_is_refused_before_sending(client: Any, api: Any) -> None:
+    with pytest.raises(ValueError, match="takes no idempotency key"):
+        client.orders.retrieve(order_id=uuid.UUID(ORDER_ID), options={"idempotency_key": "k-1"})
+    assert api.calls.call_count == 0
+
+
 CREATE_CALLS = [
     ("orders", "place", "/orders", dict(PLACE_ARGS, cash_amount="10")),
     (

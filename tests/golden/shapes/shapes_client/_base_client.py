@@ -394,6 +394,11 @@ class BaseClient:
             request_headers[endpoint.idempotency_header] = options.get("idempotency_key") or str(
                 uuid.uuid4()
             )
+        elif options.get("idempotency_key"):
+            # a key the server would never see: saying so beats a call the caller thinks is safe to repeat
+            raise ValueError(
+                f"{endpoint.method} {endpoint.path} takes no idempotency key: the API does not declare one"
+            )
         for name, value in (headers or {}).items():
             if value is not None:
                 request_headers[name] = _text(value)
