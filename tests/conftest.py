@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -18,9 +20,12 @@ SHARED = ROOT.parent / "shared"
 SHARED_SPECS = SHARED / "specs"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-# the command lines the tests run keep their formatting caches in one folder of this test run, not in the
-# user's ~/.cache (every test's output folder has a cache file of its own)
-os.environ.setdefault("CLIENTGEN_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"clientgen-tests-{os.getuid()}"))
+# the command lines the tests run keep their formatting caches in a folder of this test process, removed at its
+# end, not in the user's ~/.cache (every test's output folder has a cache file of its own)
+if "CLIENTGEN_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="clientgen-test-cache-")
+    os.environ["CLIENTGEN_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 def shared_spec(relative: str) -> Path:
