@@ -133,6 +133,9 @@ class Builder:
     _oauth_schemes: set[str] = field(default_factory=set)
     _merging: set[Location] = field(default_factory=set)
     _names_used: set[tuple[str, str]] = field(default_factory=set)
+    #: object schemas by a cheap key, whose full shapes are not worked out yet; classes by full shape
+    _object_shapes: dict[tuple[Any, ...], list[tuple[Any, Type]]] = field(default_factory=dict)
+    _object_classes: dict[str, Type] = field(default_factory=dict)
 
     def _add_schema(self, schema: Schema) -> None:
         self.schemas.append(schema)
@@ -141,6 +144,29 @@ class Builder:
     def _object_schema(self, type_: Type | None) -> ObjectSchema | None:
         schema = self._schema_index.get(type_.name) if isinstance(type_, Ref) else None
         return schema if isinstance(schema, ObjectSchema) else None
+
+    # -- objects of the same shape are one class -----------------------------------------------------------
+
+    def _same_object(self, node: dict[str, Any]) -> tuple[Type | None, str | None]:
+        """The class of an object schema of the same shape met before, and this one's shape (when worked out).
+
+        Full shapes (every nested schema, documentation aside) cost a walk of the subtree, so they are worked out
+        only for schemas that share a cheap key (their keywords and property names) with one met before.
+        """
+        waiting = self._object_shapes.get(_shape_bucket(node))
+        if waiting is None:
+            return None, None
+        for other, type_ in waiting:  # in the order met: the first class of a shape keeps it
+            self._object_classes.setdefault(_shape(other), type_)
+        waiting.clear()
+        shape = _shape(node)
+        return self._object_classes.get(shape), shape
+
+    def _add_object_shape(self, node: dict[str, Any], type_: Type, shape: str | None) -> None:
+        if shape is not None:  # its bucket was just worked out: straight to the classes
+            self._object_classes.setdefault(shape, type_)
+        else:
+            self._object_shapes.setdefault(_shape_bucket(node), []).append((node, type_))
 
     # -- names chosen in the configuration --------------------------------------------------------------
 
@@ -1030,13 +1056,14 @@ class Builder:
                 return MapType(value)
             return MapType(AnyType())
         # nullability is the field's business (a Nullable around the class), not the class's
-        shape = "object:" + _shape({k: v for k, v in node.items() if k != "nullable"})
+        shaped = {k: v for k, v in node.items() if k != "nullable"}
+        shape = None
         if name is None:
-            known = self._by_shape.get(shape)
+            known, shape = self._same_object(shaped)
             if known is not None:
                 return known
             name = self._class_name(node, context)
-        self._by_shape.setdefault(shape, Ref(name))
+        self._add_object_shape(shaped, Ref(name), shape)
         required = {str(r) for r in _sequence(node.get("required")) if isinstance(r, str)}
         field_names = names.Namespace(names.RESERVED | names.MODEL_RESERVED)
         fields: list[Field] = []
@@ -1208,6 +1235,14 @@ def _shape(node: Any) -> str:
         return value
 
     return json.dumps(strip(node), sort_keys=True, default=str)
+
+
+def _shape_bucket(node: dict[str, Any]) -> tuple[Any, ...]:
+    """A cheap key that objects of the same `_shape` share: their keywords and their property names."""
+    keys = sorted(str(k) for k in node if k not in _DOC_KEYS and not str(k).startswith("x-"))
+    properties = node.get("properties")
+    names_ = sorted(map(str, properties)) if isinstance(properties, dict) else []
+    return (*keys, "|", *names_)
 
 
 def _needs_class(node: Any) -> bool:
