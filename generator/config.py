@@ -8,6 +8,7 @@ Command-line options override the file.
 from __future__ import annotations
 
 import difflib
+import functools
 import keyword
 import math
 import re
@@ -39,10 +40,14 @@ class Names:
     enum_members: tuple[tuple[str, str], ...] = ()
 
     def lookup(self, kind: str, key: str) -> str | None:
-        return dict(getattr(self, kind)).get(key)
+        return self._tables[kind].get(key)
 
-    def __bool__(self) -> bool:
-        return any((self.operations, self.resources, self.models, self.fields, self.enum_members))
+    @functools.cached_property
+    def _tables(self) -> dict[str, dict[str, str]]:
+        """The tables as dicts, made once: the build asks for every operation, model, field and member."""
+        return {
+            kind: dict(getattr(self, kind)) for kind in ("operations", "resources", "models", "fields", "enum_members")
+        }
 
 
 @dataclass(frozen=True)
@@ -268,9 +273,6 @@ def find_config(start: Path) -> Path | None:
             if candidate.is_file():
                 return candidate
     return None
-
-
-find_pyproject = find_config  # the name it had before clientgen.toml
 
 
 def load_config(path: Path | None) -> Config:

@@ -182,11 +182,6 @@ def default_jobs(spec: Path | None = None) -> int:
         return os.cpu_count() or 1
 
 
-def format_source(text: str, path: str = "<generated>") -> str:
-    """One whole file (marks included or not), formatted without cache or workers."""
-    return format_files({path: text}, cache=None, jobs=1)[path]
-
-
 def format_files(
     files: dict[str, str],
     *,

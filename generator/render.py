@@ -314,12 +314,10 @@ class MethodView:
     operation: Operation
     constant: str
     path: str
-    #: for paginated operations: the annotation of one item, and the endpoint's page tuple
+    #: for paginated operations: the annotation of one item
     item_annotation: str
-    page: str
     arguments: tuple[Argument, ...]
     return_annotation: str
-    responses: str
     body_type: str
     docstring: str
     scopes: tuple[tuple[str, ...], ...]
@@ -328,6 +326,11 @@ class MethodView:
     response_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     #: for paginated operations: offset, limit, items, meta and total field names
     page_fields: tuple[str, ...] = ()
+
+    @property
+    def page(self) -> bool:
+        """Whether the operation is paginated (its method returns a page of items)."""
+        return bool(self.page_fields)
 
     def arguments_in(self, location: str) -> tuple[Argument, ...]:
         return tuple(a for a in self.arguments if a.location == location)
@@ -450,16 +453,12 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
                 _argument(body.python_name, "body", "body", body.type, body.required, body.description, schemas)
             )
     arguments.sort(key=lambda a: (a.location != "path", not a.required))
-    responses: list[str] = []
     response_types: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for response in operation.success_responses:
         typed = tuple((c.media_type, annotation(c.type)) for c in response.contents if c.type is not None)
         response_types.append((response.status, typed))
-        contents = ", ".join(f"{pystr(media)}: {text}" for media, text in typed)
-        responses.append(f"{pystr(response.status)}: {{{contents}}}")
     csv_query = tuple(p.name for p in operation.parameters if p.location == "query" and not p.explode)
     pagination = operation.pagination
-    page = ""
     item = ""
     page_fields: tuple[str, ...] = ()
     if pagination is not None:
@@ -471,16 +470,13 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
             pagination.meta_field,
             pagination.total_field,
         )
-        page = "(" + ", ".join(pystr(v) for v in page_fields) + ")"
     return MethodView(
         operation=operation,
         constant=f"_{names.constant(operation.python_name)}",
         path=url_path(operation.path),
         item_annotation=item,
-        page=page,
         arguments=tuple(arguments),
         return_annotation=annotation(operation.return_type),
-        responses="{" + ", ".join(responses) + "}",
         body_type=body_type,
         docstring=_method_docstring(operation, arguments),
         scopes=operation.scopes,
@@ -663,7 +659,8 @@ def render(
     emit(f"{package}/resources/__init__.py", "package/resources/__init__.py.jinja")
     for group in api.groups:
         methods = [method_view(op, schemas) for op in group.operations]
-        texts = [m.return_annotation for m in methods] + [m.responses for m in methods] + [m.body_type for m in methods]
+        texts = [m.return_annotation for m in methods] + [m.body_type for m in methods]
+        texts += [text for m in methods for _, typed in m.response_types for _, text in typed]
         texts += [a.annotation for m in methods for a in m.arguments] + [m.item_annotation for m in methods]
         emit(
             f"{package}/resources/{group.module}.py",
