@@ -1129,7 +1129,9 @@ def build(document: Document, config: Config) -> tuple[Api, list[Diagnostic]]:
 # -- small pure decisions -----------------------------------------------------------------------------
 
 
-_PROPERTY_NAME = re.compile(r"""["']?propertyName["']?\s*:\s*["']?([^"',}\s]+)""")
+#: starts with its literal, so the regex engine skips to each occurrence (an optional quote in front made it try
+#: every position of the text: 0.24 s on GitHub's spec instead of 8 ms)
+_PROPERTY_NAME = re.compile(r"""propertyName["']?\s*:\s*["']?([^"',}\s]+)""")
 
 
 def _discriminator_properties(document: Document) -> frozenset[str]:

@@ -14,13 +14,13 @@ import os
 import sys
 from pathlib import Path
 from dataclasses import asdict, is_dataclass
-from typing import Any, Callable, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Callable, Literal, NoReturn
 
 import click
 
-from generator import __version__, diff as spec_diff, publish as publishing
+from generator import __version__
 from generator.config import Config, config_keys, find_config, load_config, reference
-from generator.diagnostics import SpecError
+from generator.diagnostics import PublishError, SpecError
 from generator.format import FormatCache, FormatError, default_cache_folder, default_jobs
 from generator.load import load
 from generator.pipeline import check_spec, generate
@@ -30,6 +30,13 @@ from generator.update import stage_spec
 from generator.version import Level, generated_version, record_version
 from generator.version import bump as bump_version
 from generator.write import WriteError, check as check_output, write
+
+if TYPE_CHECKING:
+    from generator.diff import Threshold
+
+# `diff` and `publish` are imported by the commands that use them: `generate` starts faster without them
+#: the report formats of `diff` and `update` (generator.diff.FORMATS; a test keeps the two in step)
+DIFF_FORMATS = ("json", "markdown", "text")
 
 
 class _Failure(click.ClickException):
@@ -84,7 +91,7 @@ def _guarded(action: Callable[[], int], reporter: Reporter | None = None) -> Non
         code = reporter.spec_failed(exc)
     except _Failure as exc:
         code = reporter.failed(f"error: {exc.message}", 2)
-    except (WriteError, publishing.PublishError) as exc:
+    except (WriteError, PublishError) as exc:
         code = reporter.failed(f"error: {exc}", 2)
     except FormatError as exc:
         code = reporter.failed(f"internal error: {exc}", 3)
@@ -235,6 +242,8 @@ def generate_command(
         if bump is not None:
             level = bump
             if level == "auto":
+                from generator import diff as spec_diff
+
                 if previous is None:
                     _fail("--bump auto needs --previous: the spec the output folder was generated from")
                 before = spec_diff.load_api(previous, config, allow_remote_refs=allow_remote_refs)
@@ -363,7 +372,7 @@ def validate_command(spec: Path, strict: bool, allow_remote_refs: bool, reporter
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(spec_diff.FORMATS)),
+    type=click.Choice(DIFF_FORMATS),
     default="text",
     show_default=True,
     help="How the report is printed.",
@@ -381,7 +390,7 @@ def diff_command(
     old: Path,
     new: Path,
     output_format: str,
-    fail_on: spec_diff.Threshold,
+    fail_on: Threshold,
     config_path: Path | None,
     allow_remote_refs: bool,
 ) -> None:
@@ -395,6 +404,8 @@ def diff_command(
     """
 
     def run() -> int:
+        from generator import diff as spec_diff
+
         config = _config(config_path)
         before = spec_diff.load_api(old, config, allow_remote_refs=allow_remote_refs)
         after = spec_diff.load_api(new, config, allow_remote_refs=allow_remote_refs)
@@ -413,7 +424,7 @@ def diff_command(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(spec_diff.FORMATS)),
+    type=click.Choice(DIFF_FORMATS),
     default="text",
     show_default=True,
     help="How the change report is printed.",
@@ -441,6 +452,8 @@ def update_command(
     def run() -> int:
         config = _config(config_path)
         spec_path, output_path = _spec_and_output(config, spec, output, True)
+        from generator import diff as spec_diff
+
         staged = stage_spec(source, spec_path)
         try:
             after = spec_diff.load_api(staged, config, allow_remote_refs=allow_remote_refs)
@@ -509,6 +522,8 @@ def build_command(folder: Path | None, config_path: Path | None, no_isolation: b
     """
 
     def run() -> int:
+        from generator import publish as publishing
+
         built = publishing.build(_client_folder(config_path, folder), isolation=not no_isolation)
         click.echo(built.wheel)
         click.echo(built.sdist)
@@ -555,6 +570,8 @@ def publish_command(
     """
 
     def run() -> int:
+        from generator import publish as publishing
+
         result = publishing.publish(
             _client_folder(config_path, folder),
             repository_url,

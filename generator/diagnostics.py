@@ -35,3 +35,7 @@ class SpecError(Exception):
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.severity == "error")
+
+
+class PublishError(Exception):
+    """Building or uploading failed for a reason the user can act on; the message is one line, without secrets."""

@@ -34,13 +34,11 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from generator.diagnostics import PublishError
+
 DIST = "dist"
 #: What is left out of the copy the package is built from: earlier builds, caches, hidden files and folders.
 _NOT_BUILT_FROM = shutil.ignore_patterns(DIST, "build", "*.egg-info", "__pycache__", ".*")
-
-
-class PublishError(Exception):
-    """Building or uploading failed for a reason the user can act on; the message is one line, without secrets."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.config import Config, load_config
-from generator.diff import Report, as_markdown, as_text, diff, fails, load_api, summary
+from generator.cli import DIFF_FORMATS
+from generator.diff import FORMATS, Report, as_markdown, as_text, diff, fails, load_api, summary
 from generator.model import Api
 
 from conftest import FIXTURES, ROOT, shared_spec
@@ -235,6 +236,11 @@ def test_cli_exit_codes(tmp_path: Path, case: str, fail_on: str | None, code: in
     no_traceback(result)
     assert result.returncode == code, result.stderr
     assert result.stdout.splitlines()[0] == summary(report_of(case))
+
+
+def test_the_cli_offers_every_report_format() -> None:
+    # the CLI names them without importing generator.diff (which `generate` does not need)
+    assert DIFF_FORMATS == tuple(sorted(FORMATS))
 
 
 def test_cli_json(tmp_path: Path) -> None:
