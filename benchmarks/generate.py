@@ -187,12 +187,18 @@ def opc_command(spec: Path, output: Path) -> list[str]:
     ]
 
 
+def base_env() -> dict[str, str]:
+    """The environment both tools run in: this one, except that Python may write bytecode caches, as it does for
+    their users (with PYTHONDONTWRITEBYTECODE set, every run would compile the tools' own modules again)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def clientgen_env(cache: Path) -> dict[str, str]:
-    return {**os.environ, "CLIENTGEN_CACHE_DIR": str(cache)}
+    return {**base_env(), "CLIENTGEN_CACHE_DIR": str(cache)}
 
 
 def opc_env() -> dict[str, str]:
-    return {**os.environ, "PATH": f"{OPC_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return {**base_env(), "PATH": f"{OPC_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
 def opc_package(output: Path) -> Path | None:
@@ -415,7 +421,7 @@ def import_runs(result: SpecResult, runs: int) -> None:
             if tool in result.imports:
                 continue
             code = IMPORT_CODE.format(package=package.name, base_url=BASE_URL)
-            env = {**os.environ, "PYTHONPATH": str(package.parent)}
+            env = {**base_env(), "PYTHONPATH": str(package.parent)}
             done = subprocess.run(
                 [interpreters[tool], "-c", code], env=env, cwd=package.parent.parent, capture_output=True, text=True
             )

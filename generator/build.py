@@ -123,7 +123,8 @@ class Builder:
     schemas: list[Schema] = field(default_factory=list)
     _schema_names: names.Namespace = field(default_factory=lambda: names.Namespace(RUNTIME_NAMES))
     _by_location: dict[Location, Type] = field(default_factory=dict)
-    _by_shape: dict[str, Type] = field(default_factory=dict)
+    #: enum classes by kind, values and title
+    _by_shape: dict[tuple[Any, ...], Type] = field(default_factory=dict)
     _component_names: dict[Location, str] = field(default_factory=dict)
     _pending: list[tuple[Location, Any, str]] = field(default_factory=list)
     _discriminators: frozenset[str] = frozenset()
@@ -1023,7 +1024,8 @@ class Builder:
         if kind == "str" and len(values) == 1 and context.field in self._discriminators:
             # the tag of a union variant: a literal, so the union can dispatch on it
             return _nullable(LiteralType((values[0],)), nullable)
-        shape = "enum:" + json.dumps([kind, values, node.get("title")], sort_keys=True, default=str)
+        title = node.get("title")
+        shape = (kind, tuple(values), title if isinstance(title, str) else json.dumps(title, default=str))
         known = self._by_shape.get(shape)
         if known is not None and name is None:
             return _nullable(known, nullable)

@@ -101,6 +101,7 @@ def _shorten(identifier: str) -> str:
     return f"{identifier[: MAX_LENGTH - 9].rstrip('_')}_{digest}"
 
 
+@functools.lru_cache(maxsize=65536)
 def snake(name: str, *, fallback: str = "value") -> str:
     parts = words(name) or [fallback]
     result = _shorten("_".join(parts))
@@ -109,6 +110,7 @@ def snake(name: str, *, fallback: str = "value") -> str:
     return result
 
 
+@functools.lru_cache(maxsize=65536)
 def pascal(name: str, *, fallback: str = "Model") -> str:
     parts = words(name) or words(fallback)
     result = _shorten("".join(p[:1].upper() + p[1:] for p in parts))
