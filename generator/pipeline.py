@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,33 @@ def _stage(name: str, timings: dict[str, float] | None, progress: Progress | Non
     finally:
         if timings is not None:
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the spec is parsed and the model built and rendered.
+
+    Those stages make millions of objects and little cyclic garbage, and each full collection walks every object
+    alive: a fifth of their time on GitHub's spec, for 3 MiB more at the peak. Formatting (black makes cycles)
+    runs with the collector on, `_collector_frozen`.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def _collector_frozen() -> Iterator[None]:
+    """The objects alive now (spec, model, rendered text) left out of the collections to come, then put back."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _formatting(progress: Progress | None) -> Callable[[int, int], None] | None:
@@ -80,16 +108,17 @@ def build_api(
     `timings` (when given) receives the seconds of the stages "load", "validate" and "build"; `progress` is told of
     each as it starts.
     """
-    with _stage("load", timings, progress):
-        document = load(spec, allow_remote_refs=allow_remote_refs)
-    with _stage("validate", timings, progress):
-        diagnostics = check_spec(document, strict=strict)
-    try:
-        with _stage("build", timings, progress):
-            api, warnings = build(document, config)
-    except RecursionError:  # outside schema conversion (which names the schema itself): say where we know
-        message = "the spec's schemas are nested too deeply to generate"
-        raise SpecError([Diagnostic("error", "too-deep", message, str(document.path))]) from None
+    with _collector_paused():
+        with _stage("load", timings, progress):
+            document = load(spec, allow_remote_refs=allow_remote_refs)
+        with _stage("validate", timings, progress):
+            diagnostics = check_spec(document, strict=strict)
+        try:
+            with _stage("build", timings, progress):
+                api, warnings = build(document, config)
+        except RecursionError:  # outside schema conversion (which names the schema itself): say where we know
+            message = "the spec's schemas are nested too deeply to generate"
+            raise SpecError([Diagnostic("error", "too-deep", message, str(document.path))]) from None
     diagnostics += warnings
     if strict and warnings:
         raise SpecError(diagnostics)
@@ -127,7 +156,7 @@ def generate(
             spec, config, strict=strict, allow_remote_refs=allow_remote_refs, timings=timings, progress=progress
         )
         diagnostics += overlay
-        with _stage("render", timings, progress):
+        with _stage("render", timings, progress), _collector_paused():
             rendered = render(
                 api,
                 spec_name=spec.name,
@@ -135,6 +164,6 @@ def generate(
                 overlay=config.templates,
                 compiled=cache.folder / "templates" if cache is not None else None,
             )
-        with _stage("format", timings, progress):
+        with _stage("format", timings, progress), _collector_frozen():
             files = format_files(rendered, cache=cache, jobs=jobs, workers=workers, progress=_formatting(progress))
     return Generation(api=api, files=with_manifest(files, __version__), diagnostics=tuple(diagnostics))
