@@ -182,11 +182,14 @@ class Document:
 
     def line(self, file: str, pointer: str) -> int | None:
         """The 1-based line where the node at `pointer` starts, or of its nearest existing parent."""
-        lines = self._lines.get(file)
-        if lines is None:
-            lines = self._lines[file] = _line_map(self._texts.get(file, ""), self._nodes.pop(file, None))
         if self.swagger2 is not None and file == self.main:
             pointer = original_pointer(pointer)
+        root = self._nodes.get(file)
+        if root is not None:  # a walk down the kept nodes: a spec with a few warnings needs no map of every line
+            return _node_line(root, pointer)
+        lines = self._lines.get(file)
+        if lines is None:
+            lines = self._lines[file] = _line_map(self._texts.get(file, ""))
         while True:
             if pointer in lines:
                 return lines[pointer]
@@ -272,7 +275,7 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any, Any]:
             tree = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
-        if "&" in text and "*" in text:  # anchors and aliases, perhaps: refuse a tree that expands beyond reason
+        if _ANCHOR.search(text):  # anchors, perhaps (aliases need them): refuse a tree that expands beyond reason
             _check_expansion(tree, text, file)
         return text, tree, node if len(text) < KEEP_NODES_BELOW else None
     except yaml.MarkedYAMLError as exc:
@@ -291,6 +294,10 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any, Any]:
     except RecursionError:
         raise SpecError([Diagnostic("error", "too-deep", "the document is nested too deeply to read", file)])
 
+
+#: where a YAML anchor may start: `&` and an anchor character, at the start of a line, after white space or after
+#: what opens or separates flow collections and their keys (text that only looks like one costs a walk, no more)
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:])&[^\s\[\]{},]", re.MULTILINE)
 
 #: YAML texts up to this size keep their parsed nodes for line lookups, which saves parsing them again when a
 #: diagnostic needs a line; bigger ones parse again when asked (their nodes take several times the text's memory)
@@ -395,7 +402,7 @@ def load_text(text: str, name: str = "<spec>") -> Document:
 
 
 def _line_map(text: str, root: Any = None) -> dict[str, int]:
-    """Map each JSON pointer of a YAML or JSON text to its 1-based line (from its YAML nodes, when kept)."""
+    """Map each JSON pointer of a YAML or JSON text to its 1-based line (from its YAML nodes, when given)."""
     lines: dict[str, int] = {}
     if not text:
         return lines
@@ -427,6 +434,27 @@ def _line_map(text: str, root: Any = None) -> dict[str, int]:
             for index, item in enumerate(node.value):
                 stack.append((item, f"{pointer}/{index}"))
     return lines
+
+
+def _node_line(root: yaml.Node, pointer: str) -> int:
+    """The line of `pointer` in a YAML document's nodes, as `_line_map` has it (a member's line is its key's), or
+    of its nearest existing parent."""
+    node, line = root, root.start_mark.line + 1
+    for token in pointer.split("/")[1:] if pointer else ():
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if (key.value if isinstance(key, yaml.ScalarNode) else "?") == token:
+                    node, line = value, key.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
+            node = node.value[int(token)]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+|\s+')

@@ -13,7 +13,7 @@ import yaml
 
 from conftest import FIXTURES, UPVEST_SPEC
 from generator.diagnostics import Diagnostic, SpecError
-from generator.load import Document, Location, RefError, escape_pointer_token, load
+from generator.load import _ANCHOR, Document, Location, RefError, _line_map, escape_pointer_token, load
 
 BROKEN = FIXTURES / "broken"
 MULTIFILE = FIXTURES / "multifile"
@@ -643,3 +643,42 @@ def test_valid_real_spec_loads() -> None:
     document = load(UPVEST_SPEC)
     assert str(document.root["openapi"]).startswith("3.")
     assert document.root["paths"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "&top\nopenapi: 3.0.3\n",
+        "x: &a [1]\ny: *a\n",
+        "x:\n  - &a 1\n  - *a\n",
+        "x: [&a 1, *a]\n",
+        "x: {a: 1,&b c: 2}\n",
+        'x: {"a":&b 1}\n',
+        "x: !!str &a text\n",
+    ],
+)
+def test_every_way_of_writing_an_anchor_triggers_the_expansion_check(text: str) -> None:
+    assert _ANCHOR.search(text), text
+
+
+@pytest.mark.parametrize("text", ["description: R&D and Q & A\n", "x: '*'\n"])
+def test_text_without_anchors_skips_the_expansion_check(text: str) -> None:
+    assert not _ANCHOR.search(text)
+
+
+def test_lines_from_kept_nodes_agree_with_the_full_line_map(tmp_path: Path) -> None:
+    # Document.line walks down the kept YAML nodes; _line_map (used when they are not kept) maps every pointer
+    text = SMALL_YAML + "x-list:\n  - a\n  - {b: 1, 'c/d': [2, 3]}\n  -\n    e~f: 4\nx-flow: {g: [5, {h: 6}]}\n"
+    spec = write(tmp_path / "lines.yaml", text)
+    document = load(spec)
+    assert document._nodes[str(spec)] is not None
+    lines = _line_map(text)
+    assert "/x-list/1/c~1d/1" in lines and "/x-list/2/e~0f" in lines and "/x-flow/g/1/h" in lines
+    missing = ["/nope", "/x-list/9", "/x-list/1/c~1d/x", "/x-flow/g/1/h/deeper", "/info/title/more"]
+    for pointer in [*lines, *missing]:
+        expected = lines.get(pointer)
+        parent = pointer
+        while expected is None:
+            parent = parent.rsplit("/", 1)[0]
+            expected = lines.get(parent)
+        assert document.line(str(spec), pointer) == expected, pointer
