@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import urllib.request
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
@@ -49,6 +48,8 @@ def stage_spec(source: str, destination: Path) -> Path:
 
 def _download(url: str, handle: BinaryIO) -> None:
     try:
+        import urllib.request  # here: `generate` imports this module, and needs no downloads
+
         with urllib.request.urlopen(url, timeout=TIMEOUT) as response:  # noqa: S310 - http(s) only
             data = response.read(MAX_BYTES + 1)
     except (OSError, ValueError) as exc:

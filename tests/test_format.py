@@ -204,3 +204,10 @@ def test_small_specs_format_in_one_process(tmp_path: Path, monkeypatch: pytest.M
     assert fmt.default_jobs(big) == fmt.default_jobs() >= 1
     monkeypatch.setenv("CLIENTGEN_JOBS", "3")
     assert fmt.default_jobs(small) == 3
+
+
+def test_black_version_in_cache_keys_is_the_installed_one() -> None:
+    # read from black's dist-info folder name, without importing importlib.metadata; the two must agree
+    import importlib.metadata
+
+    assert fmt._black_version() == importlib.metadata.version("black")
