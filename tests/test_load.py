@@ -682,3 +682,38 @@ def test_lines_from_kept_nodes_agree_with_the_full_line_map(tmp_path: Path) -> N
             parent = parent.rsplit("/", 1)[0]
             expected = lines.get(parent)
         assert document.line(str(spec), pointer) == expected, pointer
+
+
+PLAIN_YAML = """\
+openapi: 3.1.0
+info: {title: "Plain", version: 1.0}
+x-scalars: [1, -2, 0o17, 0x1F, 012, 1.5, -.5, 1e3, .inf, -.Inf, true, False, null, ~, "", 2024-01-01, yes, "3", '4']
+x-keys: {200: a, 1.5: b, true: c, null: d, "quoted": e}
+x-block: |
+  line one
+  line two
+x-folded: >-
+  folded
+  text
+x-nested: [[{a: [1, {b: []}]}], {}]
+"""
+
+
+def test_plain_construction_makes_the_tree_pyyaml_makes() -> None:
+    from generator.load import SafeLoader
+
+    nodes = [SafeLoader(PLAIN_YAML).get_single_node() for _ in range(2)]
+    fast = SafeLoader(PLAIN_YAML).construct_plain(nodes[0])
+    assert fast == SafeLoader(PLAIN_YAML).construct_document(nodes[1])
+    assert [type(v).__name__ for v in fast["x-scalars"][:4]] == ["int"] * 4
+    assert fast["x-scalars"][15:17] == ["2024-01-01", "yes"] and 200 in fast["x-keys"]
+
+
+def test_merge_keys_are_left_to_pyyaml(tmp_path: Path) -> None:
+    text = "openapi: 3.0.3\ninfo: {title: M, version: '1'}\npaths: {}\nx-base: &b {a: 1}\nx-use: {<<: *b, c: 2}\n"
+    document = load(write(tmp_path / "merge.yaml", text))
+    assert document.root["x-use"] == {"a": 1, "c": 2}
+    # without an anchor in sight, a merge key still reaches PyYAML, which merges it
+    text = "openapi: 3.0.3\ninfo: {title: M, version: '1'}\npaths: {}\nx-use: {<<: {a: 1}, c: 2}\n"
+    document = load(write(tmp_path / "merge-inline.yaml", text))
+    assert document.root["x-use"] == {"a": 1, "c": 2}
