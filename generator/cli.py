@@ -277,7 +277,7 @@ def generate_command(
             strict=strict,
             allow_remote_refs=allow_remote_refs,
             cache=cache,
-            jobs=default_jobs(spec_path),
+            jobs=default_jobs(spec_path, cache),
             timings=reporter.timings,
             progress=reporter.stage,
         )
@@ -339,7 +339,7 @@ def check_command(
             strict=strict,
             allow_remote_refs=allow_remote_refs,
             cache=cache,
-            jobs=default_jobs(spec_path),
+            jobs=default_jobs(spec_path, cache),
             timings=reporter.timings,
             progress=reporter.stage,
         )
@@ -486,12 +486,13 @@ def update_command(
             version = None
             if report is not None and config.version_policy == "diff":
                 version = _next_version(output_path, report.bump)
+            cache = _cache(False, output_path)
             result = generate(
                 staged,
                 config.merged(version=version),
                 allow_remote_refs=allow_remote_refs,
-                cache=_cache(False, output_path),
-                jobs=default_jobs(staged),
+                cache=cache,
+                jobs=default_jobs(staged, cache),
             )
             write(result.files, output_path)
             os.replace(staged, spec_path)

@@ -179,20 +179,23 @@ def default_cache_folder() -> Path:
 SMALL_SPEC_BYTES = 2_000_000
 
 
-def default_jobs(spec: Path | None = None) -> int:
-    """Processes for formatting: CLIENTGEN_JOBS, else one for a small spec, else the cores this process may use."""
+def default_jobs(spec: Path | None = None, cache: FormatCache | None = None) -> int:
+    """Processes for formatting: CLIENTGEN_JOBS, else the cores this process may use; but one for a small spec,
+    unless `cache` holds a run of it already (a regeneration: a second process imports black while this one
+    builds, and formats the few pieces that changed)."""
     explicit = os.environ.get("CLIENTGEN_JOBS", "")
     if explicit.isdigit() and int(explicit) > 0:
         return int(explicit)
     try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    try:
         if spec is not None and spec.stat().st_size < SMALL_SPEC_BYTES:
-            return 1
+            return min(cores, 2) if cache is not None and cache.path.is_file() else 1
     except OSError:
         pass
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    return cores
 
 
 def format_files(

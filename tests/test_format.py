@@ -202,6 +202,12 @@ def test_small_specs_format_in_one_process(tmp_path: Path, monkeypatch: pytest.M
     big.write_text("x" * fmt.SMALL_SPEC_BYTES)
     assert fmt.default_jobs(small) == 1
     assert fmt.default_jobs(big) == fmt.default_jobs() >= 1
+    # a regeneration (the cache holds a run already) has a second process import black meanwhile
+    cache = FormatCache(tmp_path / "cache", "out")
+    assert fmt.default_jobs(small, cache) == 1
+    cache.put("key", "text")
+    cache.save()
+    assert fmt.default_jobs(small, cache) == min(2, fmt.default_jobs())
     monkeypatch.setenv("CLIENTGEN_JOBS", "3")
     assert fmt.default_jobs(small) == 3
 
