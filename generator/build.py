@@ -105,6 +105,10 @@ def is_problem_media(media_type: str) -> bool:
     return media_type.lower().startswith("application/problem+")
 
 
+#: names a model's field cannot take
+_FIELD_RESERVED = names.RESERVED | names.MODEL_RESERVED
+
+
 @dataclass
 class _Context:
     """Where a schema sits: the file holding it, its pointer, and the name it gets when it needs one."""
@@ -136,7 +140,8 @@ class Builder:
     _names_used: set[tuple[str, str]] = field(default_factory=set)
     #: object schemas by a cheap key, whose full shapes are not worked out yet; classes by full shape
     _object_shapes: dict[tuple[Any, ...], list[tuple[Any, Type]]] = field(default_factory=dict)
-    _object_classes: dict[str, Type] = field(default_factory=dict)
+    _object_classes: dict[int, Type] = field(default_factory=dict)
+    _shapes: _Shapes = field(default_factory=lambda: _Shapes())
 
     def _add_schema(self, schema: Schema) -> None:
         self.schemas.append(schema)
@@ -148,7 +153,7 @@ class Builder:
 
     # -- objects of the same shape are one class -----------------------------------------------------------
 
-    def _same_object(self, node: dict[str, Any]) -> tuple[Type | None, str | None]:
+    def _same_object(self, node: dict[str, Any]) -> tuple[Type | None, int | None]:
         """The class of an object schema of the same shape met before, and this one's shape (when worked out).
 
         Full shapes (every nested schema, documentation aside) cost a walk of the subtree, so they are worked out
@@ -158,12 +163,12 @@ class Builder:
         if waiting is None:
             return None, None
         for other, type_ in waiting:  # in the order met: the first class of a shape keeps it
-            self._object_classes.setdefault(_shape(other), type_)
+            self._object_classes.setdefault(self._shapes.of(other), type_)
         waiting.clear()
-        shape = _shape(node)
+        shape = self._shapes.of(node)
         return self._object_classes.get(shape), shape
 
-    def _add_object_shape(self, node: dict[str, Any], type_: Type, shape: str | None) -> None:
+    def _add_object_shape(self, node: dict[str, Any], type_: Type, shape: int | None) -> None:
         if shape is not None:  # its bucket was just worked out: straight to the classes
             self._object_classes.setdefault(shape, type_)
         else:
@@ -1067,7 +1072,7 @@ class Builder:
             name = self._class_name(node, context)
         self._add_object_shape(shaped, Ref(name), shape)
         required = {str(r) for r in _sequence(node.get("required")) if isinstance(r, str)}
-        field_names = names.Namespace(names.RESERVED | names.MODEL_RESERVED)
+        field_names = names.Namespace(_FIELD_RESERVED)
         fields: list[Field] = []
         for key, schema in properties.items():
             key = str(key)
@@ -1083,7 +1088,7 @@ class Builder:
             fields.append(
                 Field(
                     name=key,
-                    python_name=field_names.claim(names.safe(python_name, names.RESERVED | names.MODEL_RESERVED)),
+                    python_name=field_names.claim(names.safe(python_name, _FIELD_RESERVED)),
                     type=self.convert(schema, field_context),
                     required=key in required,
                     description=_text(schema.get("description")) if isinstance(schema, dict) else "",
@@ -1228,21 +1233,48 @@ def _unique(types: Iterable[Type]) -> tuple[Type, ...]:
     return tuple(dict.fromkeys(types))
 
 
-def _shape(node: Any) -> str:
-    """A key that is equal for schemas of the same shape, whatever their documentation says."""
+class _Shapes:
+    """Numbers equal for schemas of the same shape, whatever their documentation says.
 
-    def strip(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {str(k): strip(v) for k, v in value.items() if k not in _DOC_KEYS and not str(k).startswith("x-")}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
+    Each mapping and list gets the number of its content: its members (documentation left out), with the numbers
+    of those that are mappings or lists, so every key looked up is flat and cheap to hash. A mapping's number is
+    worked out once and reused in the shapes of the schemas around it (kept with the mapping, so that no other
+    object can take its id).
+    """
 
-    return json.dumps(strip(node), sort_keys=True, default=str)
+    def __init__(self) -> None:
+        self._numbers: dict[tuple[Any, ...], int] = {}
+        self._known: dict[int, tuple[Any, int]] = {}
+
+    def of(self, node: dict[Any, Any]) -> int:
+        """The number of `node`'s shape; `node` may be a mapping made for the occasion (it is not remembered)."""
+        members = [
+            (str(k), self._member(v)) for k, v in node.items() if k not in _DOC_KEYS and not str(k).startswith("x-")
+        ]
+        members.sort(key=_first)
+        return self._numbers.setdefault(("{", *members), len(self._numbers))
+
+    def _member(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return ("s", value)
+        if kind is dict:
+            known = self._known.get(id(value))
+            if known is None or known[0] is not value:
+                known = self._known[id(value)] = (value, self.of(value))
+            return known[1]
+        if kind is list:
+            return self._numbers.setdefault(("[", *map(self._member, value)), len(self._numbers))
+        # as JSON tells them apart: 1, 1.0 and true differ, NaN equals NaN, anything else is its text
+        return (kind.__name__, repr(value) if kind is float else value if kind in (int, bool) else str(value))
+
+
+def _first(member: tuple[str, Any]) -> str:
+    return member[0]
 
 
 def _shape_bucket(node: dict[str, Any]) -> tuple[Any, ...]:
-    """A cheap key that objects of the same `_shape` share: their keywords and their property names."""
+    """A cheap key that objects of the same shape (`_Shapes`) share: their keywords and their property names."""
     keys = sorted(str(k) for k in node if k not in _DOC_KEYS and not str(k).startswith("x-"))
     properties = node.get("properties")
     names_ = sorted(map(str, properties)) if isinstance(properties, dict) else []
