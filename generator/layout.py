@@ -14,6 +14,7 @@ Anything this gets wrong black corrects, at the cost of its slower path, never o
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Union
 
@@ -31,9 +32,18 @@ class Group:
     literal: bool = False
 
     def flat(self) -> str:
-        return f"{self.head}{self.brackets[0]}{self.inner()}{self.brackets[1]}{self.tail}"
+        return self._flat
 
     def inner(self) -> str:
+        return self._inner
+
+    # worked out once: `lay` asks a group for them at every level of the layout around it
+    @functools.cached_property
+    def _flat(self) -> str:
+        return f"{self.head}{self.brackets[0]}{self._inner}{self.brackets[1]}{self.tail}"
+
+    @functools.cached_property
+    def _inner(self) -> str:
         text = ", ".join(flat(item) for item in self.items)
         return text + "," if self.literal and self.brackets == "()" and len(self.items) == 1 else text
 
