@@ -66,6 +66,7 @@ STATUS_ERRORS = (
 #: Runtime files copied into every package: template name -> file name in the package.
 RUNTIME_FILES = (
     "_version.py",
+    "_content.py",
     "_types.py",
     "_errors.py",
     "_response.py",
@@ -85,14 +86,14 @@ _PRIMITIVES = {
     "datetime": "_dt.datetime",
     "uuid": "_uuid.UUID",
 }
-_RUNTIME_TYPES = {NO_CONTENT.name: "_types.NoContent", BINARY.name: "_types.BinaryContent"}
+_RUNTIME_TYPES = {NO_CONTENT.name: "_content.NoContent", BINARY.name: "_content.BinaryContent"}
 _IMPORTS = {
     "_t": "import typing as _t",
     "_dt": "import datetime as _dt",
     "_decimal": "import decimal as _decimal",
     "_uuid": "import uuid as _uuid",
 }
-_MODULE_PREFIX = re.compile(r"\b(_t|_dt|_decimal|_uuid|_types|_models|_pydantic)\.")
+_MODULE_PREFIX = re.compile(r"\b(_t|_dt|_decimal|_uuid|_content|_models|_pydantic)\.")
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
@@ -259,8 +260,8 @@ def import_lines(
     lines = sorted([_IMPORTS[prefix] for prefix in ("_dt", "_decimal", "_t", "_uuid") if prefix in used] + list(extra))
     third_party = ["import pydantic as _pydantic"] if "_pydantic" in used else []
     local = []
-    if "_types" in used:
-        local.append("from .. import _types")
+    if "_content" in used:
+        local.append("from .. import _content")
     if "_models" in used:
         local.append(models_import)
     blocks = [block for block in (lines, third_party, local) if block]

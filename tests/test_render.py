@@ -70,11 +70,11 @@ def test_annotations() -> None:
     assert annotation(ArrayType(Primitive("int")), argument=True) == "_t.Sequence[int]"
     assert annotation(MapType(AnyType())) == "_t.Dict[str, _t.Any]"
     assert annotation(Nullable(Nullable(Primitive("str")))) == "str | None"
-    assert annotation(UnionType((Ref("A"), Ref("BinaryContent")))) == "_models.A | _types.BinaryContent"
+    assert annotation(UnionType((Ref("A"), Ref("BinaryContent")))) == "_models.A | _content.BinaryContent"
     assert annotation(LiteralType(("a'b", "c"))) == "_t.Literal[\"a'b\", 'c']" or "Literal" in annotation(
         LiteralType(("a'b",))
     )
-    assert annotation(None) == "_types.NoContent"
+    assert annotation(None) == "_content.NoContent"
 
 
 def hostile_spec(payload: str, marker: Path) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import functools
 import typing as _t
 import uuid as _uuid
 
-from .. import _types
+from .. import _content
 from .. import models as _models
 from .. import _base_client as _base
 from .. import _pagination
@@ -41,7 +41,7 @@ _RETRIEVE: _base.Endpoint[_models.Account] = _base.Endpoint(
     scopes=(("accounts:read",), ("accounts:admin",)),
 )
 
-_CLOSURE: _base.Endpoint[_types.NoContent] = _base.Endpoint(
+_CLOSURE: _base.Endpoint[_content.NoContent] = _base.Endpoint(
     "DELETE", "/accounts/{account_id}", responses={"202": {}}, scopes=(("accounts:admin",),)
 )
 
@@ -150,7 +150,7 @@ class Accounts:
 
     def closure(
         self, *, account_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _types.NoContent:
+    ) -> _content.NoContent:
         """Close an account
 
         Starts closing the account. It must hold no positions and no open orders; otherwise the request is refused with 409. Closing runs asynchronously and the response has no body.

@@ -8,7 +8,7 @@ import functools
 import typing as _t
 import uuid as _uuid
 
-from .. import _types
+from .. import _content
 from .. import models as _models
 from .. import _base_client as _base
 from .. import _pagination
@@ -24,11 +24,11 @@ _LIST: _base.Endpoint[_models.ReportsListResponse] = _base.Endpoint(
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
-_RETRIEVE: _base.Endpoint[_models.Report | _types.BinaryContent] = _base.Endpoint(
+_RETRIEVE: _base.Endpoint[_models.Report | _content.BinaryContent] = _base.Endpoint(
     "GET",
     "/reports/{report_id}",
     responses={
-        "200": {"application/json": _models.Report, "application/pdf": _types.BinaryContent},
+        "200": {"application/json": _models.Report, "application/pdf": _content.BinaryContent},
     },
     scopes=(("reports:read",),),
 )
@@ -107,7 +107,7 @@ class Reports:
         report_id: _uuid.UUID,
         accept: _t.Literal["application/json", "application/pdf"] | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _models.Report | _types.BinaryContent:
+    ) -> _models.Report | _content.BinaryContent:
         """Retrieve a report
 
         Returns a report either as JSON metadata or as the PDF document itself, chosen with the accept header.

@@ -8,7 +8,6 @@ of one call lives in one generator (`_call`), driven by a synchronous or an asyn
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import decimal
 import enum
@@ -16,11 +15,13 @@ import json
 import logging
 import os
 import re
+import sys
 import time
 import uuid
 import functools
 from functools import lru_cache
 from typing import (
+    TYPE_CHECKING,
     Any,
     Awaitable,
     Callable,
@@ -40,8 +41,8 @@ from typing import (
 from urllib.parse import quote, urlencode
 
 import httpx
-import pydantic
 
+from ._content import BinaryContent, NoContent
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -51,8 +52,15 @@ from ._errors import (
 )
 from ._response import capture
 from ._retry import DEFAULT_RETRY, RETRY_STATUSES, RetryPolicy
-from ._types import BaseModel, BinaryContent, NoContent, Problem
 from ._version import __version__
+
+# pydantic and asyncio are imported where first used, not here:
+# importing the package and making a client stay fast, and a program pays for each only when it needs it
+# (to validate a body, to make an async call).
+if TYPE_CHECKING:
+    import pydantic
+
+    from ._types import Problem
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -132,7 +140,15 @@ class Endpoint(Generic[T]):
 
 @lru_cache(maxsize=None)
 def _adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
+    import pydantic
+
     return pydantic.TypeAdapter(type_)
+
+
+def _is_model(value: Any) -> bool:
+    # no value is a pydantic model before pydantic is imported: looking in sys.modules spares importing it
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(value, pydantic.BaseModel)
 
 
 def encode(type_: Any, value: Any) -> Any:
@@ -168,7 +184,7 @@ def fields(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def to_jsonable(value: Any) -> Any:
-    if isinstance(value, pydantic.BaseModel):
+    if _is_model(value):
         return to_jsonable(value.model_dump(mode="python", by_alias=True, exclude_unset=True))
     if isinstance(value, enum.Enum):
         return value.value
@@ -207,7 +223,7 @@ def _query_items(query: Mapping[str, Any], csv: tuple[str, ...]) -> QueryItems:
                 items.append((name, ",".join(_text(v) for v in value)))
             else:
                 items.extend((name, _text(v)) for v in value)
-        elif isinstance(value, Mapping) or isinstance(value, pydantic.BaseModel):
+        elif isinstance(value, Mapping) or _is_model(value):
             for key, item in to_jsonable(value).items():
                 if item is not None:
                     items.append((f"{name}[{key}]", _text(item)))
@@ -593,6 +609,11 @@ class BaseClient:
                 response=response,
                 request_id=request_id,
             ) from None
+        # pydantic is imported by the first body to validate, not with the package
+        import pydantic
+
+        from ._types import BaseModel
+
         try:
             result = _adapter(type_).validate_python(data)
         except pydantic.ValidationError as exc:
@@ -612,6 +633,10 @@ class BaseClient:
         problem: Problem | None = None
         media = _media(response.headers.get("content-type", ""))
         if _is_json(media) and response.content:
+            import pydantic
+
+            from ._types import Problem
+
             try:
                 problem = Problem.model_validate(response.json())
             except (ValueError, pydantic.ValidationError):
@@ -701,6 +726,8 @@ class AsyncAPIClient(BaseClient):
                         step = flow.throw(exc)
                         continue
                 elif isinstance(step, _Sleep):
+                    import asyncio
+
                     await asyncio.sleep(step.seconds)
                     outcome = None
                 else:

@@ -23,7 +23,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from ._errors import Error
+# defined beside the other errors, so that the package exports it without importing cryptography
+from ._errors import SignatureError
 
 __all__ = [
     "SignatureError",
@@ -46,10 +47,6 @@ _BODY_COMPONENTS = frozenset({"content-digest", "content-length", "content-type"
 _INPUT = re.compile(r"^\s*(?P<label>[A-Za-z0-9_.*-]+)=\((?P<components>[^)]*)\)(?P<params>.*)$")
 _PARAM = re.compile(r';\s*([a-z0-9_.*-]+)=("(?:[^"\\]|\\.)*"|-?[0-9]+)')
 _SIGNATURE = re.compile(r"^\s*(?P<label>[A-Za-z0-9_.*-]+)=:(?P<value>[A-Za-z0-9+/=]*):\s*$")
-
-
-class SignatureError(Error):
-    """A signature could not be made or did not verify (so `except Error` catches it too)."""
 
 
 def content_digest(body: bytes) -> str:

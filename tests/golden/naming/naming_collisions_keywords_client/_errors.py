@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
-from ._types import Problem
+if TYPE_CHECKING:
+    # only annotates: the pydantic model is imported where an error response is parsed
+    from ._types import Problem
 
 __all__ = [
     "Error",

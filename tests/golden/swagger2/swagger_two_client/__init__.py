@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._base_client import RequestOptions
 from ._client import ENVIRONMENTS, AsyncClient, Client
+from ._content import BinaryContent, NoContent
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -38,7 +39,6 @@ from ._errors import (
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._response import APIResponse
 from ._retry import RetryPolicy
-from ._types import BinaryContent, NoContent, Problem
 from ._version import __version__
 
 __all__ = [
@@ -85,12 +85,24 @@ __all__ = [
 
 if TYPE_CHECKING:
     from . import models
+    from ._types import Problem
 
 
 def __getattr__(name: str) -> Any:
-    # the models module is imported on first use: importing the package and making a client stays fast
+    # the models module and Problem (a pydantic model) are imported on first use: importing the
+    # package and making a client stays fast (after httpx, pydantic is the runtime's slowest import)
     if name == "models":
         import importlib
 
         return importlib.import_module(".models", __name__)
+    if name == "Problem":
+        from ._types import Problem
+
+        globals()["Problem"] = Problem  # found directly from now on
+        return Problem
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # Problem is listed before its first use too, as when it was imported with the package
+    return sorted({*globals(), "Problem"})

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["TokenCache", "choose_scopes", "scope_key"]
 
@@ -89,6 +91,9 @@ class TokenCache:
 
     async def aget(self, key: str, fetch: AsyncFetch) -> str:
         """As `get`, for asyncio: concurrent tasks share one fetch per scope set."""
+        # imported here, not at the top: a program using only the sync client never imports asyncio
+        import asyncio
+
         value = self._fresh(key)
         if value is not None:
             return value

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
-from ._types import Problem
+if TYPE_CHECKING:
+    # only annotates: the pydantic model is imported where an error response is parsed
+    from ._types import Problem
 
 __all__ = [
     "Error",
@@ -14,6 +18,7 @@ __all__ = [
     "APITimeoutError",
     "APIResponseValidationError",
     "AuthenticationError",
+    "SignatureError",
     "BadRequestError",
     "UnauthorizedError",
     "ForbiddenError",
@@ -55,6 +60,10 @@ class APITimeoutError(APIConnectionError):
 class AuthenticationError(Error):
     """The token endpoint answered without a usable access token (a refusal raises its status's error, such as
     `UnauthorizedError`)."""
+
+
+class SignatureError(Error):
+    """A signature could not be made or did not verify (so `except Error` catches it too)."""
 
 
 class APIResponseValidationError(Error):

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import functools
 
-from .. import _types
+from .. import _content
 from .. import models as _models
 from .. import _base_client as _base
 from .. import _response
 
 __all__ = ["Forms", "AsyncForms"]
 
-_SUBMIT: _base.Endpoint[_types.NoContent] = _base.Endpoint(
+_SUBMIT: _base.Endpoint[_content.NoContent] = _base.Endpoint(
     "POST",
     "/forms",
     responses={"204": {}},
@@ -40,7 +40,7 @@ class Forms:
         name: str,
         attachment: bytes | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _types.NoContent:
+    ) -> _content.NoContent:
         """POST /forms"""
         return self._client.request(
             _SUBMIT, body=_base.fields({"name": name, "attachment": attachment}), options=options

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import typing as _t
 
-from .. import _types
+from .. import _content
 from .. import models as _models
 from .. import _base_client as _base
 from .. import _response
@@ -22,14 +22,14 @@ _CREATE: _base.Endpoint[str] = _base.Endpoint(
     authenticated=False,
 )
 
-_GET: _base.Endpoint[_models.GetNoteResponse | _types.BinaryContent | _types.NoContent] = (
+_GET: _base.Endpoint[_models.GetNoteResponse | _content.BinaryContent | _content.NoContent] = (
     _base.Endpoint(
         "GET",
         "/notes/{id}",
         responses={
             "200": {
                 "application/vnd.example+json": _models.GetNoteResponse,
-                "application/pdf": _types.BinaryContent,
+                "application/pdf": _content.BinaryContent,
             },
             "202": {},
         },
@@ -67,7 +67,7 @@ class Notes:
 
     def get(
         self, *, id: str, options: _base.RequestOptions | None = None
-    ) -> _models.GetNoteResponse | _types.BinaryContent | _types.NoContent:
+    ) -> _models.GetNoteResponse | _content.BinaryContent | _content.NoContent:
         """GET /notes/{id}"""
         return self._client.request(_GET, path={"id": id}, options=options)
 

@@ -7,7 +7,7 @@ import datetime as _dt
 import functools
 import typing as _t
 
-from .. import _types
+from .. import _content
 from .. import models as _models
 from .. import _base_client as _base
 from .. import _response
@@ -29,7 +29,7 @@ _LIST_THINGS: _base.Endpoint[_t.List[_models.Thing]] = _base.Endpoint(
     authenticated=False,
 )
 
-_LIST_THINGS_2: _base.Endpoint[_types.NoContent] = _base.Endpoint(
+_LIST_THINGS_2: _base.Endpoint[_content.NoContent] = _base.Endpoint(
     "POST",
     "/things",
     responses={"201": {}},
@@ -90,7 +90,7 @@ class Class:
         kind: _models.ThingKind | str,
         priority: _models.ThingPriority | int | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _types.NoContent:
+    ) -> _content.NoContent:
         """POST /things"""
         return self._client.request(
             _LIST_THINGS_2, body=_base.fields({"kind": kind, "priority": priority}), options=options

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import functools
 
-from .. import _types
+from .. import _content
 from .. import _base_client as _base
 from .. import _response
 
 __all__ = ["N2fa", "AsyncN2fa"]
 
-_VERIFY: _base.Endpoint[_types.NoContent] = _base.Endpoint(
+_VERIFY: _base.Endpoint[_content.NoContent] = _base.Endpoint(
     "POST", "/2fa", responses={"204": {}}, authenticated=False
 )
 
@@ -27,7 +27,7 @@ class N2fa:
         """The same methods, returning the HTTP response beside the result."""
         return N2faWithRawResponse(self)
 
-    def verify(self, *, options: _base.RequestOptions | None = None) -> _types.NoContent:
+    def verify(self, *, options: _base.RequestOptions | None = None) -> _content.NoContent:
         """POST /2fa"""
         return self._client.request(_VERIFY, options=options)
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import functools
 import typing as _t
 
-from .. import _types
+from .. import _content
 from .. import models as _models
 from .. import _base_client as _base
 from .. import _response
 
 __all__ = ["Pets", "AsyncPets"]
 
-_UPLOAD_PHOTO: _base.Endpoint[_types.NoContent] = _base.Endpoint(
+_UPLOAD_PHOTO: _base.Endpoint[_content.NoContent] = _base.Endpoint(
     "POST",
     "/pets/{petId}/photo",
     responses={"204": {}},
@@ -63,7 +63,7 @@ class Pets:
         file: bytes,
         caption: str | None = None,
         options: _base.RequestOptions | None = None,
-    ) -> _types.NoContent:
+    ) -> _content.NoContent:
         """POST /pets/{petId}/photo
 
         Args:

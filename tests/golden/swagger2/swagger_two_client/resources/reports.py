@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import functools
 
-from .. import _types
+from .. import _content
 from .. import _base_client as _base
 from .. import _response
 
 __all__ = ["Reports", "AsyncReports"]
 
-_GET: _base.Endpoint[_types.BinaryContent] = _base.Endpoint(
-    "GET", "/report", responses={"200": {"application/pdf": _types.BinaryContent}}
+_GET: _base.Endpoint[_content.BinaryContent] = _base.Endpoint(
+    "GET", "/report", responses={"200": {"application/pdf": _content.BinaryContent}}
 )
 
 
@@ -27,7 +27,7 @@ class Reports:
         """The same methods, returning the HTTP response beside the result."""
         return ReportsWithRawResponse(self)
 
-    def get(self, *, options: _base.RequestOptions | None = None) -> _types.BinaryContent:
+    def get(self, *, options: _base.RequestOptions | None = None) -> _content.BinaryContent:
         """GET /report"""
         return self._client.request(_GET, options=options)
 

@@ -7,7 +7,7 @@ import functools
 import typing as _t
 import uuid as _uuid
 
-from .. import _types
+from .. import _content
 from .. import models as _models
 from .. import _base_client as _base
 from .. import _pagination
@@ -41,7 +41,7 @@ _RETRIEVE: _base.Endpoint[_models.UserByol | _models.UserTol] = _base.Endpoint(
     scopes=(("users:read",), ("users:admin",)),
 )
 
-_OFFBOARD: _base.Endpoint[_types.NoContent] = _base.Endpoint(
+_OFFBOARD: _base.Endpoint[_content.NoContent] = _base.Endpoint(
     "DELETE", "/users/{user_id}", responses={"202": {}}, scopes=(("users:admin",),)
 )
 
@@ -111,7 +111,7 @@ class Users:
 
     def offboard(
         self, *, user_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _types.NoContent:
+    ) -> _content.NoContent:
         """Offboard a user
 
         Starts offboarding the user. The work happens in the background; the response has no body.

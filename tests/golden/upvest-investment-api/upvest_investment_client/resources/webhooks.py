@@ -7,7 +7,7 @@ import functools
 import typing as _t
 import uuid as _uuid
 
-from .. import _types
+from .. import _content
 from .. import models as _models
 from .. import _base_client as _base
 from .. import _pagination
@@ -48,7 +48,7 @@ _RETRIEVE: _base.Endpoint[_models.Webhook] = _base.Endpoint(
     scopes=(("webhooks:read",), ("webhooks:admin",)),
 )
 
-_DELETE: _base.Endpoint[_types.NoContent] = _base.Endpoint(
+_DELETE: _base.Endpoint[_content.NoContent] = _base.Endpoint(
     "DELETE", "/webhooks/{webhook_id}", responses={"204": {}}, scopes=(("webhooks:admin",),)
 )
 
@@ -62,7 +62,7 @@ _UPDATE: _base.Endpoint[_models.Webhook] = _base.Endpoint(
     scopes=(("webhooks:admin",),),
 )
 
-_TEST: _base.Endpoint[_types.NoContent] = _base.Endpoint(
+_TEST: _base.Endpoint[_content.NoContent] = _base.Endpoint(
     "POST", "/webhooks/{webhook_id}/test", responses={"202": {}}, scopes=(("webhooks:admin",),)
 )
 
@@ -152,7 +152,7 @@ class Webhooks:
 
     def delete(
         self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _types.NoContent:
+    ) -> _content.NoContent:
         """Delete a webhook
 
         Removes a webhook subscription; no further events are sent to its URL.
@@ -196,7 +196,7 @@ class Webhooks:
 
     def test(
         self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _types.NoContent:
+    ) -> _content.NoContent:
         """Send a test event
 
         Asks Upvest to deliver a test event to the webhook's URL. Delivery happens asynchronously.
