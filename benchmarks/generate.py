@@ -16,7 +16,8 @@ machine load affects both alike; every figure is the median of --runs runs, with
 - warm regenerate: a copy of the spec is generated once, then each run changes one operation's summary and
   regenerates into the same output folder with the same cache folder (OPC has no cache: its time is for comparison);
 - import: `import <package>` plus constructing a `Client(base_url=...)` in a fresh interpreter, bytecode caches
-  warm (one untimed import first), each package with the interpreter of its own tool's environment;
+  warm (one untimed import first), each package in a virtual environment of just the dependencies it declares
+  (`benchmarks/.venv-client-<tool>`, made once), as its users install it;
 - lines of code: non-blank lines of the generated package's .py files, per operation of the spec.
 
 Prints a Markdown table (targets from issue 7) to stdout, progress to stderr. Always exits 0 (it is a report),
@@ -409,11 +410,51 @@ print(time.perf_counter() - started)
 """
 
 
+def declared_dependencies(package: Path) -> list[str]:
+    """The runtime requirements the generated project declares: PEP 621 (clientgen) or Poetry's table (OPC)."""
+    import tomllib
+
+    data = tomllib.loads((package.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    if "dependencies" in data.get("project", {}):
+        return list(data["project"]["dependencies"])
+    requirements = []
+    for name, spec in data.get("tool", {}).get("poetry", {}).get("dependencies", {}).items():
+        if name == "python":
+            continue
+        version = spec if isinstance(spec, str) else spec.get("version", "") if isinstance(spec, dict) else ""
+        # Poetry's caret and tilde ranges are not PEP 440: then any version, as pip would pick
+        requirements.append(name + (version if version[:1] in "<>=!" else ""))
+    return requirements
+
+
+def client_interpreter(tool: str, package: Path) -> Path:
+    """A virtual environment holding only what the generated package declares, as its users install it (the
+    tools' own environments hold more: clientgen's has click and rich, which make `import httpx` load its
+    command line too). Made once per set of requirements; the tool's own interpreter when it cannot be made."""
+    requirements = sorted(declared_dependencies(package))
+    venv = REPO / "benchmarks" / f".venv-client-{tool}"
+    stamp = venv / "requirements.txt"
+    wanted = "\n".join(requirements) + "\n"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted:
+        return venv / "bin" / "python"
+    progress(f"  making {venv.name} with {', '.join(requirements)}")
+    made = subprocess.run([sys.executable, "-m", "venv", "--clear", venv], capture_output=True)
+    if made.returncode == 0:
+        made = subprocess.run(
+            [venv / "bin" / "python", "-m", "pip", "install", "-q", *requirements], capture_output=True, text=True
+        )
+    if made.returncode != 0:
+        progress(f"  could not make {venv.name}; importing with the tool's own interpreter")
+        return Path(sys.executable) if tool == "clientgen" else OPC_BIN / "python"
+    stamp.write_text(wanted, encoding="utf-8")
+    return venv / "bin" / "python"
+
+
 def import_runs(result: SpecResult, runs: int) -> None:
-    interpreters = {"clientgen": Path(sys.executable), "opc": OPC_BIN / "python"}
-    samples: dict[str, list[float]] = {tool: [] for tool in interpreters}
     ready = {tool: package for tool, package in result.packages.items() if package is not None}
-    for tool in interpreters:
+    interpreters = {tool: client_interpreter(tool, package) for tool, package in ready.items()}
+    samples: dict[str, list[float]] = {tool: [] for tool in ("clientgen", "opc")}
+    for tool in samples:
         if tool not in ready:
             result.imports[tool] = "no package"
     for number in range(runs + 1):  # the first, untimed, writes the bytecode caches
@@ -727,8 +768,9 @@ def main() -> None:
     )
     print(
         "Import: fresh interpreter, bytecode caches warm (one untimed import first), time of"
-        f" `import <package>; <package>.Client(base_url=...)` only; clientgen's package with {sys.executable},"
-        f" OPC's with {OPC_BIN / 'python'}. Lines: non-blank lines of the package's .py files / operations in the spec."
+        " `import <package>; <package>.Client(base_url=...)` only; each package in a virtual environment holding just"
+        " the dependencies its pyproject.toml declares (benchmarks/.venv-client-<tool>), as its users install it."
+        " Lines: non-blank lines of the package's .py files / operations in the spec."
     )
     for result in results:
         for measure_name, series_by_tool in (("cold", result.cold), ("warm", result.warm)):

@@ -759,8 +759,12 @@ class SyncAPIClient(BaseClient):
 
     def __init__(self, *, http_client: httpx.Client | None, **settings: Any) -> None:
         super().__init__(**settings)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=self.timeout)
+        self._given_http = http_client
+
+    @functools.cached_property
+    def _http(self) -> httpx.Client:
+        # made by the first call: making one (TLS context, connection pool) costs as much as importing httpx
+        return self._given_http or httpx.Client(timeout=self.timeout)
 
     def request(
         self,
@@ -800,7 +804,9 @@ class SyncAPIClient(BaseClient):
 
     def close(self) -> None:
         """Release the connections (only of an HTTP client this client made itself)."""
-        if self._owns_http:
+        if (
+            self._given_http is None
+        ):  # made now if no call made it: a closed client refuses calls, as httpx's does
             self._http.close()
 
 
@@ -809,8 +815,12 @@ class AsyncAPIClient(BaseClient):
 
     def __init__(self, *, http_client: httpx.AsyncClient | None, **settings: Any) -> None:
         super().__init__(**settings)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=self.timeout)
+        self._given_http = http_client
+
+    @functools.cached_property
+    def _http(self) -> httpx.AsyncClient:
+        # made by the first call, as the sync client's
+        return self._given_http or httpx.AsyncClient(timeout=self.timeout)
 
     async def request(
         self,
@@ -852,5 +862,5 @@ class AsyncAPIClient(BaseClient):
 
     async def aclose(self) -> None:
         """Release the connections (only of an HTTP client this client made itself)."""
-        if self._owns_http:
+        if self._given_http is None:  # as the sync client's
             await self._http.aclose()
