@@ -14,6 +14,7 @@ Black is most of a run's time, so it is fed small pieces, and each piece at most
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import importlib.util
 import marshal
@@ -21,8 +22,9 @@ import os
 import re
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -333,14 +335,32 @@ class Workers:
         self.close()
 
 
+@contextmanager
+def _collecting() -> Iterator[None]:
+    """The cycle collector on while black runs here (it makes cyclic garbage), also when the caller paused it.
+
+    Its first collection then pays for what the caller made while it was paused (GitHub: 0.3 s of a 20 s cold
+    run), and frees 15 to 35 MiB at the peak; a regeneration leaves its few pieces to a worker and never pays.
+    """
+    enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not enabled:
+            gc.disable()
+
+
 def _format_all(
     todo: list[tuple[str, tuple[str, str, str]]],
     jobs: int,
     workers: Workers | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, str]:
+    if not todo:
+        return {}
     total = sum(len(text) for _, (_, text, _) in todo)
-    if todo and total < PARALLEL_THRESHOLD and workers is not None and workers.pool is not None:
+    if total < PARALLEL_THRESHOLD and workers is not None and workers.pool is not None:
         # a few pieces (a regeneration after a small change): to a worker, which has black imported already
         result = workers.pool.submit(_format_batch, [work for _, work in todo]).result()
         if isinstance(result, FormatError):
@@ -350,10 +370,11 @@ def _format_all(
         return {key: text for (key, _), text in zip(todo, result)}
     if total < PARALLEL_THRESHOLD or (workers is None and jobs <= 1) or (workers is not None and not workers.pool):
         done: dict[str, str] = {}
-        for key, work in todo:
-            done[key] = _format_piece(*work)
-            if progress is not None:
-                progress(len(done), len(todo))
+        with _collecting():
+            for key, work in todo:
+                done[key] = _format_piece(*work)
+                if progress is not None:
+                    progress(len(done), len(todo))
         return done
     if workers is None:
         with Workers(jobs) as own:
@@ -372,11 +393,12 @@ def _format_all(
         for batch in share
     ]
     formatted: dict[str, str] = {}
-    for batch in shares[0]:
-        for key, work in batch:
-            formatted[key] = _format_piece(*work)
-            if progress is not None:
-                progress(len(formatted), len(todo))
+    with _collecting():
+        for batch in shares[0]:
+            for key, work in batch:
+                formatted[key] = _format_piece(*work)
+                if progress is not None:
+                    progress(len(formatted), len(todo))
     for batch, future in futures:
         result = future.result()
         if isinstance(result, FormatError):

@@ -42,8 +42,9 @@ def _collector_paused() -> Iterator[None]:
     """Python's cycle collector off while the spec is parsed and the model built (and, in `generate`, rendered).
 
     Those stages make millions of objects and little cyclic garbage, and each full collection walks every object
-    alive: a fifth of their time on GitHub's spec, for 3 MiB more at the peak. Nested, only the outermost pause
-    turns the collector back on.
+    alive: a fifth of their time on GitHub's spec. Black makes cycles: the formatter turns the collector on while
+    this process formats (`generator.format`), which a regeneration, whose few pieces a worker formats, never
+    does. Nested, only the outermost pause turns the collector back on.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -52,22 +53,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-@contextmanager
-def _collector_frozen() -> Iterator[None]:
-    """The objects alive now (spec, model, rendered text) left out of the collections to come, while black makes
-    its cyclic garbage; they are handed back to the collector at the end. Frozen first and then turned on, the
-    collector owes nothing for the objects made while it was paused."""
-    enabled = gc.isenabled()
-    gc.freeze()
-    gc.enable()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        if not enabled:
-            gc.disable()
 
 
 def _formatting(progress: Progress | None) -> Callable[[int, int], None] | None:
@@ -170,6 +155,6 @@ def generate(
                 overlay=config.templates,
                 compiled=cache.folder / "templates" if cache is not None else None,
             )
-        with _stage("format", timings, progress), _collector_frozen():
+        with _stage("format", timings, progress):
             files = format_files(rendered, cache=cache, jobs=jobs, workers=workers, progress=_formatting(progress))
     return Generation(api=api, files=with_manifest(files, __version__), diagnostics=tuple(diagnostics))
