@@ -95,6 +95,18 @@ SafeLoader.yaml_implicit_resolvers = {
 for _tag, _regexp, _first in _YAML12_RESOLVERS:
     SafeLoader.add_implicit_resolver(_tag, _regexp, _first)
 SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_str)
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    """A YAML 1.2 integer: decimal even with leading zeros (`09` is 9, where PyYAML's 1.1 rules read octal and
+    fail), `0o` octal, `0x` hexadecimal; the forms the int resolver above admits."""
+    text = str(loader.construct_scalar(node))
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 #: the implicit resolvers by a plain scalar's first character, those for any character included
 _RESOLVERS_BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     first: resolvers + SafeLoader.yaml_implicit_resolvers.get(None, [])

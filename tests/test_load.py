@@ -687,7 +687,7 @@ def test_lines_from_kept_nodes_agree_with_the_full_line_map(tmp_path: Path) -> N
 PLAIN_YAML = """\
 openapi: 3.1.0
 info: {title: "Plain", version: 1.0}
-x-scalars: [1, -2, 0o17, 0x1F, 012, 1.5, -.5, 1e3, .inf, -.Inf, true, False, null, ~, "", 2024-01-01, yes, "3", '4']
+x-scalars: [1, -2, 0o17, 0x1F, 012, 09, -007, 1.5, -.5, 1e3, .inf, -.Inf, true, False, null, ~, "", 2024-01-01, yes, "3", '4']
 x-keys: {200: a, 1.5: b, true: c, null: d, "quoted": e}
 x-block: |
   line one
@@ -705,8 +705,9 @@ def test_plain_construction_makes_the_tree_pyyaml_makes() -> None:
     nodes = [SafeLoader(PLAIN_YAML).get_single_node() for _ in range(2)]
     fast = SafeLoader(PLAIN_YAML).construct_plain(nodes[0])
     assert fast == SafeLoader(PLAIN_YAML).construct_document(nodes[1])
-    assert [type(v).__name__ for v in fast["x-scalars"][:4]] == ["int"] * 4
-    assert fast["x-scalars"][15:17] == ["2024-01-01", "yes"] and 200 in fast["x-keys"]
+    assert fast["x-scalars"][:5] == [1, -2, 15, 31, 12]  # YAML 1.2: a leading zero is still decimal
+    assert fast["x-scalars"][5:7] == [9, -7]
+    assert fast["x-scalars"][17:19] == ["2024-01-01", "yes"] and 200 in fast["x-keys"]
 
 
 def test_merge_keys_are_left_to_pyyaml(tmp_path: Path) -> None:
