@@ -78,6 +78,7 @@ _MODE_KEY = f"{TARGET_VERSION},{LINE_LENGTH},string-normalization,magic-trailing
 #: the template marks: a line of its own, made of characters no escaped spec text can contain
 CUT = "\x00cut\n"
 MEMBER = "\x00member\n"
+#: the marks as a pattern, for whoever needs to strip them (files are split at them with str.split)
 _MARK = re.compile(r"^\x00(cut|member)\n", re.MULTILINE)
 _WRAPPER = "class _:\n"
 _DEFINITION = re.compile(r"(?:async\s+def|def|class)\s|@")

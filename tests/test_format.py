@@ -217,3 +217,14 @@ def test_black_version_in_cache_keys_is_the_installed_one() -> None:
     import importlib.metadata
 
     assert fmt._black_version() == importlib.metadata.version("black")
+
+
+def test_files_split_at_their_marks_and_a_stray_nul_is_a_bug_of_ours() -> None:
+    text = f"import x\n{CUT}def f() -> None:\n    pass\n{MEMBER}    def g(self) -> None:\n        pass\n"
+    assert fmt._split(text) == [
+        ("cut", "import x\n"),
+        ("cut", "def f() -> None:\n    pass\n"),
+        ("member", "    def g(self) -> None:\n        pass\n"),
+    ]
+    with pytest.raises(FormatError, match="NUL"):
+        fmt._split("x = 1\n\x00oops\n")
