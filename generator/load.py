@@ -390,6 +390,7 @@ def _may_hold_anchor(text: str) -> bool:
     Upvest's spec; this looks only where there is a `&`.)"""
     return any(m.start() == 0 or text[m.start() - 1] in " \t\r\n[{,:" for m in _AMPERSAND.finditer(text))
 
+
 #: YAML texts up to this size keep their parsed nodes for line lookups, which saves parsing them again when a
 #: diagnostic needs a line; bigger ones parse again when asked (their nodes take several times the text's memory)
 KEEP_NODES_BELOW = 2_000_000

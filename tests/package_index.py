@@ -21,7 +21,6 @@ from pathlib import Path
 
 from conftest import free_port
 
-
 STARTUP_SECONDS = 60.0
 
 
