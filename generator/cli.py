@@ -470,10 +470,10 @@ def update_command(
     """
 
     def run() -> int:
-        config = _config(config_path)
-        spec_path, output_path = _spec_and_output(config, spec, output, True)
         from generator import diff as spec_diff
 
+        config = _config(config_path)
+        spec_path, output_path = _spec_and_output(config, spec, output, True)
         staged = stage_spec(source, spec_path)
         try:
             after = spec_diff.load_api(staged, config, allow_remote_refs=allow_remote_refs)

@@ -101,9 +101,14 @@ def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
     """A YAML 1.2 integer: decimal even with leading zeros (`09` is 9, where PyYAML's 1.1 rules read octal and
     fail), `0o` octal, `0x` hexadecimal; the forms the int resolver above admits."""
     text = str(loader.construct_scalar(node))
-    if text.startswith(("0o", "0x")):
-        return int(text[2:], 8 if text[1] == "o" else 16)
-    return int(text, 10)
+    try:
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text, 10)
+    except ValueError:  # an explicit `!!int` on something else: the YAML error, with its line
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{text!r} is not a YAML 1.2 integer", node.start_mark
+        ) from None
 
 
 SafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)

@@ -718,3 +718,12 @@ def test_merge_keys_are_left_to_pyyaml(tmp_path: Path) -> None:
     text = "openapi: 3.0.3\ninfo: {title: M, version: '1'}\npaths: {}\nx-use: {<<: {a: 1}, c: 2}\n"
     document = load(write(tmp_path / "merge-inline.yaml", text))
     assert document.root["x-use"] == {"a": 1, "c": 2}
+
+
+def test_an_explicit_int_tag_on_text_is_a_yaml_error_with_its_line(tmp_path: Path) -> None:
+    text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nx-n: !!int twelve\n"
+    with pytest.raises(SpecError) as excinfo:
+        load(write(tmp_path / "int.yaml", text))
+    error = only_error(excinfo)
+    assert (error.code, error.line) == ("syntax", 4)
+    assert "not a YAML 1.2 integer" in error.message

@@ -54,9 +54,8 @@ from ._response import capture
 from ._retry import DEFAULT_RETRY, RETRY_STATUSES, RetryPolicy
 from ._version import __version__
 
-# pydantic and asyncio are imported where first used, not here:
-# importing the package and making a client stay fast, and a program pays for each only when it needs it
-# (to validate a body, to make an async call).
+# pydantic, asyncio and any signing code (cryptography) are imported where first used, not here: importing
+# the package and making a client stay fast, and a program pays for each only when it needs it.
 if TYPE_CHECKING:
     import pydantic
 
