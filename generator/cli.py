@@ -277,7 +277,7 @@ def generate_command(
             strict=strict,
             allow_remote_refs=allow_remote_refs,
             cache=cache,
-            jobs=default_jobs(spec_path, cache),
+            jobs=default_jobs(spec_path),
             timings=reporter.timings,
             progress=reporter.stage,
         )
@@ -339,7 +339,7 @@ def check_command(
             strict=strict,
             allow_remote_refs=allow_remote_refs,
             cache=cache,
-            jobs=default_jobs(spec_path, cache),
+            jobs=default_jobs(spec_path),
             timings=reporter.timings,
             progress=reporter.stage,
         )
@@ -492,7 +492,7 @@ def update_command(
                 config.merged(version=version),
                 allow_remote_refs=allow_remote_refs,
                 cache=cache,
-                jobs=default_jobs(staged, cache),
+                jobs=default_jobs(staged),
             )
             write(result.files, output_path)
             os.replace(staged, spec_path)

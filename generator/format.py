@@ -7,8 +7,9 @@ Black is most of a run's time, so it is fed small pieces, and each piece at most
   such statements, so the file is exactly what black makes of the whole (tests check this on every golden file).
 - A content-addressed cache keeps each piece's formatted text, keyed by the piece, black's version and the mode:
   a regenerate after a small spec change formats only the pieces that changed. It is one file per output folder.
-- Pieces not in the cache are formatted on every core (worker processes forked at the start) for specs over
-  2 MB; smaller ones in this process alone.
+- Pieces not in the cache are formatted by this process and worker processes forked at the start: one worker
+  for a spec under 2 MB, one per further core for bigger ones. A few pieces (a regeneration) go to a worker
+  alone, which imported black while this process built.
 """
 
 from __future__ import annotations
@@ -178,14 +179,14 @@ def default_cache_folder() -> Path:
     return Path(base) / "clientgen"
 
 
-#: specs smaller than this are formatted in one process: a second one would save less time than its memory costs
+#: specs smaller than this are formatted on two cores at most: more workers, each holding black, would cost more
+#: memory than the little time they save on so few pieces
 SMALL_SPEC_BYTES = 2_000_000
 
 
-def default_jobs(spec: Path | None = None, cache: FormatCache | None = None) -> int:
-    """Processes for formatting: CLIENTGEN_JOBS, else the cores this process may use; but one for a small spec,
-    unless `cache` holds a run of it already (a regeneration: a second process imports black while this one
-    builds, and formats the few pieces that changed)."""
+def default_jobs(spec: Path | None = None) -> int:
+    """Processes for formatting: CLIENTGEN_JOBS, else the cores this process may use, but two at most for a small
+    spec (the second imports black while this one builds, then takes half the pieces, or all of a few)."""
     explicit = os.environ.get("CLIENTGEN_JOBS", "")
     if explicit.isdigit() and int(explicit) > 0:
         return int(explicit)
@@ -195,7 +196,7 @@ def default_jobs(spec: Path | None = None, cache: FormatCache | None = None) -> 
         cores = os.cpu_count() or 1
     try:
         if spec is not None and spec.stat().st_size < SMALL_SPEC_BYTES:
-            return min(cores, 2) if cache is not None and cache.path.is_file() else 1
+            return min(cores, 2)
     except OSError:
         pass
     return cores

@@ -195,19 +195,20 @@ def test_layout_examples() -> None:
     assert layout.lay(layout.mapping([('"k"', "v")])) == '{"k": v}'
 
 
-def test_small_specs_format_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_small_specs_format_on_two_cores_at_most(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CLIENTGEN_JOBS", raising=False)
     small, big = tmp_path / "small.yaml", tmp_path / "big.json"
     small.write_text("x" * 10)
     big.write_text("x" * fmt.SMALL_SPEC_BYTES)
+    cores = fmt.default_jobs()
+    assert cores >= 1
+    assert fmt.default_jobs(small) == min(2, cores)
+    assert fmt.default_jobs(big) == cores
+    assert fmt.default_jobs(tmp_path / "missing.yaml") == cores
+    monkeypatch.setattr(fmt.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5})
+    assert fmt.default_jobs(small) == 2 and fmt.default_jobs(big) == 6
+    monkeypatch.setattr(fmt.os, "sched_getaffinity", lambda pid: {0})
     assert fmt.default_jobs(small) == 1
-    assert fmt.default_jobs(big) == fmt.default_jobs() >= 1
-    # a regeneration (the cache holds a run already) has a second process import black meanwhile
-    cache = FormatCache(tmp_path / "cache", "out")
-    assert fmt.default_jobs(small, cache) == 1
-    cache.put("key", "text")
-    cache.save()
-    assert fmt.default_jobs(small, cache) == min(2, fmt.default_jobs())
     monkeypatch.setenv("CLIENTGEN_JOBS", "3")
     assert fmt.default_jobs(small) == 3
 
