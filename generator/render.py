@@ -11,10 +11,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote
 
-import jinja2
 
 from generator import __version__, names
 from generator import layout
@@ -40,6 +39,9 @@ from generator.model import (
     Type,
     UnionType,
 )
+
+if TYPE_CHECKING:
+    import jinja2
 
 #: Error classes of the generated package, by status.
 STATUS_ERRORS = (
@@ -536,7 +538,13 @@ def environment(
     root: Path | None = None, overlay: Path | None = None, compiled: Path | None = None
 ) -> jinja2.Environment:
     """The Jinja environment: the built-in templates, under an overlay folder whose templates take precedence;
-    `compiled` keeps the compiled templates between runs (keyed by each template's source)."""
+    `compiled` keeps the compiled templates between runs (keyed by each template's source).
+
+    Jinja is imported here, not with this module: the formatting worker, forked before rendering starts, then
+    holds no copy of it (7 MiB).
+    """
+    import jinja2
+
     builtin = jinja2.FileSystemLoader(str(root or templates_root()))
     loader: jinja2.BaseLoader = builtin
     if overlay is not None:

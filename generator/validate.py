@@ -19,7 +19,6 @@ import importlib.util
 from pathlib import Path
 from typing import Any, Iterator
 
-import jsonschema_rs
 
 from generator.diagnostics import Diagnostic
 from generator.load import Document, Location, RefError, escape_pointer_token
@@ -289,6 +288,8 @@ def _oas_validator(version: str) -> Any:
         raise RuntimeError("openapi-spec-validator is not installed")
     schema_file = Path(list(locations)[0]) / "resources" / "schemas" / f"v{version}" / "schema.json"
     schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    import jsonschema_rs  # here: the formatting worker, forked before validation, holds no copy of it (6 MiB)
+
     return jsonschema_rs.validator_for(schema)
 
 
