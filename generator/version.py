@@ -4,7 +4,7 @@ Policy: the package's version is `version` of `[tool.clientgen]`, or else the sp
 `generate --bump` and `update` move it on from the version in the output folder: `auto` by the bump the diff of
 the old and new spec suggests (major for breaking changes, minor for compatible additions, patch for
 documentation), `major`, `minor` or `patch` by force; the new version is written back to `[tool.clientgen]`, so
-later runs (and `check`) keep it. Versions are always valid PEP 440 release versions.
+later runs (and `check`) keep it. Versions are always valid PEP 440 versions; a bump makes a release version.
 """
 
 from __future__ import annotations
@@ -19,7 +19,15 @@ _RELEASE = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 
 
 def bump(version: str, level: Level) -> str:
-    """`version` moved on by one `level`; the parts after major.minor.patch are dropped."""
+    """`version` moved on by one `level`; the parts after major.minor.patch are dropped. `none` keeps a valid
+    PEP 440 version as it is (a pre-release stays one: nothing changed to make it a release)."""
+    if level == "none":
+        from packaging.version import InvalidVersion, Version
+
+        try:
+            return str(Version(version.strip()))
+        except InvalidVersion:
+            pass
     match = _RELEASE.match(version.strip())
     major, minor, patch = (int(part) if part else 0 for part in match.groups()) if match else (0, 0, 0)
     if level == "major":

@@ -72,6 +72,11 @@ def project(tmp_path: Path) -> Path:
         ("2022.11.28", "minor", "2022.12.0"),
         ("3", "patch", "3.0.1"),
         ("1.0.0rc1", "patch", "1.0.1"),
+        ("1.0.0rc1", "none", "1.0.0rc1"),
+        ("2.1.0.post3", "none", "2.1.0.post3"),
+        ("v1.2", "none", "1.2"),
+        ("1.2-beta", "none", "1.2b0"),
+        ("banana", "none", "0.0.0"),
     ],
 )
 def test_bump(version: str, level: str, expected: str) -> None:
@@ -137,3 +142,15 @@ def test_a_bumped_version_is_recorded_in_the_configuration(project: Path) -> Non
     recorded = (project / "pyproject.toml").read_text(encoding="utf-8")
     assert recorded == text.replace('version = "1.4.2"', 'version = "1.4.3"')
     assert clientgen("check", cwd=project).returncode == 0  # later runs keep the bumped version
+
+
+def test_no_change_keeps_a_pre_release_version(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('"1.4.2"', '"1.5.0rc1"'), encoding="utf-8")
+    assert clientgen("generate", cwd=project).returncode == 0
+    assert generated_version(project / "out") == "1.5.0rc1"
+    spec = project / "specs" / "api.yaml"
+    same = clientgen("generate", "--bump", "auto", "--previous", spec, cwd=project)
+    assert same.returncode == 0, same.stderr
+    assert generated_version(project / "out") == "1.5.0rc1"  # nothing changed: no release made of a pre-release
+    assert 'version = "1.5.0rc1"' in pyproject.read_text(encoding="utf-8")
