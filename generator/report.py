@@ -392,10 +392,11 @@ class Reporter:
     # -- progress
 
     def start(self) -> None:
-        """Start the progress display (it shows itself after `progress_threshold` seconds), when wanted."""
+        """Start the progress display (it shows itself `progress_threshold` seconds from now), when wanted. Its
+        thread starts with the first stage: `generate` forks its formatting workers before that, and a process
+        that forks should have no other thread (one holding a lock would leave it held in the child)."""
         if self.progress and self._progress is None:
             self._progress = Progress(self.err, threshold=self.progress_threshold)
-            self._progress.start()
 
     def stage(self, stage: str, done: int = 0, total: int = 0) -> None:
         """The progress callback of `generator.pipeline.generate`: a stage started, or formatted `done`/`total`."""
@@ -403,6 +404,7 @@ class Reporter:
             self.formatted = total
         if self._progress is not None:
             self._progress.update(stage, done, total)
+            self._progress.start()
 
     def timed(self, stage: str) -> _Timed:
         """`with reporter.timed("write"):` a stage of the command's own, shown and timed like the pipeline's."""

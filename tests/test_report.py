@@ -554,6 +554,33 @@ def test_reporter_progress_is_cleared_before_the_summary() -> None:
     assert not [t for t in threading.enumerate() if t.name == "clientgen-progress"]
 
 
+def test_workers_fork_before_the_progress_thread_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that forks should run no other thread: the progress thread starts with the first stage, after
+    `generate` has forked its formatting workers."""
+    stream = FakeTerminal()
+    reporter = Reporter(
+        "generate", err=stream, out=io.StringIO(), progress=True, progress_threshold=0, color=False, environ={}
+    )
+    threads_at_fork: list[list[str]] = []
+    fork = os.fork
+
+    def watched_fork() -> int:
+        threads_at_fork.append([thread.name for thread in threading.enumerate()])
+        return fork()
+
+    monkeypatch.setattr(os, "fork", watched_fork)
+    before = {thread.name for thread in threading.enumerate()}  # the test runner's own, if any
+    reporter.start()
+    assert not [t for t in threading.enumerate() if t.name == "clientgen-progress"]
+    try:
+        generate(MULTIFILE, Config(), jobs=2, progress=reporter.stage)
+        assert [t for t in threading.enumerate() if t.name == "clientgen-progress"]  # it did start
+    finally:
+        reporter.stop_progress()
+    assert threads_at_fork, "no worker was forked"
+    assert all(set(names) <= before for names in threads_at_fork), (before, threads_at_fork)
+
+
 def test_cli_prints_no_progress_into_a_pipe(tmp_path: Path) -> None:
     """A run of more than a second, stderr a pipe: no carriage returns, no escape codes, whatever the terminal."""
     source = spec(tmp_path, WARNING_SPEC)
