@@ -7,6 +7,7 @@ error.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import hashlib
@@ -14,18 +15,18 @@ import os
 import sys
 from pathlib import Path
 from dataclasses import asdict, is_dataclass
-from typing import TYPE_CHECKING, Any, Callable, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, NoReturn
 
 import click
 
 from generator import __version__
 from generator.config import Config, config_keys, find_config, load_config, reference
-from generator.diagnostics import PublishError, SpecError
+from generator.diagnostics import Diagnostic, PublishError, SpecError
 from generator.format import FormatCache, FormatError, default_cache_folder, default_jobs
 from generator.load import load
 from generator.pipeline import check_spec, generate
 from generator.render import builtin_templates, template_header, templates_root
-from generator.report import COLOR_CHOICES, FORMATS, Reporter
+from generator.report import COLOR_CHOICES, FORMATS, Reporter, human_lines, ordered
 from generator.update import stage_spec
 from generator.version import Level, generated_version, record_version
 from generator.version import bump as bump_version
@@ -449,19 +450,23 @@ def diff_command(
     show_default=True,
     help="How the change report is printed.",
 )
+@_strict_option
 @_remote_option
+@_no_cache_option
 def update_command(
     source: str,
     spec: Path | None,
     output: Path | None,
     config_path: Path | None,
     output_format: str,
+    strict: bool,
     allow_remote_refs: bool,
+    no_cache: bool,
 ) -> None:
     """Fetch a new version of the spec, report what changed, then replace SPEC and regenerate the output.
 
     The package version moves on by the bump the report suggests (configuration: version-policy). Nothing
-    changes unless every step succeeds.
+    changes unless every step succeeds. Diagnostics name the new spec by --from.
 
     \b
     Example:
@@ -476,7 +481,7 @@ def update_command(
         spec_path, output_path = _spec_and_output(config, spec, output, True)
         staged = stage_spec(source, spec_path)
         try:
-            after = spec_diff.load_api(staged, config, allow_remote_refs=allow_remote_refs)
+            after = spec_diff.load_api(staged, config, strict=strict, allow_remote_refs=allow_remote_refs)
             report = None
             if spec_path.is_file():
                 report = spec_diff.diff(
@@ -486,20 +491,24 @@ def update_command(
             version = None
             if report is not None and config.version_policy == "diff":
                 version = _next_version(output_path, report.bump)
-            cache = _cache(False, output_path)
             result = generate(
                 staged,
                 config.merged(version=version),
+                strict=strict,
                 allow_remote_refs=allow_remote_refs,
-                cache=cache,
+                cache=_cache(no_cache, output_path),
                 jobs=default_jobs(staged),
             )
             write(result.files, output_path)
             os.replace(staged, spec_path)
             if version is not None:
                 _record(config.merged(version=version))
+        except SpecError as exc:
+            raise SpecError(_named(exc.diagnostics, staged, source)) from None
         finally:
             staged.unlink(missing_ok=True)
+        for line in human_lines(ordered(_named(result.diagnostics, staged, source))):
+            click.echo(line, err=True)
         click.echo(
             f"updated {spec_path} from {source} and regenerated {result.api.package.name} "
             f"{result.api.package.version} into {output_path}",
@@ -508,6 +517,11 @@ def update_command(
         return 0
 
     _guarded(run)
+
+
+def _named(diagnostics: Iterable[Diagnostic], staged: Path, source: str) -> list[Diagnostic]:
+    """Diagnostics of a staged spec, naming it as the user did (the staged file is gone when they read them)."""
+    return [dataclasses.replace(d, file=source) if d.file == str(staged) else d for d in diagnostics]
 
 
 def _client_folder(config_path: Path | None, folder: Path | None) -> Path:

@@ -110,9 +110,10 @@ def fails(report: Report, threshold: Threshold) -> bool:
     return False
 
 
-def load_api(spec: Path, config: Config, *, allow_remote_refs: bool = False) -> Api:
-    """The model of one spec, loaded, validated and built as `generate` does, without rendering."""
-    return build_api(spec, config, allow_remote_refs=allow_remote_refs)[0]
+def load_api(spec: Path, config: Config, *, strict: bool = False, allow_remote_refs: bool = False) -> Api:
+    """The model of one spec, loaded, validated and built as `generate` does, without rendering (`strict`:
+    warnings fail too)."""
+    return build_api(spec, config, strict=strict, allow_remote_refs=allow_remote_refs)[0]
 
 
 def diff(old: Api, new: Api) -> Report:

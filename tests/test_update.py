@@ -154,3 +154,36 @@ def test_no_change_keeps_a_pre_release_version(project: Path) -> None:
     assert same.returncode == 0, same.stderr
     assert generated_version(project / "out") == "1.5.0rc1"  # nothing changed: no release made of a pre-release
     assert 'version = "1.5.0rc1"' in pyproject.read_text(encoding="utf-8")
+
+
+def _with_a_warning(spec: Path) -> str:
+    """The spec's text with one response's description taken away (a warning, not an error)."""
+    import yaml
+
+    tree = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    operation = tree["paths"]["/orders"]["get"]
+    del next(iter(operation["responses"].values()))["description"]
+    return yaml.safe_dump(tree, sort_keys=False)
+
+
+def test_update_names_the_new_spec_in_its_warnings_and_strict_refuses_them(
+    project: Path, served: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, folder = served
+    (folder / "new.yaml").write_text(_with_a_warning(CASES / "operation_added" / "new.yaml"), encoding="utf-8")
+    source = f"{url}/new.yaml"
+    before = snapshot(project)
+    refused = clientgen("update", "--from", source, "--strict", cwd=project)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert f"{source}:" in refused.stderr and "warning" in refused.stderr
+    assert snapshot(project) == before
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(cache))
+    done = clientgen("update", "--from", source, "--no-cache", cwd=project)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if ": warning: " in line]
+    assert len(warnings) == 1 and warnings[0].startswith(f"{source}:"), done.stderr
+    assert ".api.yaml." not in done.stderr  # never the staged file's name
+    assert done.stderr.splitlines()[-1].startswith("updated ")
+    assert not cache.exists()  # --no-cache: nothing read or written there
+    assert generated_version(project / "out") == "1.5.0"
