@@ -533,6 +533,19 @@ def test_deadline_bounds_a_slow_attempt(up: SimpleNamespace, server: FakeUpvest,
     assert time.monotonic() - started < 1.0
 
 
+def test_a_deadline_of_none_lifts_the_clients_limit_for_one_call(
+    up: SimpleNamespace, server: FakeUpvest, make_client: Callable[..., Any]
+) -> None:
+    client = make_client(server, retry=up.RetryPolicy(deadline=0.3))
+    user_id = any_user_id(server)
+    client.users.retrieve(user_id=user_id)  # token fetched beforehand
+    server.faults.add("GET", "/users/", "delay", seconds=0.6, times=2)
+    with pytest.raises(up.pkg.APIConnectionError):
+        client.users.retrieve(user_id=user_id)  # the client's deadline cuts the slow attempt short
+    user = client.users.retrieve(user_id=user_id, options={"deadline": None})
+    assert str(user.id) == user_id
+
+
 # --------------------------------------------------------------------------------------------------
 # Tokens: expiry, refresh, sharing
 # --------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import random
 import re
 import time
 from dataclasses import dataclass, replace
+from typing import Any, Mapping
 
 __all__ = ["RetryPolicy", "DEFAULT_RETRY"]
 
@@ -33,12 +34,14 @@ class RetryPolicy:
     #: The most time one call may take, all attempts and waits included (seconds); None for no limit.
     deadline: float | None = 120.0
 
-    def with_overrides(self, max_retries: int | None, deadline: float | None) -> RetryPolicy:
+    def with_overrides(self, overrides: Mapping[str, Any]) -> RetryPolicy:
+        """This policy with what a call (or a client) sets: `max_retries` when given and not None, `deadline` when
+        given (None there: no limit for this call)."""
         policy = self
-        if max_retries is not None:
-            policy = replace(policy, max_retries=max_retries)
-        if deadline is not None:
-            policy = replace(policy, deadline=deadline)
+        if overrides.get("max_retries") is not None:
+            policy = replace(policy, max_retries=overrides["max_retries"])
+        if "deadline" in overrides:
+            policy = replace(policy, deadline=overrides["deadline"])
         return policy
 
     @staticmethod
