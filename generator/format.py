@@ -319,16 +319,22 @@ class Workers:
         import concurrent.futures  # here: a run in one process does without them
         import multiprocessing
 
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self.count = 0
+            return
+        context = multiprocessing.get_context("fork")
+        try:
             self.pool = concurrent.futures.ProcessPoolExecutor(max_workers=self.count, mp_context=context)
             for _ in range(self.count):  # the pool forks on demand: ask now, and have black imported meanwhile
                 self.pool.submit(_ready)
+        except (OSError, ImportError, NotImplementedError):  # no semaphores (/dev/shm), no fork: format here
+            self.close()
+            self.count = 0
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+            pool, self.pool = self.pool, None
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> Workers:
         return self
@@ -368,9 +374,8 @@ def _format_all(
     total = sum(len(text) for _, (_, text, _) in todo)
     if total < PARALLEL_THRESHOLD and workers is not None and workers.pool is not None:
         # a few pieces (a regeneration after a small change): to a worker, which has black imported already
-        result = workers.pool.submit(_format_batch, [work for _, work in todo]).result()
-        if isinstance(result, FormatError):
-            raise result
+        works = [work for _, work in todo]
+        result = _collect(_submit(workers.pool, works), works)
         if progress is not None:
             progress(len(todo), len(todo))
         return {key: text for (key, _), text in zip(todo, result)}
@@ -393,11 +398,7 @@ def _format_all(
         smallest = sizes.index(min(sizes))
         shares[smallest].append(batch)
         sizes[smallest] += sum(len(work[1]) for _, work in batch)
-    futures = [
-        (batch, workers.pool.submit(_format_batch, [work for _, work in batch]))
-        for share in shares[1:]
-        for batch in share
-    ]
+    futures = [(batch, _submit(workers.pool, [work for _, work in batch])) for share in shares[1:] for batch in share]
     formatted: dict[str, str] = {}
     with _collecting():
         for batch in shares[0]:
@@ -406,13 +407,41 @@ def _format_all(
                 if progress is not None:
                     progress(len(formatted), len(todo))
     for batch, future in futures:
-        result = future.result()
-        if isinstance(result, FormatError):
-            raise result
+        result = _collect(future, [work for _, work in batch])
         formatted.update((key, text) for (key, _), text in zip(batch, result))
         if progress is not None:
             progress(len(formatted), len(todo))
     return formatted
+
+
+def _submit(
+    pool: concurrent.futures.ProcessPoolExecutor, batch: list[tuple[str, str, str]]
+) -> concurrent.futures.Future[list[str] | FormatError] | None:
+    """`batch` sent to a worker; None when the pool is broken (a worker died: killed, out of memory)."""
+    from concurrent.futures import BrokenExecutor
+
+    try:
+        return pool.submit(_format_batch, batch)
+    except BrokenExecutor:
+        return None
+
+
+def _collect(
+    future: concurrent.futures.Future[list[str] | FormatError] | None, batch: list[tuple[str, str, str]]
+) -> list[str]:
+    """What a worker made of `batch`; made here instead when it could not be sent, or the worker died."""
+    from concurrent.futures import BrokenExecutor
+
+    try:
+        if future is None:
+            raise BrokenExecutor
+        result = future.result()
+    except BrokenExecutor:
+        with _collecting():
+            result = _format_batch(batch)
+    if isinstance(result, FormatError):
+        raise result
+    return result
 
 
 def _batches(

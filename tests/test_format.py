@@ -56,6 +56,46 @@ def test_workers_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
     assert format_files(files, jobs=2) == format_files(files, jobs=1)
 
 
+@pytest.mark.parametrize("noticed", [False, True], ids=["sent-at-once", "sent-after-the-pool-noticed"])
+@pytest.mark.parametrize("many", [False, True], ids=["few-pieces", "shared-out"])
+def test_a_worker_that_dies_leaves_its_pieces_to_this_process(
+    monkeypatch: pytest.MonkeyPatch, many: bool, noticed: bool
+) -> None:
+    """Killed before the work is sent: either the pool has not noticed yet (the work is sent, its result is a
+    BrokenProcessPool) or it has (sending fails). Either way this process formats the pieces."""
+    import os
+    import signal
+    import time
+
+    if many:  # the pieces are shared out between this process and the worker, not all sent to the worker
+        monkeypatch.setattr(fmt, "PARALLEL_THRESHOLD", 0)
+        monkeypatch.setattr(fmt, "BATCH_SIZE", 50)
+    files = {f"pkg/m{i}.py": MODULE.replace("_A", f"_A{i}") for i in range(6)}
+    expected = format_files(files, jobs=1)
+    with fmt.Workers(2) as workers:
+        assert workers.pool is not None
+        workers.pool.submit(int).result()  # the worker is up
+        for pid in list(workers.pool._processes):  # type: ignore[attr-defined]
+            os.kill(pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        deadline = time.monotonic() + 30
+        while noticed and not workers.pool._broken and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            time.sleep(0.01)
+        assert format_files(files, jobs=2, workers=workers) == expected
+
+
+def test_without_worker_processes_this_process_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")  # as sem_open says without /dev/shm
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", unavailable)
+    monkeypatch.setattr(fmt, "PARALLEL_THRESHOLD", 0)
+    with fmt.Workers(2) as workers:
+        assert workers.pool is None and workers.count == 0
+        assert format_files({"pkg/m.py": MODULE}, jobs=2, workers=workers)["pkg/m.py"] == whole(MODULE)
+
+
 def test_invalid_code_is_a_format_error_naming_the_file_even_from_a_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fmt, "PARALLEL_THRESHOLD", 0)
     files = {"pkg/ok.py": MODULE, "pkg/bad.py": "def (:\n"}
