@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote
 
-
 from generator import __version__, names
 from generator import layout
 from generator.diagnostics import Diagnostic

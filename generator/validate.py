@@ -19,7 +19,6 @@ import importlib.util
 from pathlib import Path
 from typing import Any, Iterator
 
-
 from generator.diagnostics import Diagnostic
 from generator.load import Document, Location, RefError, escape_pointer_token
 
