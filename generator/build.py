@@ -795,9 +795,12 @@ class Builder:
                 )
             state[name] = 2
 
-        for name in list(aliases):
-            if state.get(name) is None:
-                visit(name)
+        try:
+            for name in list(aliases):
+                if state.get(name) is None:
+                    visit(name)
+        finally:
+            del visit  # the closure refers to itself and to this builder: left, only the cycle collector frees them
 
     def _named(self, node: Any, context: _Context, location: Location, name: str) -> Type:
         """Convert a schema that has a name of its own (a component or a `$ref` target)."""

@@ -57,7 +57,10 @@ class SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
                 return [make(item) for item in node.value]
             return construct(node, deep=True)
 
-        return make(root)
+        try:
+            return make(root)
+        finally:
+            del make  # it refers to itself (and so to this loader): a cycle only the collector would free
 
 
 class _NotPlain(Exception):

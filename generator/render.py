@@ -776,8 +776,11 @@ def _alias_order(aliases: list[AliasSchema]) -> list[AliasSchema]:
         state[alias.name] = 2
         ordered.append(alias)
 
-    for alias in aliases:
-        visit(alias)
+    try:
+        for alias in aliases:
+            visit(alias)
+    finally:
+        del visit  # it refers to itself: a cycle only the collector would free
     return ordered
 
 

@@ -155,6 +155,8 @@ def ref_strings(tree: Any) -> list[str] | None:
         visit(tree)
     except RecursionError:
         return None
+    finally:
+        del visit  # it refers to itself: a cycle only the collector would free
     return list(found)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -349,3 +350,35 @@ def test_single_value_enums_that_tag_union_variants_are_literals() -> None:
     api = api_of(minimal({}, schemas))
     assert schema_named(api, "A").fields[0].type == LiteralType(("a",))
     assert schema_named(api, "AorB").type == UnionType((Ref("A"), Ref("B")), "kind")
+
+
+@pytest.mark.parametrize(
+    "spec", [UPVEST_SPEC, *sorted((ROOT / "tests" / "golden").glob("*.yaml"))], ids=lambda p: p.name
+)
+def test_the_spec_is_freed_when_the_model_is_built(spec: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No cycle keeps the loaded document (and the spec it holds) alive after `build_api`: the pipeline pauses the
+    cycle collector, so a cycle would keep it until black runs, or to the end of a regeneration."""
+    import gc
+    import weakref
+
+    from generator import pipeline
+
+    documents: list[weakref.ref[Any]] = []
+    real_load = pipeline.load
+
+    def load_watched(*args: Any, **kwargs: Any) -> Any:
+        document = real_load(*args, **kwargs)
+        documents.append(weakref.ref(document))
+        return document
+
+    monkeypatch.setattr(pipeline, "load", load_watched)
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        api, _ = pipeline.build_api(spec, load_config(ROOT / "pyproject.toml") if spec == UPVEST_SPEC else Config())
+        assert api.operations
+        assert len(documents) == 1 and documents[0]() is None, "a reference cycle holds the document"
+    finally:
+        if enabled:
+            gc.enable()
