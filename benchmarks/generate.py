@@ -237,12 +237,46 @@ def operations(spec: Any) -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-class OneOperationEdit:
-    """Rewrites the text of a spec so that one operation's summary gains a suffix; the rest stays byte-identical."""
+def in_child(function: Callable[..., Any], *args: Any) -> Any:
+    """`function(*args)` run in a forked child process, for work that loads a whole spec.
 
-    def __init__(self, spec_path: Path) -> None:
-        self.text = spec_path.read_text(encoding="utf-8")
+    Done here, it would raise this process's peak RSS, and Linux hands that peak on to every process started
+    from here afterwards (exec keeps the old memory's high-water mark in ru_maxrss): a tool's measured peak
+    would be this script's (seen: 213 MiB for a run that peaked at 137).
+    """
+    import concurrent.futures
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(function, *args).result()
+
+
+def count_operations(spec_path: Path) -> int:
+    return len(operations(load_spec(spec_path)))
+
+
+def locate_edit(spec_path: Path) -> tuple[str, int]:
+    """The operation to edit, and where its suffix goes, as a byte offset into the file."""
+    edit = OneOperationEdit(spec_path, locate=True)
+    return edit.where, len(edit.text[: edit.offset].encode("utf-8"))
+
+
+class OneOperationEdit:
+    """Rewrites the text of a spec so that one operation's summary gains a suffix; the rest stays byte-identical.
+
+    The operation is chosen, and the edit checked, in a child process (`in_child`); `locate=True` is that child.
+    This process keeps just the file's bytes (as text, GitHub's spec takes 52 MB: it holds characters beyond
+    Latin-1) and writes each edited copy from them without joining them in memory.
+    """
+
+    def __init__(self, spec_path: Path, locate: bool = False) -> None:
         self.json = spec_path.suffix == ".json"
+        if not locate:
+            self.data = spec_path.read_bytes()
+            self.where, self.byte_offset = in_child(locate_edit, spec_path)
+            return
+        self.text = spec_path.read_text(encoding="utf-8")
         spec = load_spec(spec_path)
         for path, method, operation in operations(spec):
             summary = operation.get("summary")
@@ -268,7 +302,19 @@ class OneOperationEdit:
         ]
 
     def text_for(self, number: int) -> str:
-        return f"{self.text[: self.offset]} (benchmark edit {number}){self.text[self.offset :]}"
+        return f"{self.text[: self.offset]}{self.suffix(number)}{self.text[self.offset :]}"
+
+    @staticmethod
+    def suffix(number: int) -> str:
+        return f" (benchmark edit {number})"
+
+    def write(self, path: Path, number: int) -> None:
+        """The spec with edit `number`, written to `path`."""
+        view = memoryview(self.data)
+        with path.open("wb") as out:
+            out.write(view[: self.byte_offset])
+            out.write(self.suffix(number).encode("utf-8"))
+            out.write(view[self.byte_offset :])
 
     def _verify(self, spec: Any, path: str, method: str, summary: str) -> None:
         with tempfile.TemporaryDirectory() as folder:
@@ -392,7 +438,7 @@ def warm_runs(result: SpecResult, work: Path, runs: int, skip_opc: bool, config:
             if not ok_checks[tool](first):
                 series.failure = f"failed (exit {first.returncode}): {log_tail(first.log)}"
     for number in range(1, runs + 1):
-        spec_copy.write_text(edit.text_for(number), encoding="utf-8")
+        edit.write(spec_copy, number)
         for tool in ["clientgen", "opc"] if number % 2 else ["opc", "clientgen"]:
             series = result.warm[tool]
             if series.failure is None:
@@ -729,7 +775,7 @@ def main() -> None:
         config.write_text(f'[tool.clientgen]\npackage = "{PACKAGE}"\n', encoding="utf-8")
         for name in names:
             spec = SPECS[name]
-            result = SpecResult(name, spec, len(operations(load_spec(spec))))
+            result = SpecResult(name, spec, in_child(count_operations, spec))
             progress(f"{name}: {spec} ({result.operation_count} operations)")
             spec_work = work / name
             spec_work.mkdir()
