@@ -89,8 +89,10 @@ STALE_AFTER = 30 * 24 * 3600
 
 #: below this much text to format, worker processes cost more than they save
 PARALLEL_THRESHOLD = 200_000
-#: the text one worker task carries: big enough to make the round trip cheap, small enough to balance the cores
+#: the text one worker task carries at most (an eighth of each process's share, when that is less): big enough
+#: to make the round trip cheap, small enough to balance the cores
 BATCH_SIZE = 100_000
+MIN_BATCH_SIZE = 5_000
 
 
 class FormatError(Exception):
@@ -391,22 +393,33 @@ def _format_all(
         with Workers(jobs) as own:
             return _format_all(todo, jobs, own, progress)
     assert workers.pool is not None
-    # the batches go round-robin by size into one share per process; the parent keeps the first share
-    shares: list[list[list[tuple[str, tuple[str, str, str]]]]] = [[] for _ in range(workers.count + 1)]
-    sizes = [0] * len(shares)
-    for batch in _batches(todo):
-        smallest = sizes.index(min(sizes))
-        shares[smallest].append(batch)
-        sizes[smallest] += sum(len(work[1]) for _, work in batch)
-    futures = [(batch, _submit(workers.pool, [work for _, work in batch])) for share in shares[1:] for batch in share]
+    # One queue of batches, biggest first, taken as each process comes free: each worker has up to two batches
+    # waiting for it, and this process formats the next batch itself meanwhile. Shares fixed in advance by size
+    # finished far apart: one piece can take many times the time of another of its size, and this process
+    # starts late (it imports black first).
+    batches = list(_batches(todo, min(BATCH_SIZE, max(MIN_BATCH_SIZE, total // (8 * (workers.count + 1))))))
+    sent: list[tuple[list[tuple[str, tuple[str, str, str]]], Any]] = []
     formatted: dict[str, str] = {}
+    taken = 0
     with _collecting():
-        for batch in shares[0]:
-            for key, work in batch:
+        while taken < len(batches):
+            waiting = sum(1 for _, future in sent if future is not None and not future.done())
+            while taken < len(batches) and waiting < 2 * workers.count:
+                batch = batches[taken]
+                taken += 1
+                future = _submit(workers.pool, [work for _, work in batch])
+                sent.append((batch, future))
+                waiting += future is not None
+                if future is None:  # the pool is broken: what is left is formatted here, below
+                    break
+            if taken == len(batches):
+                break
+            for key, work in batches[taken]:
                 formatted[key] = _format_piece(*work)
                 if progress is not None:
                     progress(len(formatted), len(todo))
-    for batch, future in futures:
+            taken += 1
+    for batch, future in sent:
         result = _collect(future, [work for _, work in batch])
         formatted.update((key, text) for (key, _), text in zip(batch, result))
         if progress is not None:
@@ -445,15 +458,15 @@ def _collect(
 
 
 def _batches(
-    todo: list[tuple[str, tuple[str, str, str]]],
+    todo: list[tuple[str, tuple[str, str, str]]], limit: int
 ) -> Iterable[list[tuple[str, tuple[str, str, str]]]]:
-    """Work in batches of about BATCH_SIZE characters, biggest pieces first so the cores finish together."""
+    """Work in batches of about `limit` characters, biggest pieces first so the cores finish together."""
     batch: list[tuple[str, tuple[str, str, str]]] = []
     size = 0
     for item in sorted(todo, key=lambda item: -len(item[1][1])):
         batch.append(item)
         size += len(item[1][1])
-        if size >= BATCH_SIZE:
+        if size >= limit:
             yield batch
             batch, size = [], 0
     if batch:

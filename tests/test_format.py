@@ -56,6 +56,25 @@ def test_workers_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
     assert format_files(files, jobs=2) == format_files(files, jobs=1)
 
 
+def test_this_process_and_the_worker_take_batches_from_one_queue(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fmt, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(fmt, "BATCH_SIZE", 1)  # a batch per piece
+    files = {f"pkg/m{i}.py": MODULE.replace("_A", f"_A{i}") for i in range(4)}
+    expected = format_files(files, jobs=1)
+    here: list[str] = []
+    real = fmt._format_piece
+
+    def counted(kind: str, text: str, path: str) -> str:
+        here.append(path)
+        return real(kind, text, path)
+
+    with fmt.Workers(2) as workers:  # forked before the count starts: what the worker formats is not counted
+        monkeypatch.setattr(fmt, "_format_piece", counted)
+        assert format_files(files, jobs=2, workers=workers) == expected
+    pieces = sum(len(fmt._split(text)) for text in files.values())
+    assert 1 <= len(here) <= pieces - 2  # the worker had two batches waiting; this process took the next
+
+
 @pytest.mark.parametrize("noticed", [False, True], ids=["sent-at-once", "sent-after-the-pool-noticed"])
 @pytest.mark.parametrize("many", [False, True], ids=["few-pieces", "shared-out"])
 def test_a_worker_that_dies_leaves_its_pieces_to_this_process(
