@@ -259,7 +259,7 @@ def count_operations(spec_path: Path) -> int:
 def locate_edit(spec_path: Path) -> tuple[str, int]:
     """The operation to edit, and where its suffix goes, as a byte offset into the file."""
     edit = OneOperationEdit(spec_path, locate=True)
-    return edit.where, len(edit.text[: edit.offset].encode("utf-8"))
+    return edit.where, edit.byte_offset
 
 
 class OneOperationEdit:
@@ -276,7 +276,8 @@ class OneOperationEdit:
             self.data = spec_path.read_bytes()
             self.where, self.byte_offset = in_child(locate_edit, spec_path)
             return
-        self.text = spec_path.read_text(encoding="utf-8")
+        self.data = spec_path.read_bytes()
+        self.text = spec_path.read_text(encoding="utf-8")  # line ends made "\n", as the needles spell them
         spec = load_spec(spec_path)
         for path, method, operation in operations(spec):
             summary = operation.get("summary")
@@ -285,7 +286,7 @@ class OneOperationEdit:
             for needle, insert_at in self._candidates(summary):
                 if self.text.count(needle) == 1:
                     self.where = f"{method.upper()} {path}"
-                    self.offset = self.text.index(needle) + insert_at
+                    self.byte_offset = self._byte_offset(self.text.index(needle) + insert_at)
                     self._verify(spec, path, method, summary)
                     return
         raise SystemExit(f"error: {spec_path}: found no operation summary to edit")
@@ -301,8 +302,14 @@ class OneOperationEdit:
             (f'summary: "{summary}"\n', len(f'summary: "{summary}')),
         ]
 
-    def text_for(self, number: int) -> str:
-        return f"{self.text[: self.offset]}{self.suffix(number)}{self.text[self.offset :]}"
+    def _byte_offset(self, offset: int) -> int:
+        """Where character `offset` of the text (line ends made "\n") is in the file's bytes (whatever its line
+        ends): the bytes of the lines before its line, then those of its line up to it."""
+        line = self.text.count("\n", 0, offset)
+        column = offset - (self.text.rfind("\n", 0, offset) + 1)
+        lines = self.data.split(b"\n")
+        before = sum(len(raw) + 1 for raw in lines[:line])
+        return before + len(lines[line].decode("utf-8")[:column].encode("utf-8"))
 
     @staticmethod
     def suffix(number: int) -> str:
@@ -317,9 +324,10 @@ class OneOperationEdit:
             out.write(view[self.byte_offset :])
 
     def _verify(self, spec: Any, path: str, method: str, summary: str) -> None:
+        """The bytes `write` makes parse to the spec with just that summary changed."""
         with tempfile.TemporaryDirectory() as folder:
             edited_path = Path(folder) / ("spec.json" if self.json else "spec.yaml")
-            edited_path.write_text(self.text_for(1), encoding="utf-8")
+            self.write(edited_path, 1)
             edited = load_spec(edited_path)
         if edited["paths"][path][method]["summary"] != f"{summary} (benchmark edit 1)":
             raise SystemExit(f"error: editing the summary of {self.where} went wrong")

@@ -520,8 +520,10 @@ def update_command(
 
 
 def _named(diagnostics: Iterable[Diagnostic], staged: Path, source: str) -> list[Diagnostic]:
-    """Diagnostics of a staged spec, naming it as the user did (the staged file is gone when they read them)."""
-    return [dataclasses.replace(d, file=source) if d.file == str(staged) else d for d in diagnostics]
+    """Diagnostics of a staged spec, naming it as the user did (the staged file is gone when they read them).
+    They name files by their resolved paths: the staged one's differs when its folder is reached by a symlink."""
+    names = {str(staged), str(staged.resolve())}
+    return [dataclasses.replace(d, file=source) if d.file in names else d for d in diagnostics]
 
 
 def _client_folder(config_path: Path | None, folder: Path | None) -> Path:

@@ -330,6 +330,13 @@ class Workers:
             for _ in range(self.count):  # the pool forks on demand: ask now, and have black imported meanwhile
                 self.pool.submit(_ready)
         except (OSError, ImportError, NotImplementedError):  # no semaphores (/dev/shm), no fork: format here
+            # workers forked before a later fork failed wait for tasks that never come, and would keep this
+            # process from exiting: no manager thread runs yet to tell them to stop
+            forked = list(getattr(self.pool, "_processes", {}).values())
+            for process in forked:
+                process.kill()
+            for process in forked:
+                process.join()
             self.close()
             self.count = 0
 
@@ -376,11 +383,9 @@ def _format_all(
     total = sum(len(text) for _, (_, text, _) in todo)
     if total < PARALLEL_THRESHOLD and workers is not None and workers.pool is not None:
         # a few pieces (a regeneration after a small change): to a worker, which has black imported already
-        works = [work for _, work in todo]
-        result = _collect(_submit(workers.pool, works), works)
-        if progress is not None:
-            progress(len(todo), len(todo))
-        return {key: text for (key, _), text in zip(todo, result)}
+        few: dict[str, str] = {}
+        _gather([(todo, _submit(workers.pool, [work for _, work in todo]))], few, len(todo), progress)
+        return few
     if total < PARALLEL_THRESHOLD or (workers is None and jobs <= 1) or (workers is not None and not workers.pool):
         done: dict[str, str] = {}
         with _collecting():
@@ -393,8 +398,8 @@ def _format_all(
         with Workers(jobs) as own:
             return _format_all(todo, jobs, own, progress)
     assert workers.pool is not None
-    # One queue of batches, biggest first, taken as each process comes free: each worker has up to two batches
-    # waiting for it, and this process formats the next batch itself meanwhile. Shares fixed in advance by size
+    # One queue of batches, biggest first, taken as each process comes free: up to two batches per worker are
+    # sent at a time, and this process formats the next batch itself meanwhile. Shares fixed in advance by size
     # finished far apart: one piece can take many times the time of another of its size, and this process
     # starts late (it imports black first).
     batches = list(_batches(todo, min(BATCH_SIZE, max(MIN_BATCH_SIZE, total // (8 * (workers.count + 1))))))
@@ -419,11 +424,7 @@ def _format_all(
                 if progress is not None:
                     progress(len(formatted), len(todo))
             taken += 1
-    for batch, future in sent:
-        result = _collect(future, [work for _, work in batch])
-        formatted.update((key, text) for (key, _), text in zip(batch, result))
-        if progress is not None:
-            progress(len(formatted), len(todo))
+    _gather(sent, formatted, len(todo), progress)
     return formatted
 
 
@@ -439,19 +440,42 @@ def _submit(
         return None
 
 
-def _collect(
-    future: concurrent.futures.Future[list[str] | FormatError] | None, batch: list[tuple[str, str, str]]
-) -> list[str]:
-    """What a worker made of `batch`; made here instead when it could not be sent, or the worker died."""
+def _gather(
+    sent: list[tuple[list[tuple[str, tuple[str, str, str]]], Any]],
+    formatted: dict[str, str],
+    total: int,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """The batches sent to workers, formatted, into `formatted`. Those a worker could not format (it died, or the
+    pool broke before they were sent) are formatted here, with the collector turned on once for all of them."""
+    left: list[list[tuple[str, tuple[str, str, str]]]] = []
+    for batch, future in sent:
+        result = _result(future)
+        if result is None:
+            left.append(batch)
+            continue
+        formatted.update((key, text) for (key, _), text in zip(batch, result))
+        if progress is not None:
+            progress(len(formatted), total)
+    if left:
+        with _collecting():
+            for batch in left:
+                for key, work in batch:
+                    formatted[key] = _format_piece(*work)
+                    if progress is not None:
+                        progress(len(formatted), total)
+
+
+def _result(future: concurrent.futures.Future[list[str] | FormatError] | None) -> list[str] | None:
+    """What a worker made of its batch; None when the batch was never sent, or the worker died on it."""
     from concurrent.futures import BrokenExecutor
 
+    if future is None:
+        return None
     try:
-        if future is None:
-            raise BrokenExecutor
         result = future.result()
     except BrokenExecutor:
-        with _collecting():
-            result = _format_batch(batch)
+        return None
     if isinstance(result, FormatError):
         raise result
     return result

@@ -19,8 +19,9 @@ _RELEASE = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 
 
 def bump(version: str, level: Level) -> str:
-    """`version` moved on by one `level`; the parts after major.minor.patch are dropped. `none` keeps a valid
-    PEP 440 version as it is (a pre-release stays one: nothing changed to make it a release)."""
+    """`version` moved on by one `level` (major, minor, patch), the parts after major.minor.patch dropped. `none`
+    keeps a valid PEP 440 version as it is, normalized (a pre-release stays one: nothing changed to make it a
+    release); an invalid one becomes its leading numbers, or 0.0.0."""
     if level == "none":
         from packaging.version import InvalidVersion, Version
 

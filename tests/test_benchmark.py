@@ -35,18 +35,23 @@ def a_spec(summary: str) -> dict[str, object]:
     }
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
 @pytest.mark.parametrize("suffix", [".json", ".yaml"])
-def test_the_warm_edit_changes_one_summary_and_nothing_else(bench: ModuleType, tmp_path: Path, suffix: str) -> None:
+def test_the_warm_edit_changes_one_summary_and_nothing_else(
+    bench: ModuleType, tmp_path: Path, suffix: str, newline: str
+) -> None:
     original = a_spec("Créer un élément 🚀")
     source = tmp_path / f"spec{suffix}"
     if suffix == ".json":
-        source.write_text(json.dumps(original, ensure_ascii=False, indent=1), encoding="utf-8")
+        text = json.dumps(original, ensure_ascii=False, indent=1)
     else:
-        source.write_text(yaml.safe_dump(original, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        text = yaml.safe_dump(original, allow_unicode=True, sort_keys=False)
+    source.write_bytes(text.replace("\n", newline).encode("utf-8"))
     edit = bench.OneOperationEdit(source)  # located in a child process, written from bytes here
     assert edit.where == "POST /b"
     edited_path = tmp_path / f"edited{suffix}"
     edit.write(edited_path, 7)
+    assert edited_path.read_bytes().count(b"\r") == source.read_bytes().count(b"\r")
     edited = bench.load_spec(edited_path)
     assert edited["paths"]["/b"]["post"]["summary"] == "Créer un élément 🚀 (benchmark edit 7)"
     edited["paths"]["/b"]["post"]["summary"] = "Créer un élément 🚀"

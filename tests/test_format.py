@@ -102,6 +102,34 @@ def test_a_worker_that_dies_leaves_its_pieces_to_this_process(
         assert format_files(files, jobs=2, workers=workers) == expected
 
 
+def test_a_fork_that_fails_after_others_leaves_no_worker_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers forked before a later fork failed would wait for work forever, and keep this process from
+    exiting (multiprocessing joins them at exit): they are stopped, and this process formats alone."""
+    import multiprocessing
+    import os
+
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork_twice_then_fail() -> int:
+        forks.append(1)
+        if len(forks) > 2:
+            raise OSError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork_twice_then_fail)
+    try:
+        with fmt.Workers(4) as workers:
+            assert workers.pool is None and workers.count == 0
+            assert len(forks) == 3
+            assert multiprocessing.active_children() == []
+            monkeypatch.setattr(fmt, "PARALLEL_THRESHOLD", 0)
+            assert format_files({"pkg/m.py": MODULE}, jobs=4, workers=workers)["pkg/m.py"] == whole(MODULE)
+    finally:
+        for child in multiprocessing.active_children():  # never leave the test run hanging at its exit
+            child.kill()
+
+
 def test_without_worker_processes_this_process_formats(monkeypatch: pytest.MonkeyPatch) -> None:
     import concurrent.futures
 

@@ -115,12 +115,15 @@ def test_allows_counts_retries_and_respects_the_deadline(rt: SimpleNamespace) ->
 
 def test_with_overrides(rt: SimpleNamespace) -> None:
     policy = rt.retry.RetryPolicy(max_retries=3, deadline=120.0)
-    assert policy.with_overrides({}) == policy
-    assert policy.with_overrides({"max_retries": None}) == policy  # a client made without max_retries
-    assert policy.with_overrides({"max_retries": 0}).max_retries == 0
-    assert policy.with_overrides({"deadline": 2.5}).deadline == 2.5
-    assert policy.with_overrides({"deadline": None}).deadline is None  # no limit for this call
-    assert policy.with_overrides({"timeout": 1.0, "headers": {}}) == policy  # other options change nothing
+    assert policy.with_overrides(None, None) == policy
+    assert policy.with_overrides(0, None).max_retries == 0
+    assert policy.with_overrides(None, 2.5).deadline == 2.5
+    # one call's options: a deadline of None there lifts the limit
+    assert policy.for_call({}) == policy
+    assert policy.for_call({"max_retries": 0}).max_retries == 0
+    assert policy.for_call({"deadline": 2.5}).deadline == 2.5
+    assert policy.for_call({"deadline": None}).deadline is None
+    assert policy.for_call({"timeout": 1.0, "headers": {}}) == policy  # other options change nothing
     assert policy.max_retries == 3  # frozen: overrides make a new policy
 
 

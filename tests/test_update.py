@@ -179,7 +179,10 @@ def test_update_names_the_new_spec_in_its_warnings_and_strict_refuses_them(
     assert snapshot(project) == before
     cache = tmp_path / "cache"
     monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(cache))
-    done = clientgen("update", "--from", source, "--no-cache", cwd=project)
+    link = tmp_path / "link"  # the project reached through a symlink: diagnostics carry resolved paths
+    link.symlink_to(project, target_is_directory=True)
+    spec, out = link / "specs" / "api.yaml", link / "out"
+    done = clientgen("update", spec, "-o", out, "--from", source, "--no-cache", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if ": warning: " in line]
     assert len(warnings) == 1 and warnings[0].startswith(f"{source}:"), done.stderr

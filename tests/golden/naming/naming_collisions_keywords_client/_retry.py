@@ -34,14 +34,21 @@ class RetryPolicy:
     #: The most time one call may take, all attempts and waits included (seconds); None for no limit.
     deadline: float | None = 120.0
 
-    def with_overrides(self, overrides: Mapping[str, Any]) -> RetryPolicy:
-        """This policy with what a call (or a client) sets: `max_retries` when given and not None, `deadline` when
-        given (None there: no limit for this call)."""
+    def with_overrides(self, max_retries: int | None, deadline: float | None) -> RetryPolicy:
+        """This policy with `max_retries` and `deadline` replaced, each unless None."""
         policy = self
-        if overrides.get("max_retries") is not None:
-            policy = replace(policy, max_retries=overrides["max_retries"])
-        if "deadline" in overrides:
-            policy = replace(policy, deadline=overrides["deadline"])
+        if max_retries is not None:
+            policy = replace(policy, max_retries=max_retries)
+        if deadline is not None:
+            policy = replace(policy, deadline=deadline)
+        return policy
+
+    def for_call(self, options: Mapping[str, Any]) -> RetryPolicy:
+        """This policy as one call's options change it: `max_retries` when given, `deadline` when given (None
+        there lifts the limit for that call)."""
+        policy = self.with_overrides(options.get("max_retries"), None)
+        if "deadline" in options:
+            policy = replace(policy, deadline=options["deadline"])
         return policy
 
     @staticmethod

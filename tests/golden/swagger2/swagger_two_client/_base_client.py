@@ -379,7 +379,7 @@ class BaseClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.retry = (retry or DEFAULT_RETRY).with_overrides({"max_retries": max_retries})
+        self.retry = (retry or DEFAULT_RETRY).with_overrides(max_retries, None)
         self._access_token = _env("ACCESS_TOKEN", access_token)
         self._api_key = _env("API_KEY", api_key)
         self._headers = {k.lower(): v for k, v in (headers or {}).items()}
@@ -523,7 +523,7 @@ class BaseClient:
         options: RequestOptions,
     ) -> Generator[_Step, Any, T]:
         """Send, retry and parse one call; yields the steps that need I/O to the driving loop."""
-        policy = self.retry.with_overrides(options)
+        policy = self.retry.for_call(options)
         started = time.monotonic()
         key = self._token_key(endpoint)
         refreshed = False
