@@ -475,22 +475,14 @@ def update_command(
     """
 
     def run() -> int:
-        from generator import diff as spec_diff
-
         config = _config(config_path)
         spec_path, output_path = _spec_and_output(config, spec, output, True)
         staged = stage_spec(source, spec_path)
         try:
-            after = spec_diff.load_api(staged, config, strict=strict, allow_remote_refs=allow_remote_refs)
-            report = None
-            if spec_path.is_file():
-                report = spec_diff.diff(
-                    spec_diff.load_api(spec_path, config, allow_remote_refs=allow_remote_refs), after
-                )
-                click.echo(spec_diff.FORMATS[output_format](report), nl=False)
+            level = _report_changes(spec_path, staged, config, output_format, strict, allow_remote_refs)
             version = None
-            if report is not None and config.version_policy == "diff":
-                version = _next_version(output_path, report.bump)
+            if level is not None and config.version_policy == "diff":
+                version = _next_version(output_path, level)
             result = generate(
                 staged,
                 config.merged(version=version),
@@ -517,6 +509,21 @@ def update_command(
         return 0
 
     _guarded(run)
+
+
+def _report_changes(
+    old: Path, new: Path, config: Config, output_format: str, strict: bool, allow_remote_refs: bool
+) -> Level | None:
+    """Print the changes from spec `old` to `new`; the version bump they call for (None: no old spec). The two
+    models are gone when this returns, before generation forks its formatting worker."""
+    from generator import diff as spec_diff
+
+    after = spec_diff.load_api(new, config, strict=strict, allow_remote_refs=allow_remote_refs)
+    if not old.is_file():
+        return None
+    report = spec_diff.diff(spec_diff.load_api(old, config, allow_remote_refs=allow_remote_refs), after)
+    click.echo(spec_diff.FORMATS[output_format](report), nl=False)
+    return report.bump
 
 
 def _named(diagnostics: Iterable[Diagnostic], staged: Path, source: str) -> list[Diagnostic]:
