@@ -683,6 +683,21 @@ def test_page_object_and_iter_pages(make_server: Callable[..., FakeUpvest], make
     assert len(api(server, "GET", "/users")) == 3  # the first page was not fetched again
 
 
+def test_a_lists_raw_response_is_its_first_page_and_parses_to_the_pager(
+    up: SimpleNamespace, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any]
+) -> None:
+    server = make_server(users=25)
+    client = make_client(server)
+    raw = client.users.with_raw_response.list(limit=10)
+    assert isinstance(raw, up.pkg.APIResponse) and raw.status_code == 200 and raw.request_id
+    query = parse_qs(raw.http_response.request.url.query.decode())
+    assert query["limit"] == ["10"] and query.get("offset", ["0"]) == ["0"]  # the first page's request
+    page = raw.parse()
+    assert len(page.data) == 10 and page.has_next_page()
+    assert len(list(page)) == 25  # iterating it fetches the later pages
+    assert _offsets(server) == [(0, 10), (10, 10), (20, 10)]
+
+
 def test_pagination_keeps_the_other_query_parameters_and_stops_on_an_exact_multiple(
     make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any]
 ) -> None:
