@@ -17,7 +17,7 @@ from urllib.parse import quote
 from generator import __version__, names
 from generator import layout
 from generator.diagnostics import Diagnostic
-from generator.format import CUT, MEMBER
+from generator.format import CUT, LINE_LENGTH, MEMBER
 from generator.model import (
     BINARY,
     NO_CONTENT,
@@ -567,6 +567,8 @@ def environment(
     env.filters.update(pystr=pystr, pyvalue=pyvalue, docstring=docstring, oneline=oneline, tomlstr=tomlstr)
     # where the formatter may cut a file into pieces it formats (and caches) one by one: see generator.format
     env.globals.update(CUT=CUT.rstrip("\n"), MEMBER=MEMBER.rstrip("\n"))
+    # where the templates lay statements out as black would, so black leaves them be (it formats them anyway)
+    env.globals.update(LINE_LENGTH=LINE_LENGTH)
     return env
 
 
