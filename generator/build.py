@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any, Iterable, get_args
 from urllib.parse import urlsplit
 
 from generator import names
@@ -37,6 +37,7 @@ from generator.model import (
     Pagination,
     Parameter,
     Primitive,
+    PrimitiveKind,
     Ref,
     RequestBody,
     Response,
@@ -87,6 +88,8 @@ DEFAULT_SIGNED_COMPONENTS = (
 TRANSPORT_HEADERS = frozenset({"content-type", "content-length", "content-digest", "signature", "signature-input"})
 _DOC_KEYS = frozenset({"description", "example", "examples", "externalDocs", "deprecated", "summary", "xml"})
 _DECIMAL_SAMPLES = ("1.5", "1.50", "0.25")
+#: the primitive types, made once: the build asks for tens of thousands of them
+_PRIMITIVES: dict[str, Primitive] = {kind: Primitive(kind) for kind in get_args(PrimitiveKind)}
 _JSON_MEDIA = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$|^application/\*$", re.IGNORECASE)
 _TEXT_MEDIA = re.compile(r"^text/", re.IGNORECASE)
 _FORM_MEDIA = "application/x-www-form-urlencoded"
@@ -890,24 +893,24 @@ class Builder:
         if type_name == "string":
             fmt = str(node.get("format", ""))
             if fmt == "date":
-                return Primitive("date")
+                return _PRIMITIVES["date"]
             if fmt == "date-time":
-                return Primitive("datetime")
+                return _PRIMITIVES["datetime"]
             if fmt == "uuid":
-                return Primitive("uuid")
+                return _PRIMITIVES["uuid"]
             if fmt == "binary":
-                return Primitive("bytes")
+                return _PRIMITIVES["bytes"]
             if fmt == "decimal" or _is_decimal_pattern(node.get("pattern")):
                 if _matches_empty(node.get("pattern")):  # Upvest's `^[0-9]{0,63}(\.[0-9]{1,27})?$` allows ""
-                    return UnionType((Primitive("decimal"), LiteralType(("",))))
-                return Primitive("decimal")
-            return Primitive("str")
+                    return UnionType((_PRIMITIVES["decimal"], LiteralType(("",))))
+                return _PRIMITIVES["decimal"]
+            return _PRIMITIVES["str"]
         if type_name == "integer":
-            return Primitive("int")
+            return _PRIMITIVES["int"]
         if type_name == "number":
-            return Primitive("decimal") if node.get("format") == "decimal" else Primitive("float")
+            return _PRIMITIVES["decimal"] if node.get("format") == "decimal" else _PRIMITIVES["float"]
         if type_name == "boolean":
-            return Primitive("bool")
+            return _PRIMITIVES["bool"]
         if type_name == "array":
             items = node.get("items")
             return ArrayType(
@@ -1250,17 +1253,28 @@ class _Shapes:
         self._known: dict[int, tuple[Any, int]] = {}
 
     def of(self, node: dict[Any, Any]) -> int:
-        """The number of `node`'s shape; `node` may be a mapping made for the occasion (it is not remembered)."""
-        members = [
-            (str(k), self._member(v)) for k, v in node.items() if k not in _DOC_KEYS and not str(k).startswith("x-")
-        ]
+        """The number of `node`'s shape; `node` may be a mapping made for the occasion (it is not remembered).
+
+        A member is its text when it is text (most are: asked for inline, that saves a call each), the number of
+        its shape when it is a mapping or list, and (type name, value) for other scalars: the three never equal
+        one another.
+        """
+        member = self._member
+        members = []
+        for k, v in node.items():
+            if k in _DOC_KEYS:
+                continue
+            key = k if type(k) is str else str(k)
+            if key.startswith("x-"):
+                continue
+            members.append((key, v if type(v) is str else member(v)))
         members.sort(key=_first)
         return self._numbers.setdefault(("{", *members), len(self._numbers))
 
     def _member(self, value: Any) -> Any:
         kind = type(value)
         if kind is str:
-            return ("s", value)
+            return value
         if kind is dict:
             known = self._known.get(id(value))
             if known is None or known[0] is not value:
