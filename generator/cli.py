@@ -516,11 +516,11 @@ def _report_changes(
 ) -> Level | None:
     """Print the changes from spec `old` to `new`; the version bump they call for (None: no old spec). The two
     models are gone when this returns, before generation forks its formatting worker."""
+    if not old.is_file():  # nothing to compare with: generation checks the new spec
+        return None
     from generator import diff as spec_diff
 
     after = spec_diff.load_api(new, config, strict=strict, allow_remote_refs=allow_remote_refs)
-    if not old.is_file():
-        return None
     report = spec_diff.diff(spec_diff.load_api(old, config, allow_remote_refs=allow_remote_refs), after)
     click.echo(spec_diff.FORMATS[output_format](report), nl=False)
     return report.bump

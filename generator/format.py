@@ -95,6 +95,13 @@ BATCH_SIZE = 100_000
 MIN_BATCH_SIZE = 5_000
 
 
+#: a piece to format: (kind, text, path); keyed by its cache key, and batched for the workers
+_Work = tuple[str, str, str]
+_Keyed = list[tuple[str, _Work]]
+#: batches sent to workers, each with its future (None: the pool was broken when it was to be sent)
+_Sent = list[tuple[_Keyed, "concurrent.futures.Future[list[str] | FormatError] | None"]]
+
+
 class FormatError(Exception):
     """Generated code black cannot parse: a bug in clientgen's templates, never the spec's fault."""
 
@@ -219,7 +226,7 @@ def format_files(
     they are formatted.
     """
     pieces: dict[str, list[tuple[str, str]]] = {}  # path -> [(kind, cache key)]
-    todo: dict[str, tuple[str, str, str]] = {}  # key -> (kind, text, path)
+    todo: dict[str, _Work] = {}  # key -> (kind, text, path)
     done: dict[str, str] = {}
     for path, text in files.items():
         if not path.endswith(".py"):
@@ -293,7 +300,7 @@ def _format_piece(kind: str, text: str, path: str) -> str:
     return result
 
 
-def _format_batch(batch: list[tuple[str, str, str]]) -> list[str] | FormatError:
+def _format_batch(batch: list[_Work]) -> list[str] | FormatError:
     try:
         return [_format_piece(kind, text, path) for kind, text, path in batch]
     except FormatError as exc:  # returned, not raised: the message survives the trip between processes
@@ -373,7 +380,7 @@ def _collecting() -> Iterator[None]:
 
 
 def _format_all(
-    todo: list[tuple[str, tuple[str, str, str]]],
+    todo: _Keyed,
     jobs: int,
     workers: Workers | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -403,7 +410,7 @@ def _format_all(
     # finished far apart: one piece can take many times the time of another of its size, and this process
     # starts late (it imports black first).
     batches = list(_batches(todo, min(BATCH_SIZE, max(MIN_BATCH_SIZE, total // (8 * (workers.count + 1))))))
-    sent: list[tuple[list[tuple[str, tuple[str, str, str]]], Any]] = []
+    sent: _Sent = []
     formatted: dict[str, str] = {}
     taken = 0
     with _collecting():
@@ -429,7 +436,7 @@ def _format_all(
 
 
 def _submit(
-    pool: concurrent.futures.ProcessPoolExecutor, batch: list[tuple[str, str, str]]
+    pool: concurrent.futures.ProcessPoolExecutor, batch: list[_Work]
 ) -> concurrent.futures.Future[list[str] | FormatError] | None:
     """`batch` sent to a worker; None when the pool is broken (a worker died: killed, out of memory)."""
     from concurrent.futures import BrokenExecutor
@@ -441,14 +448,14 @@ def _submit(
 
 
 def _gather(
-    sent: list[tuple[list[tuple[str, tuple[str, str, str]]], Any]],
+    sent: _Sent,
     formatted: dict[str, str],
     total: int,
     progress: Callable[[int, int], None] | None,
 ) -> None:
     """The batches sent to workers, formatted, into `formatted`. Those a worker could not format (it died, or the
     pool broke before they were sent) are formatted here, with the collector turned on once for all of them."""
-    left: list[list[tuple[str, tuple[str, str, str]]]] = []
+    left: list[_Keyed] = []
     for batch, future in sent:
         result = _result(future)
         if result is None:
@@ -481,11 +488,9 @@ def _result(future: concurrent.futures.Future[list[str] | FormatError] | None) -
     return result
 
 
-def _batches(
-    todo: list[tuple[str, tuple[str, str, str]]], limit: int
-) -> Iterable[list[tuple[str, tuple[str, str, str]]]]:
+def _batches(todo: _Keyed, limit: int) -> Iterable[_Keyed]:
     """Work in batches of about `limit` characters, biggest pieces first so the cores finish together."""
-    batch: list[tuple[str, tuple[str, str, str]]] = []
+    batch: _Keyed = []
     size = 0
     for item in sorted(todo, key=lambda item: -len(item[1][1])):
         batch.append(item)
