@@ -12,8 +12,9 @@ from typing import Any, Iterable, get_args
 from urllib.parse import urlsplit
 
 from generator import names
-from generator.config import Config
+from generator.config import DEFAULT_REQUEST_ID_HEADER, Config
 from generator.diagnostics import Diagnostic, SpecError
+from generator.infer import client_setting_names, env_prefix, settle
 from generator.load import Document, Location, RefError, escape_pointer_token
 from generator.model import (
     BINARY,
@@ -22,6 +23,7 @@ from generator.model import (
     Api,
     Auth,
     ArrayType,
+    ClientHeader,
     BodyKind,
     Content,
     EnumMember,
@@ -137,6 +139,9 @@ class Builder:
     _discriminators: frozenset[str] = frozenset()
     _schema_index: dict[str, Schema] = field(default_factory=dict)
     _declared_headers: set[str] = field(default_factory=set)
+    #: client-setting headers: (the first declaration met, and where), and whether every declaration requires it
+    _client_header_uses: dict[str, tuple[dict[str, Any], _Context]] = field(default_factory=dict)
+    _client_header_optional: set[str] = field(default_factory=set)
     _client_credentials: set[str] = field(default_factory=set)
     _oauth_schemes: set[str] = field(default_factory=set)
     _merging: set[Location] = field(default_factory=set)
@@ -219,10 +224,11 @@ class Builder:
         servers = self._servers()
         auth = self._auth(security_schemes, groups, servers)
         webhooks = self._webhooks()
+        title = str(info.get("title", "API"))
+        client_headers = self._client_headers(title)
         self._drain_components()
         self._break_alias_cycles()
         self._unused_names()
-        title = str(info.get("title", "API"))
         return Api(
             title=title,
             version=str(info.get("version", "")),
@@ -234,20 +240,21 @@ class Builder:
             webhooks=webhooks,
             package=self._package(title, str(info.get("version", ""))),
             auth=auth,
+            client_headers=client_headers,
         )
 
     def _package(self, title: str, spec_version: str) -> Package:
         package = self.config.package or f"{names.snake(title, fallback='api')}_client"
         distribution = self.config.distribution or package.replace("_", "-")
         version = self.config.version or pep440(spec_version)
-        prefix = self.config.env_prefix or names.constant((names.words(title) or ["API"])[0])
+        prefix = env_prefix(self.config, title)
         retry = tuple((name, value) for name, value in vars(self.config.retry).items() if value is not None)
         return Package(
             package,
             distribution,
             version,
             prefix,
-            self.config.request_id_header,
+            self.config.request_id_header or DEFAULT_REQUEST_ID_HEADER,
             timeout=self.config.timeout or 60.0,
             connect_timeout=self.config.connect_timeout or 10.0,
             retry=retry,
@@ -439,9 +446,15 @@ class Builder:
         # path parameters first, in the order of the path template, then the rest in spec order
         order = {name: i for i, name in enumerate(re.findall(r"\{([^{}]+)\}", path))}
         entries = sorted(merged.items(), key=lambda e: (0, order.get(e[0][0], 0)) if e[0][1] == "path" else (1, 0))
+        client_headers = self.config.client_headers or ()
         for (name, location), (parameter, parameter_context) in entries:
             if location == "header":
                 self._declared_headers.add(name.lower())
+            if location == "header" and name.lower() in client_headers:
+                self._client_header_uses.setdefault(name.lower(), (parameter, parameter_context))
+                if not parameter.get("required"):
+                    self._client_header_optional.add(name.lower())
+                continue
             if location == "header" and name.lower() in managed:
                 owned.append(name.lower())
                 continue
@@ -502,6 +515,35 @@ class Builder:
             pointer=context.pointer,
         )
         return replace(operation, pagination=self._pagination(operation), scopes=self._scope_sets(operation.security))
+
+    def _client_headers(self, title: str) -> tuple[ClientHeader, ...]:
+        """The client settings: the headers of `client-headers` that operations declare, in that order."""
+        prefix = env_prefix(self.config, title)
+        taken: set[str] = set()
+        headers: list[ClientHeader] = []
+        for name in self.config.client_headers or ():
+            if name not in self._client_header_uses:
+                continue  # declared by no operation: the note or the configuration named it for nothing
+            parameter, context = self._client_header_uses[name]
+            argument, variable = client_setting_names(name, prefix, taken)
+            schema, schema_pointer = _parameter_schema(parameter, context.pointer)
+            type_ = _literal(schema) or self.convert(
+                schema, _Context(context.file, schema_pointer, f"{names.pascal(name, fallback='Header')}Header")
+            )
+            resolved = self._deref(schema, Location(context.file, schema_pointer))
+            default = resolved.get("default") if isinstance(resolved, dict) else None
+            headers.append(
+                ClientHeader(
+                    name=name,
+                    python_name=argument,
+                    env_var=variable,
+                    type=type_,
+                    required=name not in self._client_header_optional,
+                    default=None if default is None or isinstance(default, (dict, list)) else _wire_text(default),
+                    description=_text(parameter.get("description")),
+                )
+            )
+        return tuple(headers)
 
     def _scope_sets(self, security: tuple[SecurityRequirement, ...]) -> tuple[tuple[str, ...], ...]:
         """The OAuth2 scope sets that allow a call. With `requirement-scopes = "any"` (Upvest lists `x:read`
@@ -1125,21 +1167,30 @@ class _TooDeep(Exception):
 
 
 def build(document: Document, config: Config) -> tuple[Api, list[Diagnostic]]:
-    """The intermediate model of a loaded document, and the warnings met on the way.
+    """The intermediate model of a loaded document, and the warnings met on the way (with the notes of what the
+    vendor profile and the spec settled in the configuration: `generator.infer.settle`).
 
     Raises SpecError (code `too-deep`, naming the schema where it happened) for schemas nested, inline or through
     `$ref`s, deeper than Python's stack allows.
     """
+    config, notes = settle(document, config)
     builder = Builder(document, config)
     try:
         api = builder.build()
     except _TooDeep as exc:
         message = "schemas nest too deeply here (inline or through $refs) to generate; flatten the nesting"
         raise SpecError([document.diagnostic("error", "too-deep", message, exc.location)]) from None
-    return api, builder.diagnostics
+    return api, notes + builder.diagnostics
 
 
 # -- small pure decisions -----------------------------------------------------------------------------
+
+
+def _wire_text(value: Any) -> str:
+    """A scalar default as a header carries it (booleans as JSON spells them)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 #: starts with its literal, so the regex engine skips to each occurrence (an optional quote in front made it try

@@ -713,21 +713,47 @@ def config_reference_command() -> None:
 
 
 @config_group.command("show")
+@_spec_argument
 @_config_option
-def config_show_command(config_path: Path | None) -> None:
-    """Print the configuration in effect: the file it comes from and every key's value.
+@click.option("--package", help="Import name of the generated package (as given to generate).")
+@_remote_option
+def config_show_command(
+    spec: Path | None, config_path: Path | None, package: str | None, allow_remote_refs: bool
+) -> None:
+    """Print the configuration in effect for SPEC: every key's value, and where it comes from.
+
+    Origins: `default`, `inferred` (from the spec, see the notes of `generate`), `profile NAME` (a vendor
+    profile's fact), `file` (the configuration file) and `option` (the command line). Without a spec (SPEC or
+    `spec` in the file), nothing is inferred and no profile is detected.
 
     \b
     Example:
       clientgen config show
+      clientgen config show specs/upvest.yaml
     """
 
     def run() -> int:
+        from generator.infer import select_profile, settle
+
         path = config_path or find_config(Path.cwd())
-        config = load_config(path)
-        click.echo(f"# from {path}" if path else "# no configuration file found: defaults")
+        config = load_config(path).merged(package=package)
+        click.echo(f"# configuration: {path}" if path else "# no configuration file found: defaults")
+        spec_path = spec or config.spec
+        profile_name = ""
+        if spec_path is not None:
+            document = load(spec_path, allow_remote_refs=allow_remote_refs)
+            profile, why = select_profile(document, config)
+            profile_name = profile.name if profile is not None else ""
+            config, _ = settle(document, config)
+            about = f"vendor profile {profile.name} ({why})" if profile is not None else "no vendor profile"
+            click.echo(f"# spec: {spec_path}; {about}")
+        else:
+            click.echo("# no spec given: nothing inferred, no vendor profile detected")
         for key, attribute in config_keys().items():
-            click.echo(f"{key} = {_shown(getattr(config, attribute))}")
+            origin = config.origin(attribute)
+            if origin == "profile":
+                origin = f"profile {profile_name}"
+            click.echo(f"{key} = {_shown(getattr(config, attribute))}  # {origin}")
         return 0
 
     _guarded(run)

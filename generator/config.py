@@ -21,7 +21,11 @@ from generator.diagnostics import Diagnostic, SpecError
 
 #: Headers that are owned by the transport whatever the spec says.
 DEFAULT_MANAGED_HEADERS = ("authorization",)
+#: The request id header when the spec declares none that most responses carry.
+DEFAULT_REQUEST_ID_HEADER = "x-request-id"
 CONFIG_FILE = "clientgen.toml"
+#: Vendor profiles: `<name>.toml` files in this folder (shipped with the generator), see `load_profile`.
+PROFILES = Path(__file__).resolve().parent / "profiles"
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,13 @@ class Config:
     distribution: str | None = None
     version: str | None = None
     version_policy: str = "diff"
+    profile: str = "auto"
     managed_headers: tuple[str, ...] = DEFAULT_MANAGED_HEADERS
+    #: headers that are client settings (None: inferred from the spec, see generator.infer)
+    client_headers: tuple[str, ...] | None = None
     idempotency_header: str = "idempotency-key"
-    request_id_header: str = "x-request-id"
+    #: None: inferred from the spec's response headers, else DEFAULT_REQUEST_ID_HEADER
+    request_id_header: str | None = None
     env_prefix: str | None = None
     client_id_header: str | None = None
     signing_components: tuple[str, ...] | None = None
@@ -94,9 +102,34 @@ class Config:
     names: Names = Names()
     templates: Path | None = None
     source: Path | None = field(default=None, compare=False)
+    #: (attribute, origin) for every value that is not the default: "file", "option", "profile" or "inferred"
+    origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def merged(self, **overrides: Any) -> Config:
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+        """These values (None: not given) as command-line options, which win over everything."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return self._set(given, "option", replace_set=True)
+
+    def layered(self, below: Config, origin: str) -> Config:
+        """The values `below` sets (a vendor profile's), wherever this configuration does not set them."""
+        return self._set({a: getattr(below, a) for a, _ in below.origins}, origin)
+
+    def inferred(self, values: dict[str, Any]) -> Config:
+        """Values inferred from the spec, wherever nothing else set them."""
+        return self._set(values, "inferred")
+
+    def origin(self, attribute: str) -> str:
+        """Where the value of `attribute` comes from: "default", "file", "option", "profile" or "inferred"."""
+        return dict(self.origins).get(attribute, "default")
+
+    def is_set(self, attribute: str) -> bool:
+        return attribute in dict(self.origins)
+
+    def _set(self, values: dict[str, Any], origin: str, *, replace_set: bool = False) -> Config:
+        origins = dict(self.origins)
+        taken = {a: v for a, v in values.items() if replace_set or a not in origins}
+        origins.update({a: origin for a in taken})
+        return replace(self, **taken, origins=tuple(sorted(origins.items())))
 
 
 # -- the schema ---------------------------------------------------------------------------------------------
@@ -135,6 +168,17 @@ SCHEMA: tuple[Key, ...] = (
         " the changes call for (major, minor or patch), `spec` takes the new spec's info.version, `fixed` keeps"
         " `version`. `generate --bump` moves it on by hand.",
         ("diff", "spec", "fixed"),
+    ),
+    Key(
+        "profile",
+        "choice",
+        "auto",
+        "A vendor profile: facts about an API that its spec cannot state (a header that carries the OAuth client"
+        " id, a signature scheme's version header, how scope lists are meant), shipped with clientgen as data."
+        " `auto` picks the profile whose servers match one of the spec's servers; `none` uses none. Every value"
+        " a profile sets is printed as a note, and the configuration wins over it.",
+        ("auto", "none", *sorted(p.stem for p in PROFILES.glob("*.toml"))),
+        group="Project",
     ),
     Key(
         "templates",
@@ -181,6 +225,14 @@ SCHEMA: tuple[Key, ...] = (
         group="Generated client",
     ),
     Key(
+        "client-headers",
+        "list of strings",
+        "inferred: the headers (nearly) every operation declares alike",
+        "Headers that are settings of the client rather than arguments of each method: a constructor argument"
+        " and an environment variable (`<PREFIX>_<HEADER>`) each, sent on every request. `[]` makes none.",
+        group="Generated client",
+    ),
+    Key(
         "idempotency-header",
         "header",
         "idempotency-key",
@@ -190,7 +242,7 @@ SCHEMA: tuple[Key, ...] = (
     Key(
         "request-id-header",
         "header",
-        "x-request-id",
+        "inferred: a header ending in `request-id` that most responses declare; else x-request-id",
         "Response header with the server's request id, shown in errors and logs.",
         group="Generated client",
     ),
@@ -206,8 +258,10 @@ SCHEMA: tuple[Key, ...] = (
     Key(
         "signing-components",
         "list of strings",
-        "none (no signing)",
-        "Components of each request's HTTP message signature (`@method`, `@path`, header names, ...).",
+        "inferred when operations declare `signature` and `signature-input` headers; else no signing",
+        "Components of each request's HTTP message signature (`@method`, `@path`, header names, ...). Inferred:"
+        " `@method`, `@path`, `@query`, `authorization`, the content headers when a request has a body, and every"
+        " header the client sets that the spec declares (client settings, idempotency key, `accept`).",
         group="Auth",
     ),
     Key("signature-version-header", "header", "none", "Header announcing the signature scheme version.", group="Auth"),
@@ -294,7 +348,7 @@ def load_config(path: Path | None) -> Config:
     return parse_config(table, path)
 
 
-def parse_config(table: dict[str, Any], path: Path, where: str = "tool/clientgen") -> Config:
+def parse_config(table: dict[str, Any], path: Path, where: str = "tool/clientgen", origin: str = "file") -> Config:
     """Check a configuration table against SCHEMA; every problem is an error naming the key and the file."""
     problems: list[Diagnostic] = []
     values: dict[str, Any] = {}
@@ -316,7 +370,7 @@ def parse_config(table: dict[str, Any], path: Path, where: str = "tool/clientgen
             problem(exc.key or name, str(exc))
     if problems:
         raise SpecError(problems)
-    return Config(source=path, **values)
+    return Config(source=path, origins=tuple(sorted((a, origin) for a in values)), **values)
 
 
 class _Invalid(ValueError):
@@ -453,6 +507,72 @@ _TABLES: dict[str, Callable[[Key, dict[str, Any]], Any]] = {
 def config_keys() -> dict[str, str]:
     """The documented keys, mapped to the Config attribute each one sets."""
     return {key.name: _attribute(key.name) for key in SCHEMA}
+
+
+# -- vendor profiles ----------------------------------------------------------------------------------------------
+
+#: the groups of keys a profile may set: facts about an API, never the user's project, names or templates
+_PROFILE_GROUPS = frozenset({"Generated client", "Auth", "Pagination"})
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A vendor profile: facts about one API that its spec cannot state, as configuration values.
+
+    A `<name>.toml` file in `PROFILES`: a `[profile]` table (`description`, `servers`: host patterns that select
+    it under `profile = "auto"`), a `[settings]` table of configuration keys, and a `[reasons]` table saying,
+    per key, where the fact comes from.
+    """
+
+    name: str
+    description: str
+    servers: tuple[str, ...]
+    config: Config
+    reasons: tuple[tuple[str, str], ...] = ()
+
+    def reason(self, key: str) -> str:
+        return dict(self.reasons).get(key, "")
+
+
+def profile_names() -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in PROFILES.glob("*.toml")))
+
+
+@functools.lru_cache(maxsize=None)
+def load_profile(name: str) -> Profile:
+    """The profile `name`; SpecError (naming the file and key) for a profile file that is not valid."""
+    path = PROFILES / f"{name}.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SpecError([Diagnostic("error", "profile-invalid", f"cannot read profile '{name}': {exc}", str(path))])
+
+    def invalid(pointer: str, message: str) -> SpecError:
+        return SpecError([Diagnostic("error", "profile-invalid", message, str(path), pointer)])
+
+    about = data.get("profile", {})
+    settings = data.get("settings", {})
+    reasons = data.get("reasons", {})
+    servers = about.get("servers", []) if isinstance(about, dict) else None
+    if not isinstance(servers, list) or not all(isinstance(s, str) for s in servers):
+        raise invalid("/profile/servers", "'servers' must be a list of host patterns")
+    if not isinstance(settings, dict) or not isinstance(reasons, dict):
+        raise invalid("", "[settings] and [reasons] must be tables")
+    for key in settings:
+        known = _BY_NAME.get(key)
+        if known is not None and known.group not in _PROFILE_GROUPS:
+            raise invalid(f"/settings/{key}", f"a profile cannot set '{key}': it belongs to the user's project")
+    for key in reasons:
+        if key not in settings:
+            raise invalid(f"/reasons/{key}", f"a reason for '{key}', which the profile does not set")
+    config = parse_config(settings, path, where="settings", origin="profile")
+    return Profile(
+        name=name,
+        description=str(about.get("description", "")),
+        servers=tuple(servers),
+        config=config,
+        reasons=tuple((str(k), str(v)) for k, v in reasons.items()),
+    )
 
 
 # -- the reference ------------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
-Severity = Literal["error", "warning"]
+#: "note": something clientgen inferred or chose for the user; never a failure, not even under --strict
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True)

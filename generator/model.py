@@ -299,6 +299,21 @@ class Auth:
 
 
 @dataclass(frozen=True)
+class ClientHeader:
+    """A header (nearly) every operation declares: a setting of the client, sent on every request."""
+
+    name: str  # the wire name, lower case
+    python_name: str  # the constructor argument
+    env_var: str  # the environment variable read when the argument is not given
+    type: Type
+    #: every operation that declares it requires it: a call without it is refused before it is sent
+    required: bool
+    #: the schema's default, sent when neither the argument nor the variable is given
+    default: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Package:
     """Names of the generated distribution."""
 
@@ -325,6 +340,7 @@ class Api:
     webhooks: tuple[Webhook, ...]
     package: Package
     auth: Auth = Auth()
+    client_headers: tuple[ClientHeader, ...] = ()
 
     @property
     def operations(self) -> tuple[Operation, ...]:

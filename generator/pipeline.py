@@ -79,7 +79,7 @@ def check_spec(
 ) -> list[Diagnostic]:
     """Validate; raise SpecError when there are errors (or warnings, when strict)."""
     diagnostics = validate(document, structural=structural, thorough=thorough)
-    failing = [d for d in diagnostics if d.severity == "error" or strict]
+    failing = [d for d in diagnostics if d.severity == "error" or (strict and d.severity == "warning")]
     if failing:
         raise SpecError(diagnostics)
     return diagnostics
@@ -111,7 +111,7 @@ def build_api(
             message = "the spec's schemas are nested too deeply to generate"
             raise SpecError([Diagnostic("error", "too-deep", message, str(document.path))]) from None
     diagnostics += warnings
-    if strict and warnings:
+    if strict and any(d.severity != "note" for d in warnings):  # notes say what was inferred: never a failure
         raise SpecError(diagnostics)
     return api, diagnostics
 

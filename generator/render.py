@@ -25,6 +25,7 @@ from generator.model import (
     AnyType,
     Api,
     ArrayType,
+    ClientHeader,
     EnumSchema,
     Group,
     MapType,
@@ -635,6 +636,7 @@ def render(
         "status_errors": STATUS_ERRORS,
         "spec_name": spec_name,
         "env_vars": _env_vars(api),
+        "client_headers": [_client_header_view(h) for h in api.client_headers],
         "api_config_type_field": type_field,
         "jwks": _jwks_view(api, schemas),
     }
@@ -695,7 +697,35 @@ def _env_vars(api: Api) -> list[str]:
         names_.append("API_KEY")
     if api.auth.basic:
         names_ += ["USERNAME", "PASSWORD"]
-    return [f"`{api.package.env_prefix}_{name}`" for name in names_]
+    variables = [f"{api.package.env_prefix}_{name}" for name in names_]
+    variables += [header.env_var for header in api.client_headers]
+    return [f"`{name}`" for name in variables]
+
+
+@dataclass(frozen=True)
+class ClientHeaderView:
+    """A client setting as the client's constructor and the runtime show it."""
+
+    name: str
+    python_name: str
+    env_var: str
+    annotation: str
+    required: bool
+    default: str | None
+    description: str
+
+
+def _client_header_view(header: ClientHeader) -> ClientHeaderView:
+    type_ = header.type.inner if isinstance(header.type, Nullable) else header.type
+    if isinstance(type_, LiteralType):
+        text = "Literal[" + ", ".join(pystr(v) for v in type_.values) + "]"
+    elif isinstance(type_, Primitive) and type_.kind in ("int", "float", "bool"):
+        text = type_.kind
+    else:
+        text = "str"
+    return ClientHeaderView(
+        header.name, header.python_name, header.env_var, text, header.required, header.default, header.description
+    )
 
 
 def _jwks_view(api: Api, schemas: dict[str, Schema]) -> MethodView | None:
@@ -800,23 +830,112 @@ def _refs(type_: Type) -> Iterable[str]:
             yield from _refs(variant)
 
 
+#: placeholder values of the primitive types, and the imports they need
+_PLACEHOLDERS: dict[str, tuple[str, str]] = {
+    "str": ('"..."', ""),
+    "int": ("1", ""),
+    "float": ("1.0", ""),
+    "bool": ("True", ""),
+    "bytes": ('b"..."', ""),
+    "decimal": ('Decimal("1.5")', "from decimal import Decimal"),
+    "date": ("datetime.date(2024, 1, 31)", "import datetime"),
+    "datetime": ("datetime.datetime(2024, 1, 31, 12, 0, tzinfo=datetime.timezone.utc)", "import datetime"),
+    "uuid": ('uuid.UUID("00000000-0000-4000-8000-000000000000")', "import uuid"),
+}
+
+
+@dataclass(frozen=True)
+class ExampleCall:
+    """A call of one operation for the generated README: its required arguments with placeholder values of their
+    types, and the imports those values need."""
+
+    attribute: str  # the resource's attribute on the client
+    method: str
+    arguments: tuple[tuple[str, str], ...]  # (argument, Python expression)
+    imports: tuple[str, ...]
+
+    def statement(self, lead: str = "", indent: int = 0, *, raw: bool = False, awaited: bool = False) -> str:
+        """`lead` + the call, on one line when it fits, else one argument a line (black's layout)."""
+        pad = " " * indent
+        target = f"client.{self.attribute}.{'with_raw_response.' if raw else ''}{self.method}"
+        head = f"{pad}{lead}{'await ' if awaited else ''}{target}("
+        inline = ", ".join(f"{name}={value}" for name, value in self.arguments)
+        if len(head) + len(inline) + 1 <= LINE_LENGTH:
+            return f"{head}{inline})"
+        body = "".join(f"{pad}    {name}={value},\n" for name, value in self.arguments)
+        return f"{head}\n{body}{pad})"
+
+
+def _placeholder(type_: Type, schemas: dict[str, Schema], imports: set[str], depth: int = 0) -> str:
+    """A Python expression of the type, to stand for a value the reader fills in."""
+    if depth > 8:
+        return "{}"
+    if isinstance(type_, Nullable):
+        return _placeholder(type_.inner, schemas, imports, depth + 1)
+    if isinstance(type_, LiteralType):
+        return pystr(type_.values[0])
+    if isinstance(type_, Primitive):
+        text, needs = _PLACEHOLDERS[type_.kind]
+        if needs:
+            imports.add(needs)
+        return text
+    if isinstance(type_, ArrayType):
+        return "[" + _placeholder(type_.item, schemas, imports, depth + 1) + "]"
+    if isinstance(type_, UnionType):
+        return _placeholder(type_.variants[0], schemas, imports, depth + 1)
+    if isinstance(type_, Ref):
+        schema = schemas.get(type_.name)
+        if isinstance(schema, EnumSchema) and schema.members:
+            return pyvalue(schema.members[0].value)
+        if isinstance(schema, AliasSchema):
+            return _placeholder(schema.type, schemas, imports, depth + 1)
+    return "{}"  # objects (a dict is accepted for a model), maps, anything
+
+
+def example_call(group: Group, operation: Operation, schemas: dict[str, Schema]) -> ExampleCall:
+    """The call of `operation` with every argument it requires, as its method's signature has them."""
+    imports: set[str] = set()
+    typed: list[tuple[str, Type, bool]] = [(p.python_name, p.type, p.required) for p in operation.parameters]
+    body = operation.body
+    if body is not None:
+        if body.fields is not None:
+            typed += [(f.python_name, f.type, f.required) for f in body.fields]
+        else:
+            typed.append((body.python_name, body.type, body.required))
+    order = {name: i for i, name in enumerate(a.python_name for a in method_view(operation, schemas).arguments)}
+    arguments = [
+        (name, _placeholder(type_, schemas, imports))
+        for name, type_, required in typed
+        if required and _constant_value(type_, schemas) is None
+    ]
+    arguments.sort(key=lambda a: order.get(a[0], 0))
+    return ExampleCall(group.attribute, operation.python_name, tuple(arguments), tuple(sorted(imports)))
+
+
 def _examples(api: Api) -> dict[str, Any]:
-    """Real calls of this API for the README: a list call, a call with a path parameter, one with a body."""
-    listing = retrieval = creation = None
+    """Real calls of this API for the README: a list call, a call with a path parameter, one with a body, a paged
+    list, and a call of any operation (the one with the fewest required arguments) when nothing else fits."""
+    schemas = {schema.name: schema for schema in api.schemas}
+    listing = retrieval = creation = paged = simplest = None
+    fewest: tuple[int, bool] = (0, False)
     for group in api.groups:
         for operation in group.operations:
             path_params = [p for p in operation.parameters if p.location == "path"]
             required_other = [p for p in operation.parameters if p.location != "path" and p.required]
+            call = example_call(group, operation, schemas)
+            if simplest is None or (len(call.arguments), operation.method != "GET") < fewest:
+                simplest, fewest = call, (len(call.arguments), operation.method != "GET")
+            if operation.pagination is not None and paged is None:
+                paged = call
             if (
-                (listing is None or not listing[1].python_name.startswith("list"))
+                (listing is None or not listing.method.startswith("list"))
                 and operation.method == "GET"
-                and not path_params
-                and not required_other
+                and not call.arguments
                 and operation.return_type is not None
             ):
-                listing = (group, operation)
+                listing = call
             elif retrieval is None and operation.method == "GET" and len(path_params) == 1 and not required_other:
-                retrieval = (group, operation, path_params[0])
+                retrieval = call
             elif (
                 creation is None
                 and operation.method == "POST"
@@ -824,5 +943,11 @@ def _examples(api: Api) -> dict[str, Any]:
                 and operation.body.fields
                 and operation.security
             ):
-                creation = (group, operation)
-    return {"listing": listing, "retrieval": retrieval, "creation": creation}
+                creation = call
+    return {
+        "listing": listing,
+        "retrieval": retrieval,
+        "creation": creation,
+        "paged": paged,
+        "any": listing or simplest,
+    }

@@ -2,16 +2,17 @@
 
 The commands decide what happened; this module decides how it looks. Two formats:
 
-- **text** (the default), on stderr. Diagnostics come errors first, then warnings; within a severity, grouped by
-  file (files in name order), each group headed by a line `FILE: N error(s)` and its diagnostics sorted by line,
-  then pointer, one line each in the form of `Diagnostic.render()`::
+- **text** (the default), on stderr. Diagnostics come errors first, then warnings, then notes (what clientgen
+  inferred from the spec or took from a vendor profile); within a severity, grouped by file (files in name order),
+  each group headed by a line `FILE: N error(s)` and its diagnostics sorted by line, then pointer, one line each
+  in the form of `Diagnostic.render()`::
 
       FILE[:LINE]: SEVERITY: MESSAGE [at #/POINTER] (CODE)
 
   Groups are separated by a blank line; no line is indented. Then, with `-v`, a `timings:` line (seconds per
   stage, and how many formatted pieces came from the cache). Every run ends with exactly one summary line, e.g.
   `generated pkg into out: 94 operations, 233 models, 3 files written, 35 unchanged, 0 removed, 7 warnings, 1.2s`
-  or `failed: 1 error(s), 0 warning(s); nothing was written, 0.3s`. `-q` prints errors only, and the summary line
+  or `failed: 1 error(s), 0 warning(s); nothing was written, 0.3s`. `-q` prints errors only (no warnings, no notes), and the summary line
   only when the run fails (exit code not 0): a quiet success prints nothing.
 
   Colour (severity words, codes, file headers) only when stderr is a terminal, unless `--color always|never`;
@@ -23,7 +24,7 @@ The commands decide what happened; this module decides how it looks. Two formats
   does not print its diff), nor on stderr but click's usage errors (exit 2, no document: the command never ran)
   and the progress display on a terminal. `-q` and `-v` change nothing in it::
 
-      {"diagnostics": [{"severity": "error" | "warning", "code": str, "message": str, "file": str,
+      {"diagnostics": [{"severity": "error" | "warning" | "note", "code": str, "message": str, "file": str,
                         "pointer": str, "line": int | null}, ...],
        "summary": {"command": str, "status": "ok" | "stale" | "failed", "exit_code": int, "message": str,
                    "errors": int, "warnings": int, "seconds": float,
@@ -141,9 +142,12 @@ def use_progress(stream: TextIO, environ: Mapping[str, str] | None = None) -> bo
 # -- diagnostics ---------------------------------------------------------------------------------------
 
 
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
+
+
 def ordered(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Errors first, then warnings; by file; within a file by line (none first), then pointer; else as found."""
-    return sorted(diagnostics, key=lambda d: (d.severity != "error", d.file, d.line or 0, d.pointer))
+    """Errors, then warnings, then notes; by file; within a file by line (none first), then pointer; else as found."""
+    return sorted(diagnostics, key=lambda d: (_SEVERITY_ORDER[d.severity], d.file, d.line or 0, d.pointer))
 
 
 def groups(diagnostics: Iterable[Diagnostic]) -> list[tuple[str, str, list[Diagnostic]]]:
@@ -182,9 +186,8 @@ def _plural(count: int, word: str) -> str:
 def render_colored(diagnostic: Diagnostic) -> str:
     """`Diagnostic.render()` with ANSI styles: the location bold, the severity in red or yellow, the code dim."""
     where = diagnostic.file + (f":{diagnostic.line}" if diagnostic.line is not None else "")
-    severity = click.style(
-        diagnostic.severity, fg="red" if diagnostic.severity == "error" else "yellow", bold=True, reset=True
-    )
+    colour = {"error": "red", "warning": "yellow"}.get(diagnostic.severity, "cyan")
+    severity = click.style(diagnostic.severity, fg=colour, bold=True, reset=True)
     pointer = diagnostic.pointer or "/"
     code = click.style(f"({diagnostic.code})", dim=True)
     return f"{click.style(where, bold=True)}: {severity}: {diagnostic.message} [at #{pointer}] {code}"
@@ -437,7 +440,7 @@ class Reporter:
         shown = self._diagnostics
         if self.quiet:
             errors = [d for d in shown if d.severity == "error"]
-            shown = errors if errors or not failing else shown
+            shown = errors if errors or not failing else [d for d in shown if d.severity == "warning"]
         for line in human_lines(shown, color=bool(self.color)):
             self._echo(line)
         if shown:
@@ -512,7 +515,7 @@ class Reporter:
 
     def _counts(self, diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
         errors = sum(1 for d in diagnostics if d.severity == "error")
-        return errors, len(diagnostics) - errors
+        return errors, sum(1 for d in diagnostics if d.severity == "warning")
 
     def generated(
         self,

@@ -75,6 +75,8 @@ class SpecResult:
     built_models: int = 0
     package: str = ""
     output: str = ""
+    #: the generated README's Python blocks that do not compile: "block N: error"
+    readme_errors: list[str] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
@@ -307,6 +309,25 @@ def spec_error_message(diagnostics: Any) -> str:
     return "\n".join(lines)
 
 
+_PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def python_blocks(markdown: str) -> list[str]:
+    """The fenced ```python blocks of a Markdown text, in order."""
+    return [match.group(1) for match in _PYTHON_BLOCK.finditer(markdown)]
+
+
+def readme_compile_errors(markdown: str) -> list[str]:
+    """"block N: error" for every Python block of a README that does not compile."""
+    errors = []
+    for number, block in enumerate(python_blocks(markdown), 1):
+        try:
+            compile(block, f"README block {number}", "exec")
+        except SyntaxError as exc:
+            errors.append(f"block {number}: {exc.msg} at line {exc.lineno}: {exc.text!r}")
+    return errors
+
+
 def run_spec(spec: Path, *, strict: bool = False, workdir: Path | None = None) -> SpecResult:
     """Generate, count, write and import the client of one spec. Never raises for the spec's sake: failures are
     recorded in the result. `workdir` keeps the generated project (a temporary folder is used otherwise)."""
@@ -355,6 +376,7 @@ def run_spec(spec: Path, *, strict: bool = False, workdir: Path | None = None) -
         result.warning_codes = dict(Counter(d.code for d in warnings).most_common())
         result.output = str(target) if workdir else ""
         del generation, api
+        result.readme_errors = readme_compile_errors((target / "README.md").read_text(encoding="utf-8"))
 
         started = time.perf_counter()
         ok, message, modules, built = check_imports(target, result.package)

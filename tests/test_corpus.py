@@ -51,6 +51,13 @@ def test_spec_generates_every_operation_and_imports(spec: Path | str, tmp_path: 
         result.operations == result.declared_operations
     ), f"{result.spec}: {result.operations} operations generated, the spec declares {result.declared_operations}"
     assert result.import_ok, f"{result.spec}: the generated package does not import: {result.import_message}"
+    assert result.readme_errors == [], f"{result.spec}: the generated README's Python does not compile"
+
+
+def test_readme_blocks_that_do_not_compile_are_found() -> None:
+    text = "# x\n\n```python\nprint(1)\n```\n\n```python\nwith Client(\n) as client:\n```\n"
+    assert corpus.python_blocks(text) == ["print(1)\n", "with Client(\n) as client:\n"]
+    assert [e.split(":")[0] for e in corpus.readme_compile_errors(text)] == ["block 2"]
 
 
 @pytest.mark.parametrize("name", MYPY_SPECS)

@@ -27,6 +27,7 @@ def test_installed_wheel_generates_outside_the_repository(tmp_path: Path) -> Non
         names = archive.namelist()
         assert "generator/templates/package/_base_client.py.jinja" in names
         assert "generator/templates/package/resources/resource.py.jinja" in names
+        assert "generator/profiles/upvest.toml" in names
         archive.extractall(tmp_path / "site")
     work = tmp_path / "elsewhere"
     work.mkdir()
@@ -49,4 +50,12 @@ def test_installed_wheel_generates_outside_the_repository(tmp_path: Path) -> Non
     )
     assert run.returncode == 0, run.stderr
     assert (work / "out" / "media_types_client" / "_base_client.py").is_file()
-    assert (work / "out" / "pyproject.toml").is_file()
+    profiles = subprocess.run(
+        [sys.executable, "-c", "from generator.config import load_profile as p; print(p('upvest').servers)"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "*.upvest.co" in profiles.stdout, profiles.stderr
