@@ -329,6 +329,9 @@ _ROUTES = [
     _route("POST", "/orders", "_place_order", [["orders:admin"]], idempotent=True),
     _route("GET", "/orders/{order_id}", "_retrieve_order", [["orders:read"], ["orders:admin"]]),
     _route("DELETE", "/orders/{order_id}", "_cancel_order", [["orders:admin"]]),
+    _route("GET", "/webhooks", "_list_webhooks", [["webhooks:read"], ["webhooks:admin"]]),
+    _route("POST", "/webhooks", "_create_webhook", [["webhooks:admin"]]),
+    _route("GET", "/webhooks/{webhook_id}", "_retrieve_webhook", [["webhooks:read"], ["webhooks:admin"]]),
 ]
 
 _FIRST_NAMES = ["Jane", "John", "Erika", "Max", "Lena", "Paul", "Mia", "Jonas", "Sofia", "Felix"]
@@ -458,6 +461,7 @@ class FakeUpvest:
         self.placed_orders = 0
         self.users: dict[str, dict[str, Any]] = {}
         self.orders: dict[str, dict[str, Any]] = {}
+        self.webhooks: dict[str, dict[str, Any]] = {}  # webhook subscriptions (POST /webhooks)
         self.tokens: dict[str, _Token] = {}
 
         self.webhook_private_keys: dict[str, ec.EllipticCurvePrivateKey] = {}
@@ -984,6 +988,37 @@ class FakeUpvest:
                 user["status"] = "OFFBOARDING"
                 user["updated_at"] = self._next_moment()
         return _Response(202)
+
+    def _list_webhooks(self, params, query, headers, body) -> _Response:
+        with self._lock:
+            webhooks = list(self.webhooks.values())
+        return _json(200, self._paginate(webhooks, query, ("created_at",), {"sort", "order", "offset", "limit"}))
+
+    def _create_webhook(self, params, query, headers, body) -> _Response:
+        data = _json_body(headers, body)
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("title", "url")):
+            raise _HTTPError(400, "a webhook needs a title and a url")
+        with self._lock:
+            moment = self._next_moment()
+            webhook = {
+                "id": str(uuid.uuid4()),
+                "created_at": moment,
+                "updated_at": moment,
+                "title": data["title"],
+                "url": data["url"],
+                "enabled": True,
+                "type": data.get("type", ["ALL"]),
+                "config": data.get("config", {"delay": "5s", "max_package_size": 10240}),
+            }
+            self.webhooks[webhook["id"]] = webhook
+        return _json(201, webhook)
+
+    def _retrieve_webhook(self, params, query, headers, body) -> _Response:
+        with self._lock:
+            webhook = self.webhooks.get(params["webhook_id"])
+        if webhook is None:
+            raise _HTTPError(404, f"webhook {params['webhook_id']} not found")
+        return _json(200, webhook)
 
     def _list_orders(self, params, query, headers, body) -> _Response:
         for name in ("user_id", "account_id"):

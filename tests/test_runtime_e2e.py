@@ -42,7 +42,7 @@ WEBHOOK_URL = "https://tenant.example/webhooks/upvest"
 ACCOUNT_ID = "9786f312-34f9-41b9-abd6-f2c2ff906d18"
 ISIN = "US0378331005"
 WEBHOOK_ID = "b23d470f-1610-47ae-905e-c7e120fe3990"
-REAL_PACKAGE = "upvest_real_e2e_client"
+REAL_PACKAGE = "upvest_investment_api_client"  # the name clientgen gives it without configuration
 
 NEW_USER = {
     "first_name": "Jane",
@@ -930,29 +930,44 @@ def test_secrets_are_not_in_generated_files(server: FakeUpvest, client: Any) -> 
 
 
 # --------------------------------------------------------------------------------------------------
-# Upvest's real 1.9.0 spec, generated with the repository's configuration, against the fake
+# Upvest's real 1.9.0 spec, generated with no configuration at all, as a newcomer would, against the fake
 # --------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
 def real(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    """The client generated from Upvest's real spec, generated once per test session (shared by xdist workers)."""
+    """The client `clientgen generate upvest.yaml -o client` makes of Upvest's published spec in an empty folder (no
+    pyproject.toml, no clientgen.toml), generated once per test session (shared by xdist workers)."""
+    import shutil
+    import subprocess
+
+    from generator.config import find_config
+
     spec = shared_spec("upvest/upvest-investment-api-1.9.0.yaml")
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent
-    target = base / "real-upvest-e2e"
-    done = target / ".generated"
-    with open(base / "real-upvest-e2e.lock", "w") as lock:
+    folder = base / "zero-config-upvest"
+    done = folder / ".generated"
+    with open(base / "zero-config-upvest.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.exists():
-            from generator.config import load_config
-            from generator.pipeline import generate
-            from generator.write import write
-
-            result = generate(spec, load_config(ROOT / "pyproject.toml").merged(package=REAL_PACKAGE))
-            write(result.files, target)
+            folder.mkdir(exist_ok=True)
+            assert find_config(folder) is None, "the zero-configuration client must be generated without any"
+            shutil.copy(spec, folder / "upvest.yaml")
+            env = {k: v for k, v in os.environ.items() if k != "CLIENTGEN_DEBUG"}
+            run = subprocess.run(
+                [sys.executable, "-m", "generator", "generate", "upvest.yaml", "-o", "client"],
+                cwd=folder,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=600,
+            )
+            assert run.returncode == 0, run.stderr
+            (folder / "generate.stderr").write_text(run.stderr)
             done.write_text("ok")
+    target = folder / "client"
     if str(target) not in sys.path:
         sys.path.insert(0, str(target))
     package = importlib.import_module(REAL_PACKAGE)
@@ -960,6 +975,8 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         pkg=package,
         models=package.models,
         webhooks=importlib.import_module(REAL_PACKAGE + ".webhooks"),
+        readme=(target / "README.md").read_text(encoding="utf-8"),
+        stderr=(folder / "generate.stderr").read_text(),
     )
 
 
@@ -1029,4 +1046,135 @@ def test_real_spec_webhook_delivery(real: SimpleNamespace, server: FakeUpvest, m
     with pytest.raises(real.pkg.SignatureError):
         verifier.unwrap(body=body.replace(b"USER.ACTIVATED", b"USER.CREATED"), headers=headers, url=WEBHOOK_URL)
     assert len(api(server, "GET", "/auth/verify_keys")) == 1
+    assert_every_request_verified(server)
+
+
+def test_real_spec_generation_says_what_it_inferred(real: SimpleNamespace) -> None:
+    notes = [line for line in real.stderr.splitlines() if ": note: " in line]
+    assert any("vendor profile 'upvest'" in n and "matches *.upvest.co" in n for n in notes), notes
+    assert any("header 'upvest-client-id' is declared by 94 of 94 operations" in n for n in notes), notes
+    assert any("response header 'upvest-request-id' is declared by 905 of 905 responses" in n for n in notes)
+    assert any("signed over @method, @path, @query, accept, authorization" in n for n in notes), notes
+
+
+def test_real_spec_tenant_header_is_the_client_id_never_an_argument(real: SimpleNamespace) -> None:
+    import inspect
+
+    for method in (real.pkg.Client(base_url="http://127.0.0.1:9").users.retrieve, real.pkg.AsyncClient().orders.place):
+        assert "upvest_client_id" not in inspect.signature(method).parameters
+
+
+def test_real_spec_with_only_the_five_settings(
+    real: SimpleNamespace, make_server: Callable[..., FakeUpvest]
+) -> None:
+    """Only base_url, client_id, client_secret, key_id and private_key: every signature verified with Upvest's
+    components, the version header, the tenant header, least-privilege tokens and request ids."""
+    server = make_server(users=3)
+    with real.pkg.Client(
+        base_url=server.base_url,
+        client_id=server.client_id,
+        client_secret=server.client_secret,
+        key_id=server.client_key_id,
+        private_key=server.client_private_key_pem,
+    ) as client:
+        user_id = any_user_id(server)
+        user = client.users.retrieve(user_id=user_id)
+        created = client.webhooks.create(title="Orders", url=WEBHOOK_URL)
+        page = client.webhooks.list()
+    assert [str(w.id) for w in page.data] == [str(created.id)]
+    requests = {(r.method, r.path): r for r in server.requests}
+    assert user.request_id == requests[("GET", f"/users/{user_id}")].request_id
+    assert page.request_id == requests[("GET", "/webhooks")].request_id
+    post = requests[("POST", "/webhooks")]
+    assert post.signature is not None
+    assert set(post.signature.components) >= {
+        "@method", "@path", "accept", "authorization", "content-length", "content-type", "content-digest",
+        "upvest-client-id",
+    }
+    assert "@query" in requests[("GET", "/webhooks")].signature.components or not requests[("GET", "/webhooks")].query
+    token = requests[("POST", "/auth/token")]
+    assert "authorization" not in token.signature.components and "upvest-client-id" in token.signature.components
+    assert {r.headers["upvest-client-id"] for r in server.requests} == {server.client_id}
+    assert token_scope_sets(server) == [frozenset({"users:read"}), frozenset({"webhooks:admin"}), frozenset({"webhooks:read"})]
+    assert_every_request_verified(server)
+
+
+def test_real_spec_errors_carry_the_request_id(
+    real: SimpleNamespace, server: FakeUpvest, make_client: Callable[..., Any]
+) -> None:
+    client = make_client(server, package=real.pkg)
+    with pytest.raises(real.pkg.NotFoundError) as raised:
+        client.users.retrieve(user_id=str(uuid.uuid4()))
+    (miss,) = [r for r in api(server, "GET", "/users/") if r.outcome == "not_found"]
+    assert raised.value.request_id == miss.request_id and raised.value.status_code == 404
+    assert_every_request_verified(server)
+
+
+def test_real_spec_async_pages_and_idempotent_retries(
+    real: SimpleNamespace, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any]
+) -> None:
+    server = make_server(users=7)
+    server.faults.add("POST", "/users", "reset", apply_before_fault=True)
+
+    async def run() -> tuple[list[Any], Any]:
+        async with make_client(server, package=real.pkg, async_=True) as client:
+            users = [u async for u in await client.users.list(limit=3)]
+            created = await client.users.create(body=NEW_USER)
+            return users, created
+
+    users, created = asyncio.run(run())
+    assert len(users) == 7 and _offsets(server) == [(0, 3), (3, 3), (6, 3)]
+    posts = api(server, "POST", "/users")
+    assert [r.outcome for r in posts] == ["fault_reset_after_apply", "replayed"]
+    assert posts[0].headers["idempotency-key"] == posts[1].headers["idempotency-key"]
+    assert "idempotency-key" in posts[1].signature.components
+    assert str(created.id) in server.users and server.created_users == 1
+    assert_every_request_verified(server)
+
+
+def test_real_spec_readme_examples_run_against_the_fake(
+    real: SimpleNamespace, server: FakeUpvest, make_client: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every Python block of the generated README runs, with the fake's address and credentials standing in for
+    the README's placeholders, and the names its text says the reader supplies (a webhook delivery's)."""
+    from corpus import python_blocks
+
+    settings = {
+        "base_url": server.base_url,
+        "client_id": server.client_id,
+        "client_secret": server.client_secret,
+        "key_id": server.client_key_id,
+        "private_key": server.client_private_key_pem,
+    }
+
+    class Client(real.pkg.Client):  # type: ignore[misc,name-defined]
+        def __init__(self, **given: Any) -> None:
+            assert set(given) <= {"environment", *settings}, given
+            super().__init__(**settings)
+
+    class AsyncClient(real.pkg.AsyncClient):  # type: ignore[misc,name-defined]
+        def __init__(self, **given: Any) -> None:
+            assert set(given) <= {"environment", *settings}, given
+            super().__init__(**settings)
+
+    original = real.pkg.Client
+    monkeypatch.setattr(real.pkg, "Client", Client)
+    monkeypatch.setattr(real.pkg, "AsyncClient", AsyncClient)
+    body = _delivery(_user_event(server))
+    blocks = python_blocks(real.readme)
+    assert len(blocks) == 7  # use, pages, webhooks, request bodies, async, errors, raw responses
+    for number, block in enumerate(blocks, 1):
+        namespace: dict[str, Any] = {
+            "client": original(**settings),
+            "request_url": WEBHOOK_URL,
+            "request_headers": server.sign_webhook(body, url=WEBHOOK_URL),
+            "raw_body": body,
+        }
+        try:
+            exec(compile(block, f"README block {number}", "exec"), namespace)
+        except Exception as exc:  # pragma: no cover - the message is the point
+            raise AssertionError(f"README block {number} failed: {exc!r}\n{block}") from exc
+        finally:
+            namespace["client"].close()
+    assert {(r.method, r.path) for r in server.requests} >= {("GET", "/webhooks"), ("POST", "/webhooks")}
     assert_every_request_verified(server)
