@@ -522,8 +522,11 @@ class Builder:
         taken: set[str] = set()
         headers: list[ClientHeader] = []
         for name in self.config.client_headers or ():
-            if name not in self._client_header_uses:
-                continue  # declared by no operation: the note or the configuration named it for nothing
+            if name not in self._client_header_uses:  # only the configuration can name such a header
+                message = f"client-headers: no operation declares the header '{name}'; it is not a client setting"
+                where = str(self.config.source or "configuration")
+                self.diagnostics.append(Diagnostic("warning", "client-header-unused", message, where))
+                continue
             parameter, context = self._client_header_uses[name]
             argument, variable = client_setting_names(name, prefix, taken)
             schema, schema_pointer = _parameter_schema(parameter, context.pointer)

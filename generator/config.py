@@ -368,6 +368,9 @@ def parse_config(table: dict[str, Any], path: Path, where: str = "tool/clientgen
             values[attribute] = _READERS[key.type](key, value, path)
         except _Invalid as exc:
             problem(exc.key or name, str(exc))
+    both = set(values.get("client_headers", ())) & set(values.get("managed_headers", ()))
+    if both:
+        problem("client-headers", f"{', '.join(sorted(both))}: a header is a client setting or managed, not both")
     if problems:
         raise SpecError(problems)
     return Config(source=path, origins=tuple(sorted((a, origin) for a in values)), **values)

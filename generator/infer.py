@@ -191,12 +191,16 @@ def _resolve(document: Document, node: Any, location: Location) -> tuple[Any, Lo
     return node, location
 
 
-def _parameters(document: Document, raw: Any, where: Location) -> dict[tuple[str, str], tuple[dict[str, Any], Location]]:
+def _parameters(
+    document: Document, raw: Any, where: Location
+) -> dict[tuple[str, str], tuple[dict[str, Any], Location]]:
     found: dict[tuple[str, str], tuple[dict[str, Any], Location]] = {}
     for index, parameter in enumerate(raw if isinstance(raw, list) else []):
         parameter, at = _resolve(document, parameter, Location(where.file, f"{where.pointer}/{index}"))
         if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
-            found[(parameter["name"], str(parameter.get("in")))] = (parameter, at)
+            location = str(parameter.get("in"))
+            name = parameter["name"].lower() if location == "header" else parameter["name"]  # case-insensitive
+            found[(name, location)] = (parameter, at)
     return found
 
 
@@ -282,7 +286,9 @@ def _infer_client_headers(document: Document, config: Config, found: Declaration
     if not config.is_set("client_headers"):
         excluded = set(_NEVER_SETTINGS) | set(config.managed_headers) | _api_key_headers(document)
         excluded |= {h for h in (config.idempotency_header, client_id, config.signature_version_header) if h}
-        chosen = sorted(name for name, uses in found.headers.items() if name not in excluded and _everywhere(found, uses))
+        chosen = sorted(
+            name for name, uses in found.headers.items() if name not in excluded and _everywhere(found, uses)
+        )
         config = config.inferred({"client_headers": tuple(chosen)})
         title = str((document.root.get("info") or {}).get("title", "API"))
         prefix = env_prefix(config, title)

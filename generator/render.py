@@ -713,18 +713,30 @@ class ClientHeaderView:
     required: bool
     default: str | None
     description: str
+    #: a value of its type for the README's examples
+    placeholder: str
 
 
 def _client_header_view(header: ClientHeader) -> ClientHeaderView:
     type_ = header.type.inner if isinstance(header.type, Nullable) else header.type
     if isinstance(type_, LiteralType):
         text = "Literal[" + ", ".join(pystr(v) for v in type_.values) + "]"
+        placeholder = pystr(type_.values[0])
     elif isinstance(type_, Primitive) and type_.kind in ("int", "float", "bool"):
         text = type_.kind
+        placeholder = _PLACEHOLDERS[type_.kind][0]
     else:
         text = "str"
+        placeholder = '"..."'
     return ClientHeaderView(
-        header.name, header.python_name, header.env_var, text, header.required, header.default, header.description
+        header.name,
+        header.python_name,
+        header.env_var,
+        text,
+        header.required,
+        header.default,
+        header.description,
+        placeholder,
     )
 
 

@@ -318,7 +318,7 @@ def python_blocks(markdown: str) -> list[str]:
 
 
 def readme_compile_errors(markdown: str) -> list[str]:
-    """"block N: error" for every Python block of a README that does not compile."""
+    """ "block N: error" for every Python block of a README that does not compile."""
     errors = []
     for number, block in enumerate(python_blocks(markdown), 1):
         try:

@@ -26,7 +26,9 @@ from generator.write import write
 from conftest import ROOT
 
 
-def tenant_spec(*, servers: tuple[str, ...] = ("https://api.acme.example",), trace_everywhere: bool = False) -> dict[str, Any]:
+def tenant_spec(
+    *, servers: tuple[str, ...] = ("https://api.acme.example",), trace_everywhere: bool = False
+) -> dict[str, Any]:
     """Three operations that all declare a tenant header, an API version header and signature headers; one
     declares a trace header, the POST an idempotency key; most responses declare `acme-request-id`."""
     tenant = {"name": "X-Tenant-Id", "in": "header", "required": True, "schema": {"type": "string", "format": "uuid"}}
@@ -144,7 +146,11 @@ def test_a_header_every_operation_declares_alike_is_a_client_setting() -> None:
 def test_a_header_some_operations_lack_or_declare_differently_stays_an_argument() -> None:
     spec = tenant_spec(trace_everywhere=True)
     assert "x-trace" in settled(spec)[0].client_headers  # declared by all three: a setting
-    spec["paths"]["/items"]["post"]["parameters"][4] = {"name": "x-trace", "in": "header", "schema": {"type": "integer"}}
+    spec["paths"]["/items"]["post"]["parameters"][4] = {
+        "name": "x-trace",
+        "in": "header",
+        "schema": {"type": "integer"},
+    }
     assert "x-trace" not in settled(spec)[0].client_headers  # two schemas: an argument
     single = tenant_spec()
     del single["paths"]["/items/{item_id}"], single["paths"]["/items"]["post"]
@@ -159,6 +165,17 @@ def test_the_configuration_overrides_every_inference_and_gets_no_note() -> None:
     api, _ = built(tenant_spec(), given)
     assert api.client_headers == ()
     assert arguments(api, "listItems") == ["X-Tenant-Id", "x-api-version"]
+
+
+def test_a_configured_client_header_no_operation_declares_is_a_warning(tmp_path: Path) -> None:
+    api, diagnostics = built(tenant_spec(), Config().merged(client_headers=("x-tenant-id", "x-nope")))
+    assert [h.name for h in api.client_headers] == ["x-tenant-id"]
+    (warning,) = [d for d in diagnostics if d.severity == "warning"]
+    assert warning.code == "client-header-unused" and "'x-nope'" in warning.message
+    (tmp_path / "clientgen.toml").write_text('managed-headers = ["x-a"]\nclient-headers = ["X-A"]\n')
+    with pytest.raises(SpecError) as raised:
+        config_module.load_config(tmp_path / "clientgen.toml")
+    assert "x-a: a header is a client setting or managed, not both" in raised.value.diagnostics[0].message
 
 
 def test_the_request_id_header_is_the_one_most_responses_declare() -> None:
@@ -355,6 +372,18 @@ def test_a_required_client_setting_not_given_refuses_the_call_before_sending(
     assert seen[0].headers["x-tenant-id"] == "h"
 
 
+def test_a_client_with_client_settings_passes_mypy_strict(tenant_client: Any, tmp_path: Path) -> None:
+    package = Path(tenant_client.__file__).parent
+    completed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), package.name],
+        cwd=package.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-2000:]
+
+
 def test_the_tenant_header_is_not_a_method_argument(tenant_client: Any) -> None:
     import inspect
 
@@ -416,7 +445,53 @@ def test_the_repository_configuration_infers_nothing_it_sets() -> None:
     """Our spec with the repository's configuration: only the profile's note; output/ stays as it was."""
     from generator.pipeline import build_api
 
-    api, diagnostics = build_api(ROOT / "specs" / "upvest-investment-api.yaml", config_module.load_config(ROOT / "pyproject.toml"))
+    api, diagnostics = build_api(
+        ROOT / "specs" / "upvest-investment-api.yaml", config_module.load_config(ROOT / "pyproject.toml")
+    )
     notes = [d for d in diagnostics if d.severity == "note"]
     assert [n.code for n in notes] == ["profile"]
     assert api.client_headers == ()
+
+
+def test_hostile_client_header_names_values_and_defaults_stay_data(tmp_path: Path) -> None:
+    """Spec text reaches the generated code of a client setting only as escaped literals and safe names."""
+    evil = 'x-evil"\nimport os; os.system("touch PWNED")#'
+    header = {
+        "name": evil,
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string", "enum": ['a"b\\\\', "'''"], "default": '"\n__import__("os")'},
+        "description": '"""\nimport os\n',
+    }
+    ok = {"200": {"description": "ok"}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Evil", "version": "1"},
+        "paths": {
+            "/a": {"get": {"operationId": "a", "parameters": [header], "responses": ok}},
+            "/b": {"get": {"operationId": "b", "parameters": [header], "responses": ok}},
+        },
+    }
+    (tmp_path / "evil.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    result = generate(tmp_path / "evil.yaml", Config(package="evil_client"))
+    (setting,) = result.api.client_headers
+    assert setting.python_name.isidentifier() and setting.env_var.replace("_", "").isalnum()
+    write(result.files, tmp_path / "out")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import evil_client as e, inspect; print(sorted(inspect.signature(e.Client).parameters))",
+        ],
+        cwd=tmp_path / "out",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert setting.python_name in run.stdout
+    assert not (tmp_path / "out" / "PWNED").exists() and not (tmp_path / "PWNED").exists()
+    readme = result.files["README.md"]
+    from corpus import readme_compile_errors
+
+    assert readme_compile_errors(readme) == []

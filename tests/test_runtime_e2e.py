@@ -1064,9 +1064,7 @@ def test_real_spec_tenant_header_is_the_client_id_never_an_argument(real: Simple
         assert "upvest_client_id" not in inspect.signature(method).parameters
 
 
-def test_real_spec_with_only_the_five_settings(
-    real: SimpleNamespace, make_server: Callable[..., FakeUpvest]
-) -> None:
+def test_real_spec_with_only_the_five_settings(real: SimpleNamespace, make_server: Callable[..., FakeUpvest]) -> None:
     """Only base_url, client_id, client_secret, key_id and private_key: every signature verified with Upvest's
     components, the version header, the tenant header, least-privilege tokens and request ids."""
     server = make_server(users=3)
@@ -1088,14 +1086,24 @@ def test_real_spec_with_only_the_five_settings(
     post = requests[("POST", "/webhooks")]
     assert post.signature is not None
     assert set(post.signature.components) >= {
-        "@method", "@path", "accept", "authorization", "content-length", "content-type", "content-digest",
+        "@method",
+        "@path",
+        "accept",
+        "authorization",
+        "content-length",
+        "content-type",
+        "content-digest",
         "upvest-client-id",
     }
     assert "@query" in requests[("GET", "/webhooks")].signature.components or not requests[("GET", "/webhooks")].query
     token = requests[("POST", "/auth/token")]
     assert "authorization" not in token.signature.components and "upvest-client-id" in token.signature.components
     assert {r.headers["upvest-client-id"] for r in server.requests} == {server.client_id}
-    assert token_scope_sets(server) == [frozenset({"users:read"}), frozenset({"webhooks:admin"}), frozenset({"webhooks:read"})]
+    assert token_scope_sets(server) == [
+        frozenset({"users:read"}),
+        frozenset({"webhooks:admin"}),
+        frozenset({"webhooks:read"}),
+    ]
     assert_every_request_verified(server)
 
 
