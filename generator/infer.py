@@ -27,7 +27,7 @@ import fnmatch
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from generator import names
@@ -244,6 +244,9 @@ def _server_urls(document: Document) -> list[tuple[str, int]]:
 
 # -- settling --------------------------------------------------------------------------------------------------
 
+#: records a note: (code, message, where)
+_Note = Callable[[str, str, Location], None]
+
 
 def settle(document: Document, config: Config) -> tuple[Config, list[Diagnostic]]:
     """The configuration the build uses for this document, and a note for every value profile or spec gave."""
@@ -256,13 +259,14 @@ def settle(document: Document, config: Config) -> tuple[Config, list[Diagnostic]
     if profile is not None:
         config = _apply_profile(document, config, profile, why, note)
     found = declarations(document)
-    config = _infer_client_headers(document, config, found, note)
-    config = _infer_request_id(document, config, found, note)
+    prefix = env_prefix(config, str((document.root.get("info") or {}).get("title", "API")))
+    config = _infer_client_headers(document, config, found, prefix, note)
+    config = _infer_request_id(config, found, note)
     config = _infer_signing(document, config, found, note)
     return config, notes
 
 
-def _apply_profile(document: Document, config: Config, profile: Profile, why: str, note: Any) -> Config:
+def _apply_profile(document: Document, config: Config, profile: Profile, why: str, note: _Note) -> Config:
     keys = {attribute.replace("_", "-"): attribute for attribute, _ in profile.config.origins}
     applied = [key for key, attribute in keys.items() if not config.is_set(attribute)]
     overridden = [key for key in keys if key not in applied]
@@ -281,7 +285,7 @@ def _apply_profile(document: Document, config: Config, profile: Profile, why: st
     return config.layered(profile.config, "profile")
 
 
-def _infer_client_headers(document: Document, config: Config, found: Declarations, note: Any) -> Config:
+def _infer_client_headers(document: Document, config: Config, found: Declarations, prefix: str, note: _Note) -> Config:
     client_id = config.client_id_header
     if not config.is_set("client_headers"):
         excluded = set(_NEVER_SETTINGS) | set(config.managed_headers) | _api_key_headers(document)
@@ -290,8 +294,6 @@ def _infer_client_headers(document: Document, config: Config, found: Declaration
             name for name, uses in found.headers.items() if name not in excluded and _everywhere(found, uses)
         )
         config = config.inferred({"client_headers": tuple(chosen)})
-        title = str((document.root.get("info") or {}).get("title", "API"))
-        prefix = env_prefix(config, title)
         taken: set[str] = set()
         for name in chosen:
             uses = found.headers[name]
@@ -303,10 +305,9 @@ def _infer_client_headers(document: Document, config: Config, found: Declaration
             note("client-header", message, uses[0].location)
     if client_id and config.origin("client_id_header") == "profile" and client_id in found.headers:
         uses = found.headers[client_id]
-        title = str((document.root.get("info") or {}).get("title", "API"))
         message = (
             f"header '{client_id}' is declared by {len(uses)} of {found.operations} operations: sent on every"
-            f" request with the client id (client_id=, {env_prefix(config, title)}_CLIENT_ID), never a method"
+            f" request with the client id (client_id=, {prefix}_CLIENT_ID), never a method"
             " argument (client-id-header)"
         )
         note("client-header", message, uses[0].location)
@@ -332,7 +333,7 @@ def _api_key_headers(document: Document) -> set[str]:
     return headers
 
 
-def _infer_request_id(document: Document, config: Config, found: Declarations, note: Any) -> Config:
+def _infer_request_id(config: Config, found: Declarations, note: _Note) -> Config:
     if config.is_set("request_id_header"):
         return config
     candidates = [
@@ -342,7 +343,7 @@ def _infer_request_id(document: Document, config: Config, found: Declarations, n
     ]
     if not candidates:  # the build takes DEFAULT_REQUEST_ID_HEADER
         return config
-    count, name = max(candidates, key=lambda c: (c[0], [-ord(ch) for ch in c[1]]))
+    count, name = min(candidates, key=lambda c: (-c[0], c[1]))  # the most declared; of equals, the first by name
     message = (
         f"response header '{name}' is declared by {count} of {found.responses} responses: read as the request id"
         " of results and errors (request-id-header)"
@@ -351,7 +352,7 @@ def _infer_request_id(document: Document, config: Config, found: Declarations, n
     return config.inferred({"request_id_header": name})
 
 
-def _infer_signing(document: Document, config: Config, found: Declarations, note: Any) -> Config:
+def _infer_signing(document: Document, config: Config, found: Declarations, note: _Note) -> Config:
     if config.is_set("signing_components") or not {"signature", "signature-input"} <= found.headers.keys():
         return config
     set_by_client = {*(config.client_headers or ()), "accept", *_api_key_headers(document)}

@@ -32,30 +32,14 @@ def test_installed_wheel_generates_outside_the_repository(tmp_path: Path) -> Non
     work = tmp_path / "elsewhere"
     work.mkdir()
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
-    where = subprocess.run(
-        [sys.executable, "-c", "import generator; print(generator.__file__)"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+
+    def python(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, *args], cwd=work, env=env, capture_output=True, text=True, timeout=300)
+
+    where = python("-c", "import generator; print(generator.__file__)")
     assert where.stdout.strip().startswith(str(tmp_path / "site")), where.stdout + where.stderr
-    run = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(GOLDEN / "media.yaml"), "-o", "out"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = python("-m", "generator", "generate", str(GOLDEN / "media.yaml"), "-o", "out")
     assert run.returncode == 0, run.stderr
     assert (work / "out" / "media_types_client" / "_base_client.py").is_file()
-    profiles = subprocess.run(
-        [sys.executable, "-c", "from generator.config import load_profile as p; print(p('upvest').servers)"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    profiles = python("-c", "from generator.config import load_profile as p; print(p('upvest').servers)")
     assert "*.upvest.co" in profiles.stdout, profiles.stderr
