@@ -529,7 +529,7 @@ def templates_root() -> Path:
 
 #: The version of what templates receive (the context documented in docs/templates.md). It goes up whenever a
 #: name a template may use changes meaning or disappears; overlays written for an older version are warned about.
-TEMPLATE_CONTEXT_VERSION = 1
+TEMPLATE_CONTEXT_VERSION = 2
 _OVERLAY_HEADER = re.compile(r"^\{#\s*clientgen-context:\s*(\d+)\s*#\}")
 
 
