@@ -16,7 +16,7 @@ from generator.diagnostics import Diagnostic, SpecError
 from generator.format import FormatCache, Workers, format_files
 from generator.load import Document, load
 from generator.model import Api
-from generator.render import check_overlay, render
+from generator.render import check_overlay, render, runtime_files
 from generator.validate import validate
 from generator.write import with_manifest
 
@@ -157,4 +157,5 @@ def generate(
             )
         with _stage("format", timings, progress):
             files = format_files(rendered, cache=cache, jobs=jobs, workers=workers, progress=_formatting(progress))
+        files.update(runtime_files(api))  # black-clean already: never formatted again
     return Generation(api=api, files=with_manifest(files, __version__), diagnostics=tuple(diagnostics))

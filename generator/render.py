@@ -65,17 +65,11 @@ STATUS_ERRORS = (
     (503, "ServiceUnavailableError"),
     (504, "GatewayTimeoutError"),
 )
-#: Runtime files copied into every package: template name -> file name in the package.
-RUNTIME_FILES = (
-    "_version.py",
-    "_content.py",
-    "_types.py",
-    "_errors.py",
-    "_response.py",
-    "_retry.py",
-    "_base_client.py",
-    "_pagination.py",
-)
+#: Per-API modules of every package, from templates/package/<name>.jinja (`_pagination.py` only imports
+#: `_base_client.py`, still a template: it moves to the runtime with it).
+PACKAGE_FILES = ("_version.py", "_config.py", "_base_client.py", "_pagination.py")
+#: The runtime: plain Python in templates/runtime/, copied unchanged (and not formatted again) into every package.
+RUNTIME_FILES = ("_content.py", "_types.py", "_errors.py", "_response.py", "_retry.py")
 
 _PRIMITIVES = {
     "str": "str",
@@ -620,8 +614,9 @@ def render(
     overlay: Path | None = None,
     compiled: Path | None = None,
 ) -> dict[str, str]:
-    """All files of the generated project, by path relative to the output folder (`overlay`: a folder of
-    templates replacing built-in ones; `compiled`: a folder keeping compiled templates between runs)."""
+    """The files of the generated project made from templates, by path relative to the output folder (`overlay`:
+    a folder of templates replacing built-in ones; `compiled`: a folder keeping compiled templates between runs).
+    The runtime's modules, copied as they are, come from `runtime_files`."""
     env = environment(None, overlay, compiled)
     package = api.package.name
     schemas = {schema.name: schema for schema in api.schemas}
@@ -649,12 +644,7 @@ def render(
     emit("README.md", "README.md.jinja", examples=_examples(api))
     emit(f"{package}/__init__.py", "package/__init__.py.jinja")
     files[f"{package}/py.typed"] = ""
-    runtime = list(RUNTIME_FILES)
-    if api.auth.token_path:
-        runtime.append("_auth.py")
-    if api.auth.signing or api.auth.jwks_path or api.webhooks:
-        runtime.append("_signing.py")
-    for name in runtime:
+    for name in PACKAGE_FILES:
         emit(f"{package}/{name}", f"package/{name}.jinja")
     if api.webhooks:
         emit(
@@ -682,6 +672,18 @@ def render(
             imports=import_lines(*texts, extra=["import functools"]),
         )
     return files
+
+
+def runtime_files(api: Api) -> dict[str, str]:
+    """The runtime modules this package needs, by path relative to the output folder, as they are in
+    templates/runtime/: already black-clean, so they skip the formatter."""
+    names = list(RUNTIME_FILES)
+    if api.auth.token_path:
+        names.append("_auth.py")
+    if api.auth.signing or api.auth.jwks_path or api.webhooks:
+        names.append("_signing.py")
+    folder = templates_root() / "runtime"
+    return {f"{api.package.name}/{name}": (folder / name).read_text(encoding="utf-8") for name in sorted(names)}
 
 
 def _env_vars(api: Api) -> list[str]:

@@ -279,13 +279,14 @@ def test_a_missing_overlay_folder_is_an_error(tmp_path: Path) -> None:
 def test_templates_list_and_copy(tmp_path: Path) -> None:
     listed = clientgen("templates", "list", cwd=tmp_path).stdout.split()
     assert "package/resources/resource.py.jinja" in listed and "README.md.jinja" in listed
+    assert not any(name.startswith("runtime/") for name in listed)  # the runtime is copied as it is
     target = tmp_path / "o"
-    assert clientgen("templates", "copy", "package/_retry.py.jinja", target, cwd=tmp_path).returncode == 0
-    assert (target / "package" / "_retry.py.jinja").read_text(encoding="utf-8").startswith("{# clientgen-context: ")
-    again = clientgen("templates", "copy", "package/_retry.py.jinja", target, cwd=tmp_path)
+    assert clientgen("templates", "copy", "package/_config.py.jinja", target, cwd=tmp_path).returncode == 0
+    assert (target / "package" / "_config.py.jinja").read_text(encoding="utf-8").startswith("{# clientgen-context: ")
+    again = clientgen("templates", "copy", "package/_config.py.jinja", target, cwd=tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr
-    wrong = clientgen("templates", "copy", "package/_retyr.py.jinja", target, cwd=tmp_path)
-    assert wrong.returncode == 2 and "did you mean 'package/_retry.py.jinja'?" in wrong.stderr
+    wrong = clientgen("templates", "copy", "package/_cnofig.py.jinja", target, cwd=tmp_path)
+    assert wrong.returncode == 2 and "did you mean 'package/_config.py.jinja'?" in wrong.stderr
 
 
 # -- the reference ---------------------------------------------------------------------------------------------

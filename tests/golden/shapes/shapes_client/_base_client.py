@@ -42,6 +42,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
+from ._config import REQUEST_ID_HEADER
 from ._content import BinaryContent, NoContent
 from ._errors import (
     APIConnectionError,
@@ -65,7 +66,6 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-REQUEST_ID_HEADER = "x-request-id"
 ENV_PREFIX = "SHAPES"
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
 _PATH_SAFE = "-._~!$&'()*+,;=:@"

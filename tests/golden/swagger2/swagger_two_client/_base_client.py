@@ -43,6 +43,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from ._auth import TokenCache, choose_scopes, scope_key
+from ._config import REQUEST_ID_HEADER
 from ._content import BinaryContent, NoContent
 from ._errors import (
     APIConnectionError,
@@ -66,7 +67,6 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-REQUEST_ID_HEADER = "x-request-id"
 ENV_PREFIX = "SWAGGER"
 #: Where tokens come from: a path on the chosen server (the spec's tokenUrl may name another environment of
 #: the API), or the URL of an authorization server of its own.

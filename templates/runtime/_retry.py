@@ -1,4 +1,4 @@
-{{ header }}
+# The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
 """When and how long to wait before trying a request again."""
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ import re
 import time
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
+
+from ._config import RETRY
 
 __all__ = ["RetryPolicy", "DEFAULT_RETRY"]
 
@@ -87,4 +89,5 @@ def parse_retry_after(value: str) -> float | None:
     return moment.timestamp() - time.time()
 
 
-DEFAULT_RETRY = RetryPolicy({% for name, value in package.retry %}{{ name }}={{ value|pyvalue }}{{ ", " if not loop.last }}{% endfor %})
+#: The retry policy of clients made without `retry=`: the runtime's defaults, and this API's from its configuration.
+DEFAULT_RETRY = RetryPolicy(**RETRY)

@@ -1,4 +1,4 @@
-{{ header }}
+# The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
 """Base classes of the generated models, and the problem document of error responses.
 
 It imports pydantic, so the rest of the runtime imports it only where a model is needed (a body to

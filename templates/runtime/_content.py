@@ -1,4 +1,4 @@
-{{ header }}
+# The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
 """The results of responses without a JSON body: `NoContent` and `BinaryContent`.
 
 Plain classes, kept apart from the pydantic models in `_types`: making a client, and reading a response

@@ -1,4 +1,4 @@
-{{ header }}
+# The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
 """Raw responses: `client.orders.with_raw_response.get(...)` returns the HTTP response beside the result."""
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from typing import Awaitable, Callable, Generic, ParamSpec, TypeVar
 
 import httpx
 
+from ._config import REQUEST_ID_HEADER
+
 __all__ = ["APIResponse", "to_raw_response_wrapper", "async_to_raw_response_wrapper"]
 
 P = ParamSpec("P")
@@ -16,12 +18,7 @@ R = TypeVar("R")
 
 #: While a raw-response wrapper runs, the client stores the HTTP response it received here.
 _captured: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
-{% if ('    "' ~ package.name ~ '_captured_response", default=None')|length <= LINE_LENGTH %}
-    "{{ package.name }}_captured_response", default=None
-{% else %}
-    "{{ package.name }}_captured_response",
-    default=None,
-{% endif %}
+    f"{__package__}_captured_response", default=None
 )
 
 
@@ -48,7 +45,7 @@ class APIResponse(Generic[R]):
 
     @property
     def request_id(self) -> str | None:
-        value: str | None = self.http_response.headers.get({{ package.request_id_header|pystr }})
+        value: str | None = self.http_response.headers.get(REQUEST_ID_HEADER)
         return value
 
     def parse(self) -> R:

@@ -1,4 +1,4 @@
-{{ header }}
+# The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
 """OAuth2 client-credentials tokens: one per scope set, cached, refreshed before expiry, fetched once at a time."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-{{ header }}
+# The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
 """HTTP message signatures (draft-ietf-httpbis-message-signatures-15 profile) and content digests.
 
 Requests are signed after they are serialised, on the exact bytes sent, and every retry is signed afresh.

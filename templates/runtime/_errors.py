@@ -1,4 +1,4 @@
-{{ header }}
+# The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
 """Errors raised by the client: one class per HTTP status, all under `APIError`."""
 
 from __future__ import annotations
@@ -18,12 +18,26 @@ __all__ = [
     "APITimeoutError",
     "APIResponseValidationError",
     "AuthenticationError",
-{% if cryptography %}
     "SignatureError",
-{% endif %}
-{% for _, name in status_errors %}
-    "{{ name }}",
-{% endfor %}
+    "BadRequestError",
+    "UnauthorizedError",
+    "ForbiddenError",
+    "NotFoundError",
+    "MethodNotAllowedError",
+    "NotAcceptableError",
+    "RequestTimeoutError",
+    "ConflictError",
+    "GoneError",
+    "PreconditionFailedError",
+    "PayloadTooLargeError",
+    "UnsupportedMediaTypeError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "NotImplementedError_",
+    "BadGatewayError",
+    "ServiceUnavailableError",
+    "GatewayTimeoutError",
 ]
 
 
@@ -48,12 +62,10 @@ class AuthenticationError(Error):
     `UnauthorizedError`)."""
 
 
-{% if cryptography %}
 class SignatureError(Error):
     """A signature could not be made or did not verify (so `except Error` catches it too)."""
 
 
-{% endif %}
 class APIResponseValidationError(Error):
     """A successful response whose body does not match what the API description promises."""
 
@@ -92,18 +104,104 @@ class APIError(Error):
         return (
             f"{type(self).__name__}(status_code={self.status_code}, request_id={self.request_id!r})"
         )
-{% for status, name in status_errors %}
 
 
-class {{ name }}(APIError):
-    """HTTP {{ status }}."""
-{% endfor %}
+class BadRequestError(APIError):
+    """HTTP 400."""
+
+
+class UnauthorizedError(APIError):
+    """HTTP 401."""
+
+
+class ForbiddenError(APIError):
+    """HTTP 403."""
+
+
+class NotFoundError(APIError):
+    """HTTP 404."""
+
+
+class MethodNotAllowedError(APIError):
+    """HTTP 405."""
+
+
+class NotAcceptableError(APIError):
+    """HTTP 406."""
+
+
+class RequestTimeoutError(APIError):
+    """HTTP 408."""
+
+
+class ConflictError(APIError):
+    """HTTP 409."""
+
+
+class GoneError(APIError):
+    """HTTP 410."""
+
+
+class PreconditionFailedError(APIError):
+    """HTTP 412."""
+
+
+class PayloadTooLargeError(APIError):
+    """HTTP 413."""
+
+
+class UnsupportedMediaTypeError(APIError):
+    """HTTP 415."""
+
+
+class UnprocessableEntityError(APIError):
+    """HTTP 422."""
+
+
+class RateLimitError(APIError):
+    """HTTP 429."""
+
+
+class InternalServerError(APIError):
+    """HTTP 500."""
+
+
+class NotImplementedError_(APIError):
+    """HTTP 501."""
+
+
+class BadGatewayError(APIError):
+    """HTTP 502."""
+
+
+class ServiceUnavailableError(APIError):
+    """HTTP 503."""
+
+
+class GatewayTimeoutError(APIError):
+    """HTTP 504."""
 
 
 _BY_STATUS: dict[int, type[APIError]] = {
-{% for status, name in status_errors %}
-    {{ status }}: {{ name }},
-{% endfor %}
+    400: BadRequestError,
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    406: NotAcceptableError,
+    408: RequestTimeoutError,
+    409: ConflictError,
+    410: GoneError,
+    412: PreconditionFailedError,
+    413: PayloadTooLargeError,
+    415: UnsupportedMediaTypeError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+    500: InternalServerError,
+    501: NotImplementedError_,
+    502: BadGatewayError,
+    503: ServiceUnavailableError,
+    504: GatewayTimeoutError,
 }
 
 
