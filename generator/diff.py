@@ -127,6 +127,7 @@ def diff(old: Api, new: Api) -> Report:
     changes += _webhook_changes(sides)
     changes += _server_changes(renamed.servers, new.servers)
     changes += _security_scheme_changes(renamed, new)
+    changes += _client_header_changes(renamed, new)
     return Report(_ordered(changes))
 
 
@@ -573,10 +574,14 @@ def _parameter_changes(old: Operation, new: Operation, where: str, sides: _Sides
         else:
             message = f"new optional {subject} ({parameter.python_name}=)"
             changes.append(Change("parameter added", "compatible", where, message))
+    settings = {h.name: h for h in sides.new.client_headers}
     for parameter in removed:
         message = (
             f"{parameter.location} parameter {parameter.name!r} removed: {parameter.python_name}= is no longer taken"
         )
+        setting = settings.get(parameter.name.lower()) if parameter.location == "header" else None
+        if setting is not None:
+            message += f" (the header is now a client setting: {setting.python_name}=, {setting.env_var})"
         changes.append(_breaking("parameter removed", where, message))
     for before, after in pairs:
         subject = f"{after.location} parameter {after.name!r}"
@@ -915,6 +920,44 @@ def _webhook_changes(sides: _Sides) -> list[Change]:
         if key not in new:
             message = f"webhook {webhook.name!r} removed: its deliveries are no longer described"
             changes.append(_breaking("webhook removed", f"webhook {webhook.name}", message))
+    return changes
+
+
+def _client_header_changes(old: Api, new: Api) -> list[Change]:
+    """Client settings (headers every operation declares) are constructor arguments and environment variables."""
+    where = "client settings"
+    changes: list[Change] = []
+    before = {h.name: h for h in old.client_headers}
+    after = {h.name: h for h in new.client_headers}
+    for name, setting in before.items():
+        moved = after.get(name)
+        if moved is None:
+            message = (
+                f"client setting {setting.python_name}= ({setting.env_var}) removed: the header {name!r} is no longer"
+                " set on the client (an argument of each operation that declares it, if any does)"
+            )
+            changes.append(_breaking("client setting removed", where, message))
+            continue
+        if (moved.python_name, moved.env_var) != (setting.python_name, setting.env_var):
+            message = (
+                f"client setting of the header {name!r}: {setting.python_name}= ({setting.env_var}) is now"
+                f" {moved.python_name}= ({moved.env_var})"
+            )
+            changes.append(_breaking("client setting renamed", where, message))
+        if moved.required and not setting.required:
+            message = f"client setting {moved.python_name}= became required: calls without it are refused"
+            changes.append(_breaking("client setting became required", where, message))
+        elif setting.required and not moved.required:
+            message = f"client setting {moved.python_name}= became optional"
+            changes.append(Change("client setting became optional", "compatible", where, message))
+    for name, setting in after.items():
+        if name in before:
+            continue
+        subject = f"client setting {setting.python_name}= ({setting.env_var}) for the header {name!r}"
+        if setting.required:
+            changes.append(_breaking("client setting added", where, f"new required {subject}"))
+        else:
+            changes.append(Change("client setting added", "compatible", where, f"new optional {subject}"))
     return changes
 
 

@@ -65,11 +65,22 @@ STATUS_ERRORS = (
     (503, "ServiceUnavailableError"),
     (504, "GatewayTimeoutError"),
 )
-#: Per-API modules of every package, from templates/package/<name>.jinja (`_pagination.py` only imports
-#: `_base_client.py`, still a template: it moves to the runtime with it).
-PACKAGE_FILES = ("_version.py", "_config.py", "_base_client.py", "_pagination.py")
+#: Per-API modules of every package, from templates/package/<name>.jinja.
+PACKAGE_FILES = ("_version.py", "_config.py")
 #: The runtime: plain Python in templates/runtime/, copied unchanged (and not formatted again) into every package.
-RUNTIME_FILES = ("_content.py", "_types.py", "_errors.py", "_response.py", "_retry.py")
+#: `_signing.py` is imported only by a client that signs requests or verifies webhooks: only their packages
+#: depend on cryptography.
+RUNTIME_FILES = (
+    "_auth.py",
+    "_base_client.py",
+    "_content.py",
+    "_errors.py",
+    "_pagination.py",
+    "_response.py",
+    "_retry.py",
+    "_signing.py",
+    "_types.py",
+)
 
 _PRIMITIVES = {
     "str": "str",
@@ -675,15 +686,10 @@ def render(
 
 
 def runtime_files(api: Api) -> dict[str, str]:
-    """The runtime modules this package needs, by path relative to the output folder, as they are in
-    templates/runtime/: already black-clean, so they skip the formatter."""
-    names = list(RUNTIME_FILES)
-    if api.auth.token_path:
-        names.append("_auth.py")
-    if api.auth.signing or api.auth.jwks_path or api.webhooks:
-        names.append("_signing.py")
+    """The runtime modules, by path relative to the output folder, as they are in templates/runtime/: already
+    black-clean, so they skip the formatter."""
     folder = templates_root() / "runtime"
-    return {f"{api.package.name}/{name}": (folder / name).read_text(encoding="utf-8") for name in sorted(names)}
+    return {f"{api.package.name}/{name}": (folder / name).read_text(encoding="utf-8") for name in RUNTIME_FILES}
 
 
 def _env_vars(api: Api) -> list[str]:

@@ -148,8 +148,8 @@ def test_a_five_line_config_generates(tmp_path: Path) -> None:
     project(tmp_path, five)
     assert clientgen("generate", cwd=tmp_path).returncode == 0
     assert clientgen("check", cwd=tmp_path).returncode == 0
-    client = (tmp_path / "client" / "pets_client" / "_base_client.py").read_text(encoding="utf-8")
-    assert 'ENV_PREFIX = "PETS"' in client
+    config = (tmp_path / "client" / "pets_client" / "_config.py").read_text(encoding="utf-8")
+    assert 'ENV_PREFIX: str = "PETS"' in config
     assert 'name = "acme-pets"' in (tmp_path / "client" / "pyproject.toml").read_text(encoding="utf-8")
 
 

@@ -5,5 +5,28 @@ from typing import Any
 
 #: The response header that carries the server's id for a request.
 REQUEST_ID_HEADER: str = "x-request-id"
+#: The prefix of the environment variables the client reads (`<PREFIX>_BASE_URL`, ...).
+ENV_PREFIX: str = "SHAPES"
+#: Default seconds a request may take to read, write or wait for a connection; and to connect.
+TIMEOUT: float = 60.0
+CONNECT_TIMEOUT: float = 10.0
 #: The fields of the default retry policy that this API's configuration sets (the rest: RetryPolicy's defaults).
 RETRY: dict[str, Any] = {}
+#: Where OAuth2 client-credentials tokens come from: a path on the chosen server (the spec's tokenUrl may name
+#: another environment of the API), or the URL of an authorization server of its own; None: no such tokens.
+TOKEN_PATH: str | None = None
+#: The header that carries the client id on every request, if any.
+CLIENT_ID_HEADER: str | None = None
+#: What each request's HTTP message signature covers, in order; None: requests are not signed.
+SIGNED_COMPONENTS: tuple[str, ...] | None = None
+#: The header naming the signature scheme's version, and its value.
+SIGNATURE_VERSION_HEADER: str | None = None
+SIGNATURE_VERSION: str | None = None
+#: Where an API key goes: a header, a query parameter (None: the API takes no key).
+API_KEY_HEADER: str | None = None
+API_KEY_QUERY: str | None = None
+#: Whether the API takes HTTP basic authentication (username and password).
+BASIC_AUTH: bool = False
+#: Headers that (nearly) every operation declares, set once on the client and sent on every request:
+#: (header, constructor argument, environment variable, required, the spec's default).
+CLIENT_HEADERS: tuple[tuple[str, str, str, bool, str | None], ...] = ()

@@ -1,4 +1,4 @@
-{{ header }}
+# The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
 """Pages of list operations, and iterators over all their items, fetched as needed.
 
 `for item in client.x.list(): ...` walks every page; `page.data` is one page; `page.iter_pages()` walks pages.

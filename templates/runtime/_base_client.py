@@ -1,16 +1,15 @@
-{{ header }}
-"""The transport shared by every operation: building requests, authenticating{{ " and signing" if auth.signing }} them,
-sending them with retries, and reading responses.
+# The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
+"""The transport shared by every operation: building requests, authenticating (and, where the API asks for it,
+signing) them, sending them with retries, and reading responses.
 
 Generated resource methods only describe an operation (an `Endpoint`) and pass their arguments here. The logic
-of one call lives in one generator (`_call`), driven by a synchronous or an asynchronous loop.
+of one call lives in one generator (`_call`), driven by a synchronous or an asynchronous loop. What differs per
+API (its kind of authentication, signing, headers, defaults) is data in the generated `_config.py`.
 """
 
 from __future__ import annotations
 
-{% if auth.basic %}
 import base64
-{% endif %}
 import datetime
 import decimal
 import enum
@@ -45,10 +44,22 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-{% if auth.token_path %}
 from ._auth import TokenCache, choose_scopes, scope_key
-{% endif %}
-from ._config import REQUEST_ID_HEADER
+from ._config import (
+    API_KEY_HEADER,
+    API_KEY_QUERY,
+    BASIC_AUTH,
+    CLIENT_HEADERS,
+    CLIENT_ID_HEADER,
+    CONNECT_TIMEOUT,
+    ENV_PREFIX,
+    REQUEST_ID_HEADER,
+    SIGNATURE_VERSION,
+    SIGNATURE_VERSION_HEADER,
+    SIGNED_COMPONENTS,
+    TIMEOUT,
+    TOKEN_PATH,
+)
 from ._content import BinaryContent, NoContent
 from ._errors import (
     APIConnectionError,
@@ -66,61 +77,17 @@ from ._version import __version__
 if TYPE_CHECKING:
     import pydantic
 
-{% if auth.signing %}
     from ._signing import Signer
-{% endif %}
     from ._types import Problem
 
 T = TypeVar("T")
 P = ParamSpec("P")
 
-DEFAULT_TIMEOUT = httpx.Timeout({{ package.timeout|pyvalue }}, connect={{ package.connect_timeout|pyvalue }})
-ENV_PREFIX = {{ package.env_prefix|pystr }}
-{% if auth.token_path %}
-#: Where tokens come from: a path on the chosen server (the spec's tokenUrl may name another environment of
-#: the API), or the URL of an authorization server of its own.
-TOKEN_PATH = {{ auth.token_path|pystr }}
-{% endif %}
-{% if auth.client_id_header %}
-#: The header that carries the client id on every request.
-CLIENT_ID_HEADER = {{ auth.client_id_header|pystr }}
-{% endif %}
-{% if client_headers %}
-#: Headers that (nearly) every operation declares, set once on the client and sent on every request:
-#: (header, constructor argument, environment variable, required, the spec's default).
-CLIENT_HEADERS: tuple[tuple[str, str, str, bool, str | None], ...] = (
-{% for setting in client_headers %}
-    (
-        {{ setting.name|pystr }},
-        {{ setting.python_name|pystr }},
-        {{ setting.env_var|pystr }},
-        {{ setting.required }},
-        {{ setting.default|pystr if setting.default is not none else "None" }},
-    ),
-{% endfor %}
-)
-{% endif %}
-{% if auth.signing %}
-{% if auth.signing.components|length > 1 %}
-SIGNED_COMPONENTS: tuple[str, ...] = (
-{% for name in auth.signing.components %}
-    {{ name|pystr }},
-{% endfor %}
-)
-{% else %}
-SIGNED_COMPONENTS: tuple[str, ...] = ({% for name in auth.signing.components %}{{ name|pystr }},{% endfor %})
-{% endif %}
-{% endif %}
+DEFAULT_TIMEOUT = httpx.Timeout(TIMEOUT, connect=CONNECT_TIMEOUT)
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
 _PATH_SAFE = "-._~!$&'()*+,;=:@"
 
-{% if ("logger = logging.getLogger(" ~ package.name|pystr ~ ")")|length <= LINE_LENGTH %}
-logger = logging.getLogger({{ package.name|pystr }})
-{% else %}
-logger = logging.getLogger(
-    {{ package.name|pystr }}
-)
-{% endif %}
+logger = logging.getLogger(__package__)
 
 
 class RequestOptions(TypedDict, total=False):
@@ -135,7 +102,6 @@ class RequestOptions(TypedDict, total=False):
     deadline: float | None
 
 
-{{ CUT }}
 class Endpoint(Generic[T]):
     """What one operation sends and what it may receive; made once per operation, at import."""
 
@@ -188,7 +154,6 @@ class Endpoint(Generic[T]):
         return ", ".join(media_types) or "application/json"
 
 
-{{ CUT }}
 @lru_cache(maxsize=None)
 def _adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
     import pydantic
@@ -302,7 +267,6 @@ def _contents_for(endpoint: Endpoint[Any], status: int) -> Mapping[str, Any]:
     return endpoint.responses.get("default", {})
 
 
-{{ CUT }}
 def resolve_base_url(
     base_url: str | None, environment: str | None, environments: Mapping[str, str]
 ) -> str:
@@ -346,7 +310,6 @@ def _env(name: str, value: Any) -> Any:
 # -- the steps of a call: what the driving loop must do for the call generator --------------------------
 
 
-{{ CUT }}
 class _Send:
     __slots__ = ("request",)
 
@@ -409,7 +372,6 @@ class _Prepared:
         self.idempotent = idempotent
 
 
-{{ CUT }}
 class BaseClient:
     """Configuration, and the logic of a call that does not depend on sync or async I/O."""
 
@@ -417,80 +379,56 @@ class BaseClient:
         self,
         *,
         base_url: str,
-        access_token: str | None,
-{% if client_headers %}
-        client_headers: Mapping[str, Any],
-{% endif %}
-{% if auth.api_key_header or auth.api_key_query %}
-        api_key: str | None,
-{% endif %}
-{% if auth.basic %}
-        username: str | None,
-        password: str | None,
-{% endif %}
-        headers: Mapping[str, str] | None,
-        timeout: float | httpx.Timeout | None,
-        max_retries: int | None,
-        retry: RetryPolicy | None,
-{% if auth.client_id_header or auth.token_path %}
-        client_id: str | None,
-{% endif %}
-{% if auth.token_path %}
-        client_secret: str | None,
-        scopes: Sequence[str] | None,
-        token_refresh_skew: float,
-{% endif %}
-{% if auth.signing %}
-        key_id: str | None,
-        private_key: Any,
-        private_key_password: str | bytes | None,
-        signature_expires_in: int,
-{% endif %}
+        access_token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        scopes: Sequence[str] | None = None,
+        token_refresh_skew: float = 60.0,
+        key_id: str | None = None,
+        private_key: Any = None,
+        private_key_password: str | bytes | None = None,
+        signature_expires_in: int = 30,
+        api_key: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        client_headers: Mapping[str, Any] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retry = (retry or DEFAULT_RETRY).with_overrides(max_retries, None)
         self._access_token = _env("ACCESS_TOKEN", access_token)
-{% if auth.api_key_header or auth.api_key_query %}
-        self._api_key = _env("API_KEY", api_key)
-{% endif %}
-{% if auth.basic %}
+        self._api_key = _env("API_KEY", api_key) if API_KEY_HEADER or API_KEY_QUERY else None
         self._basic: tuple[str, str] | None = None
-        username, password = _env("USERNAME", username), _env("PASSWORD", password)
-        if username is not None and password is not None:
-            self._basic = (str(username), str(password))
-{% endif %}
+        if BASIC_AUTH:
+            username, password = _env("USERNAME", username), _env("PASSWORD", password)
+            if username is not None and password is not None:
+                self._basic = (str(username), str(password))
         self._headers = {k.lower(): v for k, v in (headers or {}).items()}
-{% if auth.client_id_header or auth.token_path %}
-        self.client_id = _env("CLIENT_ID", client_id)
-{% endif %}
-{% if auth.client_id_header %}
-        if self.client_id:
+        self.client_id = _env("CLIENT_ID", client_id) if TOKEN_PATH or CLIENT_ID_HEADER else None
+        if CLIENT_ID_HEADER and self.client_id:
             self._headers.setdefault(CLIENT_ID_HEADER, str(self.client_id))
-{% endif %}
-{% if client_headers %}
         #: required client settings that were not given: a call is refused before it is sent
         self._missing_settings: list[str] = []
         for header, argument, variable, required, default in CLIENT_HEADERS:
-            value = client_headers.get(argument)
+            value = (client_headers or {}).get(argument)
             if value is None:
                 value = os.environ.get(variable, default)
             if value is not None:
                 self._headers.setdefault(header, _text(value))
             elif required and header not in self._headers:
                 self._missing_settings.append(f"{argument}= (or {variable})")
-{% endif %}
-{% if auth.token_path %}
-        self._client_secret = _env("CLIENT_SECRET", client_secret)
+        self._client_secret = _env("CLIENT_SECRET", client_secret) if TOKEN_PATH else None
         self._fixed_scopes = tuple(scopes) if scopes is not None else None
         self._tokens = TokenCache(token_refresh_skew)
-{% endif %}
-{% if auth.signing %}
         key_id = _env("KEY_ID", key_id)
         private_key = _env("PRIVATE_KEY", private_key)
         private_key_password = _env("PRIVATE_KEY_PASSWORD", private_key_password)
         self._signer: Signer | None = None
-        if private_key is not None:
+        if SIGNED_COMPONENTS is not None and private_key is not None:
             if not key_id:
                 raise ValueError(
                     f"pass key_id= (or set {ENV_PREFIX}_KEY_ID) to sign requests with private_key"
@@ -501,17 +439,14 @@ class BaseClient:
                 key_id=str(key_id),
                 private_key=load_private_key(private_key, private_key_password),
                 components=SIGNED_COMPONENTS,
-{% if auth.signing.version_header %}
-                version_header={{ auth.signing.version_header|pystr }},
-                version={{ auth.signing.version|pystr }},
-{% endif %}
+                version_header=SIGNATURE_VERSION_HEADER,
+                version=SIGNATURE_VERSION,
                 expires_in=signature_expires_in,
             )
-{% endif %}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
-{{ MEMBER }}
+
     # -- building the request -------------------------------------------------------------------------
 
     def _prepare(
@@ -524,13 +459,11 @@ class BaseClient:
         options: RequestOptions,
         base_url: str | None = None,
     ) -> _Prepared:
-{% if client_headers|selectattr("required")|list %}
         if self._missing_settings:
             raise ValueError(
                 f"{endpoint.method} {endpoint.path}: the API requires a header the client was not given:"
                 f" pass {' and '.join(self._missing_settings)} to the client"
             )
-{% endif %}
         values = path or {}
 
         def substitute(match: re.Match[str]) -> str:
@@ -614,19 +547,14 @@ class BaseClient:
         params = prepared.params
         if token:
             headers["authorization"] = f"Bearer {token}"
-{% if auth.basic %}
         elif authenticated and self._basic is not None:
             pair = f"{self._basic[0]}:{self._basic[1]}".encode("utf-8")
             headers["authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
-{% endif %}
-{% if auth.api_key_header %}
         if authenticated and self._api_key:
-            headers[{{ auth.api_key_header|pystr }}] = str(self._api_key)
-{% endif %}
-{% if auth.api_key_query %}
-        if authenticated and self._api_key:
-            params = [*params, ({{ auth.api_key_query|pystr }}, str(self._api_key))]
-{% endif %}
+            if API_KEY_HEADER:
+                headers[API_KEY_HEADER] = str(self._api_key)
+            if API_KEY_QUERY:
+                params = [*params, (API_KEY_QUERY, str(self._api_key))]
         request = http.build_request(
             prepared.method,
             prepared.url,
@@ -637,31 +565,27 @@ class BaseClient:
             files=prepared.files,
             timeout=timeout,
         )
-{% if auth.signing %}
         if self._signer is not None:
             if prepared.files:
                 request.read()  # multipart bodies are streamed: sign the bytes that will be sent
             self._signer.sign(request)
-{% endif %}
         return request
-{{ MEMBER }}
+
     # -- one call, from arguments to result -------------------------------------------------------------
 
     def _token_key(self, endpoint: Endpoint[Any]) -> str | None:
         """The token a call needs: None for a static token or none at all, else its scope set."""
         if not endpoint.authenticated or self._access_token:
             return None
-{% if auth.token_path %}
-        if self.client_id and self._client_secret:
+        if TOKEN_PATH and self.client_id and self._client_secret:
             scopes = (
                 self._fixed_scopes
                 if self._fixed_scopes is not None
                 else choose_scopes(endpoint.scopes)
             )
             return scope_key(scopes)
-{% endif %}
         return None
-{{ MEMBER }}
+
     def _call(
         self,
         http: httpx.Client | httpx.AsyncClient,
@@ -717,7 +641,6 @@ class BaseClient:
                 (time.monotonic() - sent) * 1000,
                 response.headers.get(REQUEST_ID_HEADER),
             )
-{% if auth.token_path %}
             if status == 401 and key is not None and token is not None and not refreshed:
                 # an expired or revoked token: fetch a new one and try once more
                 refreshed = True
@@ -726,7 +649,6 @@ class BaseClient:
                     "token refused for %s %s; fetching a new one", request.method, request.url.path
                 )
                 continue
-{% endif %}
             if status in RETRY_STATUSES and prepared.idempotent:
                 wait = policy.delay(attempt, response.headers.get("retry-after"))
                 if policy.allows(attempt, started, wait):
@@ -749,7 +671,7 @@ class BaseClient:
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(f"{where} timed out", request=request)
         return APIConnectionError(f"{where} failed: {type(exc).__name__}", request=request)
-{{ MEMBER }}
+
     # -- reading the response ---------------------------------------------------------------------------
 
     def _parse(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
@@ -823,13 +745,12 @@ class BaseClient:
         if request_id is None and problem is not None:
             request_id = problem.request_id
         return error_class(response.status_code)(response, problem=problem, request_id=request_id)
-{% if auth.token_path %}
-{{ MEMBER }}
+
     # -- tokens -------------------------------------------------------------------------------------------
 
     _TOKEN_ENDPOINT: Endpoint[Dict[str, Any]] = Endpoint(
         "POST",
-        TOKEN_PATH,
+        TOKEN_PATH or "",
         responses={"200": {"application/json": Dict[str, Any]}},
         body="form",
         authenticated=False,
@@ -845,7 +766,7 @@ class BaseClient:
             "grant_type": "client_credentials",
             "scope": key,
         }
-        base = "" if TOKEN_PATH.startswith(("https://", "http://")) else None
+        base = "" if (TOKEN_PATH or "").startswith(("https://", "http://")) else None
         prepared = self._prepare(self._TOKEN_ENDPOINT, None, None, None, body, {}, base)
         prepared.idempotent = True  # asking for a token twice is harmless
         try:
@@ -861,10 +782,8 @@ class BaseClient:
         lifetime = float(lifetime) if isinstance(lifetime, (int, float)) and lifetime > 0 else 300.0
         logger.debug("fetched a token for scopes %r, valid for %.0fs", key, lifetime)
         return token, lifetime
-{% endif %}
 
 
-{{ CUT }}
 class SyncAPIClient(BaseClient):
     """Drives calls with blocking I/O."""
 
@@ -905,27 +824,22 @@ class SyncAPIClient(BaseClient):
                     time.sleep(step.seconds)
                     outcome = None
                 else:
-{% if auth.token_path %}
                     outcome = self._tokens.get(step.key, self._fetch_token)
-{% else %}
-                    outcome = None
-{% endif %}
                 step = flow.send(outcome)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
-{% if auth.token_path %}
 
     def _fetch_token(self, key: str) -> tuple[str, float]:
         return self._drive(self._token_call(self._http, key))
-{% endif %}
 
     def close(self) -> None:
         """Release the connections (only of an HTTP client this client made itself)."""
-        if self._given_http is None:  # made now if no call made it: a closed client refuses calls, as httpx's does
+        if (
+            self._given_http is None
+        ):  # made now if no call made it: a closed client refuses calls, as httpx's does
             self._http.close()
 
 
-{{ CUT }}
 class AsyncAPIClient(BaseClient):
     """Drives calls with asyncio."""
 
@@ -968,19 +882,13 @@ class AsyncAPIClient(BaseClient):
                     await asyncio.sleep(step.seconds)
                     outcome = None
                 else:
-{% if auth.token_path %}
                     outcome = await self._tokens.aget(step.key, self._fetch_token)
-{% else %}
-                    outcome = None
-{% endif %}
                 step = flow.send(outcome)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
-{% if auth.token_path %}
 
     async def _fetch_token(self, key: str) -> tuple[str, float]:
         return await self._drive(self._token_call(self._http, key))
-{% endif %}
 
     async def aclose(self) -> None:
         """Release the connections (only of an HTTP client this client made itself)."""

@@ -1,0 +1,106 @@
+# The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
+"""OAuth2 client-credentials tokens: one per scope set, cached, refreshed before expiry, fetched once at a time."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Awaitable, Callable
+
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["TokenCache", "choose_scopes", "scope_key"]
+
+#: Fetches a token for a space-separated scope string; returns (access token, lifetime in seconds).
+Fetch = Callable[[str], "tuple[str, float]"]
+AsyncFetch = Callable[[str], Awaitable["tuple[str, float]"]]
+
+
+def scope_key(scopes: tuple[str, ...]) -> str:
+    """The scope parameter of a token request, and the cache key of its token."""
+    return " ".join(sorted(set(scopes)))
+
+
+def choose_scopes(alternatives: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The narrowest alternative an operation accepts: fewest scopes, then `:read` before others.
+
+    Operations that read list `x:read` and `x:admin` as alternatives; least privilege takes `x:read`.
+    """
+    if not alternatives:
+        return ()
+
+    def rank(alternative: tuple[str, ...]) -> tuple[int, int]:
+        return len(alternative), sum(0 if scope.endswith(":read") else 1 for scope in alternative)
+
+    return min(alternatives, key=rank)
+
+
+@dataclass
+class _Token:
+    value: str
+    refresh_at: float  # time.monotonic() after which the token is renewed
+
+
+class TokenCache:
+    """Tokens by scope set. Holds tokens only in memory; its repr shows scope sets, never tokens."""
+
+    def __init__(self, refresh_skew: float = 60.0) -> None:
+        self.refresh_skew = refresh_skew
+        self._tokens: dict[str, _Token] = {}
+        self._guard = threading.Lock()
+        self._thread_locks: dict[str, threading.Lock] = {}
+        self._async_locks: dict[str, asyncio.Lock] = {}
+
+    def __repr__(self) -> str:
+        return f"TokenCache(scope_sets={sorted(self._tokens)!r})"
+
+    def _fresh(self, key: str) -> str | None:
+        token = self._tokens.get(key)
+        if token is not None and time.monotonic() < token.refresh_at:
+            return token.value
+        return None
+
+    def _store(self, key: str, value: str, lifetime: float) -> str:
+        # renew after `lifetime - skew`, but never sooner than half the lifetime (short-lived tokens)
+        early = min(self.refresh_skew, lifetime / 2)
+        self._tokens[key] = _Token(value, time.monotonic() + max(lifetime - early, 0.0))
+        return value
+
+    def invalidate(self, key: str, value: str) -> None:
+        """Forget a token the server refused (expired or revoked), unless it was already replaced."""
+        with self._guard:
+            token = self._tokens.get(key)
+            if token is not None and token.value == value:
+                del self._tokens[key]
+
+    def get(self, key: str, fetch: Fetch) -> str:
+        """A valid token for the scope set, fetching one (once, whatever the number of threads) when needed."""
+        value = self._fresh(key)
+        if value is not None:
+            return value
+        with self._guard:
+            lock = self._thread_locks.setdefault(key, threading.Lock())
+        with lock:
+            value = self._fresh(key)
+            if value is not None:
+                return value
+            token, lifetime = fetch(key)
+            return self._store(key, token, lifetime)
+
+    async def aget(self, key: str, fetch: AsyncFetch) -> str:
+        """As `get`, for asyncio: concurrent tasks share one fetch per scope set."""
+        # imported here, not at the top: a program using only the sync client never imports asyncio
+        import asyncio
+
+        value = self._fresh(key)
+        if value is not None:
+            return value
+        lock = self._async_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            value = self._fresh(key)
+            if value is not None:
+                return value
+            token, lifetime = await fetch(key)
+            return self._store(key, token, lifetime)
