@@ -142,6 +142,8 @@ class Builder:
     #: client-setting headers: (the first declaration met, and where), and whether every declaration requires it
     _client_header_uses: dict[str, tuple[dict[str, Any], _Context]] = field(default_factory=dict)
     _client_header_optional: set[str] = field(default_factory=set)
+    #: client-setting header -> the operations (by pointer) that declare it
+    _client_header_operations: dict[str, set[str]] = field(default_factory=dict)
     _client_credentials: set[str] = field(default_factory=set)
     _oauth_schemes: set[str] = field(default_factory=set)
     _merging: set[Location] = field(default_factory=set)
@@ -225,7 +227,7 @@ class Builder:
         auth = self._auth(security_schemes, groups, servers)
         webhooks = self._webhooks()
         title = str(info.get("title", "API"))
-        client_headers = self._client_headers(title)
+        client_headers = self._client_headers(title, sum(len(group.operations) for group in groups))
         self._drain_components()
         self._break_alias_cycles()
         self._unused_names()
@@ -241,6 +243,7 @@ class Builder:
             package=self._package(title, str(info.get("version", ""))),
             auth=auth,
             client_headers=client_headers,
+            webhook_type_field=self.config.webhook_type_field,
         )
 
     def _package(self, title: str, spec_version: str) -> Package:
@@ -452,6 +455,7 @@ class Builder:
                 self._declared_headers.add(name.lower())
             if location == "header" and name.lower() in client_headers:
                 self._client_header_uses.setdefault(name.lower(), (parameter, parameter_context))
+                self._client_header_operations.setdefault(name.lower(), set()).add(context.pointer)
                 if not parameter.get("required"):
                     self._client_header_optional.add(name.lower())
                 continue
@@ -516,8 +520,9 @@ class Builder:
         )
         return replace(operation, pagination=self._pagination(operation), scopes=self._scope_sets(operation.security))
 
-    def _client_headers(self, title: str) -> tuple[ClientHeader, ...]:
-        """The client settings: the headers of `client-headers` that operations declare, in that order."""
+    def _client_headers(self, title: str, operations: int) -> tuple[ClientHeader, ...]:
+        """The client settings: the headers of `client-headers` that operations declare, in that order. One is
+        required when every operation declares it and requires it."""
         prefix = env_prefix(self.config, title)
         taken: set[str] = set()
         headers: list[ClientHeader] = []
@@ -530,20 +535,31 @@ class Builder:
             parameter, context = self._client_header_uses[name]
             argument, variable = client_setting_names(name, prefix, taken)
             schema, schema_pointer = _parameter_schema(parameter, context.pointer)
-            type_ = _literal(schema) or self.convert(
-                schema, _Context(context.file, schema_pointer, f"{names.pascal(name, fallback='Header')}Header")
-            )
             resolved = self._deref(schema, Location(context.file, schema_pointer))
-            default = resolved.get("default") if isinstance(resolved, dict) else None
+            resolved = resolved if isinstance(resolved, dict) else {}
+            choices = [v for v in resolved.get("enum") or () if isinstance(v, (str, int)) and not isinstance(v, bool)]
+            type_: Type
+            if choices and all(isinstance(v, int) for v in choices):
+                type_ = _PRIMITIVES["int"]  # an integer enum: any int, the spec's values shown as examples
+            else:  # a string enum is a Literal; anything else converts as a parameter's schema does
+                type_ = _literal(resolved) or self.convert(
+                    schema, _Context(context.file, schema_pointer, f"{names.pascal(name, fallback='Header')}Header")
+                )
+            default = resolved.get("default")
+            example = next(
+                (v for v in (default, *choices, resolved.get("example")) if isinstance(v, (str, int, float))), None
+            )
+            everywhere = len(self._client_header_operations.get(name, ())) == operations
             headers.append(
                 ClientHeader(
                     name=name,
                     python_name=argument,
                     env_var=variable,
                     type=type_,
-                    required=name not in self._client_header_optional,
+                    required=everywhere and name not in self._client_header_optional,
                     default=None if default is None or isinstance(default, (dict, list)) else _wire_text(default),
                     description=_text(parameter.get("description")),
+                    example=example,
                 )
             )
         return tuple(headers)

@@ -13,7 +13,7 @@ import keyword
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -21,6 +21,10 @@ from generator.diagnostics import Diagnostic, SpecError
 
 #: Headers that are owned by the transport whatever the spec says.
 DEFAULT_MANAGED_HEADERS = ("authorization",)
+#: Headers the generated client always sets itself: never client settings.
+TRANSPORT_HEADERS = frozenset(
+    {"accept", "authorization", "content-type", "content-length", "content-digest", "signature", "signature-input"}
+)
 #: The request id header when the spec declares none that most responses carry.
 DEFAULT_REQUEST_ID_HEADER = "x-request-id"
 CONFIG_FILE = "clientgen.toml"
@@ -104,6 +108,15 @@ class Config:
     source: Path | None = field(default=None, compare=False)
     #: (attribute, origin) for every value that is not the default: "file", "option", "profile" or "inferred"
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.origins:  # made in Python, `Config(package=...)`: what differs from the defaults was given
+            given = tuple(
+                (f.name, "option")
+                for f in fields(self)
+                if f.compare and f.default is not MISSING and getattr(self, f.name) != f.default
+            )
+            object.__setattr__(self, "origins", given)
 
     def merged(self, **overrides: Any) -> Config:
         """These values (None: not given) as command-line options, which win over everything."""
@@ -371,6 +384,9 @@ def parse_config(table: dict[str, Any], path: Path, where: str = "tool/clientgen
     both = set(values.get("client_headers", ())) & set(values.get("managed_headers", ()))
     if both:
         problem("client-headers", f"{', '.join(sorted(both))}: a header is a client setting or managed, not both")
+    owned = set(values.get("client_headers", ())) & TRANSPORT_HEADERS
+    if owned:
+        problem("client-headers", f"{', '.join(sorted(owned))}: set by the client itself, never a client setting")
     if problems:
         raise SpecError(problems)
     return Config(source=path, origins=tuple(sorted((a, origin) for a in values)), **values)

@@ -23,23 +23,24 @@ requirement's scope list means all or any) comes from a vendor profile: data in 
 
 from __future__ import annotations
 
+import builtins
 import fnmatch
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from generator import names
-from generator.config import Config, Profile, load_profile, profile_names
+from generator.config import TRANSPORT_HEADERS, Config, Profile, load_profile, profile_names
 from generator.diagnostics import Diagnostic
 from generator.load import Document, Location, RefError, escape_pointer_token
 from generator.validate import HTTP_METHODS
 
-#: Headers a client sets for every API, whatever the spec declares: never client settings.
-_NEVER_SETTINGS = frozenset(
-    {"accept", "authorization", "content-type", "content-length", "content-digest", "signature", "signature-input"}
-)
+#: Headers whose value belongs to one request (an id to trace or correlate it, a key to apply it once): never
+#: client settings, however many operations declare them.
+_PER_REQUEST = re.compile(r"(^|[-_])(request|correlation|trace|span|message)[-_]?id$|^trace(parent|state)$|idempotency")
 #: The content headers a signature covers when a request has a body.
 CONTENT_COMPONENTS = ("content-type", "content-length", "content-digest")
 #: Constructor arguments of every generated client: a client setting never takes one of these names.
@@ -67,6 +68,15 @@ CLIENT_ARGUMENTS = frozenset(
         "http_client",
     }
 )
+#: Names the generated `_client.py` uses where its constructor's arguments are in scope: builtins (`super`) and
+#: the module's own names.
+_CLIENT_MODULE_NAMES = frozenset(dir(builtins)) | {
+    "annotations",
+    "functools",
+    "httpx",
+    "resolve_base_url",
+    "settings",
+}
 #: Environment variables (after the prefix) of every generated client.
 CLIENT_VARIABLES = frozenset(
     {
@@ -103,7 +113,7 @@ def client_setting_names(header: str, prefix: str, taken: set[str] | None = None
     """
     taken = taken if taken is not None else set()
     argument = names.safe(names.snake(header, fallback="header"))
-    while argument in CLIENT_ARGUMENTS or argument in taken:
+    while argument in CLIENT_ARGUMENTS or argument in _CLIENT_MODULE_NAMES or argument in taken:
         argument += "_header"
     words = names.constant(header).split("_")
     own = prefix.split("_")
@@ -260,8 +270,8 @@ def settle(document: Document, config: Config) -> tuple[Config, list[Diagnostic]
         config = _apply_profile(document, config, profile, why, note)
     found = declarations(document)
     prefix = env_prefix(config, str((document.root.get("info") or {}).get("title", "API")))
-    config = _infer_client_headers(document, config, found, prefix, note)
     config = _infer_request_id(config, found, note)
+    config = _infer_client_headers(document, config, found, prefix, note)
     config = _infer_signing(document, config, found, note)
     return config, notes
 
@@ -271,6 +281,8 @@ def _apply_profile(document: Document, config: Config, profile: Profile, why: st
     applied = [key for key, attribute in keys.items() if not config.is_set(attribute)]
     overridden = [key for key in keys if key not in applied]
     where = Location(document.main, "/servers/0" if _server_urls(document) else "")
+    if document.swagger2 is not None:  # its servers were made from `host`
+        where = Location(document.main, "/host" if "host" in document.swagger2 else "")
     about = f" ({profile.description})" if profile.description else ""
     message = f"vendor profile '{profile.name}'{about} applies: {why}"
     if applied:
@@ -288,10 +300,13 @@ def _apply_profile(document: Document, config: Config, profile: Profile, why: st
 def _infer_client_headers(document: Document, config: Config, found: Declarations, prefix: str, note: _Note) -> Config:
     client_id = config.client_id_header
     if not config.is_set("client_headers"):
-        excluded = set(_NEVER_SETTINGS) | set(config.managed_headers) | _api_key_headers(document)
+        excluded = set(TRANSPORT_HEADERS) | set(config.managed_headers) | _api_key_headers(document)
         excluded |= {h for h in (config.idempotency_header, client_id, config.signature_version_header) if h}
+        excluded |= {config.request_id_header} if config.request_id_header else set()
         chosen = sorted(
-            name for name, uses in found.headers.items() if name not in excluded and _everywhere(found, uses)
+            name
+            for name, uses in found.headers.items()
+            if name not in excluded and not _PER_REQUEST.search(name) and _everywhere(found, uses)
         )
         config = config.inferred({"client_headers": tuple(chosen)})
         taken: set[str] = set()

@@ -311,6 +311,8 @@ class ClientHeader:
     #: the schema's default, sent when neither the argument nor the variable is given
     default: str | None = None
     description: str = ""
+    #: a value the spec shows (its default, first enum value or example), for documentation
+    example: str | int | float | None = None
 
 
 @dataclass(frozen=True)
@@ -341,6 +343,8 @@ class Api:
     package: Package
     auth: Auth = Auth()
     client_headers: tuple[ClientHeader, ...] = ()
+    #: the field of a webhook payload that names its event type
+    webhook_type_field: str = "type"
 
     @property
     def operations(self) -> tuple[Operation, ...]:

@@ -151,7 +151,6 @@ def generate(
             rendered = render(
                 api,
                 spec_name=spec.name,
-                type_field=config.webhook_type_field,
                 overlay=config.templates,
                 compiled=cache.folder / "templates" if cache is not None else None,
             )

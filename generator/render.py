@@ -621,7 +621,6 @@ def render(
     api: Api,
     *,
     spec_name: str = "",
-    type_field: str = "type",
     overlay: Path | None = None,
     compiled: Path | None = None,
 ) -> dict[str, str]:
@@ -643,7 +642,7 @@ def render(
         "spec_name": spec_name,
         "env_vars": _env_vars(api),
         "client_headers": [_client_header_view(h) for h in api.client_headers],
-        "api_config_type_field": type_field,
+        "api_config_type_field": api.webhook_type_field,
         "jwks": _jwks_view(api, schemas),
     }
     files: dict[str, str] = {}
@@ -736,6 +735,11 @@ def _client_header_view(header: ClientHeader) -> ClientHeaderView:
     else:
         text = "str"
         placeholder = '"..."'
+    example = header.example
+    if text == "str" and example is not None:
+        placeholder = pystr(str(example))
+    elif text in ("int", "float") and isinstance(example, (int, float)) and not isinstance(example, bool):
+        placeholder = pyvalue(example if text == "float" else int(example))
     return ClientHeaderView(
         header.name,
         header.python_name,
@@ -934,17 +938,18 @@ def example_call(group: Group, operation: Operation, schemas: dict[str, Schema])
 
 def _examples(api: Api) -> dict[str, Any]:
     """Real calls of this API for the README: a list call, a call with a path parameter, one with a body, a paged
-    list, and a call of any operation (the one with the fewest required arguments) when nothing else fits."""
+    list, and a call of any operation (a GET if there is one, with the fewest required arguments) when nothing else
+    fits."""
     schemas = {schema.name: schema for schema in api.schemas}
     listing = retrieval = creation = paged = simplest = None
-    fewest: tuple[int, bool] = (0, False)
+    fewest: tuple[bool, int] = (False, 0)
     for group in api.groups:
         for operation in group.operations:
             path_params = [p for p in operation.parameters if p.location == "path"]
             required_other = [p for p in operation.parameters if p.location != "path" and p.required]
             call = example_call(group, operation, schemas)
-            if simplest is None or (len(call.arguments), operation.method != "GET") < fewest:
-                simplest, fewest = call, (len(call.arguments), operation.method != "GET")
+            if simplest is None or (operation.method != "GET", len(call.arguments)) < fewest:
+                simplest, fewest = call, (operation.method != "GET", len(call.arguments))
             if operation.pagination is not None and paged is None:
                 paged = call
             if (

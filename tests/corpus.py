@@ -328,6 +328,22 @@ def readme_compile_errors(markdown: str) -> list[str]:
     return errors
 
 
+def readme_block_modules(markdown: str, package: str) -> dict[str, str]:
+    """The README's Python blocks as modules a type checker can read: each after a preamble that declares what
+    its text says the reader has (`client`, and a webhook delivery's `request_url`, `request_headers`,
+    `raw_body`)."""
+    preamble = (
+        f"from {package} import Client\n"
+        'client: Client = Client(base_url="http://127.0.0.1:9")\n'
+        'request_url: str = "https://tenant.example/hook"\n'
+        "request_headers: dict[str, str] = {}\n"
+        'raw_body: bytes = b""\n'
+    )
+    return {
+        f"readme_{package}_{number}.py": preamble + block for number, block in enumerate(python_blocks(markdown), 1)
+    }
+
+
 def run_spec(spec: Path, *, strict: bool = False, workdir: Path | None = None) -> SpecResult:
     """Generate, count, write and import the client of one spec. Never raises for the spec's sake: failures are
     recorded in the result. `workdir` keeps the generated project (a temporary folder is used otherwise)."""

@@ -330,3 +330,32 @@ def test_upvest_cleaned_copy(upvest_pair: tuple[Api, Api]) -> None:
     assert [(c.category, c.severity, c.location, c.message) for c in report.changes] == UPVEST_EXPECTED
     assert report.bump == "major"
     assert diff(old, old).changes == () and diff(new, new).changes == ()
+
+
+def _tenant_spec(operations: int, *, declaring: int) -> str:
+    """`operations` GET operations, the first `declaring` of which declare an optional X-Tenant header."""
+    paths = {}
+    for index in range(operations):
+        parameters = [{"name": "X-Tenant", "in": "header", "schema": {"type": "string"}}] if index < declaring else []
+        paths[f"/r{index}"] = {
+            "get": {"operationId": f"get{index}", "parameters": parameters, "responses": {"200": {"description": "ok"}}}
+        }
+    return json.dumps({"openapi": "3.0.3", "info": {"title": "Tenant", "version": "1"}, "paths": paths})
+
+
+def test_a_header_that_stops_being_a_client_setting_is_reported_as_such(tmp_path: Path) -> None:
+    """10 of 10 operations declare X-Tenant (a client setting); then 2 operations without it are added (10 of
+    12: each method takes it again). The constructor argument goes: breaking, whatever the spec's own diff says."""
+    (tmp_path / "old.json").write_text(_tenant_spec(10, declaring=10), encoding="utf-8")
+    (tmp_path / "new.json").write_text(_tenant_spec(12, declaring=10), encoding="utf-8")
+    before, after = api_of(tmp_path / "old.json"), api_of(tmp_path / "new.json")
+    assert [h.python_name for h in before.client_headers] == ["x_tenant"] and after.client_headers == ()
+    report = diff(before, after)
+    removed = [c for c in report.changes if c.category == "client setting removed"]
+    assert [(c.severity, c.location) for c in removed] == [("breaking", "client settings")]
+    assert "x_tenant= (TENANT_X_TENANT) removed" in removed[0].message
+    assert report.bump == "major"
+    back = diff(after, before)
+    assert [c.category for c in back.changes if c.location == "client settings"] == ["client setting added"]
+    moved = [c for c in back.changes if c.category == "parameter removed"]
+    assert len(moved) == 10 and all("now a client setting: x_tenant=, TENANT_X_TENANT" in c.message for c in moved)

@@ -243,7 +243,15 @@ def quickstart_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
     assert words[0] == "clientgen"
     output = _generate_in(project, words[1:])
     assert "note: vendor profile 'upvest'" in output and "0 warnings" in output
+    (project / "generate.out").write_text(output.replace(f"{project}/", ""), encoding="utf-8")
     yield project
+
+
+def test_quickstart_shows_the_notes_generate_prints(quickstart_project: Path) -> None:
+    (shown,) = [b for b in blocks(QUICKSTART) if b.lang == "" and "note: vendor profile" in b.code]
+    printed = (quickstart_project / "generate.out").read_text(encoding="utf-8").splitlines()
+    notes = [line for line in shown.code.splitlines() if ": note: " in line or line.endswith(" notes")]
+    assert notes == [line for line in printed if ": note: " in line or line.endswith(" notes")]
 
 
 def test_quickstart_configuration_has_the_five_keys_and_changes_names_only(

@@ -4,6 +4,7 @@ call needs them."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import OUTPUT
+from corpus import readme_block_modules
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 PROJECTS = sorted(p for p in GOLDEN.iterdir() if p.is_dir()) + [OUTPUT]
@@ -126,11 +128,21 @@ def test_making_a_client_imports_no_pydantic_asyncio_or_cryptography(project: Pa
 def test_generated_packages_pass_mypy_strict(tmp_path: Path) -> None:
     # output/ equals the Upvest golden folder (test_golden checks it), so one copy of each package is checked
     packages = sorted({package_of(p).name: str(package_of(p)) for p in PROJECTS}.values())
+    # and the Python of each project's README, as a reader would run it
+    blocks = tmp_path / "readme"
+    blocks.mkdir()
+    for project in PROJECTS[:-1]:
+        markdown = (project / "README.md").read_text(encoding="utf-8")
+        for name, text in readme_block_modules(markdown, package_of(project).name).items():
+            (blocks / name).write_text(text, encoding="utf-8")
+    modules = sorted(str(p) for p in blocks.iterdir())
+    assert modules, "the READMEs have Python blocks"
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), *packages],
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), *packages, *modules],
         capture_output=True,
         text=True,
         timeout=600,
+        env={**os.environ, "MYPYPATH": os.pathsep.join(str(p) for p in PROJECTS[:-1])},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success" in result.stdout

@@ -3,6 +3,7 @@ user about it: client settings, the request id header, signed components, profil
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import subprocess
@@ -19,7 +20,8 @@ from generator.build import build
 from generator.config import Config, load_profile, profile_names
 from generator.diagnostics import SpecError
 from generator.infer import client_setting_names, settle
-from generator.load import load_text
+from generator.load import load, load_text
+from generator.model import Primitive
 from generator.pipeline import generate
 from generator.write import write
 
@@ -282,14 +284,13 @@ def test_the_client_id_header_of_a_profile_is_sent_with_the_client_id() -> None:
 
 def test_the_shipped_profiles_load_and_set_only_facts_about_the_api() -> None:
     assert profile_names() == ("upvest",)
+    allowed = {k.name for k in config_module.SCHEMA if k.group in ("Generated client", "Auth", "Pagination")}
     for name in profile_names():
         profile = load_profile(name)
         assert profile.servers and profile.description
-        assert {a for a, origin in profile.config.origins if origin == "profile"} == {
-            a for a, _ in profile.config.origins
-        }
-        for attribute, _ in profile.config.origins:
-            assert profile.reason(attribute.replace("_", "-")), f"{name}: {attribute} says not where it comes from"
+        keys = {attribute.replace("_", "-") for attribute, _ in profile.config.origins}
+        assert keys and keys <= allowed, f"{name}: {keys - allowed} are not facts about an API"
+        assert {k for k, _ in profile.reasons} == keys, f"{name}: every value says where it comes from"
 
 
 def test_a_broken_profile_is_an_error_naming_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -495,3 +496,102 @@ def test_hostile_client_header_names_values_and_defaults_stay_data(tmp_path: Pat
     from corpus import readme_compile_errors
 
     assert readme_compile_errors(readme) == []
+
+
+# -- what the review of the first version found -----------------------------------------------------------------
+
+
+def _everyone_declares(spec: dict[str, Any], parameter: dict[str, Any], *, but: str = "") -> dict[str, Any]:
+    for path, item in spec["paths"].items():
+        for operation in item.values():
+            if operation["operationId"] != but:
+                operation["parameters"].append(parameter)
+    return spec
+
+
+def test_a_setting_some_operations_lack_is_optional_and_per_call_headers_count(tmp_path: Path) -> None:
+    required = {"name": "x-region", "in": "header", "required": True, "schema": {"type": "string"}}
+    spec = _everyone_declares(tenant_spec(), required, but="getItem")
+    for item in spec["paths"].values():  # 9 of 10 operations: still "nearly every"
+        for index in range(7):
+            item.setdefault(f"x{index}", None)
+    api, _ = built(spec, Config().merged(client_headers=("x-region", "x-tenant-id")))
+    settings = {h.name: h.required for h in api.client_headers}
+    assert settings == {"x-region": False, "x-tenant-id": True}  # getItem does not declare x-region
+
+
+def test_options_headers_give_a_required_setting_for_one_call(
+    tenant_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ACME_X_TENANT_ID", raising=False)
+    seen, http = _recording()
+    client = tenant_client.Client(base_url="http://acme.test", access_token="t", http_client=http)
+    client.items.list(options={"headers": {"X-Tenant-Id": "per-call"}})
+    assert seen[0].headers["x-tenant-id"] == "per-call"
+
+
+def test_setting_names_never_shadow_what_the_constructor_uses() -> None:
+    assert client_setting_names("super", "ACME")[0] == "super_header"
+    assert client_setting_names("resolve-base-url", "ACME")[0] == "resolve_base_url_header"
+    assert client_setting_names("print", "ACME")[0] not in dir(builtins)
+
+
+def test_per_request_headers_are_never_settings() -> None:
+    spec = tenant_spec()
+    for header in ("X-Request-ID", "x-correlation-id", "traceparent", "X-Idempotency-Key"):
+        _everyone_declares(spec, {"name": header, "in": "header", "schema": {"type": "string"}})
+    assert settled(spec)[0].client_headers == ("x-api-version", "x-tenant-id")
+
+
+def test_an_integer_enum_setting_is_an_int_shown_with_a_value_of_the_spec(tmp_path: Path) -> None:
+    spec = _everyone_declares(
+        tenant_spec(),
+        {"name": "x-level", "in": "header", "required": True, "schema": {"type": "integer", "enum": [5, 7]}},
+    )
+    api, _ = built(spec)
+    (level,) = [h for h in api.client_headers if h.name == "x-level"]
+    assert level.type == Primitive("int") and level.example == 5
+    assert not [s for s in api.schemas if "Level" in s.name]  # no enum class nobody uses
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    readme = generate(tmp_path / "s.yaml", Config(package="lvl")).files["README.md"]
+    assert "    x_level=5,\n" in readme
+
+
+def test_transport_headers_cannot_be_client_settings(tmp_path: Path) -> None:
+    (tmp_path / "clientgen.toml").write_text('client-headers = ["Authorization"]\n')
+    with pytest.raises(SpecError) as raised:
+        config_module.load_config(tmp_path / "clientgen.toml")
+    assert "authorization: set by the client itself, never a client setting" in raised.value.diagnostics[0].message
+
+
+def test_values_given_to_config_in_python_are_never_overridden() -> None:
+    given = Config(client_headers=(), request_id_header="x-other", profile="upvest")
+    assert given.origin("request_id_header") == "option" and given.origin("spec") == "default"
+    given = given.merged(requirement_scopes="all")  # the default's value, given: merged() says so
+    config, _ = settled(tenant_spec(), given)
+    assert (config.client_headers, config.request_id_header, config.requirement_scopes) == ((), "x-other", "all")
+
+
+def test_every_value_a_profile_sets_reaches_the_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = '[profile]\ndescription = "Acme"\nservers = ["*.acme.example"]\n[settings]\nwebhook-type-field = "kind"\n'
+    (tmp_path / "acme.toml").write_text(text + '[reasons]\nwebhook-type-field = "the docs"\n')
+    monkeypatch.setattr(config_module, "PROFILES", tmp_path)
+    config_module.load_profile.cache_clear()
+    try:
+        api, notes = built(tenant_spec())
+    finally:
+        config_module.load_profile.cache_clear()
+    assert api.webhook_type_field == "kind"
+    assert any(n.message == 'webhook-type-field = "kind": the docs' for n in notes)
+
+
+def test_the_profile_note_of_a_swagger2_spec_points_at_its_host(tmp_path: Path) -> None:
+    swagger = {
+        "swagger": "2.0",
+        "info": {"title": "Up", "version": "1"},
+        "host": "api.upvest.co",
+        "paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok"}}}}},
+    }
+    (tmp_path / "up.json").write_text(json.dumps(swagger, indent=1), encoding="utf-8")
+    _, notes = settle(load(tmp_path / "up.json"), Config())
+    assert notes[0].code == "profile" and notes[0].pointer == "/host" and notes[0].line is not None

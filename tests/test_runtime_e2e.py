@@ -1140,6 +1140,32 @@ def test_real_spec_async_pages_and_idempotent_retries(
     assert_every_request_verified(server)
 
 
+def test_real_spec_readme_examples_type_check(real: SimpleNamespace, tmp_path: Path) -> None:
+    import subprocess
+
+    from corpus import readme_block_modules
+
+    for name, text in readme_block_modules(real.readme, REAL_PACKAGE).items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    project = Path(real.pkg.__file__).parent.parent
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            *sorted(tmp_path.glob("*.py")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "MYPYPATH": str(project)},
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
 def test_real_spec_readme_examples_run_against_the_fake(
     real: SimpleNamespace, server: FakeUpvest, make_client: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -411,8 +411,9 @@ class BaseClient:
         self.client_id = _env("CLIENT_ID", client_id) if TOKEN_PATH or CLIENT_ID_HEADER else None
         if CLIENT_ID_HEADER and self.client_id:
             self._headers.setdefault(CLIENT_ID_HEADER, str(self.client_id))
-        #: required client settings that were not given: a call is refused before it is sent
-        self._missing_settings: list[str] = []
+        #: required client settings not given: (header, how to give it); a call without the header (which
+        #: `options={"headers": ...}` may give) is refused before it is sent
+        self._missing_settings: list[tuple[str, str]] = []
         for header, argument, variable, required, default in CLIENT_HEADERS:
             value = (client_headers or {}).get(argument)
             if value is None:
@@ -420,7 +421,7 @@ class BaseClient:
             if value is not None:
                 self._headers.setdefault(header, _text(value))
             elif required and header not in self._headers:
-                self._missing_settings.append(f"{argument}= (or {variable})")
+                self._missing_settings.append((header, f"{argument}= (or {variable})"))
         self._client_secret = _env("CLIENT_SECRET", client_secret) if TOKEN_PATH else None
         self._fixed_scopes = tuple(scopes) if scopes is not None else None
         self._tokens = TokenCache(token_refresh_skew)
@@ -459,11 +460,6 @@ class BaseClient:
         options: RequestOptions,
         base_url: str | None = None,
     ) -> _Prepared:
-        if self._missing_settings:
-            raise ValueError(
-                f"{endpoint.method} {endpoint.path}: the API requires a header the client was not given:"
-                f" pass {' and '.join(self._missing_settings)} to the client"
-            )
         values = path or {}
 
         def substitute(match: re.Match[str]) -> str:
@@ -493,6 +489,12 @@ class BaseClient:
             if value is not None:
                 request_headers[name] = _text(value)
         request_headers.update({k.lower(): v for k, v in options.get("headers", {}).items()})
+        missing = [hint for header, hint in self._missing_settings if header not in request_headers]
+        if missing:
+            raise ValueError(
+                f"{endpoint.method} {endpoint.path}: the API requires a header the client was not given:"
+                f" pass {' and '.join(missing)} to the client"
+            )
         params = _query_items({**(query or {}), **options.get("query", {})}, endpoint.csv_query)
         content: bytes | None = None
         data: dict[str, Any] | None = None
