@@ -11,6 +11,7 @@ import dataclasses
 import difflib
 import functools
 import hashlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -24,16 +25,17 @@ from generator.config import Config, config_keys, find_config, load_config, refe
 from generator.diagnostics import Diagnostic, PublishError, SpecError
 from generator.format import FormatCache, FormatError, default_cache_folder, default_jobs
 from generator.load import load
-from generator.pipeline import check_spec, generate
+from generator.pipeline import build_api, check_spec, generate
 from generator.render import builtin_templates, template_header, templates_root
-from generator.report import COLOR_CHOICES, FORMATS, Reporter, human_lines, ordered
+from generator.report import COLOR_CHOICES, FORMATS, Reporter
 from generator.update import stage_spec
 from generator.version import Level, generated_version, record_version
 from generator.version import bump as bump_version
 from generator.write import WriteError, check as check_output, write
 
 if TYPE_CHECKING:
-    from generator.diff import Threshold
+    from generator.diff import Report, Threshold
+    from generator.model import Api
 
 # `diff` and `publish` are imported by the commands that use them: `generate` starts faster without them
 #: the report formats of `diff` and `update` (generator.diff.FORMATS; a test keeps the two in step)
@@ -134,8 +136,25 @@ _REPORT_OPTIONS = (
 )
 
 
-def _reporting(command: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """The output options (--format, -q, -v, --color) of a command, passed to it as one `reporter` argument."""
+def _reporting(
+    command: str, report_formats: tuple[str, ...] = ()
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The output options (--format, -q, -v, --color) of a command, passed to it as one `reporter` argument.
+
+    `report_formats`: the formats of a command's own report (diff, update: text, markdown, json), printed on
+    stdout; the function then also gets the one chosen as `report_format` (json makes the reporter's JSON too).
+    """
+    options = list(_REPORT_OPTIONS)
+    if report_formats:
+        options[0] = click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(report_formats),
+            default="text",
+            show_default=True,
+            help="How the change report is printed on stdout; json: one JSON document on stdout, the report's"
+            " keys beside the diagnostics and summary, nothing else.",
+        )
 
     def decorate(function: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(function)
@@ -148,9 +167,11 @@ def _reporting(command: str) -> Callable[[Callable[..., None]], Callable[..., No
                 verbosity=-1 if quiet else 1 if verbose else 0,
                 color_choice="always" if color == "always" else "never" if color == "never" else "auto",
             )
+            if report_formats:
+                kwargs["report_format"] = output_format
             function(*args, reporter=reporter, **kwargs)
 
-        for option in reversed(_REPORT_OPTIONS):
+        for option in reversed(options):
             wrapper = option(wrapper)
         return wrapper
 
@@ -391,14 +412,6 @@ def validate_command(spec: Path, strict: bool, allow_remote_refs: bool, reporter
 @click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(DIFF_FORMATS),
-    default="text",
-    show_default=True,
-    help="How the report is printed.",
-)
-@click.option(
     "--fail-on",
     type=click.Choice(["breaking", "any", "none"]),
     default="breaking",
@@ -407,17 +420,20 @@ def validate_command(spec: Path, strict: bool, allow_remote_refs: bool, reporter
 )
 @_config_option
 @_remote_option
+@_reporting("diff", DIFF_FORMATS)
 def diff_command(
     old: Path,
     new: Path,
-    output_format: str,
     fail_on: Threshold,
     config_path: Path | None,
     allow_remote_refs: bool,
+    report_format: str,
+    reporter: Reporter,
 ) -> None:
     """Compare two specs through the clients they generate: changes by operation and schema, breaking or not.
 
-    Exit 1 when --fail-on is met (by default: a breaking change), 0 otherwise, 2 on bad input.
+    The report goes to stdout (--format text, markdown or json); the specs' warnings and a summary line to
+    stderr. Exit 1 when --fail-on is met (by default: a breaking change), 0 otherwise, 2 on bad input.
 
     \b
     Example:
@@ -428,13 +444,39 @@ def diff_command(
         from generator import diff as spec_diff
 
         config = _config(config_path)
-        before = spec_diff.load_api(old, config, allow_remote_refs=allow_remote_refs)
-        after = spec_diff.load_api(new, config, allow_remote_refs=allow_remote_refs)
-        report = spec_diff.diff(before, after)
-        click.echo(spec_diff.FORMATS[output_format](report), nl=False)
-        return 1 if spec_diff.fails(report, fail_on) else 0
+        before = _model_of(old, config, allow_remote_refs, reporter)
+        after = _model_of(new, config, allow_remote_refs, reporter)
+        with reporter.timed("diff"):
+            report = spec_diff.diff(before, after)
+        _show_report(report, report_format, reporter)
+        failing = spec_diff.fails(report, fail_on)
+        compatible = len(report.changes) - len(report.breaking)
+        message = (
+            f"{old} -> {new}: {len(report.breaking)} breaking, {compatible} compatible change(s);"
+            f" suggested version bump: {report.bump}"
+        )
+        return reporter.done(message, exit_code=1 if failing else 0, status="changed" if failing else "ok")
 
-    _guarded(run)
+    _guarded(run, reporter)
+
+
+def _model_of(spec: Path, config: Config, allow_remote_refs: bool, reporter: Reporter, strict: bool = False) -> Api:
+    """A spec's model, for a change report: its errors and warnings reported (its notes are generate's)."""
+    api, diagnostics = build_api(
+        spec, config, strict=strict, allow_remote_refs=allow_remote_refs, timings=reporter.timings
+    )
+    reporter.diagnostics(d for d in diagnostics if d.severity != "note")
+    return api
+
+
+def _show_report(report: Report, report_format: str, reporter: Reporter) -> None:
+    """The change report on stdout, or its keys in the JSON document."""
+    from generator import diff as spec_diff
+
+    if report_format == "json":
+        reporter.document = json.loads(spec_diff.FORMATS["json"](report))
+    else:
+        reporter.stdout(spec_diff.FORMATS[report_format](report))
 
 
 @main.command("update")
@@ -442,26 +484,20 @@ def diff_command(
 @_spec_argument
 @_output_option
 @_config_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(DIFF_FORMATS),
-    default="text",
-    show_default=True,
-    help="How the change report is printed.",
-)
 @_strict_option
 @_remote_option
 @_no_cache_option
+@_reporting("update", DIFF_FORMATS)
 def update_command(
     source: str,
     spec: Path | None,
     output: Path | None,
     config_path: Path | None,
-    output_format: str,
     strict: bool,
     allow_remote_refs: bool,
     no_cache: bool,
+    report_format: str,
+    reporter: Reporter,
 ) -> None:
     """Fetch a new version of the spec, report what changed, then replace SPEC and regenerate the output.
 
@@ -477,21 +513,27 @@ def update_command(
     def run() -> int:
         config = _config(config_path)
         spec_path, output_path = _spec_and_output(config, spec, output, True)
-        staged = stage_spec(source, spec_path)
+        with reporter.timed("fetch"):
+            staged = stage_spec(source, spec_path)
         try:
-            level = _report_changes(spec_path, staged, config, output_format, strict, allow_remote_refs)
+            level = _report_changes(spec_path, staged, config, report_format, strict, allow_remote_refs, reporter)
             version = None
             if level is not None and config.version_policy == "diff":
                 version = _next_version(output_path, level)
+            cache = _cache(no_cache, output_path)
             result = generate(
                 staged,
                 config.merged(version=version),
                 strict=strict,
                 allow_remote_refs=allow_remote_refs,
-                cache=_cache(no_cache, output_path),
+                cache=cache,
                 jobs=default_jobs(staged),
+                timings=reporter.timings,
+                progress=reporter.stage,
             )
-            write(result.files, output_path)
+            reporter.cached = cache.hits if cache is not None else 0
+            with reporter.timed("write"):
+                write(result.files, output_path)
             os.replace(staged, spec_path)
             if version is not None:
                 _record(config.merged(version=version))
@@ -499,30 +541,35 @@ def update_command(
             raise SpecError(_named(exc.diagnostics, staged, source)) from None
         finally:
             staged.unlink(missing_ok=True)
-        for line in human_lines(ordered(_named(result.diagnostics, staged, source))):
-            click.echo(line, err=True)
-        click.echo(
-            f"updated {spec_path} from {source} and regenerated {result.api.package.name} "
-            f"{result.api.package.version} into {output_path}",
-            err=True,
+        reporter.diagnostics(_named(result.diagnostics, staged, source))
+        package = result.api.package
+        message = (
+            f"updated {spec_path} from {source} and regenerated {package.name} {package.version} into {output_path}"
         )
-        return 0
+        return reporter.done(message, spec=str(spec_path), version=package.version, bump=level)
 
-    _guarded(run)
+    _guarded(run, reporter)
 
 
 def _report_changes(
-    old: Path, new: Path, config: Config, output_format: str, strict: bool, allow_remote_refs: bool
+    old: Path,
+    new: Path,
+    config: Config,
+    report_format: str,
+    strict: bool,
+    allow_remote_refs: bool,
+    reporter: Reporter,
 ) -> Level | None:
-    """Print the changes from spec `old` to `new`; the version bump they call for (None: no old spec). The two
-    models are gone when this returns, before generation forks its formatting worker."""
+    """Show the changes from spec `old` to `new`; the version bump they call for (None: no old spec). The two
+    models are gone when this returns, before generation forks its formatting worker. Warnings are the ones
+    generation reports (the new spec's): the two models' own are not reported twice."""
     if not old.is_file():  # nothing to compare with: generation checks the new spec
         return None
     from generator import diff as spec_diff
 
     after = spec_diff.load_api(new, config, strict=strict, allow_remote_refs=allow_remote_refs)
     report = spec_diff.diff(spec_diff.load_api(old, config, allow_remote_refs=allow_remote_refs), after)
-    click.echo(spec_diff.FORMATS[output_format](report), nl=False)
+    _show_report(report, report_format, reporter)
     return report.bump
 
 
@@ -555,7 +602,8 @@ _folder_argument = click.argument("folder", metavar="[DIR]", required=False, typ
     help="Use the build backend installed here (setuptools>=69) instead of installing it into a fresh"
     " environment: for offline builds.",
 )
-def build_command(folder: Path | None, config_path: Path | None, no_isolation: bool) -> None:
+@_reporting("build")
+def build_command(folder: Path | None, config_path: Path | None, no_isolation: bool, reporter: Reporter) -> None:
     """Build a wheel and an sdist of the client generated into DIR, into DIR/dist.
 
     DIR defaults to the output folder of [tool.clientgen]. Prints the paths of the two files.
@@ -568,13 +616,13 @@ def build_command(folder: Path | None, config_path: Path | None, no_isolation: b
     def run() -> int:
         from generator import publish as publishing
 
-        built = publishing.build(_client_folder(config_path, folder), isolation=not no_isolation)
-        click.echo(built.wheel)
-        click.echo(built.sdist)
-        click.echo(f"built {built.project.name} {built.project.version} into {built.project.dist}", err=True)
-        return 0
+        with reporter.timed("build"):
+            built = publishing.build(_client_folder(config_path, folder), isolation=not no_isolation)
+        reporter.stdout(f"{built.wheel}\n{built.sdist}\n")
+        message = f"built {built.project.name} {built.project.version} into {built.project.dist}"
+        return reporter.done(message, wheel=str(built.wheel), sdist=str(built.sdist))
 
-    _guarded(run)
+    _guarded(run, reporter)
 
 
 @main.command("publish")
@@ -594,6 +642,7 @@ def build_command(folder: Path | None, config_path: Path | None, no_isolation: b
 )
 @click.option("--skip-existing", is_flag=True, help="Skip files the index already has instead of failing.")
 @_config_option
+@_reporting("publish")
 def publish_command(
     folder: Path | None,
     repository_url: str,
@@ -601,6 +650,7 @@ def publish_command(
     password: str | None,
     skip_existing: bool,
     config_path: Path | None,
+    reporter: Reporter,
 ) -> None:
     """Upload the wheel and sdist built into DIR/dist (by clientgen build) to a package index, with twine.
 
@@ -616,26 +666,28 @@ def publish_command(
     def run() -> int:
         from generator import publish as publishing
 
-        result = publishing.publish(
-            _client_folder(config_path, folder),
-            repository_url,
-            username=username,
-            password=password,
-            skip_existing=skip_existing,
-            interactive=sys.stdin.isatty(),
-        )
+        with reporter.timed("upload"):
+            result = publishing.publish(
+                _client_folder(config_path, folder),
+                repository_url,
+                username=username,
+                password=password,
+                skip_existing=skip_existing,
+                interactive=sys.stdin.isatty(),
+            )
         for path in result.uploaded:
-            click.echo(f"uploaded {path.name}", err=True)
+            reporter.info(f"uploaded {path.name}")
         for path in result.skipped:
-            click.echo(f"skipped {path.name}: already on the index", err=True)
-        click.echo(
+            reporter.info(f"skipped {path.name}: already on the index")
+        message = (
             f"published {result.project.name} {result.project.version} to {result.repository}: "
-            f"{len(result.uploaded)} uploaded, {len(result.skipped)} skipped",
-            err=True,
+            f"{len(result.uploaded)} uploaded, {len(result.skipped)} skipped"
         )
-        return 0
+        return reporter.done(
+            message, uploaded=[p.name for p in result.uploaded], skipped=[p.name for p in result.skipped]
+        )
 
-    _guarded(run)
+    _guarded(run, reporter)
 
 
 @main.group("templates")

@@ -26,7 +26,7 @@ The commands decide what happened; this module decides how it looks. Two formats
 
       {"diagnostics": [{"severity": "error" | "warning" | "note", "code": str, "message": str, "file": str,
                         "pointer": str, "line": int | null}, ...],
-       "summary": {"command": str, "status": "ok" | "stale" | "failed", "exit_code": int, "message": str,
+       "summary": {"command": str, "status": "ok" | "stale" | "changed" | "failed", "exit_code": int, "message": str,
                    "errors": int, "warnings": int, "seconds": float,
                    "package": str | null, "output": str | null, "operations": int | null, "models": int | null,
                    "written": int | null, "unchanged": int | null, "removed": int | null,
@@ -38,6 +38,11 @@ The commands decide what happened; this module decides how it looks. Two formats
   `check`) lists the output folder's files that differ from what `generate` would write. Keys that do not apply
   to a command are null (`validate` builds no models and writes nothing). Keys may be added later; these keep
   their meaning.
+
+  Every command that works on specs or clients (`generate`, `check`, `validate`, `diff`, `update`, `build`,
+  `publish`) takes these options. `diff` and `update` add their change report's keys (`changes`, `bump`) at the
+  top of the document; `diff`'s status is "changed" when the report reaches `--fail-on`. `build` adds `wheel` and
+  `sdist` to the summary, `publish` `uploaded` and `skipped`, `update` `spec`, `version` and `bump`.
 
 Progress: on a terminal (stderr a tty, `CI` unset, `TERM` not `dumb`, no `-q`), a run that takes more than a second
 shows one line on stderr, redrawn in place at most every 0.1 s: the stage and, while formatting, the pieces done.
@@ -63,7 +68,8 @@ from generator.diagnostics import Diagnostic, SpecError
 
 OutputFormat = Literal["text", "json"]
 ColorChoice = Literal["auto", "always", "never"]
-Status = Literal["ok", "stale", "failed"]
+#: "changed": `diff` found changes that reach its --fail-on threshold
+Status = Literal["ok", "stale", "changed", "failed"]
 
 FORMATS: tuple[OutputFormat, ...] = ("text", "json")
 COLOR_CHOICES: tuple[ColorChoice, ...] = ("auto", "always", "never")
@@ -343,6 +349,8 @@ class Summary:
     unchanged: int | None = None
     removed: int | None = None
     differing: list[str] | None = None
+    #: facts of one command's own (build: wheel, sdist; publish: uploaded, skipped; diff: bump, ...)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -369,6 +377,8 @@ class Reporter:
     #: formatted pieces taken from the cache, and formatted afresh (None: no formatting this run)
     cached: int | None = None
     formatted: int | None = None
+    #: top-level keys a command adds to its JSON document (diff and update: the change report's)
+    document: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.started = self.clock()
@@ -471,6 +481,7 @@ class Reporter:
         seconds = self.seconds()
         if self.json:
             document = {
+                **self.document,
                 "diagnostics": [diagnostic_json(d) for d in ordered(self._diagnostics)],
                 "summary": self._summary_json(summary, seconds),
             }
@@ -509,6 +520,7 @@ class Reporter:
             "differing": summary.differing,
             "timings": {stage: round(value, 3) for stage, value in self.timings.items()},
             "formatting": formatting,
+            **summary.extra,
         }
 
     # -- the endings of the commands
@@ -607,6 +619,17 @@ class Reporter:
         errors, warnings = self._counts(error.diagnostics)
         message = f"failed: {errors} error(s), {warnings} warning(s); nothing was written, {self.seconds():.1f}s"
         return self.finish(Summary("failed", 2, message, errors, warnings))
+
+    def info(self, line: str) -> None:
+        """A line of what the command did, on stderr in text form (not with -q); JSON has it in the summary."""
+        if not self.json and not self.quiet:
+            self._echo(line)
+
+    def done(self, message: str, *, exit_code: int = 0, status: Status = "ok", **extra: Any) -> int:
+        """The ending of `diff`, `update`, `build` and `publish`: their summary line, and their facts (`extra`)
+        in the JSON summary."""
+        errors, warnings = self._counts(self._diagnostics)
+        return self.finish(Summary(status, exit_code, message, errors, warnings, extra=extra))
 
     def failed(self, message: str, exit_code: int) -> int:
         """Any other failure (bad arguments, an unwritable folder, an internal error): its one line is the summary."""

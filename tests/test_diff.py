@@ -247,6 +247,9 @@ def test_cli_json(tmp_path: Path) -> None:
     result = clientgen("diff", *pair("tag_changed"), "--format", "json", "--fail-on", "none", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
+    assert data.pop("diagnostics") == [] and result.stderr == ""
+    summary = data.pop("summary")
+    assert (summary["command"], summary["status"], summary["exit_code"]) == ("diff", "ok", 0)
     assert data == {
         "changes": [
             {
@@ -265,7 +268,33 @@ def test_cli_json(tmp_path: Path) -> None:
         "bump": "major",
     }
     empty = clientgen("diff", *pair("example_only"), "--format", "json", cwd=tmp_path)
-    assert empty.returncode == 0 and json.loads(empty.stdout) == {"changes": [], "bump": "none"}
+    document = json.loads(empty.stdout)
+    assert empty.returncode == 0 and (document["changes"], document["bump"]) == ([], "none")
+    failing = clientgen("diff", *pair("tag_changed"), "--format", "json", cwd=tmp_path)
+    summary = json.loads(failing.stdout)["summary"]
+    assert failing.returncode == 1 and (summary["status"], summary["exit_code"]) == ("changed", 1)
+
+
+def test_diff_update_build_and_publish_take_the_report_options() -> None:
+    """-q, -v, --color and --format json, like generate: one reporter for every command."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    for command in ("generate", "check", "validate", "diff", "update", "build", "publish"):
+        text = CliRunner().invoke(main, [command, "--help"], terminal_width=200).output
+        for option in ("-q, --quiet", "-v, --verbose", "--color", "--format"):
+            assert option in text, (command, option)
+        assert "json" in text.split("--format", 1)[1].split("\n", 1)[0], command
+
+
+def test_diff_quiet_prints_the_report_only_and_verbose_adds_timings(tmp_path: Path) -> None:
+    quiet = clientgen("diff", *pair("tag_changed"), "-q", "--fail-on", "none", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == "" and "tag changed" in quiet.stdout
+    loud = clientgen("diff", *pair("tag_changed"), "-v", "--fail-on", "none", cwd=tmp_path)
+    lines = loud.stderr.splitlines()
+    assert lines[-2].startswith("timings: load ") and "diff " in lines[-2]
+    assert "2 breaking, 0 compatible change(s); suggested version bump: major" in lines[-1]
 
 
 def test_cli_markdown(tmp_path: Path) -> None:

@@ -126,6 +126,10 @@ def test_build_writes_a_wheel_and_an_sdist_with_complete_metadata(
     assert sorted(p.name for p in dist.iterdir()) == [WHEEL, SDIST]
     assert result.stdout.splitlines() == [str(dist / WHEEL), str(dist / SDIST)]
     assert f"built {DISTRIBUTION} 1.0.0 into " in result.stderr
+    as_json = clientgen("build", client, "--no-isolation", "--format", "json", cwd=client.parent)
+    summary = json.loads(as_json.stdout)["summary"]
+    assert as_json.returncode == 0 and as_json.stderr == ""
+    assert (summary["command"], summary["wheel"], summary["sdist"]) == ("build", str(dist / WHEEL), str(dist / SDIST))
     # the folder gains dist/ and nothing else (the package is built from a copy)
     assert sorted(p.name for p in client.iterdir()) == sorted(
         [*(p.name for p in OUTPUT.iterdir() if p.name != "__pycache__"), "dist"]
@@ -324,6 +328,16 @@ def test_a_version_already_on_the_index_is_refused_unless_skip_existing(client: 
         f"published {DISTRIBUTION} 1.0.0 to {index.upload_url}: 0 uploaded, 2 skipped",
     ]
     assert index.files() == sorted([WHEEL, SDIST])
+    as_json = publish(client, index, "--skip-existing", "--format", "json", env=credentials(index))
+    assert as_json.returncode == 0 and as_json.stderr == "", outcome(as_json)
+    summary = json.loads(as_json.stdout)["summary"]
+    assert (summary["command"], summary["uploaded"], summary["skipped"]) == ("publish", [], [WHEEL, SDIST])
+    quiet = publish(client, index, "--skip-existing", "-q", env=credentials(index))
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
+    refused = publish(client, index, "--format", "json", env=credentials(index))
+    failed = json.loads(refused.stdout)["summary"]
+    assert refused.returncode == 2 and (failed["status"], failed["exit_code"]) == ("failed", 2)
+    assert "already on" in failed["message"] and index.password not in refused.stdout
 
 
 @pytest.mark.parametrize("how", ["options", "environment"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import subprocess
 import sys
 import threading
@@ -94,6 +96,13 @@ def test_update_from_url_reports_replaces_and_bumps(project: Path, served: tuple
     assert generated_version(project / "out") == "1.5.0"
     assert clientgen("check", cwd=project).returncode == 0
     assert not [p for p in (project / "specs").iterdir() if p.name.startswith(".")]  # no staged file left
+    (folder / "newer.yaml").write_bytes((CASES / "operation_added" / "new.yaml").read_bytes())
+    again = clientgen("update", "--from", f"{url}/newer.yaml", "--format", "json", cwd=project)
+    document = json.loads(again.stdout)
+    assert again.returncode == 0 and again.stderr == "", again.stderr
+    assert (document["changes"], document["bump"]) == ([], "none")  # the same spec again
+    summary = document["summary"]
+    assert (summary["command"], summary["version"], summary["bump"]) == ("update", "1.5.0", "none")
 
 
 def test_update_with_a_breaking_change_bumps_major(project: Path, served: tuple[str, Path]) -> None:
