@@ -376,37 +376,49 @@ class Builder:
                 context = _Context(item_location.file, f"{item_location.pointer}/{method}", "")
                 by_group.setdefault(group, []).append((str(path), {"method": method, **operation}, context, shared))
         default_security = root.get("security")
+        # Names are handed out, and schemas converted (which names inline schemas and picks the class that
+        # identical shapes share), in an order of the spec's content: groups by name, operations by path and
+        # method. Reordering the spec's paths, tags or schemas changes no name; the groups and their operations
+        # are still listed in the spec's order.
         attributes = names.Namespace(CLIENT_ATTRIBUTES)
         classes = names.Namespace()
+        chosen_groups = {group_name: self._chosen("resources", group_name) for group_name in by_group}
+        group_names: dict[str, tuple[str, str]] = {}
+        for group_name in sorted(by_group):
+            chosen_group = chosen_groups[group_name]
+            group_names[group_name] = (
+                attributes.claim(names.safe(chosen_group or names.snake(group_name, fallback="default"))),
+                classes.claim(names.pascal(chosen_group or group_name, fallback="Default"), ""),
+            )
         operation_ids = names.Namespace()
+        built: dict[tuple[str, str], Operation] = {}
+        methods = {group_name: names.Namespace(names.RESERVED | {"with_raw_response"}) for group_name in by_group}
+        walk = sorted(
+            ((group_name, entry) for group_name, entries in by_group.items() for entry in entries),
+            key=lambda item: (item[1][0], HTTP_METHODS.index(item[1][1]["method"])),
+        )
+        for group_name, (path, operation, context, shared) in walk:
+            method = operation["method"]
+            raw_id = operation.get("operationId")
+            operation_id = str(raw_id) if isinstance(raw_id, (str, int)) else f"{method}_{path}"
+            unique_id = operation_ids.claim(names.pascal(operation_id, fallback=f"{method} {path}"), "")
+            context.name = unique_id
+            chosen = self._chosen("operations", operation_id)
+            taken = methods[group_name]
+            python_name = taken.claim(chosen or _method_name(operation_id, names.words(group_name), taken))
+            built[(path, method)] = self._operation(
+                operation,
+                path,
+                python_name,
+                operation_id,
+                context,
+                shared,
+                managed,
+                operation.get("security", default_security),
+            )
         groups: list[Group] = []
         for group_name, entries in by_group.items():
-            chosen_group = self._chosen("resources", group_name)
-            attribute = attributes.claim(names.safe(chosen_group or names.snake(group_name, fallback="default")))
-            class_name = classes.claim(names.pascal(chosen_group or group_name, fallback="Default"), "")
-            methods = names.Namespace(names.RESERVED | {"with_raw_response"})
-            group_words = names.words(group_name)
-            operations: list[Operation] = []
-            for path, operation, context, shared in entries:
-                method = operation["method"]
-                raw_id = operation.get("operationId")
-                operation_id = str(raw_id) if isinstance(raw_id, (str, int)) else f"{method}_{path}"
-                unique_id = operation_ids.claim(names.pascal(operation_id, fallback=f"{method} {path}"), "")
-                context.name = unique_id
-                chosen = self._chosen("operations", operation_id)
-                python_name = methods.claim(chosen or _method_name(operation_id, group_words, methods))
-                operations.append(
-                    self._operation(
-                        operation,
-                        path,
-                        python_name,
-                        operation_id,
-                        context,
-                        shared,
-                        managed,
-                        operation.get("security", default_security),
-                    )
-                )
+            attribute, class_name = group_names[group_name]
             groups.append(
                 Group(
                     name=group_name,
@@ -414,7 +426,7 @@ class Builder:
                     class_name=class_name,
                     module=attribute,
                     description=tag_descriptions.get(group_name, ""),
-                    operations=tuple(operations),
+                    operations=tuple(built[(path, operation["method"])] for path, operation, _, _ in entries),
                 )
             )
         return tuple(groups)
@@ -748,9 +760,12 @@ class Builder:
         root = self.document.root
         key = "webhooks" if isinstance(root.get("webhooks"), dict) else "x-webhooks"
         raw = root.get(key)
-        webhooks: list[Webhook] = []
+        webhooks: list[tuple[int, Webhook]] = []
         taken = names.Namespace(names.RESERVED)
-        for name, item in raw.items() if isinstance(raw, dict) else ():
+        items = list(raw.items()) if isinstance(raw, dict) else []
+        order = {str(name): index for index, (name, _) in enumerate(items)}
+        # named and converted by name, listed in the spec's order (as operations are)
+        for name, item in sorted(items, key=lambda entry: str(entry[0])):
             pointer = f"/{key}/{escape_pointer_token(name)}"
             item, where = self._resolve(item, Location(self.document.main, pointer))
             if not isinstance(item, dict):
@@ -776,17 +791,20 @@ class Builder:
                         type_ = self.convert(media["schema"], context)
                 event_type, event_names = self._webhook_events(type_)
                 webhooks.append(
-                    Webhook(
-                        name=str(name),
-                        python_name=taken.claim(names.safe(names.snake(str(name), fallback="webhook"))),
-                        method=method.upper(),
-                        description=_text(operation.get("summary")) or _text(operation.get("description")),
-                        type=type_,
-                        event_type=event_type,
-                        event_names=event_names,
+                    (
+                        order[str(name)],
+                        Webhook(
+                            name=str(name),
+                            python_name=taken.claim(names.safe(names.snake(str(name), fallback="webhook"))),
+                            method=method.upper(),
+                            description=_text(operation.get("summary")) or _text(operation.get("description")),
+                            type=type_,
+                            event_type=event_type,
+                            event_names=event_names,
+                        ),
                     )
                 )
-        return tuple(webhooks)
+        return tuple(webhook for _, webhook in sorted(webhooks, key=lambda entry: entry[0]))
 
     def _webhook_events(self, body: Type | None) -> tuple[Type | None, tuple[str, ...]]:
         """The event model of a delivery body (the body itself, or the items of a list in it) and its type names."""
@@ -820,7 +838,7 @@ class Builder:
         schemas = components.get("schemas") if isinstance(components, dict) else None
         if not isinstance(schemas, dict):
             return
-        for key, node in schemas.items():
+        for key, node in sorted(schemas.items(), key=lambda item: str(item[0])):  # names by key, not by order
             location = Location(main, f"/components/schemas/{escape_pointer_token(key)}")
             base = names.pascal(str(key), fallback="Model")  # by key: unique and stable, unlike titles
             base = self._chosen("models", str(key), base) or base

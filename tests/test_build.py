@@ -382,3 +382,40 @@ def test_the_spec_is_freed_when_the_model_is_built(spec: Path, monkeypatch: pyte
     finally:
         if enabled:
             gc.enable()
+
+
+def _reordered(spec: dict[str, Any]) -> dict[str, Any]:
+    """The same spec with its paths, tags, component schemas and webhooks in reverse order."""
+    copy = dict(spec)
+    copy["paths"] = dict(reversed(list(spec["paths"].items())))
+    if "tags" in spec:
+        copy["tags"] = list(reversed(spec["tags"]))
+    for key in ("x-webhooks", "webhooks"):
+        if isinstance(spec.get(key), dict):
+            copy[key] = dict(reversed(list(spec[key].items())))
+    components = spec.get("components")
+    if isinstance(components, dict) and isinstance(components.get("schemas"), dict):
+        copy["components"] = {**components, "schemas": dict(reversed(list(components["schemas"].items())))}
+    return copy
+
+
+@pytest.mark.parametrize(
+    "spec", ["specs/upvest-investment-api.yaml", "tests/golden/naming.yaml", "tests/golden/shapes.yaml", "upvest-real"]
+)
+def test_reordering_the_spec_changes_no_generated_name(spec: str, tmp_path: Path) -> None:
+    """Names come from the spec's content, never from the order it lists things in: each generated module has
+    the same lines (its statements may come in another order)."""
+    from conftest import shared_spec
+    from generator.pipeline import generate
+
+    path = shared_spec("upvest/upvest-investment-api-1.9.0.yaml") if spec == "upvest-real" else ROOT / spec
+    tree = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    (tmp_path / "forward.yaml").write_text(yaml.safe_dump(tree, sort_keys=False), encoding="utf-8")
+    (tmp_path / "reversed.yaml").write_text(yaml.safe_dump(_reordered(tree), sort_keys=False), encoding="utf-8")
+    config = Config(package="order_check")
+    forward = generate(tmp_path / "forward.yaml", config).files
+    backward = generate(tmp_path / "reversed.yaml", config).files
+    assert forward.keys() == backward.keys()
+    for name in forward:
+        if name.endswith(".py"):
+            assert sorted(forward[name].splitlines()) == sorted(backward[name].splitlines()), name

@@ -32,6 +32,7 @@ __all__ = [
     "AuthVerificationKeys",
     "FeeCollection",
     "FeeCollectionCreateRequest",
+    "FeeCollectionCurrency",
     "FeeCollectionProcessedAmount",
     "FeeCollectionStatus",
     "FeeCollectionType",
@@ -47,7 +48,6 @@ __all__ = [
     "Order",
     "OrderCancelResponse",
     "OrderCancellationReason",
-    "OrderCurrency",
     "OrderExecution",
     "OrderExecutionStatus",
     "OrderInstrumentIdType",
@@ -98,63 +98,11 @@ __all__ = [
 ]
 
 
-class AuthTokenRequestGrantType(OpenEnum):
-    """OAuth 2.0 grant; always client_credentials."""
-
-    CLIENT_CREDENTIALS = "client_credentials"
-
-
-class JwkKty(OpenEnum):
-    """Key family."""
-
-    EC = "EC"
-
-
-class JwkCrv(OpenEnum):
-    """Elliptic curve."""
-
-    P_521 = "P-521"
-
-
 class ListMetaOrder(OpenEnum):
     """Sort direction."""
 
     ASC = "ASC"
     DESC = "DESC"
-
-
-class WebhookTypeItem(OpenEnum):
-    ALL = "ALL"
-    USER = "USER"
-    USER_CHECK = "USER_CHECK"
-    ORDER = "ORDER"
-    ORDER_CANCELLATION = "ORDER_CANCELLATION"
-    EXECUTION = "EXECUTION"
-    POSITION = "POSITION"
-    CASH_BALANCE = "CASH_BALANCE"
-    ACCOUNT = "ACCOUNT"
-    ACCOUNT_GROUP = "ACCOUNT_GROUP"
-    REPORT = "REPORT"
-    FEE_COLLECTION = "FEE_COLLECTION"
-
-
-class UserByolSalutation(OpenEnum):
-    """Salutation printed on reports."""
-
-    EMPTY = ""
-    SALUTATION_MALE = "SALUTATION_MALE"
-    SALUTATION_FEMALE = "SALUTATION_FEMALE"
-    SALUTATION_FEMALE_MARRIED = "SALUTATION_FEMALE_MARRIED"
-    SALUTATION_DIVERSE = "SALUTATION_DIVERSE"
-
-
-class UserByolStatus(OpenEnum):
-    """Lifecycle status of the user."""
-
-    ACTIVE = "ACTIVE"
-    INACTIVE = "INACTIVE"
-    OFFBOARDING = "OFFBOARDING"
-    OFFBOARDED = "OFFBOARDED"
 
 
 class AccountGroupUsersItemType(OpenEnum):
@@ -187,17 +135,50 @@ class AccountType(OpenEnum):
     PORTFOLIO = "PORTFOLIO"
 
 
+class AuthTokenRequestGrantType(OpenEnum):
+    """OAuth 2.0 grant; always client_credentials."""
+
+    CLIENT_CREDENTIALS = "client_credentials"
+
+
+class JwkKty(OpenEnum):
+    """Key family."""
+
+    EC = "EC"
+
+
+class JwkCrv(OpenEnum):
+    """Elliptic curve."""
+
+    P_521 = "P-521"
+
+
+class FeeCollectionType(OpenEnum):
+    """Regular service fee, or a fee taken when a portfolio is liquidated."""
+
+    SERVICE_FEE = "SERVICE_FEE"
+    SERVICE_FEE_LIQUIDATION = "SERVICE_FEE_LIQUIDATION"
+
+
+class FeeCollectionCurrency(OpenEnum):
+    """Currency of the amounts. Three-letter ISO 4217 code."""
+
+    EUR = "EUR"
+
+
+class FeeCollectionStatus(OpenEnum):
+    """Processing status."""
+
+    PROCESSING = "PROCESSING"
+    FINALISED = "FINALISED"
+    CANCELLED = "CANCELLED"
+
+
 class InstrumentTradingStatus(OpenEnum):
     """Whether the instrument can be traded on the platform right now."""
 
     ACTIVE = "ACTIVE"
     INACTIVE = "INACTIVE"
-
-
-class OrderCurrency(OpenEnum):
-    """Currency of the amounts. Three-letter ISO 4217 code."""
-
-    EUR = "EUR"
 
 
 class OrderSide(OpenEnum):
@@ -260,29 +241,47 @@ class ReportType(OpenEnum):
     EX_POST_COST = "EX_POST_COST"
 
 
-class FeeCollectionType(OpenEnum):
-    """Regular service fee, or a fee taken when a portfolio is liquidated."""
+class UserByolSalutation(OpenEnum):
+    """Salutation printed on reports."""
 
-    SERVICE_FEE = "SERVICE_FEE"
-    SERVICE_FEE_LIQUIDATION = "SERVICE_FEE_LIQUIDATION"
-
-
-class FeeCollectionStatus(OpenEnum):
-    """Processing status."""
-
-    PROCESSING = "PROCESSING"
-    FINALISED = "FINALISED"
-    CANCELLED = "CANCELLED"
+    EMPTY = ""
+    SALUTATION_MALE = "SALUTATION_MALE"
+    SALUTATION_FEMALE = "SALUTATION_FEMALE"
+    SALUTATION_FEMALE_MARRIED = "SALUTATION_FEMALE_MARRIED"
+    SALUTATION_DIVERSE = "SALUTATION_DIVERSE"
 
 
-class WebhookUserEventType(OpenEnum):
+class UserByolStatus(OpenEnum):
+    """Lifecycle status of the user."""
+
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+    OFFBOARDING = "OFFBOARDING"
+    OFFBOARDED = "OFFBOARDED"
+
+
+class WebhookTypeItem(OpenEnum):
+    ALL = "ALL"
+    USER = "USER"
+    USER_CHECK = "USER_CHECK"
+    ORDER = "ORDER"
+    ORDER_CANCELLATION = "ORDER_CANCELLATION"
+    EXECUTION = "EXECUTION"
+    POSITION = "POSITION"
+    CASH_BALANCE = "CASH_BALANCE"
+    ACCOUNT = "ACCOUNT"
+    ACCOUNT_GROUP = "ACCOUNT_GROUP"
+    REPORT = "REPORT"
+    FEE_COLLECTION = "FEE_COLLECTION"
+
+
+class WebhookAccountEventType(OpenEnum):
     """What happened."""
 
-    USER_CREATED = "USER.CREATED"
-    USER_ACTIVATED = "USER.ACTIVATED"
-    USER_DEACTIVATED = "USER.DEACTIVATED"
-    USER_OFFBOARDING_INITIATED = "USER.OFFBOARDING_INITIATED"
-    USER_OFFBOARDED = "USER.OFFBOARDED"
+    ACCOUNT_OPENED = "ACCOUNT.OPENED"
+    ACCOUNT_LOCKED = "ACCOUNT.LOCKED"
+    ACCOUNT_CLOSING = "ACCOUNT.CLOSING"
+    ACCOUNT_CLOSED = "ACCOUNT.CLOSED"
 
 
 class WebhookOrderEventType(OpenEnum):
@@ -300,19 +299,143 @@ class WebhookPositionEventType(OpenEnum):
     POSITION_UPDATED = "POSITION.UPDATED"
 
 
-class WebhookAccountEventType(OpenEnum):
-    """What happened."""
-
-    ACCOUNT_OPENED = "ACCOUNT.OPENED"
-    ACCOUNT_LOCKED = "ACCOUNT.LOCKED"
-    ACCOUNT_CLOSING = "ACCOUNT.CLOSING"
-    ACCOUNT_CLOSED = "ACCOUNT.CLOSED"
-
-
 class WebhookReportEventType(OpenEnum):
     """What happened."""
 
     REPORT_CREATED = "REPORT.CREATED"
+
+
+class WebhookUserEventType(OpenEnum):
+    """What happened."""
+
+    USER_CREATED = "USER.CREATED"
+    USER_ACTIVATED = "USER.ACTIVATED"
+    USER_DEACTIVATED = "USER.DEACTIVATED"
+    USER_OFFBOARDING_INITIATED = "USER.OFFBOARDING_INITIATED"
+    USER_OFFBOARDED = "USER.OFFBOARDED"
+
+
+class ListMeta(BaseModel):
+    """Paging information of a list response."""
+
+    offset: int
+    """Number of items skipped."""
+    limit: int
+    """Page size used for this response."""
+    count: int
+    """Number of items in this page."""
+    total_count: int
+    """Number of items across all pages."""
+    sort: str | None = None
+    """Field the list is sorted by."""
+    order: ListMetaOrder | None = None
+    """Sort direction."""
+
+
+class AccountGroupUsersItem(BaseModel):
+    id: _uuid.UUID
+    """User identifier."""
+    type: AccountGroupUsersItemType
+    """Kind of relation."""
+
+
+class AccountGroup(BaseModel):
+    id: _uuid.UUID
+    """Account group identifier."""
+    created_at: _dt.datetime
+    """When the resource was created (UTC)."""
+    updated_at: _dt.datetime
+    """When the resource was last changed (UTC)."""
+    users: _t.List[AccountGroupUsersItem]
+    """Users related to the resource."""
+    type: AccountGroupType
+    """PERSONAL for an individual, LEGAL_ENTITY for a company."""
+    status: AccountGroupStatus
+    """Lifecycle status of the account group."""
+    securities_account_number: str
+    """Nine-digit securities account number."""
+
+
+class AccountGroupsListResponse(BaseModel):
+    meta: ListMeta
+    """Paging information of a list response."""
+    data: _t.List[AccountGroup]
+
+
+class AccountGroupCreateRequest(BaseModel):
+    user_id: _uuid.UUID
+    """Owner of the group."""
+    type: AccountGroupType
+    """PERSONAL for an individual, LEGAL_ENTITY for a company."""
+
+
+class Account(BaseModel):
+    id: _uuid.UUID
+    """Account identifier."""
+    created_at: _dt.datetime
+    """When the resource was created (UTC)."""
+    updated_at: _dt.datetime
+    """When the resource was last changed (UTC)."""
+    account_group_id: _uuid.UUID
+    """Account group the account belongs to."""
+    type: AccountType
+    """TRADING accounts trade single instruments; PORTFOLIO accounts are managed as a portfolio."""
+    users: _t.List[AccountGroupUsersItem]
+    """Users related to the resource."""
+    account_number: int
+    """Running number of the account inside its group."""
+    name: str
+    """Free-text name of the account."""
+    status: AccountGroupStatus
+    """Lifecycle status of the account."""
+
+
+class AccountsListResponse(BaseModel):
+    meta: ListMeta
+    """Paging information of a list response."""
+    data: _t.List[Account]
+
+
+class AccountCreateRequest(BaseModel):
+    user_id: _uuid.UUID
+    """Owner of the account."""
+    account_group_id: _uuid.UUID
+    """Group that will contain the account."""
+    type: AccountType
+    """TRADING accounts trade single instruments; PORTFOLIO accounts are managed as a portfolio."""
+    name: str | None = None
+    """Free-text name of the account."""
+
+
+class AccountUpdateRequest(BaseModel):
+    name: str | None = None
+    """New name of the account."""
+
+
+class PositionInstrument(BaseModel):
+    """Instrument held."""
+
+    uuid: _uuid.UUID
+    """Instrument identifier."""
+    isin: str | None = None
+    """ISIN of the instrument (ISO 6166)."""
+
+
+class Position(BaseModel):
+    account_id: _uuid.UUID
+    """Account holding the position."""
+    instrument: PositionInstrument
+    """Instrument held."""
+    quantity: _decimal.Decimal
+    locked_for_trading: _decimal.Decimal
+    pending_settlement: _decimal.Decimal
+    available_for_trading: _decimal.Decimal
+
+
+class PositionsListResponse(BaseModel):
+    meta: ListMeta
+    """Paging information of a list response."""
+    data: _t.List[Position]
 
 
 class AuthTokenRequest(BaseModel):
@@ -355,79 +478,217 @@ class AuthVerificationKeys(BaseModel):
     """Public keys in JWK form."""
 
 
-class ListMeta(BaseModel):
-    """Paging information of a list response."""
+class FeeCollectionProcessedAmount(BaseModel):
+    """How the amount was raised so far."""
 
-    offset: int
-    """Number of items skipped."""
-    limit: int
-    """Page size used for this response."""
-    count: int
-    """Number of items in this page."""
-    total_count: int
-    """Number of items across all pages."""
-    sort: str | None = None
-    """Field the list is sorted by."""
-    order: ListMetaOrder | None = None
-    """Sort direction."""
+    cash_balance: _decimal.Decimal | None = None
+    """Part taken from the cash balance."""
+    sell_to_cover: _decimal.Decimal | None = None
+    """Part raised by selling securities."""
 
 
-class WebhookConfig(BaseModel):
-    """Batching of event deliveries."""
-
-    delay: str | None = None
-    """Longest time events are batched before delivery, e.g. 5s or 1m."""
-    max_package_size: int | None = None
-    """Largest batch size in bytes."""
-
-
-class Webhook(BaseModel):
+class FeeCollection(BaseModel):
     id: _uuid.UUID
-    """Webhook identifier."""
+    """Fee collection identifier."""
     created_at: _dt.datetime
     """When the resource was created (UTC)."""
     updated_at: _dt.datetime
     """When the resource was last changed (UTC)."""
-    title: str
-    """Tenant-side label."""
-    url: str
-    """HTTPS endpoint that receives the events."""
-    enabled: bool
-    """Whether events are delivered."""
-    type: _t.List[WebhookTypeItem]
-    """Event categories to deliver."""
-    config: WebhookConfig
-    """Batching of event deliveries."""
+    account_id: _uuid.UUID
+    """Account charged."""
+    account_group_id: _uuid.UUID
+    """Account group of the charged account."""
+    type: FeeCollectionType
+    """Regular service fee, or a fee taken when a portfolio is liquidated."""
+    collection_amount: _decimal.Decimal
+    """Amount to collect."""
+    processed_amount: FeeCollectionProcessedAmount
+    """How the amount was raised so far."""
+    currency: FeeCollectionCurrency
+    """Currency of the amounts. Three-letter ISO 4217 code."""
+    status: FeeCollectionStatus
+    """Processing status."""
+    period_start: _dt.date
+    """First day of the billed period."""
+    period_end: _dt.date
+    """Last day of the billed period."""
 
 
-class WebhooksListResponse(BaseModel):
+class FeeCollectionsListResponse(BaseModel):
     meta: ListMeta
     """Paging information of a list response."""
-    data: _t.List[Webhook]
+    data: _t.List[FeeCollection]
 
 
-class WebhookCreateRequest(BaseModel):
-    title: str
-    """Tenant-side label."""
-    url: str
-    """HTTPS endpoint that receives the events."""
-    type: _t.List[WebhookTypeItem] | None = None
-    """Event categories to deliver."""
-    config: WebhookConfig | None = None
-    """Batching of event deliveries."""
+class FeeCollectionCreateRequest(BaseModel):
+    account_id: _uuid.UUID
+    """Account to charge."""
+    type: FeeCollectionType
+    """Regular service fee, or a fee taken when a portfolio is liquidated."""
+    collection_amount: _decimal.Decimal
+    """Amount to collect."""
+    currency: FeeCollectionCurrency
+    """Currency of the amounts. Three-letter ISO 4217 code."""
+    period_start: _dt.date
+    """First day of the billed period."""
+    period_end: _dt.date
+    """Last day of the billed period."""
 
 
-class WebhookUpdateRequest(BaseModel):
-    title: str | None = None
-    """Tenant-side label."""
-    url: str | None = None
-    """HTTPS endpoint that receives the events."""
-    enabled: bool | None = None
-    """Switch delivery on or off."""
-    type: _t.List[WebhookTypeItem] | None = None
-    """Event categories to deliver."""
-    config: WebhookConfig | None = None
-    """Batching of event deliveries."""
+class Instrument(BaseModel):
+    id: _uuid.UUID
+    """Instrument identifier."""
+    created_at: _dt.datetime
+    """When the resource was created (UTC)."""
+    updated_at: _dt.datetime
+    """When the resource was last changed (UTC)."""
+    isin: str
+    """ISIN of the instrument (ISO 6166)."""
+    wkn: str | None = None
+    """German securities code (WKN)."""
+    name: str
+    """Display name."""
+    fractional_trading: bool
+    """True when fractions of a unit can be traded."""
+    trading_status: InstrumentTradingStatus
+    """Whether the instrument can be traded on the platform right now."""
+
+
+class InstrumentsListResponse(BaseModel):
+    meta: ListMeta
+    """Paging information of a list response."""
+    data: _t.List[Instrument]
+
+
+class OrderExecution(BaseModel):
+    id: _uuid.UUID
+    """Execution identifier."""
+    order_id: _uuid.UUID
+    """Order the execution belongs to."""
+    status: OrderExecutionStatus
+    """Status of the execution."""
+    side: OrderSide
+    """Side of the execution."""
+    cash_amount: _decimal.Decimal
+    """Cash amount exchanged."""
+    share_quantity: _decimal.Decimal
+    """Units exchanged."""
+    price: _decimal.Decimal
+    """Price per unit."""
+    currency: FeeCollectionCurrency
+    """Currency of the amounts. Three-letter ISO 4217 code."""
+    transaction_time: _dt.datetime
+    """When the trade happened."""
+    settlement_date: _dt.date | None = None
+    """Settlement day of the trade."""
+
+
+class Order(BaseModel):
+    id: _uuid.UUID
+    """Order identifier."""
+    created_at: _dt.datetime
+    """When the resource was created (UTC)."""
+    updated_at: _dt.datetime
+    """When the resource was last changed (UTC)."""
+    user_id: _uuid.UUID
+    """User who placed the order."""
+    account_id: _uuid.UUID
+    """Account the order trades for."""
+    cash_amount: _decimal.Decimal | None = None
+    quantity: _decimal.Decimal | None = None
+    currency: FeeCollectionCurrency
+    """Currency of the amounts. Three-letter ISO 4217 code."""
+    side: OrderSide
+    """Buy or sell."""
+    instrument_id: str
+    """ISIN of the traded instrument."""
+    instrument_id_type: OrderInstrumentIdType
+    """Kind of identifier in instrument_id."""
+    order_type: OrderOrderType
+    """How the order is priced."""
+    limit_price: _decimal.Decimal | None = None
+    expiry_date: _dt.date | None = None
+    """Last trading day of the order."""
+    status: OrderStatus
+    """Processing status of the order."""
+    fee: _decimal.Decimal | None = None
+    """Fee charged for the order."""
+    cancellation_reason: OrderCancellationReason | None = None
+    """Why the order was cancelled; only set when status is CANCELLED."""
+    client_reference: str | None = None
+    """Tenant's own reference for the order."""
+    executions: _t.List[OrderExecution] | None = None
+    """Fills of the order so far."""
+
+
+class OrdersListResponse(BaseModel):
+    meta: ListMeta
+    """Paging information of a list response."""
+    data: _t.List[Order]
+
+
+class OrderPlaceRequest(BaseModel):
+    user_id: _uuid.UUID
+    """User placing the order."""
+    account_id: _uuid.UUID
+    """Account to trade for."""
+    cash_amount: _decimal.Decimal | None = None
+    quantity: _decimal.Decimal | None = None
+    currency: FeeCollectionCurrency | None = None
+    """Currency of cash_amount and limit_price. Three-letter ISO 4217 code."""
+    side: OrderSide
+    """Buy or sell."""
+    instrument_id: str
+    """ISIN of the instrument to trade."""
+    instrument_id_type: OrderInstrumentIdType
+    """Kind of identifier in instrument_id."""
+    order_type: OrderOrderType
+    """MARKET executes at the next available price, LIMIT only at limit_price or better."""
+    limit_price: _decimal.Decimal | None = None
+    expiry_date: _dt.date | None = None
+    """Last trading day for a LIMIT order."""
+    user_instrument_fit_acknowledgement: bool | None = None
+    """Set to true when the user confirmed trading an instrument that failed the appropriateness check."""
+    client_reference: str | None = None
+    """Tenant's own reference for the order."""
+
+
+class OrderCancelResponse(BaseModel):
+    id: _uuid.UUID
+    """Order identifier."""
+    status: OrderStatus | None = None
+    """Status of the order when the request was taken."""
+
+
+class ReportDataAccount(BaseModel):
+    """Account the report is about."""
+
+    id: _uuid.UUID | None = None
+    """Account identifier."""
+
+
+class ReportData(BaseModel):
+    """Structured extract of the report contents."""
+
+    account: ReportDataAccount | None = None
+    """Account the report is about."""
+
+
+class Report(BaseModel):
+    """Metadata of a document produced for a user."""
+
+    id: _uuid.UUID
+    """Report identifier."""
+    created_at: _dt.datetime
+    """When the resource was created (UTC)."""
+    user_id: _uuid.UUID
+    """User the report is addressed to."""
+    type: ReportType
+    """Kind of document."""
+    substituted_report_id: _uuid.UUID | None
+    """Report this one replaces, if any."""
+    data: ReportData | None = None
+    """Structured extract of the report contents."""
 
 
 class Address(BaseModel):
@@ -583,348 +844,86 @@ class UserTolCreateRequest(BaseModel):
     """Acceptance of the terms and conditions."""
 
 
-class AccountGroupUsersItem(BaseModel):
-    id: _uuid.UUID
-    """User identifier."""
-    type: AccountGroupUsersItemType
-    """Kind of relation."""
-
-
-class AccountGroup(BaseModel):
-    id: _uuid.UUID
-    """Account group identifier."""
-    created_at: _dt.datetime
-    """When the resource was created (UTC)."""
-    updated_at: _dt.datetime
-    """When the resource was last changed (UTC)."""
-    users: _t.List[AccountGroupUsersItem]
-    """Users related to the resource."""
-    type: AccountGroupType
-    """PERSONAL for an individual, LEGAL_ENTITY for a company."""
-    status: AccountGroupStatus
-    """Lifecycle status of the account group."""
-    securities_account_number: str
-    """Nine-digit securities account number."""
-
-
-class AccountGroupsListResponse(BaseModel):
-    meta: ListMeta
-    """Paging information of a list response."""
-    data: _t.List[AccountGroup]
-
-
-class AccountGroupCreateRequest(BaseModel):
-    user_id: _uuid.UUID
-    """Owner of the group."""
-    type: AccountGroupType
-    """PERSONAL for an individual, LEGAL_ENTITY for a company."""
-
-
-class Account(BaseModel):
-    id: _uuid.UUID
-    """Account identifier."""
-    created_at: _dt.datetime
-    """When the resource was created (UTC)."""
-    updated_at: _dt.datetime
-    """When the resource was last changed (UTC)."""
-    account_group_id: _uuid.UUID
-    """Account group the account belongs to."""
-    type: AccountType
-    """TRADING accounts trade single instruments; PORTFOLIO accounts are managed as a portfolio."""
-    users: _t.List[AccountGroupUsersItem]
-    """Users related to the resource."""
-    account_number: int
-    """Running number of the account inside its group."""
-    name: str
-    """Free-text name of the account."""
-    status: AccountGroupStatus
-    """Lifecycle status of the account."""
-
-
-class AccountsListResponse(BaseModel):
-    meta: ListMeta
-    """Paging information of a list response."""
-    data: _t.List[Account]
-
-
-class AccountCreateRequest(BaseModel):
-    user_id: _uuid.UUID
-    """Owner of the account."""
-    account_group_id: _uuid.UUID
-    """Group that will contain the account."""
-    type: AccountType
-    """TRADING accounts trade single instruments; PORTFOLIO accounts are managed as a portfolio."""
-    name: str | None = None
-    """Free-text name of the account."""
-
-
-class AccountUpdateRequest(BaseModel):
-    name: str | None = None
-    """New name of the account."""
-
-
-class PositionInstrument(BaseModel):
-    """Instrument held."""
-
-    uuid: _uuid.UUID
-    """Instrument identifier."""
-    isin: str | None = None
-    """ISIN of the instrument (ISO 6166)."""
-
-
-class Position(BaseModel):
-    account_id: _uuid.UUID
-    """Account holding the position."""
-    instrument: PositionInstrument
-    """Instrument held."""
-    quantity: _decimal.Decimal
-    locked_for_trading: _decimal.Decimal
-    pending_settlement: _decimal.Decimal
-    available_for_trading: _decimal.Decimal
-
-
-class PositionsListResponse(BaseModel):
-    meta: ListMeta
-    """Paging information of a list response."""
-    data: _t.List[Position]
-
-
-class Instrument(BaseModel):
-    id: _uuid.UUID
-    """Instrument identifier."""
-    created_at: _dt.datetime
-    """When the resource was created (UTC)."""
-    updated_at: _dt.datetime
-    """When the resource was last changed (UTC)."""
-    isin: str
-    """ISIN of the instrument (ISO 6166)."""
-    wkn: str | None = None
-    """German securities code (WKN)."""
-    name: str
-    """Display name."""
-    fractional_trading: bool
-    """True when fractions of a unit can be traded."""
-    trading_status: InstrumentTradingStatus
-    """Whether the instrument can be traded on the platform right now."""
-
-
-class InstrumentsListResponse(BaseModel):
-    meta: ListMeta
-    """Paging information of a list response."""
-    data: _t.List[Instrument]
-
-
-class OrderExecution(BaseModel):
-    id: _uuid.UUID
-    """Execution identifier."""
-    order_id: _uuid.UUID
-    """Order the execution belongs to."""
-    status: OrderExecutionStatus
-    """Status of the execution."""
-    side: OrderSide
-    """Side of the execution."""
-    cash_amount: _decimal.Decimal
-    """Cash amount exchanged."""
-    share_quantity: _decimal.Decimal
-    """Units exchanged."""
-    price: _decimal.Decimal
-    """Price per unit."""
-    currency: OrderCurrency
-    """Currency of the amounts. Three-letter ISO 4217 code."""
-    transaction_time: _dt.datetime
-    """When the trade happened."""
-    settlement_date: _dt.date | None = None
-    """Settlement day of the trade."""
-
-
-class Order(BaseModel):
-    id: _uuid.UUID
-    """Order identifier."""
-    created_at: _dt.datetime
-    """When the resource was created (UTC)."""
-    updated_at: _dt.datetime
-    """When the resource was last changed (UTC)."""
-    user_id: _uuid.UUID
-    """User who placed the order."""
-    account_id: _uuid.UUID
-    """Account the order trades for."""
-    cash_amount: _decimal.Decimal | None = None
-    quantity: _decimal.Decimal | None = None
-    currency: OrderCurrency
-    """Currency of the amounts. Three-letter ISO 4217 code."""
-    side: OrderSide
-    """Buy or sell."""
-    instrument_id: str
-    """ISIN of the traded instrument."""
-    instrument_id_type: OrderInstrumentIdType
-    """Kind of identifier in instrument_id."""
-    order_type: OrderOrderType
-    """How the order is priced."""
-    limit_price: _decimal.Decimal | None = None
-    expiry_date: _dt.date | None = None
-    """Last trading day of the order."""
-    status: OrderStatus
-    """Processing status of the order."""
-    fee: _decimal.Decimal | None = None
-    """Fee charged for the order."""
-    cancellation_reason: OrderCancellationReason | None = None
-    """Why the order was cancelled; only set when status is CANCELLED."""
-    client_reference: str | None = None
-    """Tenant's own reference for the order."""
-    executions: _t.List[OrderExecution] | None = None
-    """Fills of the order so far."""
-
-
-class OrdersListResponse(BaseModel):
-    meta: ListMeta
-    """Paging information of a list response."""
-    data: _t.List[Order]
-
-
-class OrderPlaceRequest(BaseModel):
-    user_id: _uuid.UUID
-    """User placing the order."""
-    account_id: _uuid.UUID
-    """Account to trade for."""
-    cash_amount: _decimal.Decimal | None = None
-    quantity: _decimal.Decimal | None = None
-    currency: OrderCurrency | None = None
-    """Currency of cash_amount and limit_price. Three-letter ISO 4217 code."""
-    side: OrderSide
-    """Buy or sell."""
-    instrument_id: str
-    """ISIN of the instrument to trade."""
-    instrument_id_type: OrderInstrumentIdType
-    """Kind of identifier in instrument_id."""
-    order_type: OrderOrderType
-    """MARKET executes at the next available price, LIMIT only at limit_price or better."""
-    limit_price: _decimal.Decimal | None = None
-    expiry_date: _dt.date | None = None
-    """Last trading day for a LIMIT order."""
-    user_instrument_fit_acknowledgement: bool | None = None
-    """Set to true when the user confirmed trading an instrument that failed the appropriateness check."""
-    client_reference: str | None = None
-    """Tenant's own reference for the order."""
-
-
-class OrderCancelResponse(BaseModel):
-    id: _uuid.UUID
-    """Order identifier."""
-    status: OrderStatus | None = None
-    """Status of the order when the request was taken."""
-
-
-class ReportDataAccount(BaseModel):
-    """Account the report is about."""
-
-    id: _uuid.UUID | None = None
-    """Account identifier."""
-
-
-class ReportData(BaseModel):
-    """Structured extract of the report contents."""
-
-    account: ReportDataAccount | None = None
-    """Account the report is about."""
-
-
-class Report(BaseModel):
-    """Metadata of a document produced for a user."""
-
-    id: _uuid.UUID
-    """Report identifier."""
-    created_at: _dt.datetime
-    """When the resource was created (UTC)."""
-    user_id: _uuid.UUID
-    """User the report is addressed to."""
-    type: ReportType
-    """Kind of document."""
-    substituted_report_id: _uuid.UUID | None
-    """Report this one replaces, if any."""
-    data: ReportData | None = None
-    """Structured extract of the report contents."""
-
-
 class ReportsListResponse(BaseModel):
     meta: ListMeta
     """Paging information of a list response."""
     data: _t.List[Report]
 
 
-class FeeCollectionProcessedAmount(BaseModel):
-    """How the amount was raised so far."""
+class WebhookConfig(BaseModel):
+    """Batching of event deliveries."""
 
-    cash_balance: _decimal.Decimal | None = None
-    """Part taken from the cash balance."""
-    sell_to_cover: _decimal.Decimal | None = None
-    """Part raised by selling securities."""
+    delay: str | None = None
+    """Longest time events are batched before delivery, e.g. 5s or 1m."""
+    max_package_size: int | None = None
+    """Largest batch size in bytes."""
 
 
-class FeeCollection(BaseModel):
+class Webhook(BaseModel):
     id: _uuid.UUID
-    """Fee collection identifier."""
+    """Webhook identifier."""
     created_at: _dt.datetime
     """When the resource was created (UTC)."""
     updated_at: _dt.datetime
     """When the resource was last changed (UTC)."""
-    account_id: _uuid.UUID
-    """Account charged."""
-    account_group_id: _uuid.UUID
-    """Account group of the charged account."""
-    type: FeeCollectionType
-    """Regular service fee, or a fee taken when a portfolio is liquidated."""
-    collection_amount: _decimal.Decimal
-    """Amount to collect."""
-    processed_amount: FeeCollectionProcessedAmount
-    """How the amount was raised so far."""
-    currency: OrderCurrency
-    """Currency of the amounts. Three-letter ISO 4217 code."""
-    status: FeeCollectionStatus
-    """Processing status."""
-    period_start: _dt.date
-    """First day of the billed period."""
-    period_end: _dt.date
-    """Last day of the billed period."""
+    title: str
+    """Tenant-side label."""
+    url: str
+    """HTTPS endpoint that receives the events."""
+    enabled: bool
+    """Whether events are delivered."""
+    type: _t.List[WebhookTypeItem]
+    """Event categories to deliver."""
+    config: WebhookConfig
+    """Batching of event deliveries."""
 
 
-class FeeCollectionsListResponse(BaseModel):
+class WebhooksListResponse(BaseModel):
     meta: ListMeta
     """Paging information of a list response."""
-    data: _t.List[FeeCollection]
+    data: _t.List[Webhook]
 
 
-class FeeCollectionCreateRequest(BaseModel):
-    account_id: _uuid.UUID
-    """Account to charge."""
-    type: FeeCollectionType
-    """Regular service fee, or a fee taken when a portfolio is liquidated."""
-    collection_amount: _decimal.Decimal
-    """Amount to collect."""
-    currency: OrderCurrency
-    """Currency of the amounts. Three-letter ISO 4217 code."""
-    period_start: _dt.date
-    """First day of the billed period."""
-    period_end: _dt.date
-    """Last day of the billed period."""
+class WebhookCreateRequest(BaseModel):
+    title: str
+    """Tenant-side label."""
+    url: str
+    """HTTPS endpoint that receives the events."""
+    type: _t.List[WebhookTypeItem] | None = None
+    """Event categories to deliver."""
+    config: WebhookConfig | None = None
+    """Batching of event deliveries."""
 
 
-class WebhookUserEvent(BaseModel):
+class WebhookUpdateRequest(BaseModel):
+    title: str | None = None
+    """Tenant-side label."""
+    url: str | None = None
+    """HTTPS endpoint that receives the events."""
+    enabled: bool | None = None
+    """Switch delivery on or off."""
+    type: _t.List[WebhookTypeItem] | None = None
+    """Event categories to deliver."""
+    config: WebhookConfig | None = None
+    """Batching of event deliveries."""
+
+
+class WebhookAccountEvent(BaseModel):
     id: _uuid.UUID
     """Event identifier; use it to drop duplicate deliveries."""
     created_at: _dt.datetime
     """When the event happened."""
-    type: WebhookUserEventType
+    type: WebhookAccountEventType
     """What happened."""
-    object_: UserByol | UserTol = _pydantic.Field(alias="object")
-    """A user, in one of the two licence models."""
+    object_: Account = _pydantic.Field(alias="object")
     webhook_id: _uuid.UUID
     """Webhook subscription that delivered the event."""
 
 
-class WebhookUserCallback(BaseModel):
+class WebhookAccountCallback(BaseModel):
     """Body Upvest POSTs to a webhook URL: a batch of events."""
 
-    payload: _t.List[WebhookUserEvent]
+    payload: _t.List[WebhookAccountEvent]
     """Events of this delivery, oldest first."""
 
 
@@ -966,25 +965,6 @@ class WebhookPositionCallback(BaseModel):
     """Events of this delivery, oldest first."""
 
 
-class WebhookAccountEvent(BaseModel):
-    id: _uuid.UUID
-    """Event identifier; use it to drop duplicate deliveries."""
-    created_at: _dt.datetime
-    """When the event happened."""
-    type: WebhookAccountEventType
-    """What happened."""
-    object_: Account = _pydantic.Field(alias="object")
-    webhook_id: _uuid.UUID
-    """Webhook subscription that delivered the event."""
-
-
-class WebhookAccountCallback(BaseModel):
-    """Body Upvest POSTs to a webhook URL: a batch of events."""
-
-    payload: _t.List[WebhookAccountEvent]
-    """Events of this delivery, oldest first."""
-
-
 class WebhookReportEventObject(BaseModel):
     """Metadata of a document produced for a user."""
 
@@ -1019,4 +999,24 @@ class WebhookReportCallback(BaseModel):
     """Body Upvest POSTs to a webhook URL: a batch of events."""
 
     payload: _t.List[WebhookReportEvent]
+    """Events of this delivery, oldest first."""
+
+
+class WebhookUserEvent(BaseModel):
+    id: _uuid.UUID
+    """Event identifier; use it to drop duplicate deliveries."""
+    created_at: _dt.datetime
+    """When the event happened."""
+    type: WebhookUserEventType
+    """What happened."""
+    object_: UserByol | UserTol = _pydantic.Field(alias="object")
+    """A user, in one of the two licence models."""
+    webhook_id: _uuid.UUID
+    """Webhook subscription that delivered the event."""
+
+
+class WebhookUserCallback(BaseModel):
+    """Body Upvest POSTs to a webhook URL: a batch of events."""
+
+    payload: _t.List[WebhookUserEvent]
     """Events of this delivery, oldest first."""

@@ -19,11 +19,6 @@ class GetNoteResponseVersion(OpenIntEnum):
     VALUE_2 = 2
 
 
-class UploadFileResponse(BaseModel):
-    id: str | None = None
-    size: int | None = None
-
-
 class SubmitFormRequest(BaseModel):
     name: str
     attachment: bytes | None = None
@@ -32,6 +27,11 @@ class SubmitFormRequest(BaseModel):
 class GetNoteResponse(BaseModel):
     text: str | None = None
     version: GetNoteResponseVersion | None = None
+
+
+class UploadFileResponse(BaseModel):
+    id: str | None = None
+    size: int | None = None
 
 
 class NoteCreatedEvent(BaseModel):

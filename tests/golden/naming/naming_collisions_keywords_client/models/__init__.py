@@ -40,6 +40,11 @@ class ThingPriority(OpenIntEnum):
     VALUE_3 = 3
 
 
+class Thing(BaseModel):
+    kind: ThingKind
+    priority: ThingPriority | None = None
+
+
 class Class(BaseModel):
     from_: str | None = _pydantic.Field(default=None, alias="from")
     import_: int | None = _pydantic.Field(default=None, alias="import")
@@ -52,11 +57,6 @@ class Class(BaseModel):
     field: str | None = _pydantic.Field(default=None, alias="")
     type: str | None = None
     id: str | None = None
-
-
-class Thing(BaseModel):
-    kind: ThingKind
-    priority: ThingPriority | None = None
 
 
 class Grosse(BaseModel):

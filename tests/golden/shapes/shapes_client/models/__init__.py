@@ -35,18 +35,6 @@ class Level(OpenIntEnum):
     VALUE_3 = 3
 
 
-class ListPetsFilter(BaseModel):
-    name: str | None = None
-
-
-class Owner(BaseModel):
-    id: _uuid.UUID | None = None
-    pets: _t.List[Pet] | None = None
-    nickname: str | int | None = None
-    attributes: _t.Dict[str, _t.Any] | None = None
-    updated_at: _dt.datetime | None = None
-
-
 class Cat(BaseModel):
     name: str
     birthday: _dt.date | None = None
@@ -65,13 +53,18 @@ class Dog(BaseModel):
     good: bool | None = None
 
 
+class Owner(BaseModel):
+    id: _uuid.UUID | None = None
+    pets: _t.List[Pet] | None = None
+    nickname: str | int | None = None
+    attributes: _t.Dict[str, _t.Any] | None = None
+    updated_at: _dt.datetime | None = None
+
+
 class Meta(BaseModel):
+    """The same shape as the pets page meta; shared."""
+
     total: int | None = None
-
-
-class PetPage(BaseModel):
-    data: _t.List[Pet] | None = None
-    meta: Meta | None = None
 
 
 class OwnerPage(BaseModel):
@@ -85,6 +78,15 @@ class SetOwnerAddressRequest(BaseModel):
 
     street: str | None = None
     city: str | None = None
+
+
+class ListPetsFilter(BaseModel):
+    name: str | None = None
+
+
+class PetPage(BaseModel):
+    data: _t.List[Pet] | None = None
+    meta: Meta | None = None
 
 
 class Animal(BaseModel):

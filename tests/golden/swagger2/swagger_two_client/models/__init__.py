@@ -31,12 +31,6 @@ class LoginResponse(BaseModel):
     token: str | None = None
 
 
-class UploadPhotoRequest(BaseModel):
-    caption: str | None = None
-    """A caption."""
-    file: bytes
-
-
 class Pet(BaseModel):
     name: str
     tag: str | None = None
@@ -47,6 +41,12 @@ class Pet(BaseModel):
 class NewPet(BaseModel):
     name: str
     tag: str | None = None
+
+
+class UploadPhotoRequest(BaseModel):
+    caption: str | None = None
+    """A caption."""
+    file: bytes
 
 
 class Error(BaseModel):

@@ -111,7 +111,7 @@ class Orders:
         order_type: _models.OrderOrderType | str,
         cash_amount: _decimal.Decimal | str | None = None,
         quantity: _decimal.Decimal | str | None = None,
-        currency: _models.OrderCurrency | str | None = None,
+        currency: _models.FeeCollectionCurrency | str | None = None,
         instrument_id_type: _models.OrderInstrumentIdType | str = "ISIN",
         limit_price: _decimal.Decimal | str | None = None,
         expiry_date: _dt.date | None = None,
