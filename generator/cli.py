@@ -7,7 +7,6 @@ error.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import functools
 import hashlib
@@ -16,19 +15,19 @@ import os
 import sys
 from pathlib import Path
 from dataclasses import asdict, is_dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Callable, Literal, NoReturn
 
 import click
 
 from generator import __version__
 from generator.config import Config, config_keys, find_config, load_config, reference
-from generator.diagnostics import Diagnostic, PublishError, SpecError
+from generator.diagnostics import PublishError, SpecError
 from generator.format import FormatCache, FormatError, default_cache_folder, default_jobs
 from generator.load import load
 from generator.pipeline import build_api, check_spec, generate
 from generator.render import builtin_templates, template_header, templates_root
 from generator.report import COLOR_CHOICES, FORMATS, Reporter
-from generator.update import stage_spec
+from generator import update as updating
 from generator.version import Level, generated_version, record_version
 from generator.version import bump as bump_version
 from generator.write import WriteError, check as check_output, write
@@ -513,71 +512,28 @@ def update_command(
     def run() -> int:
         config = _config(config_path)
         spec_path, output_path = _spec_and_output(config, spec, output, True)
-        with reporter.timed("fetch"):
-            staged = stage_spec(source, spec_path)
-        try:
-            level = _report_changes(spec_path, staged, config, report_format, strict, allow_remote_refs, reporter)
-            version = None
-            if level is not None and config.version_policy == "diff":
-                version = _next_version(output_path, level)
-            cache = _cache(no_cache, output_path)
-            result = generate(
-                staged,
-                config.merged(version=version),
-                strict=strict,
-                allow_remote_refs=allow_remote_refs,
-                cache=cache,
-                jobs=default_jobs(staged),
-                timings=reporter.timings,
-                progress=reporter.stage,
-            )
-            reporter.cached = cache.hits if cache is not None else 0
-            with reporter.timed("write"):
-                write(result.files, output_path)
-            os.replace(staged, spec_path)
-            if version is not None:
-                _record(config.merged(version=version))
-        except SpecError as exc:
-            raise SpecError(_named(exc.diagnostics, staged, source)) from None
-        finally:
-            staged.unlink(missing_ok=True)
-        reporter.diagnostics(_named(result.diagnostics, staged, source))
-        package = result.api.package
+        cache = _cache(no_cache, output_path)
+        done = updating.update(
+            source,
+            spec_path,
+            output_path,
+            config,
+            strict=strict,
+            allow_remote_refs=allow_remote_refs,
+            cache=cache,
+            timings=reporter.timings,
+            progress=reporter.stage,
+            show=lambda report: _show_report(report, report_format, reporter),
+        )
+        reporter.cached = cache.hits if cache is not None else 0
+        reporter.diagnostics(done.generation.diagnostics)
+        package = done.generation.api.package
         message = (
             f"updated {spec_path} from {source} and regenerated {package.name} {package.version} into {output_path}"
         )
-        return reporter.done(message, spec=str(spec_path), version=package.version, bump=level)
+        return reporter.done(message, spec=str(spec_path), version=package.version, bump=done.bump)
 
     _guarded(run, reporter)
-
-
-def _report_changes(
-    old: Path,
-    new: Path,
-    config: Config,
-    report_format: str,
-    strict: bool,
-    allow_remote_refs: bool,
-    reporter: Reporter,
-) -> Level | None:
-    """Show the changes from spec `old` to `new`; the version bump they call for (None: no old spec). The two
-    models are gone when this returns, before generation forks its formatting worker. Warnings are the ones
-    generation reports (the new spec's): the two models' own are not reported twice."""
-    if not old.is_file():  # nothing to compare with: generation checks the new spec
-        return None
-    from generator import diff as spec_diff
-
-    after = spec_diff.load_api(new, config, strict=strict, allow_remote_refs=allow_remote_refs)
-    report = spec_diff.diff(spec_diff.load_api(old, config, allow_remote_refs=allow_remote_refs), after)
-    _show_report(report, report_format, reporter)
-    return report.bump
-
-
-def _named(diagnostics: Iterable[Diagnostic], staged: Path, source: str) -> list[Diagnostic]:
-    """Diagnostics of a staged spec, naming it as the user did (the staged file is gone when they read them).
-    They name files by their resolved paths: the staged one's differs when its folder is reached by a symlink."""
-    names = {str(staged), str(staged.resolve())}
-    return [dataclasses.replace(d, file=source) if d.file in names else d for d in diagnostics]
 
 
 def _client_folder(config_path: Path | None, folder: Path | None) -> Path:

@@ -60,7 +60,7 @@ def __getattr__(name: str) -> Any:
 
 
 def _black_version() -> str:
-    """black's version, from the name of its dist-info folder: importlib.metadata costs a run 40 ms to import."""
+    """black's version, from the name of its dist-info folder: importlib.metadata is slow to import for every run."""
     spec = importlib.util.find_spec("black")  # found, not imported
     if spec is not None and spec.submodule_search_locations:
         folder = Path(list(spec.submodule_search_locations)[0]).parent
@@ -363,7 +363,7 @@ class Workers:
 def _collecting() -> Iterator[None]:
     """The cycle collector on while black runs here (it makes cyclic garbage), also when the caller paused it.
 
-    One collection first frees what the caller left while it paused the collector (15 to 35 MiB at the peak);
+    One collection first frees what the caller left while it paused the collector (it raises the peak otherwise);
     what survives it (the spec, the model, the rendered text) is frozen, so the collections black causes do not
     walk it again and again. A regeneration leaves its few pieces to a worker and pays for neither.
     """

@@ -1,7 +1,9 @@
 """Loading: spec files into a `Document`, with `$ref` resolution and lazy line lookup.
 
-Only this module (and `write`) touches the file system. YAML is read with the safe loader (libyaml's when
-available), JSON with the JSON parser. Line numbers are found only when a diagnostic asks for one, so the
+This module reads the spec and the files its `$ref`s name (the others that touch the file system: `config` and
+`version` read and record the configuration, `write` writes the output, `format` keeps its cache, `update` stages
+a new spec, `publish` builds and uploads). YAML is read with the safe loader (libyaml's when available), JSON with
+the JSON parser. Line numbers are found only when a diagnostic asks for one, so the
 common path pays nothing for them.
 """
 
@@ -302,7 +304,7 @@ MAX_REMOTE_BYTES = 64 * 1024 * 1024
 
 def fetch_spec(url: str, timeout: float = 30.0) -> tuple[str, Any]:
     """Download and parse a referenced document (only with --allow-remote-refs)."""
-    import urllib.request  # here: its import (http, ssl, email) costs every run 50 ms
+    import urllib.request  # here: runs that fetch nothing do not pay for importing http, ssl and email
 
     try:
         with urllib.request.urlopen(
@@ -394,8 +396,8 @@ _AMPERSAND = re.compile(r"&[^\s\[\]{},]")
 def _may_hold_anchor(text: str) -> bool:
     """Whether a YAML text may hold an anchor: `&` and an anchor character, at the start of the text, after white
     space or after what opens or separates flow collections and their keys. Text that only looks like one costs
-    a walk, no more. (A regular expression asking for what comes before the `&` tries every position: 50 ms on
-    Upvest's spec; this looks only where there is a `&`.)"""
+    a walk, no more. (A regular expression asking for what comes before the `&` would try every position of the
+    text; this looks only where there is a `&`.)"""
     return any(m.start() == 0 or text[m.start() - 1] in " \t\r\n[{,:" for m in _AMPERSAND.finditer(text))
 
 

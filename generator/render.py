@@ -546,7 +546,7 @@ def environment(
     `compiled` keeps the compiled templates between runs (keyed by each template's source).
 
     Jinja is imported here, not with this module: the formatting worker, forked before rendering starts, then
-    holds no copy of it (7 MiB).
+    holds no copy of it.
     """
     import jinja2
 
