@@ -18,7 +18,11 @@ SPECS = ROOT / "specs"
 UPVEST_SPEC = SPECS / "upvest-investment-api.yaml"
 SHARED = ROOT.parent / "shared"
 SHARED_SPECS = SHARED / "specs"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TESTS = Path(__file__).resolve().parent
+FIXTURES = TESTS / "fixtures"
+GOLDEN = TESTS / "golden"
+#: helpers of the tests (fake servers, the corpus runner, verifiers): on sys.path, as pytest.ini_options says
+SUPPORT = TESTS / "support"
 
 # the command lines the tests run keep their formatting caches in a folder of this test process, removed at its
 # end, not in the user's ~/.cache (every test's output folder has a cache file of its own)

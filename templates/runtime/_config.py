@@ -1,7 +1,7 @@
 """What differs per API, read by the runtime modules (which are the same in every generated package).
 
 Never copied: each generated package has a `_config.py` of its own, from `templates/package/_config.py.jinja`,
-defining these names with these types (tests/test_runtime_source.py checks that). The values here are those of
+defining these names with these types (tests/runtime/test_runtime_source.py checks that). The values here are those of
 an API with OAuth2 client credentials, a client-id header, request signing and a client setting, so that the
 type checker sees every path of the runtime.
 """

@@ -1,0 +1,419 @@
+"""Building the intermediate model: names, types, operations, de-duplication of inline schemas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator import names
+from generator.build import _is_decimal_pattern, _method_name, build, pep440
+from generator.config import Config, load_config
+from generator.load import load, load_text
+from generator.model import (
+    AliasSchema,
+    Api,
+    ArrayType,
+    EnumSchema,
+    LiteralType,
+    Nullable,
+    ObjectSchema,
+    Primitive,
+    Ref,
+    UnionType,
+)
+
+from conftest import GOLDEN, ROOT, UPVEST_SPEC
+
+
+def api_of(spec: dict[str, Any], config: Config | None = None) -> Api:
+    document = load_text(yaml.safe_dump(spec, sort_keys=False))
+    api, _ = build(document, config or Config())
+    return api
+
+
+def minimal(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": paths}
+    if schemas:
+        spec["components"] = {"schemas": schemas}
+    return spec
+
+
+def json_response(schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
+    return {status: {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+
+def schema_named(api: Api, name: str) -> Any:
+    return next(s for s in api.schemas if s.name == name)
+
+
+@pytest.mark.parametrize(
+    ("raw", "snake", "pascal"),
+    [
+        ("DateCreated", "date_created", "DateCreated"),
+        ("account-group_id", "account_group_id", "AccountGroupId"),
+        ("Order - Place - Request", "order_place_request", "OrderPlaceRequest"),
+        ("2fa", "n2fa", "N2fa"),
+        ("größe", "grosse", "Grosse"),
+        ("HTTPServer", "http_server", "HttpServer"),
+        ("", "value", "Model"),
+    ],
+)
+def test_identifiers_from_spec_names(raw: str, snake: str, pascal: str) -> None:
+    assert names.snake(raw) == snake
+    assert names.pascal(raw) == pascal
+    assert names.snake(raw).isidentifier() and names.pascal(raw).isidentifier()
+
+
+def test_reserved_names_get_an_underscore_and_collisions_a_number() -> None:
+    assert names.safe("class") == "class_"
+    assert names.safe("self") == "self_"
+    assert names.safe("options") == "options_"
+    space = names.Namespace()
+    assert [space.claim("date_created") for _ in range(3)] == ["date_created", "date_created_2", "date_created_3"]
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "group", "expected"),
+    [
+        ("place_order", "Orders", "place"),
+        ("list_orders", "Orders", "list"),
+        ("retrieve_account_group", "Account Groups", "retrieve"),
+        ("list_user_accounts", "Accounts", "list_user"),
+        ("issue_token", "Access Tokens", "issue"),
+        ("getThing", "misc", "get_thing"),
+        ("orders", "Orders", "orders"),
+    ],
+)
+def test_short_method_names(operation_id: str, group: str, expected: str) -> None:
+    assert _method_name(operation_id, names.words(group), names.Namespace()) == expected
+
+
+def test_short_method_name_falls_back_to_the_operation_id_when_taken() -> None:
+    taken = names.Namespace({"list"})
+    assert _method_name("list_orders", ["orders"], taken) == "list_orders"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "decimal"),
+    [
+        (r"^[0-9]{0,63}(\.[0-9]{1,27})?$", True),
+        (r"^-?[0-9]{1,9}(\.[0-9]{2})?$", True),
+        (r"^(100|[0-9]{1,2}(\.[0-9]{1,5})?)$", True),
+        (r"^[A-Z]{2}$", False),
+        (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", False),
+        (r"^([0-9]{8,15})?$", False),
+        (r"^.*$", False),
+        ("[unclosed", False),
+    ],
+)
+def test_decimal_strings_are_recognised_by_their_pattern(pattern: str, decimal: bool) -> None:
+    assert _is_decimal_pattern(pattern) is decimal
+
+
+def test_pep440_versions() -> None:
+    assert pep440("1.9.0") == "1.9.0"
+    assert pep440("v2") == "2"
+    assert pep440("2022-11-28") == "2022.11.28"
+    assert pep440("beta") == "0.0.0"
+
+
+def test_managed_headers_and_idempotency_key_are_not_parameters() -> None:
+    headers = [
+        {"name": n, "in": "header", "required": True, "schema": {"type": "string"}}
+        for n in ("authorization", "signature", "Idempotency-Key", "x-trace")
+    ]
+    spec = minimal(
+        {
+            "/orders": {
+                "post": {
+                    "operationId": "place_order",
+                    "tags": ["Orders"],
+                    "parameters": headers,
+                    "responses": {"202": {"description": "accepted"}},
+                }
+            }
+        }
+    )
+    spec["components"] = {
+        "securitySchemes": {
+            "oauth": {
+                "type": "oauth2",
+                "flows": {
+                    "clientCredentials": {"tokenUrl": "https://x.test/token", "scopes": {"orders:admin": "write"}}
+                },
+            }
+        }
+    }
+    config = Config(managed_headers=("signature",))
+    (operation,) = api_of(spec, config).operations
+    assert [p.name for p in operation.parameters] == ["x-trace"]
+    assert operation.idempotency_header == "idempotency-key"
+    assert operation.managed_headers == ("authorization", "signature")
+
+
+def test_identical_inline_schemas_share_one_model_and_same_titles_with_other_shapes_do_not() -> None:
+    meta = {"title": "Meta", "type": "object", "properties": {"total": {"type": "integer"}}}
+    other = {"title": "Meta", "type": "object", "properties": {"street": {"type": "string"}}}
+    spec = minimal(
+        {
+            "/a": {
+                "get": {
+                    "operationId": "list_a",
+                    "responses": json_response({"type": "object", "properties": {"meta": meta}}),
+                }
+            },
+            "/b": {
+                "get": {
+                    "operationId": "list_b",
+                    "responses": json_response(
+                        {"type": "object", "properties": {"meta": dict(meta, description="doc differs")}}
+                    ),
+                }
+            },
+            "/c": {"get": {"operationId": "list_c", "responses": json_response(other)}},
+        }
+    )
+    api = api_of(spec)
+    metas = [
+        s for s in api.schemas if isinstance(s, ObjectSchema) and s.name.endswith("Meta") or s.name == "ListCResponse"
+    ]
+    assert sorted(s.name for s in metas) == ["ListCResponse", "Meta"]
+    a = schema_named(api, "ListAResponse")
+    b = schema_named(api, "ListBResponse") if any(s.name == "ListBResponse" for s in api.schemas) else a
+    assert a.fields[0].type == Ref("Meta") and b.fields[0].type == Ref("Meta")
+
+
+def test_upvest_style_types() -> None:
+    amount = {"allOf": [{"type": "string", "pattern": r"^[0-9]{0,63}(\.[0-9]{1,27})?$"}, {"description": "Amount."}]}
+    schema = {
+        "title": "Order",
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "quantity": amount,
+            "price": {"type": "string", "pattern": r"^[0-9]{1,63}(\.[0-9]{1,27})?$"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "side": {"type": "string", "enum": ["BUY", "SELL"]},
+            "kind": {"type": "string", "enum": ["ORDER"]},
+            "parent": {"oneOf": [{"type": "string", "format": "uuid"}, {"type": "null"}]},
+            "currency": {"type": "string", "format": "ISO4217"},
+        },
+    }
+    api = api_of(minimal({"/o": {"get": {"operationId": "get_order", "responses": json_response(schema)}}}))
+    order = schema_named(api, "Order")
+    types = {f.name: f.type for f in order.fields}
+    assert types["id"] == Primitive("uuid")
+    # Upvest's pattern admits "" (its "not set"), which no Decimal holds
+    assert types["quantity"] == UnionType((Primitive("decimal"), LiteralType(("",))))
+    assert types["price"] == Primitive("decimal")
+    assert types["created_at"] == Primitive("datetime")
+    assert types["side"] == Ref("OrderSide") and isinstance(schema_named(api, "OrderSide"), EnumSchema)
+    assert types["kind"] == Ref("OrderKind")  # open: a one-value enum may grow (currency: [EUR] today)
+    assert types["parent"] == Nullable(Primitive("uuid"))
+    assert types["currency"] == Primitive("str")
+    assert {f.name for f in order.fields if f.required} == {"id"}
+
+
+def test_parameter_enums_are_literals_and_a_oneof_path_parameter_is_a_union() -> None:
+    parameters = [
+        {
+            "name": "instrument_id",
+            "in": "path",
+            "required": True,
+            "schema": {
+                "oneOf": [
+                    {"type": "string", "pattern": "^[A-Z]{2}[A-Z0-9]{9}[0-9]$"},
+                    {"type": "string", "format": "uuid"},
+                ]
+            },
+        },
+        {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["ASC", "DESC"]}},
+    ]
+    api = api_of(
+        minimal(
+            {
+                "/i/{instrument_id}": {
+                    "get": {
+                        "operationId": "retrieve_instrument",
+                        "parameters": parameters,
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            }
+        )
+    )
+    path, order = api.operations[0].parameters
+    assert path.type == UnionType((Primitive("str"), Primitive("uuid")))
+    assert order.type == LiteralType(("ASC", "DESC"))
+
+
+def test_reference_cycles_become_named_models() -> None:
+    schemas = {
+        "Tree": {
+            "type": "object",
+            "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}}},
+        },
+        "Loop": {"$ref": "#/components/schemas/Loop"},
+    }
+    api = api_of(minimal({}, schemas))
+    tree = schema_named(api, "Tree")
+    assert tree.fields[0].type == ArrayType(Ref("Tree"))
+
+
+def test_problem_responses_are_flagged_and_make_no_models() -> None:
+    problem = {"title": "Error", "type": "object", "properties": {"title": {"type": "string"}}}
+    responses = {
+        "200": {"description": "ok"},
+        "404": {"description": "nf", "content": {"application/problem+json": {"schema": problem}}},
+    }
+    api = api_of(minimal({"/x": {"get": {"operationId": "get_x", "responses": responses}}}))
+    (operation,) = api.operations
+    assert [r.problem for r in operation.responses] == [False, True]
+    assert api.schemas == ()
+    assert operation.return_type is None
+
+
+def test_json_or_pdf_response_returns_either() -> None:
+    responses = {
+        "200": {
+            "description": "r",
+            "content": {
+                "application/json": {
+                    "schema": {"title": "Report", "type": "object", "properties": {"id": {"type": "string"}}}
+                },
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
+    api = api_of(minimal({"/r": {"get": {"operationId": "get_report", "responses": responses}}}))
+    assert api.operations[0].return_type == UnionType((Ref("Report"), Ref("BinaryContent")))
+
+
+def test_object_request_bodies_are_flattened_unless_names_clash() -> None:
+    body = {"content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}}
+    clash = [{"name": "name", "in": "query", "schema": {"type": "string"}}]
+    api = api_of(
+        minimal(
+            {
+                "/a": {
+                    "post": {"operationId": "create_a", "requestBody": body, "responses": {"201": {"description": "c"}}}
+                },
+                "/b": {
+                    "post": {
+                        "operationId": "create_b",
+                        "parameters": clash,
+                        "requestBody": body,
+                        "responses": {"201": {"description": "c"}},
+                    }
+                },
+            }
+        )
+    )
+    a, b = api.operations
+    assert a.body is not None and a.body.fields is not None and a.body.fields[0].python_name == "name"
+    assert b.body is not None and b.body.fields is None and b.body.python_name == "body"
+
+
+def test_our_upvest_spec_builds_with_the_repository_config() -> None:
+    api, diagnostics = build(load(UPVEST_SPEC), load_config(ROOT / "pyproject.toml"))
+    assert [d for d in diagnostics if d.severity != "note"] == []
+    assert len(api.operations) >= 27
+    assert api.package.name == "upvest_investment_client"
+    assert [s.name for s in api.servers] == ["sandbox", "live"]
+    place = next(op for op in api.operations if op.operation_id == "place_order")
+    assert (place.python_name, place.idempotency_header) == ("place", "idempotency-key")
+    assert {"authorization", "signature", "signature-input", "upvest-client-id"} <= set(place.managed_headers)
+    assert [r.schemes for r in place.security] == [(("oauth2", ("orders:admin",)),)]
+    token = next(op for op in api.operations if op.operation_id == "issue_token")
+    assert token.body is not None and token.body.kind == "form" and token.security == ()
+    assert all(isinstance(s, (ObjectSchema, EnumSchema, AliasSchema)) for s in api.schemas)
+
+
+def test_single_value_enums_that_tag_union_variants_are_literals() -> None:
+    variant = lambda tag: {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"type": "string", "enum": [tag]}},
+    }  # noqa: E731
+    schemas = {
+        "A": variant("a"),
+        "B": variant("b"),
+        "AorB": {
+            "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+            "discriminator": {"propertyName": "kind"},
+        },
+    }
+    api = api_of(minimal({}, schemas))
+    assert schema_named(api, "A").fields[0].type == LiteralType(("a",))
+    assert schema_named(api, "AorB").type == UnionType((Ref("A"), Ref("B")), "kind")
+
+
+@pytest.mark.parametrize("spec", [UPVEST_SPEC, *sorted(GOLDEN.glob("*.yaml"))], ids=lambda p: p.name)
+def test_the_spec_is_freed_when_the_model_is_built(spec: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No cycle keeps the loaded document (and the spec it holds) alive after `build_api`: the pipeline pauses the
+    cycle collector, so a cycle would keep it until black runs, or to the end of a regeneration."""
+    import gc
+    import weakref
+
+    from generator import pipeline
+
+    documents: list[weakref.ref[Any]] = []
+    real_load = pipeline.load
+
+    def load_watched(*args: Any, **kwargs: Any) -> Any:
+        document = real_load(*args, **kwargs)
+        documents.append(weakref.ref(document))
+        return document
+
+    monkeypatch.setattr(pipeline, "load", load_watched)
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        api, _ = pipeline.build_api(spec, load_config(ROOT / "pyproject.toml") if spec == UPVEST_SPEC else Config())
+        assert api.operations
+        assert len(documents) == 1 and documents[0]() is None, "a reference cycle holds the document"
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _reordered(spec: dict[str, Any]) -> dict[str, Any]:
+    """The same spec with its paths, tags, component schemas and webhooks in reverse order."""
+    copy = dict(spec)
+    copy["paths"] = dict(reversed(list(spec["paths"].items())))
+    if "tags" in spec:
+        copy["tags"] = list(reversed(spec["tags"]))
+    for key in ("x-webhooks", "webhooks"):
+        if isinstance(spec.get(key), dict):
+            copy[key] = dict(reversed(list(spec[key].items())))
+    components = spec.get("components")
+    if isinstance(components, dict) and isinstance(components.get("schemas"), dict):
+        copy["components"] = {**components, "schemas": dict(reversed(list(components["schemas"].items())))}
+    return copy
+
+
+@pytest.mark.parametrize(
+    "spec", ["specs/upvest-investment-api.yaml", "tests/golden/naming.yaml", "tests/golden/shapes.yaml", "upvest-real"]
+)
+def test_reordering_the_spec_changes_no_generated_name(spec: str, tmp_path: Path) -> None:
+    """Names come from the spec's content, never from the order it lists things in: each generated module has
+    the same lines (its statements may come in another order)."""
+    from conftest import shared_spec
+    from generator.pipeline import generate
+
+    path = shared_spec("upvest/upvest-investment-api-1.9.0.yaml") if spec == "upvest-real" else ROOT / spec
+    tree = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    (tmp_path / "forward.yaml").write_text(yaml.safe_dump(tree, sort_keys=False), encoding="utf-8")
+    (tmp_path / "reversed.yaml").write_text(yaml.safe_dump(_reordered(tree), sort_keys=False), encoding="utf-8")
+    config = Config(package="order_check")
+    forward = generate(tmp_path / "forward.yaml", config).files
+    backward = generate(tmp_path / "reversed.yaml", config).files
+    assert forward.keys() == backward.keys()
+    for name in forward:
+        if name.endswith(".py"):
+            assert sorted(forward[name].splitlines()) == sorted(backward[name].splitlines()), name
