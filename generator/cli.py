@@ -113,14 +113,16 @@ def _guarded(action: Callable[[], int], reporter: Reporter | None = None) -> Non
     sys.exit(code)
 
 
+def _format_option(choices: tuple[str, ...], help: str) -> Callable[[Any], Any]:
+    return click.option(
+        "--format", "output_format", type=click.Choice(choices), default="text", show_default=True, help=help
+    )
+
+
 _REPORT_OPTIONS = (
-    click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(FORMATS),
-        default="text",
-        show_default=True,
-        help="text: diagnostics grouped by severity and file, and a summary line, on stderr;"
+    _format_option(
+        FORMATS,
+        "text: diagnostics grouped by severity and file, and a summary line, on stderr;"
         " json: one JSON document on stdout (diagnostics and summary), nothing else.",
     ),
     click.option("-q", "--quiet", is_flag=True, help="Print errors only, and the summary line only on failure."),
@@ -143,15 +145,11 @@ def _reporting(
     `report_formats`: the formats of a command's own report (diff, update: text, markdown, json), printed on
     stdout; the function then also gets the one chosen as `report_format` (json makes the reporter's JSON too).
     """
-    options = list(_REPORT_OPTIONS)
+    options: list[Callable[[Any], Any]] = list(_REPORT_OPTIONS)
     if report_formats:
-        options[0] = click.option(
-            "--format",
-            "output_format",
-            type=click.Choice(report_formats),
-            default="text",
-            show_default=True,
-            help="How the change report is printed on stdout; json: one JSON document on stdout, the report's"
+        options[0] = _format_option(
+            report_formats,
+            "How the change report is printed on stdout; json: one JSON document on stdout, the report's"
             " keys beside the diagnostics and summary, nothing else.",
         )
 
