@@ -80,6 +80,7 @@ RUNTIME_FILES = (
     "_retry.py",
     "_signing.py",
     "_types.py",
+    "_webhooks.py",
 )
 
 _PRIMITIVES = {

@@ -1,17 +1,65 @@
 # The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
-"""OAuth2 client-credentials tokens: one per scope set, cached, refreshed before expiry, fetched once at a time."""
+"""Authentication: credentials a request carries (an API key, HTTP basic), and OAuth2 client-credentials
+tokens, one per scope set, cached, refreshed before expiry, fetched once at a time.
+
+A bearer token (fetched, or given as `access_token=`) is the `authorization` header; `Credentials` add what
+else the API's security schemes ask for, after it.
+"""
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["TokenCache", "choose_scopes", "scope_key"]
+__all__ = ["ApiKey", "BasicAuth", "Credentials", "TokenCache", "choose_scopes", "scope_key"]
+
+#: A request's query parameters, as the transport sends them.
+Params = list[tuple[str, Any]]
+
+
+class Credentials:
+    """What a request carries to authenticate itself, besides a bearer token."""
+
+    def apply(self, headers: dict[str, str], params: Params) -> Params:
+        """Add the credentials to a request's headers (in place) and query parameters (returned)."""
+        raise NotImplementedError
+
+
+class ApiKey(Credentials):
+    """An API key, in a header or a query parameter (or both, as the security schemes say)."""
+
+    def __init__(self, key: str, *, header: str | None, query: str | None) -> None:
+        self._key, self._header, self._query = key, header, query
+
+    def __repr__(self) -> str:  # never the key
+        return f"ApiKey(header={self._header!r}, query={self._query!r})"
+
+    def apply(self, headers: dict[str, str], params: Params) -> Params:
+        if self._header:
+            headers[self._header] = self._key
+        return [*params, (self._query, self._key)] if self._query else params
+
+
+class BasicAuth(Credentials):
+    """HTTP basic authentication, unless the request already carries a bearer token."""
+
+    def __init__(self, username: str, password: str) -> None:
+        pair = f"{username}:{password}".encode("utf-8")
+        self._value = "Basic " + base64.b64encode(pair).decode("ascii")
+
+    def __repr__(self) -> str:  # never the password
+        return "BasicAuth()"
+
+    def apply(self, headers: dict[str, str], params: Params) -> Params:
+        headers.setdefault("authorization", self._value)
+        return params
+
 
 #: Fetches a token for a space-separated scope string; returns (access token, lifetime in seconds).
 Fetch = Callable[[str], "tuple[str, float]"]

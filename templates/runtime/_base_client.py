@@ -9,7 +9,6 @@ API (its kind of authentication, signing, headers, defaults) is data in the gene
 
 from __future__ import annotations
 
-import base64
 import datetime
 import decimal
 import enum
@@ -44,7 +43,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from ._auth import TokenCache, choose_scopes, scope_key
+from ._auth import ApiKey, BasicAuth, Credentials, TokenCache, choose_scopes, scope_key
 from ._config import (
     API_KEY_HEADER,
     API_KEY_QUERY,
@@ -401,12 +400,17 @@ class BaseClient:
         self.timeout = timeout
         self.retry = (retry or DEFAULT_RETRY).with_overrides(max_retries, None)
         self._access_token = _env("ACCESS_TOKEN", access_token)
-        self._api_key = _env("API_KEY", api_key) if API_KEY_HEADER or API_KEY_QUERY else None
-        self._basic: tuple[str, str] | None = None
+        #: what authenticated requests carry besides a bearer token, from the API's security schemes
+        self._credentials: list[Credentials] = []
+        api_key = _env("API_KEY", api_key) if API_KEY_HEADER or API_KEY_QUERY else None
+        if api_key:
+            self._credentials.append(
+                ApiKey(str(api_key), header=API_KEY_HEADER, query=API_KEY_QUERY)
+            )
         if BASIC_AUTH:
             username, password = _env("USERNAME", username), _env("PASSWORD", password)
             if username is not None and password is not None:
-                self._basic = (str(username), str(password))
+                self._credentials.append(BasicAuth(str(username), str(password)))
         self._headers = {k.lower(): v for k, v in (headers or {}).items()}
         self.client_id = _env("CLIENT_ID", client_id) if TOKEN_PATH or CLIENT_ID_HEADER else None
         if CLIENT_ID_HEADER and self.client_id:
@@ -549,14 +553,9 @@ class BaseClient:
         params = prepared.params
         if token:
             headers["authorization"] = f"Bearer {token}"
-        elif authenticated and self._basic is not None:
-            pair = f"{self._basic[0]}:{self._basic[1]}".encode("utf-8")
-            headers["authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
-        if authenticated and self._api_key:
-            if API_KEY_HEADER:
-                headers[API_KEY_HEADER] = str(self._api_key)
-            if API_KEY_QUERY:
-                params = [*params, (API_KEY_QUERY, str(self._api_key))]
+        if authenticated:
+            for credentials in self._credentials:
+                params = credentials.apply(headers, params)
         request = http.build_request(
             prepared.method,
             prepared.url,

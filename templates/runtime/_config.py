@@ -37,3 +37,10 @@ BASIC_AUTH: bool = False
 CLIENT_HEADERS: tuple[tuple[str, str, str, bool, str | None], ...] = (
     ("x-tenant", "x_tenant", "API_X_TENANT", True, None),
 )
+#: Where the API serves the keys that sign its webhook deliveries (a JSON Web Key Set), if it does; the scope sets
+#: that allow fetching them, and whether that takes authentication.
+WEBHOOK_KEYS_PATH: str | None = "/webhooks/keys"
+WEBHOOK_KEYS_SCOPES: tuple[tuple[str, ...], ...] = (("webhooks:read",),)
+WEBHOOK_KEYS_AUTHENTICATED: bool = True
+#: The field of a webhook event that names its type.
+WEBHOOK_TYPE_FIELD: str = "type"

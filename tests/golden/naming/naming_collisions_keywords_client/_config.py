@@ -30,3 +30,10 @@ BASIC_AUTH: bool = False
 #: Headers that (nearly) every operation declares, set once on the client and sent on every request:
 #: (header, constructor argument, environment variable, required, the spec's default).
 CLIENT_HEADERS: tuple[tuple[str, str, str, bool, str | None], ...] = ()
+#: Where the API serves the keys that sign its webhook deliveries (a JSON Web Key Set), if it does; the scope sets
+#: that allow fetching them, and whether that takes authentication.
+WEBHOOK_KEYS_PATH: str | None = None
+WEBHOOK_KEYS_SCOPES: tuple[tuple[str, ...], ...] = ()
+WEBHOOK_KEYS_AUTHENTICATED: bool = True
+#: The field of a webhook event that names its type.
+WEBHOOK_TYPE_FIELD: str = "type"

@@ -1,0 +1,94 @@
+"""API keys (header and query) and HTTP basic authentication, end to end through a generated client: the runtime's
+`Credentials` (templates/runtime/_auth.py) chosen by the generated `_config.py` from the spec's security schemes."""
+
+from __future__ import annotations
+
+import base64
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from generator.config import Config
+from generator.pipeline import generate
+from generator.write import write
+
+SCHEMES = {
+    "key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
+    "query": {"type": "apiKey", "in": "query", "name": "api_key"},
+    "basic": {"type": "http", "scheme": "basic"},
+}
+
+
+def spec(*schemes: str) -> dict[str, Any]:
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Keys", "version": "1"},
+        "servers": [{"url": "https://keys.example"}],
+        "security": [{name: [] for name in schemes}],
+        "paths": {
+            "/things": {"get": {"operationId": "listThings", "responses": ok}},
+            "/open": {"get": {"operationId": "open", "security": [], "responses": ok}},
+        },
+        "components": {"securitySchemes": {name: SCHEMES[name] for name in schemes}},
+    }
+
+
+def client_package(tmp_path: Path, name: str, *schemes: str) -> Any:
+    (tmp_path / "api.yaml").write_text(yaml.safe_dump(spec(*schemes)), encoding="utf-8")
+    write(generate(tmp_path / "api.yaml", Config(package=name)).files, tmp_path / "out")
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+
+
+def recording() -> tuple[list[httpx.Request], httpx.Client]:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    return seen, httpx.Client(transport=httpx.MockTransport(answer))
+
+
+@pytest.fixture(autouse=True)
+def _no_keys_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("KEYS_API_KEY", "KEYS_USERNAME", "KEYS_PASSWORD", "KEYS_ACCESS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_an_api_key_goes_in_its_header_and_query_on_authenticated_calls_only(tmp_path: Path) -> None:
+    package = client_package(tmp_path, "keys_both_client", "key", "query")
+    seen, http = recording()
+    client = package.Client(api_key="s3cret-key", http_client=http)
+    client.things.list()
+    client.open.open()
+    assert seen[0].headers["x-api-key"] == "s3cret-key" and seen[0].url.params["api_key"] == "s3cret-key"
+    assert "x-api-key" not in seen[1].headers and "api_key" not in seen[1].url.params  # security: []
+    assert "s3cret-key" not in repr(client) and "s3cret-key" not in repr(client._credentials)
+
+
+def test_the_api_key_comes_from_the_environment_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = client_package(tmp_path, "keys_env_client", "key")
+    monkeypatch.setenv("KEYS_API_KEY", "from-env")
+    seen, http = recording()
+    package.Client(http_client=http).things.list()
+    assert seen[0].headers["x-api-key"] == "from-env" and "api_key" not in seen[0].url.params
+
+
+def test_basic_authentication_unless_a_bearer_token_is_given(tmp_path: Path) -> None:
+    package = client_package(tmp_path, "keys_basic_client", "basic")
+    seen, http = recording()
+    package.Client(username="ann", password="pa:ss", http_client=http).things.list()
+    assert seen[0].headers["authorization"] == "Basic " + base64.b64encode(b"ann:pa:ss").decode()
+    package.Client(username="ann", password="pa:ss", access_token="tok", http_client=http).things.list()
+    assert seen[1].headers["authorization"] == "Bearer tok"
+    package.Client(username="ann", http_client=http).things.list()  # no password: nothing to send
+    assert "authorization" not in seen[2].headers
