@@ -36,6 +36,14 @@ if TYPE_CHECKING:
 #: black's settings for generated code; all of them go into the cache keys
 LINE_LENGTH = 100
 TARGET_VERSION = "PY310"
+#: black.Mode's arguments for generated code (the target version by name): the one source of the mode, and of the
+#: cache keys, which must be known before black is imported (a run whose pieces are all cached never imports it)
+MODE_SETTINGS: dict[str, Any] = {
+    "target_versions": TARGET_VERSION,
+    "line_length": LINE_LENGTH,
+    "string_normalization": True,
+    "magic_trailing_comma": True,
+}
 
 
 @functools.cache
@@ -45,12 +53,7 @@ def mode() -> black.Mode:
     import black
     from black.mode import TargetVersion
 
-    return black.Mode(
-        target_versions={TargetVersion[TARGET_VERSION]},
-        line_length=LINE_LENGTH,
-        string_normalization=True,
-        magic_trailing_comma=True,
-    )
+    return black.Mode(**{**MODE_SETTINGS, "target_versions": {TargetVersion[MODE_SETTINGS["target_versions"]]}})
 
 
 def __getattr__(name: str) -> Any:
@@ -73,8 +76,12 @@ def _black_version() -> str:
 
 
 _BLACK_VERSION = _black_version()
+
+
 #: the mode, as cache keys name it (without importing black to make it)
-_MODE_KEY = f"{TARGET_VERSION},{LINE_LENGTH},string-normalization,magic-trailing-comma"
+def _mode_key() -> str:
+    return ",".join(f"{name}={value}" for name, value in sorted(MODE_SETTINGS.items()))
+
 
 #: the template marks: a line of its own, made of characters no escaped spec text can contain
 CUT = "\x00cut\n"
@@ -124,7 +131,7 @@ class FormatCache:
 
     @staticmethod
     def key(kind: str, text: str) -> str:
-        identity = f"{_BLACK_VERSION}\x00{_MODE_KEY}\x00{kind}\x00{text}"
+        identity = f"{_BLACK_VERSION}\x00{_mode_key()}\x00{kind}\x00{text}"
         return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
 
     def _load(self) -> None:

@@ -316,3 +316,30 @@ def test_files_split_at_their_marks_and_a_stray_nul_is_a_bug_of_ours() -> None:
     ]
     with pytest.raises(FormatError, match="NUL"):
         fmt._split("x = 1\n\x00oops\n")
+
+
+def test_the_cache_key_follows_every_setting_of_the_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MODE_SETTINGS makes both the mode black formats with and the cache keys: a setting changed there changes
+    both, so a cached piece is never taken for a mode it was not formatted in."""
+    from generator import format as formatting
+
+    before = formatting.FormatCache.key("py", "x = 1\n")
+    changes = {
+        "target_versions": "PY311",
+        "line_length": 80,
+        "string_normalization": False,
+        "magic_trailing_comma": False,
+    }
+    assert changes.keys() == formatting.MODE_SETTINGS.keys()
+    for name, value in changes.items():
+        with monkeypatch.context() as patch:
+            patch.setitem(formatting.MODE_SETTINGS, name, value)
+            assert formatting.FormatCache.key("py", "x = 1\n") != before, name
+            formatting.mode.cache_clear()
+            try:
+                made = formatting.mode()
+                shown = {t.name for t in made.target_versions} if name == "target_versions" else getattr(made, name)
+                assert shown == ({value} if name == "target_versions" else value), name
+            finally:
+                formatting.mode.cache_clear()
+    assert formatting.FormatCache.key("py", "x = 1\n") == before
