@@ -838,7 +838,10 @@ class Builder:
         schemas = components.get("schemas") if isinstance(components, dict) else None
         if not isinstance(schemas, dict):
             return
-        for key, node in sorted(schemas.items(), key=lambda item: str(item[0])):  # names by key, not by order
+        # by key, not by order: a key that is its own class name first, so `Pet` keeps `Pet` beside `PET` and `pet`
+        for key, node in sorted(
+            schemas.items(), key=lambda item: (names.pascal(str(item[0])) != item[0], str(item[0]))
+        ):
             location = Location(main, f"/components/schemas/{escape_pointer_token(key)}")
             base = names.pascal(str(key), fallback="Model")  # by key: unique and stable, unlike titles
             base = self._chosen("models", str(key), base) or base

@@ -627,7 +627,7 @@ def publish_command(
                 username=username,
                 password=password,
                 skip_existing=skip_existing,
-                interactive=sys.stdin.isatty(),
+                interactive=sys.stdin.isatty() and not reporter.json,  # a prompt would end up in the JSON
             )
         for path in result.uploaded:
             reporter.info(f"uploaded {path.name}")

@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 #: black's settings for generated code; all of them go into the cache keys
 LINE_LENGTH = 100
 TARGET_VERSION = "PY310"
-#: black.Mode's arguments for generated code (the target version by name): the one source of the mode, and of the
-#: cache keys, which must be known before black is imported (a run whose pieces are all cached never imports it)
+#: black.Mode's arguments for generated code (the target version by name): the one source of the mode and of the
+#: cache keys, which must be known before black is imported (a run whose pieces are all cached never imports it).
+#: Constant for a run: both are worked out once. LINE_LENGTH also lays out statements (generator.layout).
 MODE_SETTINGS: dict[str, Any] = {
     "target_versions": TARGET_VERSION,
     "line_length": LINE_LENGTH,
@@ -79,6 +80,7 @@ _BLACK_VERSION = _black_version()
 
 
 #: the mode, as cache keys name it (without importing black to make it)
+@functools.cache
 def _mode_key() -> str:
     return ",".join(f"{name}={value}" for name, value in sorted(MODE_SETTINGS.items()))
 

@@ -68,8 +68,6 @@ STATUS_ERRORS = (
 #: Per-API modules of every package, from templates/package/<name>.jinja.
 PACKAGE_FILES = ("_version.py", "_config.py")
 #: The runtime: plain Python in templates/runtime/, copied unchanged (and not formatted again) into every package.
-#: `_signing.py` is imported only by a client that signs requests or verifies webhooks: only their packages
-#: depend on cryptography.
 RUNTIME_FILES = (
     "_auth.py",
     "_base_client.py",
@@ -78,10 +76,12 @@ RUNTIME_FILES = (
     "_pagination.py",
     "_response.py",
     "_retry.py",
-    "_signing.py",
     "_types.py",
-    "_webhooks.py",
 )
+#: Runtime modules that need cryptography: only in the packages of APIs that sign requests or verify webhooks
+#: (which depend on it), so that every module of every package imports.
+SIGNING_FILES = ("_signing.py",)
+WEBHOOK_FILES = ("_webhooks.py",)
 
 _PRIMITIVES = {
     "str": "str",
@@ -535,7 +535,7 @@ def templates_root() -> Path:
 
 #: The version of what templates receive (the context documented in docs/templates.md). It goes up whenever a
 #: name a template may use changes meaning or disappears; overlays written for an older version are warned about.
-TEMPLATE_CONTEXT_VERSION = 2
+TEMPLATE_CONTEXT_VERSION = 3
 _OVERLAY_HEADER = re.compile(r"^\{#\s*clientgen-context:\s*(\d+)\s*#\}")
 
 
@@ -686,10 +686,15 @@ def render(
 
 
 def runtime_files(api: Api) -> dict[str, str]:
-    """The runtime modules, by path relative to the output folder, as they are in templates/runtime/: already
-    black-clean, so they skip the formatter."""
+    """The runtime modules this package needs, by path relative to the output folder, as they are in
+    templates/runtime/: already black-clean, so they skip the formatter."""
+    names = list(RUNTIME_FILES)
+    if api.auth.signing or api.auth.jwks_path or api.webhooks:
+        names += SIGNING_FILES
+    if api.webhooks:
+        names += WEBHOOK_FILES
     folder = templates_root() / "runtime"
-    return {f"{api.package.name}/{name}": (folder / name).read_text(encoding="utf-8") for name in RUNTIME_FILES}
+    return {f"{api.package.name}/{name}": (folder / name).read_text(encoding="utf-8") for name in sorted(names)}
 
 
 def _env_vars(api: Api) -> list[str]:

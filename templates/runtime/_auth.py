@@ -26,6 +26,9 @@ Params = list[tuple[str, Any]]
 class Credentials:
     """What a request carries to authenticate itself, besides a bearer token."""
 
+    #: whether these credentials are the `authorization` header, which a bearer token takes instead
+    authorization = False
+
     def apply(self, headers: dict[str, str], params: Params) -> Params:
         """Add the credentials to a request's headers (in place) and query parameters (returned)."""
         raise NotImplementedError
@@ -47,7 +50,9 @@ class ApiKey(Credentials):
 
 
 class BasicAuth(Credentials):
-    """HTTP basic authentication, unless the request already carries a bearer token."""
+    """HTTP basic authentication: the `authorization` header (unless the request has a bearer token)."""
+
+    authorization = True
 
     def __init__(self, username: str, password: str) -> None:
         pair = f"{username}:{password}".encode("utf-8")
@@ -57,7 +62,7 @@ class BasicAuth(Credentials):
         return "BasicAuth()"
 
     def apply(self, headers: dict[str, str], params: Params) -> Params:
-        headers.setdefault("authorization", self._value)
+        headers["authorization"] = self._value
         return params
 
 

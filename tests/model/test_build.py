@@ -417,3 +417,16 @@ def test_reordering_the_spec_changes_no_generated_name(spec: str, tmp_path: Path
     for name in forward:
         if name.endswith(".py"):
             assert sorted(forward[name].splitlines()) == sorted(backward[name].splitlines()), name
+
+
+def test_a_schema_key_that_is_its_own_class_name_keeps_it() -> None:
+    """`Pet`, `PET` and `pet` all make the class name Pet: the key spelled so gets it, whatever their order."""
+    for order in (["PET", "pet", "Pet"], ["Pet", "pet", "PET"]):
+        schemas = {
+            key: {"type": "object", "properties": {key.lower() + str(i): {"type": "string"}}}
+            for i, key in enumerate(order)
+        }
+        document = load_text(yaml.safe_dump(minimal({}, schemas), sort_keys=False))
+        api, _ = build(document, Config())
+        by_pointer = {s.pointer: s.name for s in api.schemas}
+        assert by_pointer["/components/schemas/Pet"] == "Pet", by_pointer

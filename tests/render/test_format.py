@@ -334,12 +334,14 @@ def test_the_cache_key_follows_every_setting_of_the_mode(monkeypatch: pytest.Mon
     for name, value in changes.items():
         with monkeypatch.context() as patch:
             patch.setitem(formatting.MODE_SETTINGS, name, value)
-            assert formatting.FormatCache.key("py", "x = 1\n") != before, name
             formatting.mode.cache_clear()
+            formatting._mode_key.cache_clear()
             try:
+                assert formatting.FormatCache.key("py", "x = 1\n") != before, name
                 made = formatting.mode()
                 shown = {t.name for t in made.target_versions} if name == "target_versions" else getattr(made, name)
                 assert shown == ({value} if name == "target_versions" else value), name
             finally:
                 formatting.mode.cache_clear()
+                formatting._mode_key.cache_clear()
     assert formatting.FormatCache.key("py", "x = 1\n") == before

@@ -92,3 +92,21 @@ def test_basic_authentication_unless_a_bearer_token_is_given(tmp_path: Path) -> 
     assert seen[1].headers["authorization"] == "Bearer tok"
     package.Client(username="ann", http_client=http).things.list()  # no password: nothing to send
     assert "authorization" not in seen[2].headers
+
+
+def test_basic_credentials_win_over_an_authorization_header_of_the_callers(tmp_path: Path) -> None:
+    package = client_package(tmp_path, "keys_basic_header_client", "basic")
+    seen, http = recording()
+    client = package.Client(username="u", password="p", headers={"Authorization": "Custom z"}, http_client=http)
+    client.things.list()
+    client.things.list(options={"headers": {"authorization": "Custom y"}})
+    expected = "Basic " + base64.b64encode(b"u:p").decode()
+    assert [r.headers["authorization"] for r in seen] == [expected, expected]
+
+
+def test_a_package_ships_the_signing_and_webhook_runtime_only_when_it_needs_them(tmp_path: Path) -> None:
+    """They import cryptography, which only those packages depend on: every module of the others imports."""
+    (tmp_path / "api.yaml").write_text(yaml.safe_dump(spec("key")), encoding="utf-8")
+    files = generate(tmp_path / "api.yaml", Config(package="plain_client")).files
+    assert "plain_client/_signing.py" not in files and "plain_client/_webhooks.py" not in files
+    assert "cryptography" not in files["pyproject.toml"]

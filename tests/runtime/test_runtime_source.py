@@ -18,12 +18,12 @@ import pytest
 from generator.config import Config
 from generator.format import mode
 from generator.pipeline import generate
-from generator.render import RUNTIME_FILES, STATUS_ERRORS, templates_root
+from generator.render import RUNTIME_FILES, SIGNING_FILES, STATUS_ERRORS, WEBHOOK_FILES, templates_root
 
 from conftest import GOLDEN, ROOT
 
 RUNTIME = templates_root() / "runtime"
-COPIED = sorted(RUNTIME_FILES)
+COPIED = sorted([*RUNTIME_FILES, *SIGNING_FILES, *WEBHOOK_FILES])
 
 
 def test_the_runtime_folder_holds_what_is_copied_and_its_helpers() -> None:

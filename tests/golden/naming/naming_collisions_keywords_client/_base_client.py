@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import importlib
 import enum
 import json
 import logging
@@ -33,6 +34,7 @@ from typing import (
     Generic,
     Mapping,
     ParamSpec,
+    Protocol,
     Sequence,
     TypedDict,
     TypeVar,
@@ -76,7 +78,6 @@ from ._version import __version__
 if TYPE_CHECKING:
     import pydantic
 
-    from ._signing import Signer
     from ._types import Problem
 
 T = TypeVar("T")
@@ -87,6 +88,12 @@ _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
 _PATH_SAFE = "-._~!$&'()*+,;=:@"
 
 logger = logging.getLogger(__package__)
+
+
+class _Signs(Protocol):
+    """What signs a request (`_signing.Signer`)."""
+
+    def sign(self, request: httpx.Request) -> None: ...
 
 
 class RequestOptions(TypedDict, total=False):
@@ -432,17 +439,17 @@ class BaseClient:
         key_id = _env("KEY_ID", key_id)
         private_key = _env("PRIVATE_KEY", private_key)
         private_key_password = _env("PRIVATE_KEY_PASSWORD", private_key_password)
-        self._signer: Signer | None = None
+        self._signer: _Signs | None = None
         if SIGNED_COMPONENTS is not None and private_key is not None:
             if not key_id:
                 raise ValueError(
                     f"pass key_id= (or set {ENV_PREFIX}_KEY_ID) to sign requests with private_key"
                 )
-            from ._signing import Signer, load_private_key
-
-            self._signer = Signer(
+            # by name: only the packages of APIs that sign requests ship _signing (and need cryptography)
+            signing = importlib.import_module(f"{__package__}._signing")
+            self._signer = signing.Signer(
                 key_id=str(key_id),
-                private_key=load_private_key(private_key, private_key_password),
+                private_key=signing.load_private_key(private_key, private_key_password),
                 components=SIGNED_COMPONENTS,
                 version_header=SIGNATURE_VERSION_HEADER,
                 version=SIGNATURE_VERSION,
@@ -555,7 +562,8 @@ class BaseClient:
             headers["authorization"] = f"Bearer {token}"
         if authenticated:
             for credentials in self._credentials:
-                params = credentials.apply(headers, params)
+                if not (token and credentials.authorization):
+                    params = credentials.apply(headers, params)
         request = http.build_request(
             prepared.method,
             prepared.url,
