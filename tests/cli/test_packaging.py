@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,9 +13,17 @@ from conftest import GOLDEN, ROOT
 
 
 def test_installed_wheel_generates_outside_the_repository(tmp_path: Path) -> None:
+    # built from a copy of the project's own files: setuptools keeps a build/ folder in the tree it builds, and a
+    # stale one in the checkout would put files in the wheel that the project no longer has
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for folder in ("generator", "templates"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
     wheels = tmp_path / "wheels"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), str(source)],
         capture_output=True,
         text=True,
         timeout=600,
@@ -23,7 +32,10 @@ def test_installed_wheel_generates_outside_the_repository(tmp_path: Path) -> Non
     (wheel,) = wheels.glob("clientgen-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        assert "generator/templates/package/_base_client.py.jinja" in names
+        assert "generator/templates/package/_client.py.jinja" in names
+        assert (
+            "generator/templates/runtime/_base_client.py" in names and "generator/templates/runtime/_config.py" in names
+        )
         assert "generator/templates/package/resources/resource.py.jinja" in names
         assert "generator/profiles/upvest.toml" in names
         archive.extractall(tmp_path / "site")
