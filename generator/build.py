@@ -12,7 +12,7 @@ from typing import Any, Iterable, get_args
 from urllib.parse import urlsplit
 
 from generator import names
-from generator.config import DEFAULT_REQUEST_ID_HEADER, Config
+from generator.config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_ID_HEADER, DEFAULT_TIMEOUT, Config
 from generator.diagnostics import Diagnostic, SpecError
 from generator.infer import client_setting_names, env_prefix, settle
 from generator.load import Document, Location, RefError, escape_pointer_token
@@ -258,8 +258,8 @@ class Builder:
             version,
             prefix,
             self.config.request_id_header or DEFAULT_REQUEST_ID_HEADER,
-            timeout=self.config.timeout or 60.0,
-            connect_timeout=self.config.connect_timeout or 10.0,
+            timeout=self.config.timeout or DEFAULT_TIMEOUT,
+            connect_timeout=self.config.connect_timeout or DEFAULT_CONNECT_TIMEOUT,
             retry=retry,
         )
 

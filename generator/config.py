@@ -27,6 +27,12 @@ TRANSPORT_HEADERS = frozenset(
 )
 #: The request id header when the spec declares none that most responses carry.
 DEFAULT_REQUEST_ID_HEADER = "x-request-id"
+#: The generated client's default timeouts (seconds): one source for the reference, the model and `_config.py`.
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_CONNECT_TIMEOUT = 10.0
+#: The runtime's RetryPolicy defaults (templates/runtime/_retry.py; tests/runtime/test_runtime_source.py keeps the
+#: two the same), as the configuration names them.
+RUNTIME_RETRY_DEFAULTS = {"max-retries": 3, "initial-delay": 0.5, "max-delay": 8.0, "deadline": 120.0}
 CONFIG_FILE = "clientgen.toml"
 #: Vendor profiles: `<name>.toml` files in this folder (shipped with the generator), see `load_profile`.
 PROFILES = Path(__file__).resolve().parent / "profiles"
@@ -217,15 +223,21 @@ SCHEMA: tuple[Key, ...] = (
     Key(
         "timeout",
         "number",
-        "60",
+        f"{DEFAULT_TIMEOUT:g}",
         "Default seconds a request may take to read, write or wait for a connection from the pool.",
         group="Generated client",
     ),
-    Key("connect-timeout", "number", "10", "Default seconds to establish a connection.", group="Generated client"),
+    Key(
+        "connect-timeout",
+        "number",
+        f"{DEFAULT_CONNECT_TIMEOUT:g}",
+        "Default seconds to establish a connection.",
+        group="Generated client",
+    ),
     Key(
         "retry",
         "table",
-        "max-retries = 3, initial-delay = 0.5, max-delay = 8, deadline = 120",
+        ", ".join(f"{name} = {value:g}" for name, value in RUNTIME_RETRY_DEFAULTS.items()),
         "Default retry policy: `max-retries`, `initial-delay` and `max-delay` (seconds, exponential backoff with"
         " jitter), `deadline` (seconds for a call, all attempts included).",
         group="Generated client",

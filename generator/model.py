@@ -324,9 +324,10 @@ class Package:
     version: str
     env_prefix: str
     request_id_header: str
-    #: the client's default timeouts (seconds) and retry policy fields, from the configuration
-    timeout: float = 60.0
-    connect_timeout: float = 10.0
+    #: the client's default timeouts (seconds) and retry policy fields, from the configuration (its defaults:
+    #: generator.config.DEFAULT_TIMEOUT and DEFAULT_CONNECT_TIMEOUT)
+    timeout: float
+    connect_timeout: float
     retry: tuple[tuple[str, float | int], ...] = ()
 
 

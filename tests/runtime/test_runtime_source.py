@@ -101,3 +101,26 @@ def test_the_runtime_error_classes_are_the_ones_the_generator_exports() -> None:
         (ast.literal_eval(k), v.id) for k, v in zip(table.keys, table.values) if k and isinstance(v, ast.Name)
     )
     assert pairs == sorted(STATUS_ERRORS)
+
+
+def test_the_documented_defaults_are_the_runtimes() -> None:
+    """The reference's retry defaults are the runtime RetryPolicy's, and its timeouts the stub _config's."""
+    from generator.config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, RUNTIME_RETRY_DEFAULTS
+
+    policy = next(
+        node
+        for node in ast.parse((RUNTIME / "_retry.py").read_text(encoding="utf-8")).body
+        if isinstance(node, ast.ClassDef) and node.name == "RetryPolicy"
+    )
+    defaults = {
+        node.target.id.replace("_", "-"): ast.literal_eval(node.value)
+        for node in policy.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None
+    }
+    assert {name: defaults[name] for name in RUNTIME_RETRY_DEFAULTS} == RUNTIME_RETRY_DEFAULTS
+    stub = {
+        node.target.id: ast.literal_eval(node.value)
+        for node in ast.parse((RUNTIME / "_config.py").read_text(encoding="utf-8")).body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None
+    }
+    assert (stub["TIMEOUT"], stub["CONNECT_TIMEOUT"]) == (DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT)
