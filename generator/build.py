@@ -12,6 +12,7 @@ from typing import Any, Iterable, get_args
 from urllib.parse import urlsplit
 
 from generator import names
+from generator import config as config_module
 from generator.config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_ID_HEADER, DEFAULT_TIMEOUT, Config
 from generator.diagnostics import Diagnostic, SpecError
 from generator.infer import client_setting_names, env_prefix, settle
@@ -76,18 +77,9 @@ CLIENT_ATTRIBUTES = frozenset(
         "webhook_verifier",
     }
 )
-#: What a signature covers when the spec declares signature headers and the configuration names no components.
-DEFAULT_SIGNED_COMPONENTS = (
-    "@method",
-    "@path",
-    "@query",
-    "authorization",
-    "content-type",
-    "content-length",
-    "content-digest",
-)
-#: Headers the runtime always sets itself.
-TRANSPORT_HEADERS = frozenset({"content-type", "content-length", "content-digest", "signature", "signature-input"})
+#: Headers the runtime always sets itself, hidden from methods whatever the spec says (`accept` stays an argument
+#: where an operation declares it; `authorization` is hidden when a security scheme sets it).
+TRANSPORT_HEADERS = config_module.TRANSPORT_HEADERS - {"accept", "authorization"}
 _DOC_KEYS = frozenset({"description", "example", "examples", "externalDocs", "deprecated", "summary", "xml"})
 _DECIMAL_SAMPLES = ("1.5", "1.50", "0.25")
 #: the primitive types, made once: the build asks for tens of thousands of them
@@ -138,7 +130,6 @@ class Builder:
     _pending: list[tuple[Location, Any, str]] = field(default_factory=list)
     _discriminators: frozenset[str] = frozenset()
     _schema_index: dict[str, Schema] = field(default_factory=dict)
-    _declared_headers: set[str] = field(default_factory=set)
     #: client-setting headers: (the first declaration met, and where), and whether every declaration requires it
     _client_header_uses: dict[str, tuple[dict[str, Any], _Context]] = field(default_factory=dict)
     _client_header_optional: set[str] = field(default_factory=set)
@@ -463,8 +454,6 @@ class Builder:
         entries = sorted(merged.items(), key=lambda e: (0, order.get(e[0][0], 0)) if e[0][1] == "path" else (1, 0))
         client_headers = self.config.client_headers or ()
         for (name, location), (parameter, parameter_context) in entries:
-            if location == "header":
-                self._declared_headers.add(name.lower())
             if location == "header" and name.lower() in client_headers:
                 self._client_header_uses.setdefault(name.lower(), (parameter, parameter_context))
                 self._client_header_operations.setdefault(name.lower(), set()).add(context.pointer)
@@ -636,10 +625,8 @@ class Builder:
                 break
         signing = None
         config = self.config
-        if config.signing_components is not None:
+        if config.signing_components is not None:  # configured, or inferred from signature headers (infer.settle)
             signing = Signing(config.signing_components, config.signature_version_header, config.signature_version)
-        elif {"signature", "signature-input"} <= self._declared_headers:
-            signing = Signing(DEFAULT_SIGNED_COMPONENTS, config.signature_version_header, config.signature_version)
         header = next(
             (s.parameter for s in schemes if s.kind == "apiKey" and s.location == "header" and s.parameter), None
         )
@@ -910,17 +897,7 @@ class Builder:
         return self._resolve(node, location)[0]
 
     def _resolve(self, node: Any, location: Location) -> tuple[Any, Location]:
-        """Follow `$ref`s to the node they name, and where it lives (its file resolves its own refs)."""
-        seen = 0
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            seen += 1
-            if seen > 64:
-                return {}, location
-            try:
-                location, node = self.document.resolve(node["$ref"], location.file)
-            except RefError:
-                return {}, location
-        return node, location
+        return self.document.follow(node, location)
 
     def convert(self, node: Any, context: _Context, *, name: str | None = None) -> Type:
         """The type of a schema node; `name` forces the name a class made for it takes."""

@@ -28,8 +28,7 @@ from generator.pipeline import build_api, check_spec, generate
 from generator.render import builtin_templates, template_header, templates_root
 from generator.report import COLOR_CHOICES, FORMATS, Reporter
 from generator import update as updating
-from generator.version import Level, generated_version, record_version
-from generator.version import bump as bump_version
+from generator.version import Level, next_version, record_version
 from generator.write import WriteError, check as check_output, write
 
 if TYPE_CHECKING:
@@ -67,12 +66,6 @@ def _spec_and_output(config: Config, spec: Path | None, output: Path | None, nee
     if need_output and output is None:
         _fail("no output folder given: pass -o DIR, or set 'output' in [tool.clientgen] of pyproject.toml")
     return spec, output or Path("output")
-
-
-def _next_version(output: Path, level: Level) -> str | None:
-    """The version after the one generated into `output`; None the first time (the configured or spec version)."""
-    current = generated_version(output)
-    return None if current is None else bump_version(current, level)
 
 
 def _record(config: Config) -> None:
@@ -288,7 +281,7 @@ def generate_command(
                 before = spec_diff.load_api(previous, config, allow_remote_refs=allow_remote_refs)
                 after = spec_diff.load_api(spec_path, config, allow_remote_refs=allow_remote_refs)
                 level = spec_diff.diff(before, after).bump
-            config = config.merged(version=_next_version(output_path, level))
+            config = config.merged(version=next_version(output_path, level))
         cache = _cache(no_cache, output_path)
         result = generate(
             spec_path,

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 from generator import names
 from generator.config import TRANSPORT_HEADERS, Config, Profile, load_profile, profile_names
 from generator.diagnostics import Diagnostic
-from generator.load import Document, Location, RefError, escape_pointer_token
+from generator.load import Document, Location, escape_pointer_token
 from generator.validate import HTTP_METHODS
 
 #: Headers whose value belongs to one request (an id to trace or correlate it, a key to apply it once): never
@@ -156,7 +156,7 @@ def declarations(document: Document) -> Declarations:
     main = document.main
     paths = document.root.get("paths")
     for path, item in paths.items() if isinstance(paths, dict) else ():
-        item, where = _resolve(document, item, Location(main, f"/paths/{escape_pointer_token(str(path))}"))
+        item, where = document.follow(item, Location(main, f"/paths/{escape_pointer_token(str(path))}"))
         if not isinstance(item, dict):
             continue
         shared = _parameters(document, item.get("parameters"), Location(where.file, f"{where.pointer}/parameters"))
@@ -177,7 +177,7 @@ def declarations(document: Document) -> Declarations:
             responses = operation.get("responses")
             for status, response in responses.items() if isinstance(responses, dict) else ():
                 pointer = f"{base.pointer}/responses/{escape_pointer_token(str(status))}"
-                response, at = _resolve(document, response, Location(base.file, pointer))
+                response, at = document.follow(response, Location(base.file, pointer))
                 if not isinstance(response, dict):
                     continue
                 found.responses += 1
@@ -190,23 +190,12 @@ def declarations(document: Document) -> Declarations:
     return found
 
 
-def _resolve(document: Document, node: Any, location: Location) -> tuple[Any, Location]:
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 64:
-        seen += 1
-        try:
-            location, node = document.resolve(node["$ref"], location.file)
-        except RefError:
-            return None, location
-    return node, location
-
-
 def _parameters(
     document: Document, raw: Any, where: Location
 ) -> dict[tuple[str, str], tuple[dict[str, Any], Location]]:
     found: dict[tuple[str, str], tuple[dict[str, Any], Location]] = {}
     for index, parameter in enumerate(raw if isinstance(raw, list) else []):
-        parameter, at = _resolve(document, parameter, Location(where.file, f"{where.pointer}/{index}"))
+        parameter, at = document.follow(parameter, Location(where.file, f"{where.pointer}/{index}"))
         if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
             location = str(parameter.get("in"))
             name = parameter["name"].lower() if location == "header" else parameter["name"]  # case-insensitive
@@ -215,7 +204,7 @@ def _parameters(
 
 
 def _schema_key(document: Document, parameter: dict[str, Any], at: Location) -> str:
-    schema, _ = _resolve(document, parameter.get("schema"), at)
+    schema, _ = document.follow(parameter.get("schema"), at)
     if isinstance(schema, dict):
         schema = {k: v for k, v in schema.items() if k not in _DOCUMENTATION}
     return json.dumps(schema, sort_keys=True, default=str)

@@ -195,6 +195,20 @@ class Document:
             known = self._resolved[(ref, base)] = self._resolve(ref, base)
         return known
 
+    def follow(self, node: Any, location: Location) -> tuple[Any, Location]:
+        """Follow `$ref`s from `node` (at `location`) to the node they name, and where it lives (its file resolves
+        its own refs); `{}` for a reference that cannot be followed (validation reports it)."""
+        seen = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            seen += 1
+            if seen > 64:
+                return {}, location
+            try:
+                location, node = self.resolve(node["$ref"], location.file)
+            except RefError:
+                return {}, location
+        return node, location
+
     def _resolve(self, ref: str, base: str) -> tuple[Location, Any]:
         target, _, fragment = ref.partition("#")
         file = base

@@ -884,6 +884,11 @@ class ExampleCall:
     arguments: tuple[tuple[str, str], ...]  # (argument, Python expression)
     imports: tuple[str, ...]
 
+    def preamble(self, *first: str) -> str:
+        """The import lines the example needs (after `first`), and the blank line that ends them; "" if none."""
+        lines = [*first, *self.imports]
+        return "\n".join(lines) + "\n\n" if lines else ""
+
     def statement(self, lead: str = "", indent: int = 0, *, raw: bool = False, awaited: bool = False) -> str:
         """`lead` + the call, on one line when it fits, else one argument a line (black's layout)."""
         pad = " " * indent

@@ -20,7 +20,7 @@ from generator.config import Config
 from generator.diagnostics import Diagnostic, SpecError
 from generator.format import FormatCache, default_jobs
 from generator.pipeline import Generation, Progress, generate
-from generator.version import Level, bump, generated_version, record_version
+from generator.version import Level, next_version, record_version
 from generator.write import write
 
 if TYPE_CHECKING:
@@ -102,8 +102,7 @@ def update(
         level = _changes(spec, staged, config, strict, allow_remote_refs, show)
         version = None
         if level is not None and config.version_policy == "diff":
-            current = generated_version(output)
-            version = None if current is None else bump(current, level)
+            version = next_version(output, level)
         generation = generate(
             staged,
             config.merged(version=version),

@@ -76,3 +76,9 @@ def record_version(pyproject: Path, version: str) -> None:
     temporary = pyproject.with_name(f".{pyproject.name}.clientgen")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(pyproject)
+
+
+def next_version(output: Path, level: Level) -> str | None:
+    """The version after the one generated into `output`; None the first time (the configured or spec version)."""
+    current = generated_version(output)
+    return None if current is None else bump(current, level)
