@@ -9,8 +9,11 @@ import pytest
 import yaml
 
 from generator import names
-from generator.build import _is_decimal_pattern, _method_name, build, pep440
-from generator.config import Config, load_config
+from generator.build import build
+from generator.build.operations import method_name as _method_name
+from generator.build.package import pep440
+from generator.build.schemas import _is_decimal_pattern
+from generator.config import Config, Names, load_config
 from generator.load import load, load_text
 from generator.model import (
     AliasSchema,
@@ -430,3 +433,47 @@ def test_a_schema_key_that_is_its_own_class_name_keeps_it() -> None:
         api, _ = build(document, Config())
         by_pointer = {s.pointer: s.name for s in api.schemas}
         assert by_pointer["/components/schemas/Pet"] == "Pet", by_pointer
+
+
+def test_the_naming_pass_names_inline_classes_after_the_real_name_of_the_class_around_them() -> None:
+    """Class names are decided after every schema is collected: an inline class takes the configured name of the
+    component around it (`Order` renamed `Purchase` gives `PurchaseCurrency`), and `names.fields` and
+    `names.enum-members`, keyed on such derived names, still apply."""
+    schemas = {
+        "Order": {
+            "type": "object",
+            "properties": {
+                "currency": {"type": "object", "properties": {"code": {"type": "string"}}},
+                "side": {"type": "string", "enum": ["BUY", "SELL"]},
+            },
+        }
+    }
+    document = load_text(yaml.safe_dump(minimal({}, schemas), sort_keys=False))
+    config = Config(
+        names=Names(
+            models=(("Order", "Purchase"),),
+            fields=(("PurchaseCurrency.code", "iso_code"),),
+            enum_members=(("PurchaseSide.BUY", "LONG"),),
+        )
+    )
+    api, diagnostics = build(document, config)
+    by_name = {schema.name: schema for schema in api.schemas}
+    assert set(by_name) == {"Purchase", "PurchaseCurrency", "PurchaseSide"}
+    currency = by_name["PurchaseCurrency"]
+    assert isinstance(currency, ObjectSchema) and [f.python_name for f in currency.fields] == ["iso_code"]
+    side = by_name["PurchaseSide"]
+    assert isinstance(side, EnumSchema) and [m.name for m in side.members] == ["LONG", "SELL"]
+    purchase = by_name["Purchase"]
+    assert isinstance(purchase, ObjectSchema)
+    assert [f.type for f in purchase.fields] == [Ref("PurchaseCurrency"), Ref("PurchaseSide")]
+    assert not [d for d in diagnostics if d.code == "names-unused"]
+
+
+def test_warnings_written_before_naming_name_the_real_class() -> None:
+    schemas = {"Loop": {"$ref": "#/components/schemas/Again"}, "Again": {"$ref": "#/components/schemas/Loop"}}
+    document = load_text(yaml.safe_dump(minimal({}, schemas), sort_keys=False))
+    api, diagnostics = build(document, Config())
+    messages = sorted(d.message for d in diagnostics if d.code == "ref-cycle")
+    assert messages and all("\x00" not in m for m in messages)
+    assert any("'Again'" in m or "'Loop'" in m for m in messages), messages
+    assert {s.name for s in api.schemas} <= {"Loop", "Again"}

@@ -1,0 +1,481 @@
+"""The operations pass: resource groups, their operations and methods, parameters, bodies and responses; and the
+client settings (headers of `client-headers` that operations declare).
+
+Names are handed out, and schemas converted, in an order of the spec's content (groups by name, operations by path
+and method), so reordering the spec's paths or tags changes no name; groups and their operations are still listed
+in the spec's order. Request bodies are flattened into keyword arguments, and paging worked out, only after the
+naming pass (`finish`): both read the fields' Python names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from generator import names
+from generator.build.common import (
+    PRIMITIVES,
+    Context,
+    Hint,
+    Run,
+    choose_request_media,
+    is_problem_media,
+    literal,
+    parameter_schema,
+    response_kind,
+    sequence,
+    text,
+    wire_text,
+)
+from generator.build.naming import Naming
+from generator.build.pagination import pagination
+from generator.build.schemas import Schemas
+from generator.build.security import Security, requirements
+from generator.infer import client_setting_names, env_prefix
+from generator.load import Location, escape_pointer_token
+from generator.model import (
+    BINARY,
+    AnyType,
+    ClientHeader,
+    Content,
+    Field,
+    Group,
+    ObjectSchema,
+    Operation,
+    Parameter,
+    Primitive,
+    Ref,
+    RequestBody,
+    Response,
+    Schema,
+    Type,
+)
+from generator.validate import HTTP_METHODS
+
+#: Attributes of the generated Client that a resource group must not shadow.
+CLIENT_ATTRIBUTES = frozenset(
+    {
+        "close",
+        "aclose",
+        "base_url",
+        "timeout",
+        "with_options",
+        "request",
+        "environment",
+        "headers",
+        "http_client",
+        "retry",
+        "client_id",
+        "webhook_verifier",
+    }
+)
+_VERSION_SEGMENT = re.compile(r"^(v\d+(\.\d+)*|api|rest)$", re.IGNORECASE)
+
+
+@dataclass
+class HeaderUses:
+    """Where operations declare the client-setting headers."""
+
+    #: header -> its first declaration met, and where
+    first: dict[str, tuple[dict[str, Any], Context]] = field(default_factory=dict)
+    #: headers some declaration leaves optional
+    optional: set[str] = field(default_factory=set)
+    #: header -> the operations (by pointer) that declare it
+    operations: dict[str, set[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Operations:
+    """What the pass collected: groups of operations whose types still carry provisional class names."""
+
+    groups: tuple[Group, ...]
+    #: the argument names each operation has taken, by (path, method): its body's fields may take more
+    arguments: dict[tuple[str, str], names.Namespace]
+    headers: HeaderUses
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.operations) for group in self.groups)
+
+
+def collect(run: Run, schemas: Schemas, security: Security) -> Operations:
+    root = run.document.root
+    main = run.document.main
+    managed = security.managed_headers(run.config)
+    tag_descriptions = {
+        str(t.get("name")): text(t.get("description"))
+        for t in sequence(root.get("tags"))
+        if isinstance(t, dict) and "name" in t
+    }
+    by_group: dict[str, list[tuple[str, dict[str, Any], Context, list[Any]]]] = {}
+    paths = root.get("paths") if isinstance(root.get("paths"), dict) else {}
+    for path, item in paths.items():
+        pointer = f"/paths/{escape_pointer_token(path)}"
+        item, item_location = run.follow(item, Location(main, pointer))
+        if not isinstance(item, dict):
+            continue
+        shared = sequence(item.get("parameters"))
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            tags = operation.get("tags")
+            group = str(tags[0]) if isinstance(tags, list) and tags else _group_from_path(str(path))
+            context = Context(item_location.file, f"{item_location.pointer}/{method}", Hint(""))
+            by_group.setdefault(group, []).append((str(path), {"method": method, **operation}, context, shared))
+    default_security = root.get("security")
+    attributes = names.Namespace(CLIENT_ATTRIBUTES)
+    classes = names.Namespace()
+    chosen_groups = {group_name: run.chosen("resources", group_name) for group_name in by_group}
+    group_names: dict[str, tuple[str, str]] = {}
+    for group_name in sorted(by_group):
+        chosen_group = chosen_groups[group_name]
+        group_names[group_name] = (
+            attributes.claim(names.safe(chosen_group or names.snake(group_name, fallback="default"))),
+            classes.claim(names.pascal(chosen_group or group_name, fallback="Default"), ""),
+        )
+    builder = _OperationBuilder(run, schemas, security, managed)
+    operation_ids = names.Namespace()
+    built: dict[tuple[str, str], Operation] = {}
+    methods = {group_name: names.Namespace(names.RESERVED | {"with_raw_response"}) for group_name in by_group}
+    walk = sorted(
+        ((group_name, entry) for group_name, entries in by_group.items() for entry in entries),
+        key=lambda item: (item[1][0], HTTP_METHODS.index(item[1][1]["method"])),
+    )
+    for group_name, (path, operation, context, shared) in walk:
+        method = operation["method"]
+        raw_id = operation.get("operationId")
+        operation_id = str(raw_id) if isinstance(raw_id, (str, int)) else f"{method}_{path}"
+        context.name = Hint(operation_ids.claim(names.pascal(operation_id, fallback=f"{method} {path}"), ""))
+        chosen = run.chosen("operations", operation_id)
+        taken = methods[group_name]
+        python_name = taken.claim(chosen or method_name(operation_id, names.words(group_name), taken))
+        built[(path, method)] = builder.operation(
+            operation, path, python_name, operation_id, context, shared, operation.get("security", default_security)
+        )
+    groups: list[Group] = []
+    for group_name, entries in by_group.items():
+        attribute, class_name = group_names[group_name]
+        groups.append(
+            Group(
+                name=group_name,
+                attribute=attribute,
+                class_name=class_name,
+                module=attribute,
+                description=tag_descriptions.get(group_name, ""),
+                operations=tuple(built[(path, operation["method"])] for path, operation, _, _ in entries),
+            )
+        )
+    return Operations(tuple(groups), builder.arguments, builder.headers)
+
+
+def finish(run: Run, operations: Operations, naming: Naming, index: dict[str, Schema]) -> tuple[Group, ...]:
+    """The groups with real class names, bodies flattened where they can be, and paging worked out."""
+    groups: list[Group] = []
+    for group in operations.groups:
+        finished: list[Operation] = []
+        for operation in group.operations:
+            arguments = operations.arguments[(operation.path, operation.method.lower())]
+            body = operation.body
+            if body is not None:
+                body = naming.body(body)
+                fields = _flatten(body.type, arguments, index)
+                body = replace(body, fields=fields, python_name="body" if fields is not None else arguments.claim("body"))
+            parameters = tuple(naming.parameter(p) for p in operation.parameters)
+            responses = tuple(naming.response(r) for r in operation.responses)
+            if (
+                body is not operation.body
+                or any(new is not old for new, old in zip(parameters, operation.parameters))
+                or any(new is not old for new, old in zip(responses, operation.responses))
+            ):
+                operation = replace(operation, parameters=parameters, body=body, responses=responses)
+            paging = pagination(run.config, operation, index)
+            finished.append(operation if paging is None else replace(operation, pagination=paging))
+        groups.append(replace(group, operations=tuple(finished)))
+    return tuple(groups)
+
+
+def client_headers(run: Run, schemas: Schemas, uses: HeaderUses, title: str, operations: int) -> tuple[ClientHeader, ...]:
+    """The client settings: the headers of `client-headers` that operations declare, in that order. One is
+    required when every operation declares it and requires it. Their types carry provisional class names."""
+    prefix = env_prefix(run.config, title)
+    taken: set[str] = set()
+    headers: list[ClientHeader] = []
+    for name in run.config.client_headers or ():
+        if name not in uses.first:  # only the configuration can name such a header
+            run.warn_configuration(
+                "client-header-unused",
+                f"client-headers: no operation declares the header '{name}'; it is not a client setting",
+            )
+            continue
+        parameter, context = uses.first[name]
+        argument, variable = client_setting_names(name, prefix, taken)
+        schema, schema_pointer = parameter_schema(parameter, context.pointer)
+        resolved, _ = run.follow(schema, Location(context.file, schema_pointer))
+        resolved = resolved if isinstance(resolved, dict) else {}
+        choices = [v for v in resolved.get("enum") or () if isinstance(v, (str, int)) and not isinstance(v, bool)]
+        type_: Type
+        if choices and all(isinstance(v, int) for v in choices):
+            type_ = PRIMITIVES["int"]  # an integer enum: any int, the spec's values shown as examples
+        else:  # a string enum is a Literal; anything else converts as a parameter's schema does
+            type_ = literal(resolved) or schemas.convert(
+                schema, Context(context.file, schema_pointer, Hint(f"{names.pascal(name, fallback='Header')}Header"))
+            )
+        default = resolved.get("default")
+        example = next(
+            (v for v in (default, *choices, resolved.get("example")) if isinstance(v, (str, int, float))), None
+        )
+        everywhere = len(uses.operations.get(name, ())) == operations
+        headers.append(
+            ClientHeader(
+                name=name,
+                python_name=argument,
+                env_var=variable,
+                type=type_,
+                required=everywhere and name not in uses.optional,
+                default=None if default is None or isinstance(default, (dict, list)) else wire_text(default),
+                description=text(parameter.get("description")),
+                example=example,
+            )
+        )
+    return tuple(headers)
+
+
+@dataclass
+class _OperationBuilder:
+    run: Run
+    schemas: Schemas
+    security: Security
+    managed: frozenset[str]
+    arguments: dict[tuple[str, str], names.Namespace] = field(default_factory=dict)
+    headers: HeaderUses = field(default_factory=HeaderUses)
+
+    def operation(
+        self,
+        raw: dict[str, Any],
+        path: str,
+        python_name: str,
+        operation_id: str,
+        context: Context,
+        shared: list[Any],
+        security: Any,
+    ) -> Operation:
+        config = self.run.config
+        arguments = self.arguments[(path, raw["method"])] = names.Namespace(names.RESERVED)
+        parameters: list[Parameter] = []
+        owned: list[str] = []
+        idempotency: str | None = None
+        merged: dict[tuple[str, str], tuple[Any, Context]] = {}
+        pointer_base = context.pointer.rsplit("/", 1)[0]
+        declared = [(f"{pointer_base}/parameters/{i}", p) for i, p in enumerate(shared)]
+        own = sequence(raw.get("parameters"))
+        declared += [(f"{context.pointer}/parameters/{i}", p) for i, p in enumerate(own)]
+        for pointer, parameter in declared:
+            parameter, where = self.run.follow(parameter, Location(context.file, pointer))
+            if isinstance(parameter, dict):
+                merged[(str(parameter.get("name")), str(parameter.get("in")))] = (
+                    parameter,
+                    Context(where.file, where.pointer, Hint("")),
+                )
+        # path parameters first, in the order of the path template, then the rest in spec order
+        order = {name: i for i, name in enumerate(re.findall(r"\{([^{}]+)\}", path))}
+        entries = sorted(merged.items(), key=lambda e: (0, order.get(e[0][0], 0)) if e[0][1] == "path" else (1, 0))
+        client_headers = config.client_headers or ()
+        uses = self.headers
+        for (name, location), (parameter, parameter_context) in entries:
+            lowered = name.lower()
+            if location == "header" and lowered in client_headers:
+                uses.first.setdefault(lowered, (parameter, parameter_context))
+                uses.operations.setdefault(lowered, set()).add(context.pointer)
+                if not parameter.get("required"):
+                    uses.optional.add(lowered)
+                continue
+            if location == "header" and lowered in self.managed:
+                owned.append(lowered)
+                continue
+            if location == "header" and lowered == config.idempotency_header:
+                idempotency = lowered
+                continue
+            if location not in ("path", "query", "header", "cookie"):
+                self.run.warn(
+                    "parameter-location",
+                    f"parameter '{name}' has unknown location '{location}'; skipped",
+                    parameter_context,
+                )
+                continue
+            if location == "cookie":
+                self.run.warn(
+                    "cookie-parameter", f"cookie parameter '{name}' is not supported yet; skipped", parameter_context
+                )
+                continue
+            schema, schema_pointer = parameter_schema(parameter, parameter_context.pointer)
+            type_ = literal(schema) or self.schemas.convert(
+                schema,
+                Context(parameter_context.file, schema_pointer, context.name + names.pascal(name, fallback="Param")),
+            )
+            required = bool(parameter.get("required")) or location == "path"
+            style = str(parameter.get("style") or ("simple" if location in ("path", "header") else "form"))
+            explode = parameter.get("explode")
+            parameters.append(
+                Parameter(
+                    name=name,
+                    python_name=arguments.claim(names.safe(names.snake(name, fallback="param"))),
+                    location=location,  # type: ignore[arg-type]
+                    type=type_,
+                    required=required,
+                    description=text(parameter.get("description")),
+                    style=style,
+                    explode=bool(explode) if explode is not None else style == "form",
+                    deprecated=bool(parameter.get("deprecated")),
+                )
+            )
+        body = self._request_body(raw.get("requestBody"), context)
+        responses = self._responses(raw.get("responses"), context)
+        operation_security = requirements(security)
+        return Operation(
+            operation_id=operation_id,
+            python_name=python_name,
+            method=str(raw["method"]).upper(),
+            path=path,
+            summary=text(raw.get("summary")),
+            description=text(raw.get("description")),
+            deprecated=bool(raw.get("deprecated")),
+            parameters=tuple(parameters),
+            body=body,
+            responses=responses,
+            security=operation_security,
+            managed_headers=tuple(sorted(set(owned))),
+            idempotency_header=idempotency,
+            pointer=context.pointer,
+            scopes=self.security.scope_sets(config, operation_security),
+        )
+
+    def _request_body(self, raw: Any, context: Context) -> RequestBody | None:
+        """The request body; its fields become keyword arguments later, in `finish`."""
+        if raw is None:
+            return None
+        raw, where = self.run.follow(raw, Location(context.file, f"{context.pointer}/requestBody"))
+        pointer = where.pointer
+        content = raw.get("content") if isinstance(raw, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None
+        media_type, kind = choose_request_media(list(content))
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        body_context = Context(
+            where.file, f"{pointer}/content/{escape_pointer_token(media_type)}/schema", context.name + "Request"
+        )
+        required = bool(raw.get("required"))
+        description = text(raw.get("description"))
+        if kind == "binary":
+            type_: Type = Primitive("bytes")
+        elif kind == "text":
+            type_ = Primitive("str")
+        else:
+            type_ = self.schemas.convert(media.get("schema"), body_context)
+        return RequestBody(media_type, kind, type_, required, None, "body", description)
+
+    def _responses(self, raw: Any, context: Context) -> tuple[Response, ...]:
+        responses: list[Response] = []
+        if not isinstance(raw, dict):
+            return ()
+        for status, response in raw.items():
+            status = str(status).upper()
+            response, where = self.run.follow(
+                response, Location(context.file, f"{context.pointer}/responses/{escape_pointer_token(status)}")
+            )
+            pointer = where.pointer
+            if not isinstance(response, dict):
+                continue
+            error = not status.startswith(("1", "2", "3"))
+            contents: list[Content] = []
+            problem = error
+            for media_type, media in (
+                (response.get("content") or {}).items() if isinstance(response.get("content"), dict) else ()
+            ):
+                media_type = str(media_type)
+                media = media if isinstance(media, dict) else {}
+                kind = response_kind(media_type, media.get("schema"))
+                if is_problem_media(media_type):
+                    problem = True
+                if error:
+                    contents.append(Content(media_type, kind, None))
+                    continue
+                schema_context = Context(
+                    where.file,
+                    f"{pointer}/content/{escape_pointer_token(media_type)}/schema",
+                    context.name + ("Response" if status.startswith("2") else f"Response{status}"),
+                )
+                if kind == "binary":
+                    type_: Type | None = BINARY
+                elif kind == "text":
+                    type_ = Primitive("str")
+                else:
+                    type_ = self.schemas.convert(media.get("schema"), schema_context) if "schema" in media else AnyType()
+                contents.append(Content(media_type, kind, type_))
+            headers = (
+                tuple(str(h).lower() for h in response.get("headers") or {})
+                if isinstance(response.get("headers"), dict)
+                else ()
+            )
+            responses.append(Response(status, text(response.get("description")), tuple(contents), problem, headers))
+        return tuple(responses)
+
+
+def _flatten(type_: Type, arguments: names.Namespace, index: dict[str, Schema]) -> tuple[Field, ...] | None:
+    """The fields of an object body, when they can become keyword arguments without clashing."""
+    if not isinstance(type_, Ref):
+        return None
+    schema = index.get(type_.name)
+    if not isinstance(schema, ObjectSchema) or not schema.fields:
+        return None
+    if any(f.python_name in arguments or f.python_name in names.RESERVED for f in schema.fields):
+        return None
+    for f in schema.fields:
+        arguments.claim(f.python_name)
+    return schema.fields
+
+
+def _group_from_path(path: str) -> str:
+    """The resource of an untagged operation: its first path segment that is not a version or a parameter."""
+    for segment in path.split("/"):
+        if segment and not segment.startswith("{") and not _VERSION_SEGMENT.match(segment):
+            return segment
+    return "default"
+
+
+def method_name(operation_id: str, group_words: list[str], taken: names.Namespace) -> str:
+    """A short method name: the operationId without the words naming its resource group.
+
+    `place_order` in "Orders" gives `place`, `list_user_accounts` in "Accounts" gives `list_user`; when
+    the short name is empty, reserved or already taken the whole operationId is used.
+    """
+    full = names.safe(names.snake(operation_id, fallback="call"))
+    tokens = names.words(operation_id)
+    candidates: list[list[str]] = []
+    if group_words:
+        for words in (group_words, group_words[-1:]):
+            singular = [*words[:-1], _singular(words[-1])]
+            candidates.extend([words, singular])
+    for words in candidates:
+        size = len(words)
+        for start in range(len(tokens) - size + 1):
+            if tokens[start : start + size] == words:
+                rest = tokens[:start] + tokens[start + size :]
+                if rest and not rest[0][0].isdigit():
+                    short = "_".join(rest)
+                    if short not in taken and short not in names.RESERVED:
+                        return short
+                return full
+    return full
+
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 3:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word

@@ -1,0 +1,53 @@
+"""Paging and key-set discovery: what the build works out from operations once their classes have real names."""
+
+from __future__ import annotations
+
+from generator import names
+from generator.build.common import array_item
+from generator.config import Config
+from generator.model import ArrayType, Group, ObjectSchema, Operation, Pagination, Ref, Schema, Type
+
+
+def pagination(config: Config, operation: Operation, index: dict[str, Schema]) -> Pagination | None:
+    """Offset/limit paging, when the operation takes both parameters and answers with a page envelope."""
+    if config.pagination == "none" or operation.method != "GET":
+        return None
+    query = {p.name for p in operation.parameters if p.location == "query"}
+    if not {config.page_offset_param, config.page_limit_param} <= query:
+        return None
+    page = _object_schema(operation.return_type, index)
+    if page is None:
+        return None
+    by_name = {f.name: f for f in page.fields}
+    items = by_name.get(config.page_items_field)
+    item_type = array_item(items.type) if items is not None else None
+    if items is None or item_type is None or config.page_meta_field not in by_name:
+        return None
+    return Pagination(
+        offset_param=config.page_offset_param,
+        limit_param=config.page_limit_param,
+        items_field=items.python_name,
+        meta_field=by_name[config.page_meta_field].python_name,
+        total_field=names.snake(config.page_total_field),
+        item_type=item_type,
+    )
+
+
+def jwks_path(groups: tuple[Group, ...], index: dict[str, Schema]) -> str | None:
+    """A GET operation answering with a JSON Web Key Set (`keys`: objects with `kty`)."""
+    for group in groups:
+        for operation in group.operations:
+            if operation.method != "GET" or any(p.required for p in operation.parameters):
+                continue
+            response = _object_schema(operation.return_type, index)
+            keys = next((f for f in response.fields if f.name == "keys"), None) if response else None
+            if keys is not None and isinstance(keys.type, ArrayType):
+                key = _object_schema(keys.type.item, index)
+                if key is not None and any(f.name == "kty" for f in key.fields):
+                    return operation.path
+    return None
+
+
+def _object_schema(type_: Type | None, index: dict[str, Schema]) -> ObjectSchema | None:
+    schema = index.get(type_.name) if isinstance(type_, Ref) else None
+    return schema if isinstance(schema, ObjectSchema) else None
