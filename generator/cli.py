@@ -59,10 +59,10 @@ def _config(config_path: Path | None) -> Config:
 
 
 def _spec_and_output(config: Config, spec: Path | None, output: Path | None, need_output: bool) -> tuple[Path, Path]:
-    spec = spec or config.spec
+    spec = spec or config.project.spec
     if spec is None:
         _fail("no spec given: pass SPEC, or set 'spec' in [tool.clientgen] of pyproject.toml")
-    output = output or config.output
+    output = output or config.project.output
     if need_output and output is None:
         _fail("no output folder given: pass -o DIR, or set 'output' in [tool.clientgen] of pyproject.toml")
     return spec, output or Path("output")
@@ -70,8 +70,8 @@ def _spec_and_output(config: Config, spec: Path | None, output: Path | None, nee
 
 def _record(config: Config) -> None:
     """Write a bumped version back to the configuration, so that later runs and `check` keep it."""
-    if config.source is not None and config.version is not None:
-        record_version(config.source, config.version)
+    if config.source is not None and config.project.version is not None:
+        record_version(config.source, config.project.version)
 
 
 def _guarded(action: Callable[[], int], reporter: Reporter | None = None) -> None:
@@ -529,7 +529,7 @@ def update_command(
 
 def _client_folder(config_path: Path | None, folder: Path | None) -> Path:
     """DIR, or the configured output folder."""
-    folder = folder or _config(config_path).output
+    folder = folder or _config(config_path).project.output
     if folder is None:
         _fail("no client folder given: pass DIR, or set 'output' in [tool.clientgen] of pyproject.toml")
     if not folder.is_dir():
@@ -737,7 +737,7 @@ def config_show_command(
         path = config_path or find_config(Path.cwd())
         config = load_config(path).merged(package=package)
         click.echo(f"# configuration: {path}" if path else "# no configuration file found: defaults")
-        spec_path = spec or config.spec
+        spec_path = spec or config.project.spec
         profile_name = ""
         if spec_path is not None:
             document = load(spec_path, allow_remote_refs=allow_remote_refs)
@@ -748,11 +748,11 @@ def config_show_command(
             click.echo(f"# spec: {spec_path}; {about}")
         else:
             click.echo("# no spec given: nothing inferred, no vendor profile detected")
-        for key, attribute in config_keys().items():
-            origin = config.origin(attribute)
+        for key in config_keys():
+            origin = config.origin(key)
             if origin == "profile":
                 origin = f"profile {profile_name}"
-            click.echo(f"{key} = {_shown(getattr(config, attribute))}  # {origin}")
+            click.echo(f"{key} = {_shown(config.value(key))}  # {origin}")
         return 0
 
     _guarded(run)

@@ -1,8 +1,9 @@
 """Configuration: `[tool.clientgen]` in a pyproject.toml, or the top level of a clientgen.toml.
 
-Every key is described once, in `SCHEMA`: its type, default and meaning. The parser checks files against it, and
-`docs/configuration.md` is generated from it (`clientgen config reference`; a test keeps the two the same).
-Command-line options override the file.
+Every key is a field of a group dataclass (`Project`, `ClientSettings`, `AuthSettings`, `Paging`) or of `Config`
+itself (`names`), with its default and, in the field's metadata, its type and meaning (`_setting`). `SCHEMA` is
+made from those fields; the parser checks files against it, and `docs/configuration.md` is generated from it
+(`clientgen config reference`; a test keeps the two the same). Command-line options override the file.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import keyword
 import math
 import re
 import tomllib
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -74,81 +75,235 @@ class Retry:
     deadline: float | None = None
 
 
+def _setting(
+    default: Any,
+    description: str,
+    type: str = "string",
+    *,
+    key: str = "",
+    shown: str | None = None,
+    choices: tuple[str, ...] = (),
+    option: str = "",
+) -> Any:
+    """A configuration key as a dataclass field: its default, and in the field's metadata its TOML name (the
+    field's name with dashes unless `key` says otherwise), its type, the default as the reference shows it
+    (`shown`; else the default itself, or "none"), its choices and the command-line option that overrides it."""
+    metadata = {"key": key, "type": type, "description": description, "shown": shown, "choices": choices}
+    return field(default=default, metadata={**metadata, "option": option})
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the spec and the client project are, and what the package is called."""
+
+    spec: Path | None = _setting(
+        None, "The OpenAPI (or Swagger 2.0) file to generate from, relative to the file.", "path", option="SPEC"
+    )
+    output: Path | None = _setting(
+        None, "The folder the client project is written to, relative to the file.", "path", option="-o"
+    )
+    package: str | None = _setting(
+        None, "Import name of the generated package.", "identifier", shown="from the spec's title", option="--package"
+    )
+    distribution: str | None = _setting(
+        None, "Distribution name on the package index.", shown="the package name with dashes"
+    )
+    version: str | None = _setting(None, "Version of the generated package.", shown="the spec's info.version")
+    version_policy: str = _setting(
+        "diff",
+        "How `clientgen update` versions the package: `diff` moves the version in the output folder on by the bump"
+        " the changes call for (major, minor or patch), `spec` takes the new spec's info.version, `fixed` keeps"
+        " `version`. `generate --bump` moves it on by hand.",
+        "choice",
+        choices=("diff", "spec", "fixed"),
+    )
+    profile: str = _setting(
+        "auto",
+        "A vendor profile: facts about an API that its spec cannot state (a header that carries the OAuth client"
+        " id, a signature scheme's version header, how scope lists are meant), shipped with clientgen as data."
+        " `auto` picks the profile whose servers match one of the spec's servers; `none` uses none. Every value"
+        " a profile sets is printed as a note, and the configuration wins over it.",
+        "choice",
+        choices=("auto", "none", *sorted(p.stem for p in PROFILES.glob("*.toml"))),
+    )
+    templates: Path | None = _setting(
+        None,
+        "A folder of template overlays: a template there replaces the built-in one of the same relative path.",
+        "path",
+    )
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """What the generated client does on every call: its environments, timeouts, retries and headers."""
+
+    env_prefix: str | None = _setting(
+        None,
+        "Prefix of the environment variables the client reads (`<PREFIX>_BASE_URL`, `<PREFIX>_CLIENT_ID`, ...).",
+        shown="from the spec's title",
+    )
+    #: environment name -> base URL, instead of the spec's servers
+    environments: tuple[tuple[str, str], ...] = _setting(
+        (),
+        'Named base URLs, `name = "https://..."`, offered as `environment=` instead of the spec\'s servers.',
+        "table",
+        shown="the spec's servers",
+    )
+    timeout: float = _setting(
+        DEFAULT_TIMEOUT,
+        "Default seconds a request may take to read, write or wait for a connection from the pool.",
+        "number",
+    )
+    connect_timeout: float = _setting(DEFAULT_CONNECT_TIMEOUT, "Default seconds to establish a connection.", "number")
+    retry: Retry = _setting(
+        Retry(),
+        "Default retry policy: `max-retries`, `initial-delay` and `max-delay` (seconds, exponential backoff with"
+        " jitter), `deadline` (seconds for a call, all attempts included).",
+        "table",
+        shown=", ".join(f"{name} = {value:g}" for name, value in RUNTIME_RETRY_DEFAULTS.items()),
+    )
+    managed_headers: tuple[str, ...] = _setting(
+        DEFAULT_MANAGED_HEADERS,
+        "Headers the transport sets: never method arguments (authorization is always one).",
+        "list of strings",
+        shown='["authorization"]',
+    )
+    #: None: inferred from the spec (generator.infer)
+    client_headers: tuple[str, ...] | None = _setting(
+        None,
+        "Headers that are settings of the client rather than arguments of each method: a constructor argument"
+        " and an environment variable (`<PREFIX>_<HEADER>`) each, sent on every request. `[]` makes none.",
+        "list of strings",
+        shown="inferred: the headers (nearly) every operation declares alike",
+    )
+    idempotency_header: str = _setting(
+        "idempotency-key", "Header carrying idempotency keys, when operations declare it.", "header"
+    )
+    #: None: inferred from the spec's response headers, else DEFAULT_REQUEST_ID_HEADER
+    request_id_header: str | None = _setting(
+        None,
+        "Response header with the server's request id, shown in errors and logs.",
+        "header",
+        shown=f"inferred: a header ending in `request-id` that most responses declare; else {DEFAULT_REQUEST_ID_HEADER}",
+    )
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """How the client authenticates, signs requests and verifies webhooks, beyond what the spec states."""
+
+    client_id_header: str | None = _setting(None, "Header sending the OAuth client id on every request.", "header")
+    #: "all": a security requirement needs every scope it lists (OpenAPI); "any": one of them is enough.
+    requirement_scopes: str = _setting(
+        "all",
+        "Whether a security requirement needs all the scopes it lists (OpenAPI's meaning) or any one of them.",
+        "choice",
+        choices=("all", "any"),
+    )
+    signing_components: tuple[str, ...] | None = _setting(
+        None,
+        "Components of each request's HTTP message signature (`@method`, `@path`, header names, ...). Inferred:"
+        " `@method`, `@path`, `@query`, `authorization`, the content headers when a request has a body, and every"
+        " header the client sets that the spec declares (client settings, idempotency key, `accept`).",
+        "list of strings",
+        shown="inferred when operations declare `signature` and `signature-input` headers; else no signing",
+    )
+    signature_version_header: str | None = _setting(None, "Header announcing the signature scheme version.", "header")
+    signature_version: str | None = _setting(None, "Value of the signature version header.")
+    webhook_keys_path: str | None = _setting(
+        None, "Path of the endpoint serving webhook keys (JWKS).", shown="found in the spec"
+    )
+    webhook_type_field: str = _setting("type", "Field of a webhook payload naming its event type.")
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Which list operations page, and how."""
+
+    style: str = _setting(
+        "offset",
+        "Pagination style of list operations: offset/limit pages, or none.",
+        "choice",
+        key="pagination",
+        choices=("offset", "none"),
+    )
+    offset_param: str = _setting("offset", "Query parameter of the page offset.", key="page-offset-param")
+    limit_param: str = _setting("limit", "Query parameter of the page size.", key="page-limit-param")
+    items_field: str = _setting("data", "Response field holding a page's items.", key="page-items-field")
+    meta_field: str = _setting("meta", "Response field holding a page's metadata.", key="page-meta-field")
+    total_field: str = _setting("total_count", "Metadata field with the total number of items.", key="page-total-field")
+
+
 @dataclass(frozen=True)
 class Config:
-    spec: Path | None = None
-    output: Path | None = None
-    package: str | None = None
-    distribution: str | None = None
-    version: str | None = None
-    version_policy: str = "diff"
-    profile: str = "auto"
-    managed_headers: tuple[str, ...] = DEFAULT_MANAGED_HEADERS
-    #: headers that are client settings (None: inferred from the spec, see generator.infer)
-    client_headers: tuple[str, ...] | None = None
-    idempotency_header: str = "idempotency-key"
-    #: None: inferred from the spec's response headers, else DEFAULT_REQUEST_ID_HEADER
-    request_id_header: str | None = None
-    env_prefix: str | None = None
-    client_id_header: str | None = None
-    signing_components: tuple[str, ...] | None = None
-    signature_version_header: str | None = None
-    signature_version: str | None = None
-    pagination: str = "offset"
-    page_offset_param: str = "offset"
-    page_limit_param: str = "limit"
-    page_items_field: str = "data"
-    page_meta_field: str = "meta"
-    page_total_field: str = "total_count"
-    webhook_keys_path: str | None = None
-    webhook_type_field: str = "type"
-    #: "all": a security requirement needs every scope it lists (OpenAPI); "any": one of them is enough.
-    requirement_scopes: str = "all"
-    timeout: float | None = None
-    connect_timeout: float | None = None
-    retry: Retry = Retry()
-    #: environment name -> base URL, instead of the spec's servers
-    environments: tuple[tuple[str, str], ...] = ()
-    names: Names = Names()
-    templates: Path | None = None
+    """The configuration: a group of keys per part of the job, and the names the user chose.
+
+    Every key is a field of one group, documented in its metadata (`_setting`); `SCHEMA`, the reader and the
+    reference (docs/configuration.md) are made from them. `origins` says where each value that is not the
+    default came from, by key.
+    """
+
+    project: Project = Project()
+    client: ClientSettings = ClientSettings()
+    auth: AuthSettings = AuthSettings()
+    paging: Paging = Paging()
+    names: Names = _setting(
+        Names(),
+        "Names of your choosing, in sub-tables: `operations` (operationId = method name), `resources` (tag ="
+        ' attribute name), `models` (schema name = class name), `fields` ("Class.property" = field name),'
+        ' `enum-members` ("Enum.value" = member name).',
+        "table",
+        shown="none",
+    )
     source: Path | None = field(default=None, compare=False)
-    #: (attribute, origin) for every value that is not the default: "file", "option", "profile" or "inferred"
+    #: (key, origin) for every value that is not the default: "file", "option", "profile" or "inferred"
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
-        if not self.origins:  # made in Python, `Config(package=...)`: what differs from the defaults was given
-            given = tuple(
-                (f.name, "option")
-                for f in fields(self)
-                if f.compare and f.default is not MISSING and getattr(self, f.name) != f.default
-            )
+        if not self.origins:  # made in Python, `Config(client=...)`: what differs from the defaults was given
+            given = tuple((key, "option") for key in _PLACES if self.value(key) != _DEFAULTS[key])
             object.__setattr__(self, "origins", given)
+
+    @classmethod
+    def of(cls, **values: Any) -> Config:
+        """A configuration with these keys set (spelled with underscores: `Config.of(page_limit_param="n")`)."""
+        return cls()._set({_key(name): value for name, value in values.items()}, "option")
+
+    def value(self, key: str) -> Any:
+        """The value of a key (`"page-limit-param"`)."""
+        group, attribute = _PLACES[key]
+        return getattr(getattr(self, group) if group else self, attribute)
 
     def merged(self, **overrides: Any) -> Config:
         """These values (None: not given) as command-line options, which win over everything."""
-        given = {k: v for k, v in overrides.items() if v is not None}
+        given = {_key(k): v for k, v in overrides.items() if v is not None}
         return self._set(given, "option", replace_set=True)
 
     def layered(self, below: Config, origin: str) -> Config:
         """The values `below` sets (a vendor profile's), wherever this configuration does not set them."""
-        return self._set({a: getattr(below, a) for a, _ in below.origins}, origin)
+        return self._set({key: below.value(key) for key, _ in below.origins}, origin)
 
     def inferred(self, values: dict[str, Any]) -> Config:
-        """Values inferred from the spec, wherever nothing else set them."""
+        """Values inferred from the spec (by key), wherever nothing else set them."""
         return self._set(values, "inferred")
 
-    def origin(self, attribute: str) -> str:
-        """Where the value of `attribute` comes from: "default", "file", "option", "profile" or "inferred"."""
-        return dict(self.origins).get(attribute, "default")
+    def origin(self, key: str) -> str:
+        """Where the value of `key` comes from: "default", "file", "option", "profile" or "inferred"."""
+        return dict(self.origins).get(key, "default")
 
-    def is_set(self, attribute: str) -> bool:
-        return attribute in dict(self.origins)
+    def is_set(self, key: str) -> bool:
+        return key in dict(self.origins)
 
     def _set(self, values: dict[str, Any], origin: str, *, replace_set: bool = False) -> Config:
         origins = dict(self.origins)
-        taken = {a: v for a, v in values.items() if replace_set or a not in origins}
-        origins.update({a: origin for a in taken})
-        return replace(self, **taken, origins=tuple(sorted(origins.items())))
+        taken = {k: v for k, v in values.items() if replace_set or k not in origins}
+        origins.update({k: origin for k in taken})
+        by_group: dict[str, dict[str, Any]] = {}
+        for key, value in taken.items():
+            group, attribute = _PLACES[key]
+            by_group.setdefault(group, {})[attribute] = value
+        changes = {group: replace(getattr(self, group), **changed) for group, changed in by_group.items() if group}
+        return replace(self, **changes, **by_group.get("", {}), origins=tuple(sorted(origins.items())))
 
 
 # -- the schema ---------------------------------------------------------------------------------------------
@@ -167,167 +322,61 @@ class Key:
     group: str = "Project"
 
 
-SCHEMA: tuple[Key, ...] = (
-    Key(
-        "spec",
-        "path",
-        "none",
-        "The OpenAPI (or Swagger 2.0) file to generate from, relative to the file.",
-        option="SPEC",
-    ),
-    Key("output", "path", "none", "The folder the client project is written to, relative to the file.", option="-o"),
-    Key("package", "identifier", "from the spec's title", "Import name of the generated package.", option="--package"),
-    Key("distribution", "string", "the package name with dashes", "Distribution name on the package index."),
-    Key("version", "string", "the spec's info.version", "Version of the generated package."),
-    Key(
-        "version-policy",
-        "choice",
-        "diff",
-        "How `clientgen update` versions the package: `diff` moves the version in the output folder on by the bump"
-        " the changes call for (major, minor or patch), `spec` takes the new spec's info.version, `fixed` keeps"
-        " `version`. `generate --bump` moves it on by hand.",
-        ("diff", "spec", "fixed"),
-    ),
-    Key(
-        "profile",
-        "choice",
-        "auto",
-        "A vendor profile: facts about an API that its spec cannot state (a header that carries the OAuth client"
-        " id, a signature scheme's version header, how scope lists are meant), shipped with clientgen as data."
-        " `auto` picks the profile whose servers match one of the spec's servers; `none` uses none. Every value"
-        " a profile sets is printed as a note, and the configuration wins over it.",
-        ("auto", "none", *sorted(p.stem for p in PROFILES.glob("*.toml"))),
-        group="Project",
-    ),
-    Key(
-        "templates",
-        "path",
-        "none",
-        "A folder of template overlays: a template there replaces the built-in one of the same relative path.",
-        group="Templates",
-    ),
-    Key(
-        "env-prefix",
-        "string",
-        "from the spec's title",
-        "Prefix of the environment variables the client reads (`<PREFIX>_BASE_URL`, `<PREFIX>_CLIENT_ID`, ...).",
-        group="Generated client",
-    ),
-    Key(
-        "environments",
-        "table",
-        "the spec's servers",
-        'Named base URLs, `name = "https://..."`, offered as `environment=` instead of the spec\'s servers.',
-        group="Generated client",
-    ),
-    Key(
-        "timeout",
-        "number",
-        f"{DEFAULT_TIMEOUT:g}",
-        "Default seconds a request may take to read, write or wait for a connection from the pool.",
-        group="Generated client",
-    ),
-    Key(
-        "connect-timeout",
-        "number",
-        f"{DEFAULT_CONNECT_TIMEOUT:g}",
-        "Default seconds to establish a connection.",
-        group="Generated client",
-    ),
-    Key(
-        "retry",
-        "table",
-        ", ".join(f"{name} = {value:g}" for name, value in RUNTIME_RETRY_DEFAULTS.items()),
-        "Default retry policy: `max-retries`, `initial-delay` and `max-delay` (seconds, exponential backoff with"
-        " jitter), `deadline` (seconds for a call, all attempts included).",
-        group="Generated client",
-    ),
-    Key(
-        "managed-headers",
-        "list of strings",
-        '["authorization"]',
-        "Headers the transport sets: never method arguments (authorization is always one).",
-        group="Generated client",
-    ),
-    Key(
-        "client-headers",
-        "list of strings",
-        "inferred: the headers (nearly) every operation declares alike",
-        "Headers that are settings of the client rather than arguments of each method: a constructor argument"
-        " and an environment variable (`<PREFIX>_<HEADER>`) each, sent on every request. `[]` makes none.",
-        group="Generated client",
-    ),
-    Key(
-        "idempotency-header",
-        "header",
-        "idempotency-key",
-        "Header carrying idempotency keys, when operations declare it.",
-        group="Generated client",
-    ),
-    Key(
-        "request-id-header",
-        "header",
-        "inferred: a header ending in `request-id` that most responses declare; else x-request-id",
-        "Response header with the server's request id, shown in errors and logs.",
-        group="Generated client",
-    ),
-    Key("client-id-header", "header", "none", "Header sending the OAuth client id on every request.", group="Auth"),
-    Key(
-        "requirement-scopes",
-        "choice",
-        "all",
-        "Whether a security requirement needs all the scopes it lists (OpenAPI's meaning) or any one of them.",
-        ("all", "any"),
-        group="Auth",
-    ),
-    Key(
-        "signing-components",
-        "list of strings",
-        "inferred when operations declare `signature` and `signature-input` headers; else no signing",
-        "Components of each request's HTTP message signature (`@method`, `@path`, header names, ...). Inferred:"
-        " `@method`, `@path`, `@query`, `authorization`, the content headers when a request has a body, and every"
-        " header the client sets that the spec declares (client settings, idempotency key, `accept`).",
-        group="Auth",
-    ),
-    Key("signature-version-header", "header", "none", "Header announcing the signature scheme version.", group="Auth"),
-    Key("signature-version", "string", "none", "Value of the signature version header.", group="Auth"),
-    Key(
-        "webhook-keys-path",
-        "string",
-        "found in the spec",
-        "Path of the endpoint serving webhook keys (JWKS).",
-        group="Auth",
-    ),
-    Key("webhook-type-field", "string", "type", "Field of a webhook payload naming its event type.", group="Auth"),
-    Key(
-        "pagination",
-        "choice",
-        "offset",
-        "Pagination style of list operations: offset/limit pages, or none.",
-        ("offset", "none"),
-        group="Pagination",
-    ),
-    Key("page-offset-param", "string", "offset", "Query parameter of the page offset.", group="Pagination"),
-    Key("page-limit-param", "string", "limit", "Query parameter of the page size.", group="Pagination"),
-    Key("page-items-field", "string", "data", "Response field holding a page's items.", group="Pagination"),
-    Key("page-meta-field", "string", "meta", "Response field holding a page's metadata.", group="Pagination"),
-    Key(
-        "page-total-field",
-        "string",
-        "total_count",
-        "Metadata field with the total number of items.",
-        group="Pagination",
-    ),
-    Key(
-        "names",
-        "table",
-        "none",
-        "Names of your choosing, in sub-tables: `operations` (operationId = method name), `resources` (tag ="
-        ' attribute name), `models` (schema name = class name), `fields` ("Class.property" = field name),'
-        ' `enum-members` ("Enum.value" = member name).',
-        group="Names",
-    ),
-)
+#: the reference's section of each group of keys (and of `names`, a key of its own)
+_GROUP_TITLES = {
+    "project": "Project",
+    "client": "Generated client",
+    "auth": "Auth",
+    "paging": "Pagination",
+    "": "Names",
+}
+
+
+def _keys() -> tuple[tuple[Key, str, str, Any], ...]:
+    """(key, group attribute, field attribute, default) of every key, from the groups' fields."""
+    found: list[tuple[Key, str, str, Any]] = []
+    for group_field in fields(Config):
+        if group_field.name in _GROUP_TITLES:
+            group = group_field.name
+            members = [(f, f.default) for f in fields(getattr(Config, group))]  # the group's default instance
+        elif group_field.metadata:
+            group = ""
+            members = [(group_field, group_field.default)]
+        else:
+            continue
+        for member, default in members:
+            meta = member.metadata
+            name = meta["key"] or member.name.replace("_", "-")
+            shown = meta["shown"] if meta["shown"] is not None else _shown_default(default)
+            key = Key(
+                name, meta["type"], shown, meta["description"], meta["choices"], meta["option"], _GROUP_TITLES[group]
+            )
+            found.append((key, group, member.name, default))
+    return tuple(found)
+
+
+def _shown_default(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+_KEYS = _keys()
+SCHEMA: tuple[Key, ...] = tuple(key for key, _, _, _ in _KEYS)
+#: key -> (group attribute of Config, "" for `names`; attribute in the group)
+_PLACES: dict[str, tuple[str, str]] = {key.name: (group, attribute) for key, group, attribute, _ in _KEYS}
+_DEFAULTS: dict[str, Any] = {key.name: default for key, _, _, default in _KEYS}
+
+
+def _key(name: str) -> str:
+    """A key from its spelling as a Python name (`page_limit_param`)."""
+    key = name.replace("_", "-")
+    if key not in _PLACES:
+        raise TypeError(f"unknown configuration key {name!r}")
+    return key
+
 
 _BY_NAME = {key.name: key for key in SCHEMA}
 _NAME_TABLES = ("operations", "resources", "models", "fields", "enum-members")
@@ -388,20 +437,19 @@ def parse_config(table: dict[str, Any], path: Path, where: str = "tool/clientgen
         if key is None:
             problem(name, f"unknown key '{name}' in {section}{_did_you_mean(name, list(_BY_NAME))}")
             continue
-        attribute = _attribute(name)
         try:
-            values[attribute] = _READERS[key.type](key, value, path)
+            values[name] = _READERS[key.type](key, value, path)
         except _Invalid as exc:
             problem(exc.key or name, str(exc))
-    both = set(values.get("client_headers", ())) & set(values.get("managed_headers", ()))
+    both = set(values.get("client-headers", ())) & set(values.get("managed-headers", ()))
     if both:
         problem("client-headers", f"{', '.join(sorted(both))}: a header is a client setting or managed, not both")
-    owned = set(values.get("client_headers", ())) & TRANSPORT_HEADERS
+    owned = set(values.get("client-headers", ())) & TRANSPORT_HEADERS
     if owned:
         problem("client-headers", f"{', '.join(sorted(owned))}: set by the client itself, never a client setting")
     if problems:
         raise SpecError(problems)
-    return Config(source=path, origins=tuple(sorted((a, origin) for a in values)), **values)
+    return Config(source=path)._set(values, origin)
 
 
 class _Invalid(ValueError):
@@ -535,9 +583,9 @@ _TABLES: dict[str, Callable[[Key, dict[str, Any]], Any]] = {
 }
 
 
-def config_keys() -> dict[str, str]:
-    """The documented keys, mapped to the Config attribute each one sets."""
-    return {key.name: _attribute(key.name) for key in SCHEMA}
+def config_keys() -> tuple[str, ...]:
+    """The documented keys, in the reference's order."""
+    return tuple(key.name for key in SCHEMA)
 
 
 # -- vendor profiles ----------------------------------------------------------------------------------------------
@@ -614,7 +662,7 @@ def reference() -> str:
     lines = [
         "# Configuration reference",
         "",
-        "<!-- Generated from generator/config.py's SCHEMA by `clientgen config reference`. Do not edit. -->",
+        "<!-- Generated from generator/config.py's settings by `clientgen config reference`. Do not edit. -->",
         "",
         "clientgen reads `[tool.clientgen]` from the nearest `pyproject.toml`, or the top level of a",
         "`clientgen.toml` (which wins when a folder has both), looking in the working folder and then upwards;",

@@ -101,7 +101,7 @@ _DOCUMENTATION = frozenset({"description", "example", "examples", "title", "exte
 
 def env_prefix(config: Config, title: str) -> str:
     """The prefix of the client's environment variables: configured, else the title's first word."""
-    return config.env_prefix or names.constant((names.words(title) or ["API"])[0])
+    return config.client.env_prefix or names.constant((names.words(title) or ["API"])[0])
 
 
 def client_setting_names(header: str, prefix: str, taken: set[str] | None = None) -> tuple[str, str]:
@@ -215,10 +215,10 @@ def _schema_key(document: Document, parameter: dict[str, Any], at: Location) -> 
 
 def select_profile(document: Document, config: Config) -> tuple[Profile | None, str]:
     """The profile that applies, and why (`profile = NAME`, or the server that matched under "auto")."""
-    if config.profile == "none":
+    if config.project.profile == "none":
         return None, ""
-    if config.profile != "auto":
-        return load_profile(config.profile), f"profile = {json.dumps(config.profile)}"
+    if config.project.profile != "auto":
+        return load_profile(config.project.profile), f"profile = {json.dumps(config.project.profile)}"
     for url, index in _server_urls(document):
         try:
             host = (urlsplit(url).hostname or "").lower()
@@ -266,8 +266,8 @@ def settle(document: Document, config: Config) -> tuple[Config, list[Diagnostic]
 
 
 def _apply_profile(document: Document, config: Config, profile: Profile, why: str, note: _Note) -> Config:
-    keys = {attribute.replace("_", "-"): attribute for attribute, _ in profile.config.origins}
-    applied = [key for key, attribute in keys.items() if not config.is_set(attribute)]
+    keys = [key for key, _ in profile.config.origins]
+    applied = [key for key in keys if not config.is_set(key)]
     overridden = [key for key in keys if key not in applied]
     where = Location(document.main, "/servers/0" if _server_urls(document) else "")
     if document.swagger2 is not None:  # its servers were made from `host`
@@ -280,24 +280,26 @@ def _apply_profile(document: Document, config: Config, profile: Profile, why: st
         message += f"; the configuration overrides its {', '.join(overridden)}"
     note("profile", message + ' (profile = "none" turns it off)', where)
     for key in applied:
-        value = getattr(profile.config, keys[key])
+        value = profile.config.value(key)
         reason = profile.reason(key)
         note("profile-value", f"{key} = {_shown(value)}: {reason or 'from profile ' + profile.name}", where)
     return config.layered(profile.config, "profile")
 
 
 def _infer_client_headers(document: Document, config: Config, found: Declarations, prefix: str, note: _Note) -> Config:
-    client_id = config.client_id_header
-    if not config.is_set("client_headers"):
-        excluded = set(TRANSPORT_HEADERS) | set(config.managed_headers) | _api_key_headers(document)
-        excluded |= {h for h in (config.idempotency_header, client_id, config.signature_version_header) if h}
-        excluded |= {config.request_id_header} if config.request_id_header else set()
+    client_id = config.auth.client_id_header
+    if not config.is_set("client-headers"):
+        excluded = set(TRANSPORT_HEADERS) | set(config.client.managed_headers) | _api_key_headers(document)
+        excluded |= {
+            h for h in (config.client.idempotency_header, client_id, config.auth.signature_version_header) if h
+        }
+        excluded |= {config.client.request_id_header} if config.client.request_id_header else set()
         chosen = sorted(
             name
             for name, uses in found.headers.items()
             if name not in excluded and not _PER_REQUEST.search(name) and _everywhere(found, uses)
         )
-        config = config.inferred({"client_headers": tuple(chosen)})
+        config = config.inferred({"client-headers": tuple(chosen)})
         taken: set[str] = set()
         for name in chosen:
             uses = found.headers[name]
@@ -307,7 +309,7 @@ def _infer_client_headers(document: Document, config: Config, found: Declaration
                 f" ({argument}=, {variable}), sent on every request, never a method argument (client-headers)"
             )
             note("client-header", message, uses[0].location)
-    if client_id and config.origin("client_id_header") == "profile" and client_id in found.headers:
+    if client_id and config.origin("client-id-header") == "profile" and client_id in found.headers:
         uses = found.headers[client_id]
         message = (
             f"header '{client_id}' is declared by {len(uses)} of {found.operations} operations: sent on every"
@@ -338,7 +340,7 @@ def _api_key_headers(document: Document) -> set[str]:
 
 
 def _infer_request_id(config: Config, found: Declarations, note: _Note) -> Config:
-    if config.is_set("request_id_header"):
+    if config.is_set("request-id-header"):
         return config
     candidates = [
         (count, name)
@@ -353,14 +355,14 @@ def _infer_request_id(config: Config, found: Declarations, note: _Note) -> Confi
         " of results and errors (request-id-header)"
     )
     note("request-id-header", message, found.response_header_locations[name])
-    return config.inferred({"request_id_header": name})
+    return config.inferred({"request-id-header": name})
 
 
 def _infer_signing(document: Document, config: Config, found: Declarations, note: _Note) -> Config:
-    if config.is_set("signing_components") or not {"signature", "signature-input"} <= found.headers.keys():
+    if config.is_set("signing-components") or not {"signature", "signature-input"} <= found.headers.keys():
         return config
-    set_by_client = {*(config.client_headers or ()), "accept", *_api_key_headers(document)}
-    set_by_client |= {h for h in (config.client_id_header, config.idempotency_header) if h}
+    set_by_client = {*(config.client.client_headers or ()), "accept", *_api_key_headers(document)}
+    set_by_client |= {h for h in (config.auth.client_id_header, config.client.idempotency_header) if h}
     headers = {"authorization"} | {h for h in set_by_client if h in found.headers}
     if found.bodies:
         headers |= set(CONTENT_COMPONENTS)
@@ -371,7 +373,7 @@ def _infer_signing(document: Document, config: Config, found: Declarations, note
         + " (signing-components)"
     )
     note("signing-components", message, found.headers["signature"][0].location)
-    return config.inferred({"signing_components": components})
+    return config.inferred({"signing-components": components})
 
 
 def _shown(value: Any) -> str:

@@ -135,11 +135,13 @@ def generate(
     pieces formatted so far: ("format", done, total), where total is the number of pieces the cache lacked.
     """
     overlay: list[Diagnostic] = []
-    if config.templates is not None:  # checked first: a wrong folder should not cost a whole build
-        if not config.templates.is_dir():
-            message = f"the template overlay folder {config.templates} does not exist"
-            raise SpecError([Diagnostic("error", "config-invalid", message, str(config.source or config.templates))])
-        overlay = check_overlay(config.templates)
+    if config.project.templates is not None:  # checked first: a wrong folder should not cost a whole build
+        if not config.project.templates.is_dir():
+            message = f"the template overlay folder {config.project.templates} does not exist"
+            raise SpecError(
+                [Diagnostic("error", "config-invalid", message, str(config.source or config.project.templates))]
+            )
+        overlay = check_overlay(config.project.templates)
         if any(d.severity == "error" for d in overlay) or (strict and overlay):
             raise SpecError(overlay)
     with Workers(jobs) as workers, _collector_paused():
@@ -151,7 +153,7 @@ def generate(
             rendered = render(
                 api,
                 spec_name=spec.name,
-                overlay=config.templates,
+                overlay=config.project.templates,
                 compiled=cache.folder / "templates" if cache is not None else None,
             )
         with _stage("format", timings, progress):

@@ -101,7 +101,7 @@ def update(
     try:
         level = _changes(spec, staged, config, strict, allow_remote_refs, show)
         version = None
-        if level is not None and config.version_policy == "diff":
+        if level is not None and config.project.version_policy == "diff":
             version = next_version(output, level)
         generation = generate(
             staged,

@@ -77,5 +77,5 @@ def _build(run: Run) -> Api:
         package=package(run, title, spec_version),
         auth=schemes.auth(run.config, api_servers, jwks_path(groups, index)),
         client_headers=tuple(renaming.client_header(h) for h in headers),
-        webhook_type_field=run.config.webhook_type_field,
+        webhook_type_field=run.config.auth.webhook_type_field,
     )

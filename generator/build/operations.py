@@ -202,7 +202,7 @@ def client_headers(run: Run, schemas: Schemas, uses: HeaderUses, title: str, ope
     prefix = env_prefix(run.config, title)
     taken: set[str] = set()
     headers: list[ClientHeader] = []
-    for name in run.config.client_headers or ():
+    for name in run.config.client.client_headers or ():
         if name not in uses.first:  # only the configuration can name such a header
             run.warn_configuration(
                 "client-header-unused",
@@ -281,7 +281,7 @@ class _OperationBuilder:
         # path parameters first, in the order of the path template, then the rest in spec order
         order = {name: i for i, name in enumerate(re.findall(r"\{([^{}]+)\}", path))}
         entries = sorted(merged.items(), key=lambda e: (0, order.get(e[0][0], 0)) if e[0][1] == "path" else (1, 0))
-        client_headers = config.client_headers or ()
+        client_headers = config.client.client_headers or ()
         uses = self.headers
         for (name, location), (parameter, parameter_context) in entries:
             lowered = name.lower()
@@ -294,7 +294,7 @@ class _OperationBuilder:
             if location == "header" and lowered in self.managed:
                 owned.append(lowered)
                 continue
-            if location == "header" and lowered == config.idempotency_header:
+            if location == "header" and lowered == config.client.idempotency_header:
                 idempotency = lowered
                 continue
             if location not in ("path", "query", "header", "cookie"):

@@ -6,33 +6,33 @@ import re
 
 from generator import names
 from generator.build.common import Run, mapping, text
-from generator.config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_ID_HEADER, DEFAULT_TIMEOUT
+from generator.config import DEFAULT_REQUEST_ID_HEADER
 from generator.infer import env_prefix
 from generator.model import Package, Server
 
 
 def package(run: Run, title: str, spec_version: str) -> Package:
     config = run.config
-    name = config.package or f"{names.snake(title, fallback='api')}_client"
-    distribution = config.distribution or name.replace("_", "-")
-    version = config.version or pep440(spec_version)
-    retry = tuple((key, value) for key, value in vars(config.retry).items() if value is not None)
+    name = config.project.package or f"{names.snake(title, fallback='api')}_client"
+    distribution = config.project.distribution or name.replace("_", "-")
+    version = config.project.version or pep440(spec_version)
+    retry = tuple((key, value) for key, value in vars(config.client.retry).items() if value is not None)
     return Package(
         name,
         distribution,
         version,
         env_prefix(config, title),
-        config.request_id_header or DEFAULT_REQUEST_ID_HEADER,
-        timeout=config.timeout or DEFAULT_TIMEOUT,
-        connect_timeout=config.connect_timeout or DEFAULT_CONNECT_TIMEOUT,
+        config.client.request_id_header or DEFAULT_REQUEST_ID_HEADER,
+        timeout=config.client.timeout,
+        connect_timeout=config.client.connect_timeout,
         retry=retry,
     )
 
 
 def servers(run: Run) -> tuple[Server, ...]:
     """The configuration's environments, which replace the spec's servers; else the spec's servers, named."""
-    if run.config.environments:
-        return tuple(Server(url=url, name=name, description="") for name, url in run.config.environments)
+    if run.config.client.environments:
+        return tuple(Server(url=url, name=name, description="") for name, url in run.config.client.environments)
     found: list[Server] = []
     taken = names.Namespace()
     raw = run.document.root.get("servers")

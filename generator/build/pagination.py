@@ -10,25 +10,25 @@ from generator.model import ArrayType, Group, ObjectSchema, Operation, Paginatio
 
 def pagination(config: Config, operation: Operation, index: dict[str, Schema]) -> Pagination | None:
     """Offset/limit paging, when the operation takes both parameters and answers with a page envelope."""
-    if config.pagination == "none" or operation.method != "GET":
+    if config.paging.style == "none" or operation.method != "GET":
         return None
     query = {p.name for p in operation.parameters if p.location == "query"}
-    if not {config.page_offset_param, config.page_limit_param} <= query:
+    if not {config.paging.offset_param, config.paging.limit_param} <= query:
         return None
     page = _object_schema(operation.return_type, index)
     if page is None:
         return None
     by_name = {f.name: f for f in page.fields}
-    items = by_name.get(config.page_items_field)
+    items = by_name.get(config.paging.items_field)
     item_type = array_item(items.type) if items is not None else None
-    if items is None or item_type is None or config.page_meta_field not in by_name:
+    if items is None or item_type is None or config.paging.meta_field not in by_name:
         return None
     return Pagination(
-        offset_param=config.page_offset_param,
-        limit_param=config.page_limit_param,
+        offset_param=config.paging.offset_param,
+        limit_param=config.paging.limit_param,
         items_field=items.python_name,
-        meta_field=by_name[config.page_meta_field].python_name,
-        total_field=names.snake(config.page_total_field),
+        meta_field=by_name[config.paging.meta_field].python_name,
+        total_field=names.snake(config.paging.total_field),
         item_type=item_type,
     )
 

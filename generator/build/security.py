@@ -27,8 +27,8 @@ class Security:
 
     def managed_headers(self, config: Config) -> frozenset[str]:
         """Headers no method takes as an argument: the runtime, the credentials or the configuration set them."""
-        managed = set(config.managed_headers) | TRANSPORT_HEADERS
-        managed |= {h for h in (config.client_id_header, config.signature_version_header) if h}
+        managed = set(config.client.managed_headers) | TRANSPORT_HEADERS
+        managed |= {h for h in (config.auth.client_id_header, config.auth.signature_version_header) if h}
         for scheme in self.schemes:
             if scheme.kind == "apiKey" and scheme.location == "header" and scheme.parameter:
                 managed.add(scheme.parameter.lower())
@@ -44,7 +44,7 @@ class Security:
             scopes = tuple(scope for scheme, listed in requirement.schemes if scheme in self.oauth for scope in listed)
             if not scopes:
                 continue
-            if config.requirement_scopes == "any":
+            if config.auth.requirement_scopes == "any":
                 sets.extend((scope,) for scope in scopes)
             else:
                 sets.append(scopes)
@@ -65,16 +65,16 @@ class Security:
                     token_path = "/" + url.path.lstrip("/")
                 break
         signing = None
-        if config.signing_components is not None:  # configured, or inferred from signature headers (infer.settle)
-            signing = Signing(config.signing_components, config.signature_version_header, config.signature_version)
+        if config.auth.signing_components is not None:  # configured, or inferred from signature headers (infer.settle)
+            signing = Signing(config.auth.signing_components, config.auth.signature_version_header, config.auth.signature_version)
         api_keys = [s for s in self.schemes if s.kind == "apiKey" and s.parameter]
         header = next((s.parameter for s in api_keys if s.location == "header"), None)
         query = next((s.parameter for s in api_keys if s.location == "query"), None)
         return Auth(
             token_path=token_path,
-            client_id_header=config.client_id_header,
+            client_id_header=config.auth.client_id_header,
             signing=signing,
-            jwks_path=config.webhook_keys_path or jwks_path,
+            jwks_path=config.auth.webhook_keys_path or jwks_path,
             api_key_header=header.lower() if header else None,
             api_key_query=query,
             basic=any(s.kind == "http" and s.scheme == "basic" for s in self.schemes),

@@ -64,7 +64,7 @@ def webhooks(run: Run, schemas: Schemas) -> tuple[Webhook, ...]:
 
 def _events(run: Run, schemas: Schemas, body: Type | None) -> tuple[Type | None, tuple[str, ...]]:
     """The event model of a delivery body (the body itself, or the items of a list in it) and its type names."""
-    type_field = run.config.webhook_type_field
+    type_field = run.config.auth.webhook_type_field
     candidates: list[Type] = []
     schema = schemas.object_schema(body)
     if body is not None and schema is not None:

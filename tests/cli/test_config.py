@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from generator.config import SCHEMA, Config, find_config, load_config, reference
+from generator.config import DEFAULT_TIMEOUT, SCHEMA, Config, find_config, load_config, reference
 from generator.diagnostics import SpecError
 
 PETS = """\
@@ -121,7 +121,7 @@ def test_clientgen_toml_is_read_at_its_top_level_and_wins_over_pyproject(tmp_pat
     nested.mkdir(parents=True)
     assert find_config(nested) == tmp_path / "clientgen.toml"
     config = load_config(find_config(nested))
-    assert config.package == "from_clientgen" and config.spec == tmp_path / "api.yaml"
+    assert config.project.package == "from_clientgen" and config.project.spec == tmp_path / "api.yaml"
 
 
 def test_clientgen_toml_errors_point_at_top_level_keys(tmp_path: Path) -> None:
@@ -300,11 +300,25 @@ def test_the_docs_reference_is_generated_from_the_schema() -> None:
 
 
 def test_every_schema_key_sets_a_config_field_and_is_documented() -> None:
-    fields = set(Config.__dataclass_fields__)
+    """Each key reads and writes one field of one group, round trip, and the reference lists it."""
     text = reference()
+    assert len(SCHEMA) == len({key.name for key in SCHEMA}) == 31
     for key in SCHEMA:
-        assert key.name.replace("-", "_") in fields, key.name
         assert f"| `{key.name}` |" in text
+        value = Config().value(key.name)
+        changed = Config().inferred({key.name: ("changed",)})
+        assert changed.value(key.name) == ("changed",) != value, key.name
+        assert changed.origin(key.name) == "inferred" and changed.origins == ((key.name, "inferred"),)
+
+
+def test_defaults_are_written_once_in_the_groups() -> None:
+    """The reference shows the defaults the groups hold (timeouts as numbers), and `config show` prints them."""
+    by_name = {key.name: key for key in SCHEMA}
+    assert by_name["timeout"].default == f"{DEFAULT_TIMEOUT:g}" and Config().client.timeout == DEFAULT_TIMEOUT
+    assert by_name["page-limit-param"].default == Config().paging.limit_param == "limit"
+    assert by_name["pagination"].group == "Pagination" and by_name["names"].group == "Names"
+    with pytest.raises(TypeError, match="unknown configuration key"):
+        Config.of(page_size=3)
 
 
 def test_check_takes_the_package_generate_was_given(tmp_path: Path) -> None:

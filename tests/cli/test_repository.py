@@ -30,9 +30,9 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 
 def test_repository_config_names_the_upvest_spec_and_output() -> None:
     config = load_config(ROOT / "pyproject.toml")
-    assert config.spec == ROOT / "specs" / "upvest-investment-api.yaml"
-    assert config.output == ROOT / "output"
-    assert {"signature", "signature-input", "upvest-client-id", "authorization"} <= set(config.managed_headers)
+    assert config.project.spec == ROOT / "specs" / "upvest-investment-api.yaml"
+    assert config.project.output == ROOT / "output"
+    assert {"signature", "signature-input", "upvest-client-id", "authorization"} <= set(config.client.managed_headers)
 
 
 def test_every_test_module_is_in_a_folder_pytest_collects(pytestconfig: pytest.Config) -> None:

@@ -65,7 +65,7 @@ def test_generated_package_passes_mypy_strict(name: str, tmp_path: Path) -> None
     spec = shared_spec(name)
     package = corpus.package_name(name)
     project = tmp_path / "project"
-    write(generate(spec, Config(package=package)).files, project)
+    write(generate(spec, Config.of(package=package)).files, project)
     completed = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy-cache"), package],
         cwd=project,
@@ -110,7 +110,7 @@ def cookie_spec(tmp_path: Path) -> Path:
 
 
 def test_cookie_parameters_warn_with_their_pointers_and_are_skipped(cookie_spec: Path) -> None:
-    result = generate(cookie_spec, Config(package="cookie_client"))
+    result = generate(cookie_spec, Config.of(package="cookie_client"))
     (operation,) = result.api.operations
     assert [p.name for p in operation.parameters] == ["limit"]
     cookies = [d for d in result.diagnostics if d.code == "cookie-parameter"]
@@ -125,7 +125,7 @@ def test_cookie_parameters_warn_with_their_pointers_and_are_skipped(cookie_spec:
 
 def test_cookie_parameters_fail_only_when_strict(cookie_spec: Path, tmp_path: Path) -> None:
     with pytest.raises(SpecError) as raised:
-        generate(cookie_spec, Config(package="cookie_client"), strict=True)
+        generate(cookie_spec, Config.of(package="cookie_client"), strict=True)
     assert {d.code for d in raised.value.diagnostics} == {"cookie-parameter"}
 
     lenient = corpus.run_spec(cookie_spec, workdir=tmp_path / "lenient")

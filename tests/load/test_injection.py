@@ -433,7 +433,7 @@ def test_dot_segments_in_path_parameters_stay_inside_their_segment(tmp_path: Pat
         encoding="utf-8",
     )
     output = tmp_path / "out"
-    write(generate(spec, Config(package="dots_client")).files, output)
+    write(generate(spec, Config.of(package="dots_client")).files, output)
     called = subprocess.run(
         [sys.executable, "-c", DOT_SEGMENTS], cwd=output, capture_output=True, text=True, timeout=120, env=ENV
     )

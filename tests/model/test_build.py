@@ -150,7 +150,7 @@ def test_managed_headers_and_idempotency_key_are_not_parameters() -> None:
             }
         }
     }
-    config = Config(managed_headers=("signature",))
+    config = Config.of(managed_headers=("signature",))
     (operation,) = api_of(spec, config).operations
     assert [p.name for p in operation.parameters] == ["x-trace"]
     assert operation.idempotency_header == "idempotency-key"
@@ -413,7 +413,7 @@ def test_reordering_the_spec_changes_no_generated_name(spec: str, tmp_path: Path
     tree = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     (tmp_path / "forward.yaml").write_text(yaml.safe_dump(tree, sort_keys=False), encoding="utf-8")
     (tmp_path / "reversed.yaml").write_text(yaml.safe_dump(_reordered(tree), sort_keys=False), encoding="utf-8")
-    config = Config(package="order_check")
+    config = Config.of(package="order_check")
     forward = generate(tmp_path / "forward.yaml", config).files
     backward = generate(tmp_path / "reversed.yaml", config).files
     assert forward.keys() == backward.keys()

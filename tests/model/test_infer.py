@@ -17,7 +17,7 @@ import yaml
 
 from generator import config as config_module
 from generator.build import build
-from generator.config import Config, load_profile, profile_names
+from generator.config import AuthSettings, Config, load_profile, profile_names
 from generator.diagnostics import SpecError
 from generator.infer import client_setting_names, settle
 from generator.load import load, load_text
@@ -125,8 +125,8 @@ def arguments(api: Any, operation: str) -> list[str]:
 
 def test_a_header_every_operation_declares_alike_is_a_client_setting() -> None:
     config, notes = settled(tenant_spec())
-    assert config.client_headers == ("x-api-version", "x-tenant-id")
-    assert config.origin("client_headers") == "inferred"
+    assert config.client.client_headers == ("x-api-version", "x-tenant-id")
+    assert config.origin("client-headers") == "inferred"
     api, _ = built(tenant_spec())
     assert [(h.name, h.python_name, h.env_var, h.required, h.default) for h in api.client_headers] == [
         ("x-api-version", "x_api_version", "ACME_X_API_VERSION", False, "2"),
@@ -147,22 +147,26 @@ def test_a_header_every_operation_declares_alike_is_a_client_setting() -> None:
 
 def test_a_header_some_operations_lack_or_declare_differently_stays_an_argument() -> None:
     spec = tenant_spec(trace_everywhere=True)
-    assert "x-trace" in settled(spec)[0].client_headers  # declared by all three: a setting
+    assert "x-trace" in settled(spec)[0].client.client_headers  # declared by all three: a setting
     spec["paths"]["/items"]["post"]["parameters"][4] = {
         "name": "x-trace",
         "in": "header",
         "schema": {"type": "integer"},
     }
-    assert "x-trace" not in settled(spec)[0].client_headers  # two schemas: an argument
+    assert "x-trace" not in settled(spec)[0].client.client_headers  # two schemas: an argument
     single = tenant_spec()
     del single["paths"]["/items/{item_id}"], single["paths"]["/items"]["post"]
-    assert settled(single)[0].client_headers == ()  # one operation is no evidence
+    assert settled(single)[0].client.client_headers == ()  # one operation is no evidence
 
 
 def test_the_configuration_overrides_every_inference_and_gets_no_note() -> None:
     given = Config().merged(client_headers=(), request_id_header="x-id", signing_components=("@method",))
     config, notes = settled(tenant_spec(), given)
-    assert (config.client_headers, config.request_id_header, config.signing_components) == ((), "x-id", ("@method",))
+    assert (config.client.client_headers, config.client.request_id_header, config.auth.signing_components) == (
+        (),
+        "x-id",
+        ("@method",),
+    )
     assert notes == []
     api, _ = built(tenant_spec(), given)
     assert api.client_headers == ()
@@ -182,21 +186,21 @@ def test_a_configured_client_header_no_operation_declares_is_a_warning(tmp_path:
 
 def test_the_request_id_header_is_the_one_most_responses_declare() -> None:
     config, notes = settled(tenant_spec())
-    assert config.request_id_header == "acme-request-id"
+    assert config.client.request_id_header == "acme-request-id"
     note = next(n for n in notes if n.code == "request-id-header")
     assert "declared by 3 of 4 responses" in note.message
     spec = tenant_spec()
     spec["paths"]["/items"]["get"]["responses"]["200"] = {"description": "no header"}
     spec["paths"]["/items"]["get"]["responses"]["404"] = {"description": "no header"}
     config, notes = settled(spec)  # 2 of 5 responses: not most
-    assert config.request_id_header is None and not any(n.code == "request-id-header" for n in notes)
+    assert config.client.request_id_header is None and not any(n.code == "request-id-header" for n in notes)
     api, _ = built(spec)
     assert api.package.request_id_header == "x-request-id"
 
 
 def test_signed_components_cover_what_the_client_sets_that_the_spec_declares() -> None:
     config, notes = settled(tenant_spec())
-    assert config.signing_components == (
+    assert config.auth.signing_components == (
         "@method",
         "@path",
         "@query",
@@ -213,7 +217,7 @@ def test_signed_components_cover_what_the_client_sets_that_the_spec_declares() -
     for item in unsigned["paths"].values():
         for operation in item.values():
             operation["parameters"] = [p for p in operation["parameters"] if "signature" not in str(p.get("name"))]
-    assert settled(unsigned)[0].signing_components is None
+    assert settled(unsigned)[0].auth.signing_components is None
 
 
 def test_setting_names_avoid_the_client_arguments_and_variables() -> None:
@@ -232,8 +236,8 @@ def test_setting_names_avoid_the_client_arguments_and_variables() -> None:
 def test_a_profile_is_detected_from_the_servers_and_the_configuration_wins() -> None:
     spec = tenant_spec(servers=("https://sandbox.upvest.co",))
     config, notes = settled(spec)
-    assert (config.requirement_scopes, config.signature_version) == ("any", "15")
-    assert config.origin("requirement_scopes") == "profile"
+    assert (config.auth.requirement_scopes, config.auth.signature_version) == ("any", "15")
+    assert config.origin("requirement-scopes") == "profile"
     assert notes[0].code == "profile" and "server https://sandbox.upvest.co matches *.upvest.co" in notes[0].message
     assert notes[0].pointer == "/servers/0"
     assert {n.message.split(" =")[0] for n in notes if n.code == "profile-value"} == {
@@ -242,20 +246,20 @@ def test_a_profile_is_detected_from_the_servers_and_the_configuration_wins() -> 
         "signature-version",
         "signature-version-header",
     }
-    mine = Config(requirement_scopes="all", origins=(("requirement_scopes", "file"),))
+    mine = Config(auth=AuthSettings(requirement_scopes="all"), origins=(("requirement-scopes", "file"),))
     config, notes = settled(spec, mine)
-    assert config.requirement_scopes == "all" and config.origin("requirement_scopes") == "file"
+    assert config.auth.requirement_scopes == "all" and config.origin("requirement-scopes") == "file"
     assert "the configuration overrides its requirement-scopes" in notes[0].message
     off, notes = settled(spec, Config().merged(profile="none"))
-    assert off.requirement_scopes == "all" and off.signature_version is None
+    assert off.auth.requirement_scopes == "all" and off.auth.signature_version is None
     assert not any(n.code.startswith("profile") for n in notes)
 
 
 def test_a_profile_named_in_the_configuration_applies_to_any_spec() -> None:
     config, notes = settled(tenant_spec(), Config().merged(profile="upvest"))
-    assert config.requirement_scopes == "any"
+    assert config.auth.requirement_scopes == "any"
     assert 'applies: profile = "upvest"' in notes[0].message
-    assert settled(tenant_spec())[0].requirement_scopes == "all"  # no server matched: no profile
+    assert settled(tenant_spec())[0].auth.requirement_scopes == "all"  # no server matched: no profile
 
 
 def test_any_of_a_requirements_scopes_gives_least_privilege_reads() -> None:
@@ -288,7 +292,7 @@ def test_the_shipped_profiles_load_and_set_only_facts_about_the_api() -> None:
     for name in profile_names():
         profile = load_profile(name)
         assert profile.servers and profile.description
-        keys = {attribute.replace("_", "-") for attribute, _ in profile.config.origins}
+        keys = {key for key, _ in profile.config.origins}
         assert keys and keys <= allowed, f"{name}: {keys - allowed} are not facts about an API"
         assert {k for k, _ in profile.reasons} == keys, f"{name}: every value says where it comes from"
 
@@ -322,7 +326,7 @@ def tenant_client(tmp_path_factory: pytest.TempPathFactory) -> Any:
     folder = tmp_path_factory.mktemp("tenant")
     spec = folder / "acme.yaml"
     spec.write_text(yaml.safe_dump(tenant_spec(), sort_keys=False), encoding="utf-8")
-    write(generate(spec, Config(package="acme_tenant_client")).files, folder / "out")
+    write(generate(spec, Config.of(package="acme_tenant_client")).files, folder / "out")
     sys.path.insert(0, str(folder / "out"))
     try:
         import acme_tenant_client  # type: ignore[import-not-found]
@@ -474,7 +478,7 @@ def test_hostile_client_header_names_values_and_defaults_stay_data(tmp_path: Pat
         },
     }
     (tmp_path / "evil.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
-    result = generate(tmp_path / "evil.yaml", Config(package="evil_client"))
+    result = generate(tmp_path / "evil.yaml", Config.of(package="evil_client"))
     (setting,) = result.api.client_headers
     assert setting.python_name.isidentifier() and setting.env_var.replace("_", "").isalnum()
     write(result.files, tmp_path / "out")
@@ -540,7 +544,7 @@ def test_per_request_headers_are_never_settings() -> None:
     spec = tenant_spec()
     for header in ("X-Request-ID", "x-correlation-id", "traceparent", "X-Idempotency-Key"):
         _everyone_declares(spec, {"name": header, "in": "header", "schema": {"type": "string"}})
-    assert settled(spec)[0].client_headers == ("x-api-version", "x-tenant-id")
+    assert settled(spec)[0].client.client_headers == ("x-api-version", "x-tenant-id")
 
 
 def test_an_integer_enum_setting_is_an_int_shown_with_a_value_of_the_spec(tmp_path: Path) -> None:
@@ -553,7 +557,7 @@ def test_an_integer_enum_setting_is_an_int_shown_with_a_value_of_the_spec(tmp_pa
     assert level.type == Primitive("int") and level.example == 5
     assert not [s for s in api.schemas if "Level" in s.name]  # no enum class nobody uses
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-    readme = generate(tmp_path / "s.yaml", Config(package="lvl")).files["README.md"]
+    readme = generate(tmp_path / "s.yaml", Config.of(package="lvl")).files["README.md"]
     assert "    x_level=5,\n" in readme
 
 
@@ -565,11 +569,15 @@ def test_transport_headers_cannot_be_client_settings(tmp_path: Path) -> None:
 
 
 def test_values_given_to_config_in_python_are_never_overridden() -> None:
-    given = Config(client_headers=(), request_id_header="x-other", profile="upvest")
-    assert given.origin("request_id_header") == "option" and given.origin("spec") == "default"
+    given = Config.of(client_headers=(), request_id_header="x-other", profile="upvest")
+    assert given.origin("request-id-header") == "option" and given.origin("spec") == "default"
     given = given.merged(requirement_scopes="all")  # the default's value, given: merged() says so
     config, _ = settled(tenant_spec(), given)
-    assert (config.client_headers, config.request_id_header, config.requirement_scopes) == ((), "x-other", "all")
+    assert (config.client.client_headers, config.client.request_id_header, config.auth.requirement_scopes) == (
+        (),
+        "x-other",
+        "all",
+    )
 
 
 def test_every_value_a_profile_sets_reaches_the_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -162,7 +162,7 @@ def test_hostile_strings_never_run(payload: str, tmp_path: Path) -> None:
     spec_path = tmp_path / "spec" / "hostile.yaml"
     spec_path.parent.mkdir()
     spec_path.write_text(yaml.safe_dump(hostile_spec(payload, marker)), encoding="utf-8")
-    result = generate(spec_path, Config(package="hostile_client"))
+    result = generate(spec_path, Config.of(package="hostile_client"))
     out = tmp_path / "out"
     write(result.files, out)
     written = {p.resolve() for p in tmp_path.rglob("*") if p.is_file()}
@@ -244,7 +244,7 @@ def test_a_hostile_jwks_path_stays_inside_its_docstring(tmp_path: Path) -> None:
     }
     spec_path = tmp_path / "keys.yaml"
     spec_path.write_text(yaml.safe_dump(spec), encoding="utf-8")
-    result = generate(spec_path, Config(package="keys_client"))
+    result = generate(spec_path, Config.of(package="keys_client"))
     assert result.api.auth.jwks_path == path
     for name, text in result.files.items():
         if name.endswith(".py"):

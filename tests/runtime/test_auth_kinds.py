@@ -40,7 +40,7 @@ def spec(*schemes: str) -> dict[str, Any]:
 
 def client_package(tmp_path: Path, name: str, *schemes: str) -> Any:
     (tmp_path / "api.yaml").write_text(yaml.safe_dump(spec(*schemes)), encoding="utf-8")
-    write(generate(tmp_path / "api.yaml", Config(package=name)).files, tmp_path / "out")
+    write(generate(tmp_path / "api.yaml", Config.of(package=name)).files, tmp_path / "out")
     sys.path.insert(0, str(tmp_path / "out"))
     try:
         return __import__(name)
@@ -107,6 +107,6 @@ def test_basic_credentials_win_over_an_authorization_header_of_the_callers(tmp_p
 def test_a_package_ships_the_signing_and_webhook_runtime_only_when_it_needs_them(tmp_path: Path) -> None:
     """They import cryptography, which only those packages depend on: every module of the others imports."""
     (tmp_path / "api.yaml").write_text(yaml.safe_dump(spec("key")), encoding="utf-8")
-    files = generate(tmp_path / "api.yaml", Config(package="plain_client")).files
+    files = generate(tmp_path / "api.yaml", Config.of(package="plain_client")).files
     assert "plain_client/_signing.py" not in files and "plain_client/_webhooks.py" not in files
     assert "cryptography" not in files["pyproject.toml"]

@@ -60,7 +60,7 @@ def _annotated(text: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("spec", ["specs/upvest-investment-api.yaml", "tests/golden/media.yaml"])
 def test_every_generated_config_defines_what_the_runtime_reads(spec: str) -> None:
-    files = generate(ROOT / spec, Config(package="shape_check", retry=Config().retry)).files
+    files = generate(ROOT / spec, Config.of(package="shape_check", retry=Config().client.retry)).files
     expected = _annotated((RUNTIME / "_config.py").read_text(encoding="utf-8"))
     assert _annotated(files["shape_check/_config.py"]) == expected
     for name in COPIED:

@@ -367,7 +367,7 @@ def run_spec(spec: Path, *, strict: bool = False, workdir: Path | None = None) -
         target = (workdir or Path(scratch)) / result.package
         started = time.perf_counter()
         try:
-            generation = generate(spec, Config(package=result.package), strict=strict)
+            generation = generate(spec, Config.of(package=result.package), strict=strict)
             write(generation.files, target)
         except SpecError as exc:
             result.status = "spec-error"
