@@ -61,8 +61,13 @@ def _build(run: Run) -> Api:
     renaming = naming.Naming(run, naming.class_names(run, registry.requests))
     run.diagnostics[:] = [renaming.diagnostic(d) for d in run.diagnostics]
     schemas = break_alias_cycles(run, [renaming.schema(s) for s in registry.schemas])
+    del registry  # the classes under their provisional names
     index = {schema.name: schema for schema in schemas}
     groups = operations.finish(run, collected, renaming, index)
+    del collected  # the operations with their provisional names
+    renamed_hooks = tuple(renaming.webhook(w) for w in hooks)
+    client_headers = tuple(renaming.client_header(h) for h in headers)
+    del renaming  # and the rewrites' memo
     api_servers = servers(run)
     run.warn_unused_names()
     return Api(
@@ -73,9 +78,9 @@ def _build(run: Run) -> Api:
         groups=groups,
         schemas=tuple(schemas),
         security_schemes=schemes.schemes,
-        webhooks=tuple(renaming.webhook(w) for w in hooks),
+        webhooks=renamed_hooks,
         package=package(run, title, spec_version),
         auth=schemes.auth(run.config, api_servers, jwks_path(groups, index)),
-        client_headers=tuple(renaming.client_header(h) for h in headers),
+        client_headers=client_headers,
         webhook_type_field=run.config.auth.webhook_type_field,
     )

@@ -100,7 +100,7 @@ class Hint:
         return f"Hint({self.text!r}, {self.anchor!r})"
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     """Where a schema sits: the file holding it, its pointer, and the name a class made for it takes."""
 

@@ -45,7 +45,7 @@ from generator.model import (
 PROVISIONAL = re.compile("\x00[0-9]+\x00")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameRequest:
     """How the class with provisional name `provisional` wants to be called.
 

@@ -90,8 +90,6 @@ class Operations:
     """What the pass collected: groups of operations whose types still carry provisional class names."""
 
     groups: tuple[Group, ...]
-    #: the argument names each operation has taken, by (path, method): its body's fields may take more
-    arguments: dict[tuple[str, str], names.Namespace]
     headers: HeaderUses
 
     @property
@@ -167,7 +165,7 @@ def collect(run: Run, schemas: Schemas, security: Security) -> Operations:
                 operations=tuple(built[(path, operation["method"])] for path, operation, _, _ in entries),
             )
         )
-    return Operations(tuple(groups), builder.arguments, builder.headers)
+    return Operations(tuple(groups), builder.headers)
 
 
 def finish(run: Run, operations: Operations, naming: Naming, index: dict[str, Schema]) -> tuple[Group, ...]:
@@ -176,9 +174,9 @@ def finish(run: Run, operations: Operations, naming: Naming, index: dict[str, Sc
     for group in operations.groups:
         finished: list[Operation] = []
         for operation in group.operations:
-            arguments = operations.arguments[(operation.path, operation.method.lower())]
             body = operation.body
-            if body is not None:
+            if body is not None:  # the parameters took their argument names; the body's fields may take more
+                arguments = names.Namespace(names.RESERVED | {p.python_name for p in operation.parameters})
                 body = naming.body(body)
                 fields = _flatten(body.type, arguments, index)
                 body = replace(body, fields=fields, python_name="body" if fields is not None else arguments.claim("body"))
@@ -248,7 +246,6 @@ class _OperationBuilder:
     schemas: Schemas
     security: Security
     managed: frozenset[str]
-    arguments: dict[tuple[str, str], names.Namespace] = field(default_factory=dict)
     headers: HeaderUses = field(default_factory=HeaderUses)
 
     def operation(
@@ -262,7 +259,7 @@ class _OperationBuilder:
         security: Any,
     ) -> Operation:
         config = self.run.config
-        arguments = self.arguments[(path, raw["method"])] = names.Namespace(names.RESERVED)
+        arguments = names.Namespace(names.RESERVED)
         parameters: list[Parameter] = []
         owned: list[str] = []
         idempotency: str | None = None

@@ -97,11 +97,17 @@ class Schemas:
         return ()
 
     def drain(self) -> None:
-        """Convert the components no operation or webhook referred to."""
+        """Convert the components no operation or webhook referred to: the last conversion. The caches that
+        served conversion (places, shapes) go now, before the naming pass makes a second copy of the classes."""
         while self._pending:
             location, node, name = self._pending.pop(0)
             if location not in self._by_location:
                 self._named(node, Context(location.file, location.pointer, Hint("", name)), location, name)
+        self._by_location.clear()
+        self._by_shape.clear()
+        self._object_shapes.clear()
+        self._object_classes.clear()
+        self._shapes = _Shapes()
 
     # -- provisional names -----------------------------------------------------------------------------
 

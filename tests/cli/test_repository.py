@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +50,21 @@ def test_every_test_module_is_in_a_folder_pytest_collects(pytestconfig: pytest.C
     for module in modules:
         for folder in module.relative_to(ROOT / "tests").parts[:-1]:
             assert not any(fnmatch.fnmatch(folder, pattern) for pattern in skipped), module
+
+
+def test_the_generator_passes_mypy_strict_and_black(tmp_path: Path) -> None:
+    """The generator's own code, as its runtime is (tests/runtime/test_runtime_source.py): typed and formatted."""
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "-p", "generator"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+    black = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "--quiet", "generator", "tests"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert black.returncode == 0, black.stderr
