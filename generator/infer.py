@@ -36,7 +36,7 @@ from generator import names
 from generator.config import TRANSPORT_HEADERS, Config, Profile, load_profile, profile_names
 from generator.diagnostics import Diagnostic
 from generator.load import Document, Location, escape_pointer_token
-from generator.validate import HTTP_METHODS
+from generator.validate import HTTP_METHODS, is_extension
 
 #: Headers whose value belongs to one request (an id to trace or correlate it, a key to apply it once): never
 #: client settings, however many operations declare them.
@@ -156,6 +156,8 @@ def declarations(document: Document) -> Declarations:
     main = document.main
     paths = document.root.get("paths")
     for path, item in paths.items() if isinstance(paths, dict) else ():
+        if is_extension(path):
+            continue
         item, where = document.follow(item, Location(main, f"/paths/{escape_pointer_token(str(path))}"))
         if not isinstance(item, dict):
             continue
@@ -176,6 +178,8 @@ def declarations(document: Document) -> Declarations:
                 found.bodies = True
             responses = operation.get("responses")
             for status, response in responses.items() if isinstance(responses, dict) else ():
+                if is_extension(status):
+                    continue
                 pointer = f"{base.pointer}/responses/{escape_pointer_token(str(status))}"
                 response, at = document.follow(response, Location(base.file, pointer))
                 if not isinstance(response, dict):

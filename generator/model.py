@@ -134,6 +134,8 @@ class RequestBody:
     fields: tuple[Field, ...] | None = None
     python_name: str = "body"
     description: str = ""
+    #: multipart parts the spec's `encoding` describes: (property, content type or None, one part per item)
+    parts: tuple[tuple[str, str | None, bool], ...] = ()
 
 
 ResponseKind = Literal["json", "binary", "text", "empty"]

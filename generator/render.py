@@ -366,6 +366,12 @@ class MethodView:
             items += [f"body={pystr(operation.body.kind)}", f"media_type={pystr(operation.body.media_type)}"]
             if self.body_type != "None":
                 items.append(f"body_type={self.body_type}")
+            if operation.body.parts:
+                parts: list[tuple[str, layout.Node]] = [
+                    (pystr(name), layout.tuple_of([pystr(content_type) if content_type else "None", str(repeated)]))
+                    for name, content_type, repeated in operation.body.parts
+                ]
+                items.append(layout.keyword("parts", layout.mapping(parts)))
         if operation.idempotency_header:
             items.append(f"idempotency_header={pystr(operation.idempotency_header)}")
         if self.scopes:
@@ -496,14 +502,17 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
 
 
 def url_path(template: str) -> str:
-    """The path template with its literal parts percent-encoded; `{name}` placeholders stay."""
+    """The path template with its literal parts percent-encoded; `{name}` placeholders stay, and so does the
+    `?` of a fixed query string a path key carries (`/search?type=link`, see `generator.validate.PathKey`)."""
     if not template.startswith("/"):
         template = "/" + template  # a path is always below the base URL, never a URL of its own
-    parts = re.split(r"(\{[^{}]+\})", template)
-    return "".join(
+    path, mark, query = template.partition("?")
+    parts = re.split(r"(\{[^{}]+\})", path)
+    encoded = "".join(
         part if part.startswith("{") and part.endswith("}") else quote(part, safe="/%-._~!$&'()*+,;=:@")
         for part in parts
     )
+    return encoded + mark + quote(query, safe="/?%-._~!$&'()*+,;=:@")
 
 
 def _method_docstring(operation: Operation, arguments: list[Argument]) -> str:

@@ -61,7 +61,7 @@ def upconvert(root: dict[str, Any]) -> dict[str, Any]:
     global_parameters = _dict(root.get("parameters"))
     paths: dict[str, Any] = {}
     for path, item in _dict(root.get("paths")).items():
-        if not isinstance(item, dict):
+        if not isinstance(item, dict) or str(path).startswith("x-"):  # an extension, kept as it is
             paths[path] = item
             continue
         new_item: dict[str, Any] = {k: v for k, v in item.items() if k.startswith("x-") or k == "$ref"}
@@ -256,7 +256,8 @@ def _operation(
             fields["required"] = required
         converted["requestBody"] = {"required": bool(required), "content": {media: {"schema": fields}}}
     converted["responses"] = {
-        str(status): _response(response, produces) for status, response in _dict(operation.get("responses")).items()
+        str(status): response if str(status).startswith("x-") else _response(response, produces)
+        for status, response in _dict(operation.get("responses")).items()
     }
     return converted
 

@@ -16,6 +16,7 @@ import itertools
 import json
 import re
 import importlib.util
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -25,6 +26,58 @@ from generator.load import Document, Location, RefError, escape_pointer_token
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 _MAX_VALIDATOR_FINDINGS = 50
+_PLACEHOLDER = re.compile(r"^\{([^{}]+)\}$")
+
+
+def is_extension(key: Any) -> bool:
+    """A specification extension (`x-...`): allowed in every object the OpenAPI spec marks extensible (Paths and
+    Responses included), and never a path, a status or a method."""
+    return isinstance(key, str) and key.startswith("x-")
+
+
+@dataclass(frozen=True)
+class PathKey:
+    """A key of the Paths object as clientgen reads it: a path template, possibly followed by a query string
+    (`/uploads?convert={convert}`: each `name={parameter}` a query parameter, other parts sent as written) and a
+    fragment (`/files/{id}#remove_shared_link`: never sent; it only tells two operations apart)."""
+
+    template: str
+    #: (query parameter name, the placeholder naming its declaration)
+    query: tuple[tuple[str, str], ...] = ()
+    #: the parts of the query string that are no parameter, sent as written (`type=link`)
+    fixed_query: str = ""
+    fragment: str = ""
+
+    @property
+    def placeholders(self) -> list[str]:
+        """The path parameters of the template, in order."""
+        return _PATH_PARAM.findall(self.template)
+
+    @property
+    def path(self) -> str:
+        """What the client sends: the template and the fixed part of the query."""
+        return f"{self.template}?{self.fixed_query}" if self.fixed_query else self.template
+
+    @property
+    def quirks(self) -> bool:
+        return bool(self.query or self.fixed_query or self.fragment)
+
+
+def read_path_key(key: str) -> PathKey:
+    before, _, fragment = key.partition("#")
+    template, mark, query = before.partition("?")
+    if not mark:
+        return PathKey(template, fragment=fragment)
+    parameters: list[tuple[str, str]] = []
+    fixed: list[str] = []
+    for part in query.split("&"):
+        name, equals, value = part.partition("=")
+        placeholder = _PLACEHOLDER.match(value if equals else name)
+        if placeholder is not None and (name if equals else True):
+            parameters.append((name if equals else placeholder.group(1), placeholder.group(1)))
+        elif part:
+            fixed.append(part)
+    return PathKey(template, tuple(parameters), "&".join(fixed), fragment)
 
 
 def validate(document: Document, *, structural: bool = True, thorough: bool = False) -> list[Diagnostic]:
@@ -201,6 +254,8 @@ def _check_operations(document: Document) -> list[Diagnostic]:
     paths = document.root.get("paths") or {}
     seen_ids: dict[str, str] = {}
     for path, item in paths.items():
+        if is_extension(path):
+            continue
         item_pointer = f"/paths/{escape_pointer_token(path)}"
         if not isinstance(item, dict):
             found.append(
@@ -211,6 +266,16 @@ def _check_operations(document: Document) -> list[Diagnostic]:
             found.append(
                 _at(document, "warning", "path-without-slash", f"path '{path}' does not start with '/'", item_pointer)
             )
+        key = read_path_key(str(path))
+        if key.query or key.fixed_query:
+            message = (
+                f"path '{path}' carries a query string: it is sent as query parameters (a string each where"
+                " 'parameters' does not declare it)"
+            )
+            found.append(_at(document, "warning", "path-query-string", message, item_pointer))
+        if key.fragment:
+            message = f"path '{path}' has a fragment ('#{key.fragment}'), which is never sent; the path is '{key.path}'"
+            found.append(_at(document, "warning", "path-fragment", message, item_pointer))
         item, item_file = _deref(document, item, document.main)
         if not isinstance(item, dict):
             continue
@@ -238,17 +303,14 @@ def _check_operations(document: Document) -> list[Diagnostic]:
                 else:
                     seen_ids[operation_id] = pointer
             declared = shared | _param_names(document, operation.get("parameters"), "path", item_file)
-            for name in _PATH_PARAM.findall(str(path)):
+            for name in key.placeholders:
                 if name not in declared:
-                    found.append(
-                        _at(
-                            document,
-                            "error",
-                            "undeclared-path-parameter",
-                            f"path parameter '{name}' of '{path}' is not declared in 'parameters' of {method.upper()}",
-                            pointer,
-                        )
+                    message = (
+                        f"path parameter '{name}' of '{path}' is not declared in 'parameters' of {method.upper()}"
+                        " with `in: path`; it is a required argument (of the type a declaration of that name"
+                        " elsewhere gives it, else a string)"
                     )
+                    found.append(_at(document, "warning", "undeclared-path-parameter", message, pointer))
     return found
 
 

@@ -20,8 +20,10 @@ from generator.build.common import (
     Hint,
     Run,
     choose_request_media,
+    is_json_media,
     is_problem_media,
     literal,
+    mapping,
     parameter_schema,
     response_kind,
     sequence,
@@ -51,7 +53,7 @@ from generator.model import (
     Schema,
     Type,
 )
-from generator.validate import HTTP_METHODS
+from generator.validate import HTTP_METHODS, PathKey, is_extension, read_path_key
 
 #: Attributes of the generated Client that a resource group must not shadow.
 CLIENT_ATTRIBUTES = frozenset(
@@ -109,6 +111,8 @@ def collect(run: Run, schemas: Schemas, security: Security) -> Operations:
     by_group: dict[str, list[tuple[str, dict[str, Any], Context, list[Any]]]] = {}
     paths = root.get("paths") if isinstance(root.get("paths"), dict) else {}
     for path, item in paths.items():
+        if is_extension(path):
+            continue
         pointer = f"/paths/{escape_pointer_token(path)}"
         item, item_location = run.follow(item, Location(main, pointer))
         if not isinstance(item, dict):
@@ -119,7 +123,7 @@ def collect(run: Run, schemas: Schemas, security: Security) -> Operations:
             if not isinstance(operation, dict):
                 continue
             tags = operation.get("tags")
-            group = str(tags[0]) if isinstance(tags, list) and tags else _group_from_path(str(path))
+            group = str(tags[0]) if isinstance(tags, list) and tags else _group_from_path(read_path_key(str(path)).template)
             context = Context(item_location.file, f"{item_location.pointer}/{method}", Hint(""))
             by_group.setdefault(group, []).append((str(path), {"method": method, **operation}, context, shared))
     default_security = root.get("security")
@@ -275,8 +279,10 @@ class _OperationBuilder:
                     parameter,
                     Context(where.file, where.pointer, Hint("")),
                 )
+        key = read_path_key(path)
+        _reconcile(merged, key, Context(context.file, context.pointer, Hint("")))
         # path parameters first, in the order of the path template, then the rest in spec order
-        order = {name: i for i, name in enumerate(re.findall(r"\{([^{}]+)\}", path))}
+        order = {name: i for i, name in enumerate(key.placeholders)}
         entries = sorted(merged.items(), key=lambda e: (0, order.get(e[0][0], 0)) if e[0][1] == "path" else (1, 0))
         client_headers = config.client.client_headers or ()
         uses = self.headers
@@ -334,7 +340,7 @@ class _OperationBuilder:
             operation_id=operation_id,
             python_name=python_name,
             method=str(raw["method"]).upper(),
-            path=path,
+            path=key.path,
             summary=text(raw.get("summary")),
             description=text(raw.get("description")),
             deprecated=bool(raw.get("deprecated")),
@@ -370,13 +376,16 @@ class _OperationBuilder:
             type_ = Primitive("str")
         else:
             type_ = self.schemas.convert(media.get("schema"), body_context)
-        return RequestBody(media_type, kind, type_, required, None, "body", description)
+        parts = _parts(media.get("encoding")) if kind == "multipart" else ()
+        return RequestBody(media_type, kind, type_, required, None, "body", description, parts)
 
     def _responses(self, raw: Any, context: Context) -> tuple[Response, ...]:
         responses: list[Response] = []
         if not isinstance(raw, dict):
             return ()
         for status, response in raw.items():
+            if is_extension(status):
+                continue
             status = str(status).upper()
             response, where = self.run.follow(
                 response, Location(context.file, f"{context.pointer}/responses/{escape_pointer_token(status)}")
@@ -417,6 +426,56 @@ class _OperationBuilder:
             )
             responses.append(Response(status, text(response.get("description")), tuple(contents), problem, headers))
         return tuple(responses)
+
+
+def _reconcile(merged: dict[tuple[str, str], tuple[Any, Context]], key: PathKey, where: Context) -> None:
+    """The parameters a path key needs, whatever the declarations say (validation warned about each case).
+
+    A placeholder of the template declared in another place (`in: query`, or no `in`) is a path parameter of
+    that schema; one not declared at all is a required string. Each `name={placeholder}` of a query string in
+    the key is a query parameter called `name`, of the schema declared for the placeholder (a required string
+    when none is)."""
+
+    def declared(*names_: str) -> tuple[dict[str, Any], Context, str] | None:
+        for (name, location), (parameter, context) in list(merged.items()):
+            if name in names_ and (location != "path" or name not in key.placeholders):
+                del merged[(name, location)]
+                return parameter, context, location
+        return None
+
+    for placeholder in key.placeholders:
+        if (placeholder, "path") in merged:
+            continue
+        found = declared(placeholder)
+        parameter, context = (found[0], found[1]) if found else (_string_parameter(placeholder), where)
+        merged[(placeholder, "path")] = ({**parameter, "name": placeholder, "in": "path", "required": True}, context)
+    for name, placeholder in key.query:
+        if (name, "query") in merged and placeholder == name:
+            continue
+        found = declared(placeholder, name)
+        if found is None:
+            merged[(name, "query")] = ({**_string_parameter(name), "in": "query"}, where)
+            continue
+        parameter, context, location = found
+        required = bool(parameter.get("required")) or location == "path"
+        merged[(name, "query")] = ({**parameter, "name": name, "in": "query", "required": required}, context)
+
+
+def _parts(encoding: Any) -> tuple[tuple[str, str | None, bool], ...]:
+    """How a multipart body's properties are sent, as its `encoding` says: a part's content type, and whether an
+    array is one part per item (`explode: true`, or a content type that is not JSON) rather than one JSON part."""
+    parts: list[tuple[str, str | None, bool]] = []
+    for name, spec in mapping(encoding).items():
+        if not isinstance(spec, dict):
+            continue
+        content_type = spec.get("contentType") if isinstance(spec.get("contentType"), str) else None
+        repeated = spec.get("explode") is True or (content_type is not None and not is_json_media(content_type))
+        parts.append((str(name), content_type, repeated))
+    return tuple(parts)
+
+
+def _string_parameter(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
 def _flatten(type_: Type, arguments: names.Namespace, index: dict[str, Schema]) -> tuple[Field, ...] | None:

@@ -185,6 +185,7 @@ class Schemas:
                 self._by_location[location] = type_
                 return type_
             if isinstance(type_, Nullable) and type_.inner == Ref(name) and name in self.index:
+                self._by_location[location] = type_  # every later reference carries the target's nullability
                 return type_
             if not (isinstance(type_, Nullable) and type_.inner == Ref(name)):
                 description = text(node.get("description")) if isinstance(node, dict) else ""

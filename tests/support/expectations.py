@@ -41,7 +41,6 @@ EXPECTED: dict[str, Expected] = {
     "duplicate_operation_id.yaml": Expected(
         "duplicate-operation-id", "/paths/~1owners/get/operationId", "operationId: listThings"
     ),
-    "undeclared_path_parameter.yaml": Expected("undeclared-path-parameter", "/paths/~1pets~1{petId}/get", "    get:"),
 }
 
 

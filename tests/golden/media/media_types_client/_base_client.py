@@ -41,7 +41,7 @@ from typing import (
     Union,
     cast,
 )
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import httpx
 
@@ -123,6 +123,7 @@ class Endpoint(Generic[T]):
         "authenticated",
         "csv_query",
         "page",
+        "parts",
     )
 
     def __init__(
@@ -139,6 +140,7 @@ class Endpoint(Generic[T]):
         authenticated: bool = True,
         csv_query: tuple[str, ...] = (),
         page: tuple[str, str, str, str, str] | None = None,
+        parts: Mapping[str, tuple[str | None, bool]] | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -152,12 +154,17 @@ class Endpoint(Generic[T]):
         self.csv_query = csv_query
         #: offset parameter, limit parameter, items field, meta field, total field
         self.page = page
+        #: multipart properties the spec's encoding describes: (content type, one part per item)
+        self.parts = parts or {}
 
     def accept(self) -> str:
-        media_types = dict.fromkeys(
-            m for content in self.responses.values() for m in content if m != "*/*"
-        )
-        return ", ".join(media_types) or "application/json"
+        """The media types the operation declares, for the `accept` header: `*/*` when it declares only
+        that (a server may refuse `application/json` with 406), JSON when it declares none."""
+        declared = [m for content in self.responses.values() for m in content]
+        media_types = dict.fromkeys(m for m in declared if m != "*/*")
+        if media_types:
+            return ", ".join(media_types)
+        return "*/*" if declared else "application/json"
 
 
 @lru_cache(maxsize=None)
@@ -233,6 +240,38 @@ def _text(value: Any) -> str:
 
 
 QueryItems = list[tuple[str, Union[str, int, float, bool, None]]]
+
+
+def _multipart(
+    encoded: Mapping[str, Any], raw: Mapping[str, Any], parts: Mapping[str, tuple[str | None, bool]]
+) -> list[tuple[str, Any]]:
+    """The parts of a multipart/form-data body, in the order of its properties: bytes as files, objects and
+    arrays as JSON (`application/json`), other values as text; an array the spec's encoding explodes as one part
+    per item; a content type the encoding names on its part. Always multipart, even without a file.
+    """
+    found: list[tuple[str, Any]] = []
+    for name, value in encoded.items():
+        content_type, repeated = parts.get(name, (None, False))
+        original = raw.get(name)
+        if isinstance(original, (bytes, bytearray)):
+            found.append(
+                (name, ("upload", bytes(original), content_type or "application/octet-stream"))
+            )
+        elif value is None:
+            continue
+        elif isinstance(value, list) and repeated:
+            found.extend((name, (None, _part_text(item), content_type)) for item in value)
+        elif isinstance(value, (Mapping, list)):
+            found.append((name, (None, _part_text(value), content_type or "application/json")))
+        else:
+            found.append((name, (None, _text(value), content_type)))
+    return found
+
+
+def _part_text(value: Any) -> str:
+    if isinstance(value, (Mapping, list)):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _text(value)
 
 
 def _query_items(query: Mapping[str, Any], csv: tuple[str, ...]) -> QueryItems:
@@ -349,7 +388,6 @@ class _Prepared:
         "params",
         "headers",
         "content",
-        "data",
         "files",
         "timeout",
         "idempotent",
@@ -362,8 +400,7 @@ class _Prepared:
         params: QueryItems,
         headers: dict[str, str],
         content: bytes | None,
-        data: dict[str, Any] | None,
-        files: dict[str, Any] | None,
+        files: list[tuple[str, Any]] | None,
         timeout: Any,
         idempotent: bool,
     ) -> None:
@@ -372,7 +409,6 @@ class _Prepared:
         self.params = params
         self.headers = headers
         self.content = content
-        self.data = data
         self.files = files
         self.timeout = timeout
         self.idempotent = idempotent
@@ -478,8 +514,10 @@ class BaseClient:
             # "." and ".." would be removed as dot segments, moving the request to another path
             return value.replace(".", "%2E") if value in (".", "..") else value
 
+        # a path key may carry a fixed query string (`/search?type=link`): sent before the call's parameters
+        template, _, fixed_query = endpoint.path.partition("?")
         url = (self.base_url if base_url is None else base_url) + _PATH_PARAMETER.sub(
-            substitute, endpoint.path
+            substitute, template
         )
         request_headers: dict[str, str] = {
             "accept": endpoint.accept(),
@@ -507,9 +545,10 @@ class BaseClient:
                 f" pass {' and '.join(missing)} to the client"
             )
         params = _query_items({**(query or {}), **options.get("query", {})}, endpoint.csv_query)
+        if fixed_query:
+            params = [*parse_qsl(fixed_query, keep_blank_values=True), *params]
         content: bytes | None = None
-        data: dict[str, Any] | None = None
-        files: dict[str, Any] | None = None
+        files: list[tuple[str, Any]] | None = None
         if body is not None and endpoint.body is not None:
             if endpoint.body == "json":
                 encoded = encode(endpoint.body_type, body)
@@ -528,12 +567,9 @@ class BaseClient:
             elif endpoint.body == "multipart":
                 encoded = encode(endpoint.body_type, body)
                 raw = body if isinstance(body, Mapping) else {}
-                files = {k: v for k, v in raw.items() if isinstance(v, (bytes, bytearray))}
-                data = {
-                    k: _text(v)
-                    for k, v in (encoded or {}).items()
-                    if k not in files and v is not None
-                }
+                files = _multipart(
+                    encoded if isinstance(encoded, Mapping) else {}, raw, endpoint.parts
+                )
             elif endpoint.body == "text":
                 content = str(body).encode("utf-8")
                 request_headers["content-type"] = endpoint.media_type or "text/plain; charset=utf-8"
@@ -545,7 +581,7 @@ class BaseClient:
             endpoint.method, endpoint.idempotency_header is not None
         )
         return _Prepared(
-            endpoint.method, url, params, request_headers, content, data, files, timeout, idempotent
+            endpoint.method, url, params, request_headers, content, files, timeout, idempotent
         )
 
     def _build(
@@ -570,7 +606,6 @@ class BaseClient:
             params=params,
             headers=headers,
             content=prepared.content,
-            data=prepared.data,
             files=prepared.files,
             timeout=timeout,
         )

@@ -1,0 +1,206 @@
+"""Quirks of published specs that the generator reads as their authors meant (issue 16), each checked on the wire:
+a generated client sends its requests to an in-process transport that records them."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import httpx
+import pytest
+
+from generator.config import Config
+from generator.diagnostics import SpecError
+from generator.pipeline import generate
+from generator.write import write
+
+from conftest import ROOT
+
+QUIRKS = ROOT / "tests" / "fixtures" / "quirks"
+
+
+def import_client(spec: Path, folder: Path, package: str) -> tuple[Any, list[str]]:
+    """The generated package, imported, and the codes of the warnings its generation gave."""
+    result = generate(spec, Config.of(package=package))
+    write(result.files, folder)
+    sys.path.insert(0, str(folder))
+    try:
+        return __import__(package), [d.code for d in result.diagnostics if d.severity == "warning"]
+    finally:
+        sys.path.remove(str(folder))
+
+
+class Recorder:
+    """An httpx transport that answers every request with `status` (JSON `{}` unless 204) and keeps it."""
+
+    def __init__(self, status: int = 200, body: Any = None) -> None:
+        self.requests: list[httpx.Request] = []
+        self.status = status
+        self.body = {} if body is None else body
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.status == 204:
+            return httpx.Response(204)
+        return httpx.Response(self.status, json=self.body)
+
+    @property
+    def last(self) -> httpx.Request:
+        return self.requests[-1]
+
+
+@pytest.fixture(scope="module")
+def path_keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, list[str]]:
+    return import_client(QUIRKS / "path_keys.yaml", tmp_path_factory.mktemp("path_keys"), "path_keys_client")
+
+
+def client(package: Any, recorder: Recorder) -> Any:
+    return package.Client(
+        base_url="https://api.example.com", http_client=httpx.Client(transport=httpx.MockTransport(recorder))
+    )
+
+
+def test_extensions_in_paths_and_responses_are_ignored(path_keys: tuple[Any, list[str]]) -> None:
+    """`x-codegen-contextRoot: "/apis/..."` among the paths was refused as a path item that is not a mapping; an
+    `x-internal` among the responses was read as a status."""
+    package, _ = path_keys
+    api = package.Client(base_url="https://x")
+    assert {"uploads", "iconsets", "files", "search", "pets"} <= set(dir(api))
+    uploads = importlib.import_module(f"{package.__name__}.resources.uploads")
+    assert list(uploads._UPLOAD.responses) == ["200"]
+
+
+def test_a_query_string_in_a_path_key_becomes_query_parameters(path_keys: tuple[Any, list[str]]) -> None:
+    package, warnings = path_keys
+    assert warnings.count("path-query-string") == 3
+    recorder = Recorder(204)
+    api = client(package, recorder)
+    api.uploads.upload(convert="pdf")
+    assert (recorder.last.method, recorder.last.url.path, dict(recorder.last.url.params)) == (
+        "POST",
+        "/uploads",
+        {"convert": "pdf"},
+    )
+    recorder.status = 200
+    api.iconsets.latest_icons(term="cat", amount=3)  # amount keeps its declared integer schema
+    assert (recorder.last.url.path, dict(recorder.last.url.params)) == (
+        "/iconsets/latest",
+        {"term": "cat", "amount": "3"},
+    )
+    with pytest.raises(TypeError):
+        api.iconsets.latest_icons(amount=3)  # an undeclared one is required
+    recorder.status = 204
+    api.search.search(q="lion")  # the fixed part is sent as written, beside the parameter
+    assert (recorder.last.url.path, recorder.last.url.query) == ("/search", b"type=link&q=lion")
+
+
+def test_a_fragment_is_not_sent_and_the_operations_stay_apart(path_keys: tuple[Any, list[str]]) -> None:
+    package, warnings = path_keys
+    assert "path-fragment" in warnings
+    recorder = Recorder(204)
+    api = client(package, recorder)
+    api.files.remove_shared_link(file_id="f1")
+    api.files.update(file_id=7)  # declared in the query, used in the template: a path parameter of its schema
+    assert [(r.method, r.url.raw_path) for r in recorder.requests] == [("PUT", b"/files/f1"), ("PUT", b"/files/7")]
+
+
+def test_undeclared_path_parameters_are_required_strings(path_keys: tuple[Any, list[str]]) -> None:
+    package, warnings = path_keys
+    assert warnings.count("undeclared-path-parameter") == 4
+    recorder = Recorder(204)
+    client(package, recorder).pets.get_toy(pet_id="p 1", toy_id="t/2")
+    assert recorder.last.url.raw_path == b"/pets/p%201/toys/t%2F2"
+
+
+def test_strict_refuses_what_it_would_otherwise_read_around() -> None:
+    with pytest.raises(SpecError) as raised:
+        generate(QUIRKS / "path_keys.yaml", Config.of(package="strict_client"), strict=True)
+    codes = {d.code for d in raised.value.diagnostics}
+    assert {"path-query-string", "path-fragment", "undeclared-path-parameter"} <= codes
+
+
+@pytest.fixture(scope="module")
+def wire(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    package, _ = import_client(QUIRKS / "wire.yaml", tmp_path_factory.mktemp("wire"), "wire_client")
+    return package
+
+
+def test_every_reference_to_a_nullable_schema_is_nullable(wire: Any) -> None:
+    """`nullable: true` on a component was kept for the first property referring to it only (bkk.hu's
+    `intermediateStops: [null, ...]` failed to parse)."""
+    trip = {"first_stop": None, "last_stop": None, "stops": [None, {"name": "Deák"}]}
+    recorder = Recorder(200, trip)
+    result = client(wire, recorder).trips.get(trip_id="t1")
+    assert (result.first_stop, result.last_stop, result.stops[0], result.stops[1].name) == (None, None, None, "Deák")
+
+
+def test_accept_names_what_the_operation_declares(wire: Any) -> None:
+    recorder = Recorder(200, "")
+    api = client(wire, recorder)
+    api.exports.get(export_id="e1")  # only */*: application/json would be answered 406
+    assert recorder.last.headers["accept"] == "*/*"
+    api.reports.get(report_id="r1")
+    assert recorder.last.headers["accept"] == "text/csv, application/pdf"
+    recorder.body = {}
+    api.trips.get(trip_id="t1")
+    assert recorder.last.headers["accept"] == "application/json"
+
+
+def multipart_parts(request: httpx.Request) -> list[tuple[str, str | None, str | None, bytes]]:
+    """(name, filename, content type, content) of each part, parsed with the standard library."""
+    import email.parser
+    import email.policy
+
+    head = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + request.read())
+    found = []
+    for part in message.iter_parts():
+        disposition = part.get("content-disposition")
+        content_type = part.get("content-type")
+        found.append(
+            (
+                part.get_param("name", header="content-disposition"),
+                part.get_filename(),
+                str(content_type) if content_type else None,
+                part.get_payload(decode=True),
+            )
+        )
+        assert disposition is not None
+    return found
+
+
+def test_multipart_objects_and_arrays_are_json_parts(wire: Any) -> None:
+    """Objects and arrays were sent as Python repr (`{'categories': ['sample']}`)."""
+    recorder = Recorder(204)
+    client(wire, recorder).documents.upload(
+        file=b"%PDF-1.7",
+        metadata={"categories": ["sample"], "title": "Q3"},
+        labels=["a", "b"],
+        tags=["x", "y"],
+        note="hello",
+        pages=3,
+    )
+    request = recorder.last
+    assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert multipart_parts(request) == [
+        ("file", "upload", "application/octet-stream", b"%PDF-1.7"),
+        ("metadata", None, "application/json", b'{"categories":["sample"],"title":"Q3"}'),
+        ("labels", None, "application/json", b'["a","b"]'),
+        ("tags", None, "text/plain", b"x"),  # the encoding says text/plain: one part per item
+        ("tags", None, "text/plain", b"y"),
+        ("note", None, None, b"hello"),
+        ("pages", None, None, b"3"),
+    ]
+
+
+def test_a_multipart_body_without_a_file_stays_multipart(wire: Any) -> None:
+    """It was sent as application/x-www-form-urlencoded."""
+    recorder = Recorder(204)
+    client(wire, recorder).notes.create(text="hi", meta={"lang": "en"})
+    assert recorder.last.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert multipart_parts(recorder.last) == [
+        ("text", None, None, b"hi"),
+        ("meta", None, "application/json", b'{"lang":"en"}'),
+    ]
