@@ -54,7 +54,10 @@ class LiteralType:
 @dataclass(frozen=True)
 class UnionType:
     variants: tuple[Type, ...]
+    #: the property whose value says which variant a value is (`discriminator.propertyName`)
     discriminator: str | None = None
+    #: value of that property -> variant, from the discriminator's mapping and the variants' schema names
+    tags: tuple[tuple[str, Type], ...] = ()
 
 
 Type = Union[Primitive, AnyType, ArrayType, MapType, Nullable, Ref, LiteralType, UnionType]

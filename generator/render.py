@@ -211,6 +211,9 @@ def annotation(
         parts = [annotation(v, scope, argument=argument, schemas=schemas) for v in type_.variants]
         # each variant may be a union itself (`Model | Mapping[str, Any]` for an argument): one of each member
         text = " | ".join(dict.fromkeys(member for part in parts for member in _union_members(part)))
+        tagged = _tagged_union(type_, schemas) if scope == "models" and not argument else None
+        if tagged is not None:
+            return tagged
         field = _discriminator_field(type_, schemas) if scope == "models" and not argument else None
         if field is not None:
             return f"_t.Annotated[{text}, _pydantic.Field(discriminator={pystr(field)})]"
@@ -242,6 +245,35 @@ def _union_members(text: str) -> list[str]:
             start = index + 1
     members.append(text[start:].strip())
     return members
+
+
+def _tagged_union(union: UnionType, schemas: dict[str, Schema] | None) -> str | None:
+    """A union that dispatches on its discriminator's value, by the spec's mapping and the variants' schema
+    names (pydantic's callable discriminator, `_types.discriminate`), when every variant is a model that some
+    value names. A value the mapping does not know is an `UnknownVariant` holding the data (the runtime's tag
+    "unknown"), so a variant the API adds later does not fail the whole response."""
+    if union.discriminator is None or not union.tags or schemas is None:
+        return None
+    tagged = {variant for _, variant in union.tags}
+    attribute = None
+    for variant in union.variants:
+        schema = schemas.get(variant.name) if isinstance(variant, Ref) else None
+        if not isinstance(schema, ObjectSchema) or variant not in tagged:
+            return None
+        field = next((f for f in schema.fields if f.name == union.discriminator), None)
+        attribute = attribute or (field.python_name if field is not None else None)
+    members = [
+        f"_t.Annotated[{variant.name}, _pydantic.Tag({pystr(variant.name)})]"
+        for variant in union.variants
+        if isinstance(variant, Ref)
+    ]
+    members.append('_t.Annotated[UnknownVariant, _pydantic.Tag("unknown")]')
+    tags = ", ".join(
+        f"{pystr(value)}: {pystr(variant.name)}" for value, variant in union.tags if isinstance(variant, Ref)
+    )
+    field_name = pystr(union.discriminator)
+    dispatch = f"discriminate({field_name}, {pystr(attribute or union.discriminator)}, {{{tags}}})"
+    return f"_t.Annotated[_t.Union[{', '.join(members)}], _pydantic.Discriminator({dispatch})]"
 
 
 def _discriminator_field(union: UnionType, schemas: dict[str, Schema] | None) -> str | None:
@@ -812,6 +844,8 @@ def _models_context(api: Api) -> dict[str, Any]:
             ("BaseModel", objects),
             ("OpenEnum", any(e.kind == "str" for e in enums)),
             ("OpenIntEnum", any(e.kind == "int" for e in enums)),
+            ("UnknownVariant", any("discriminate(" in text for text in texts)),
+            ("discriminate", any("discriminate(" in text for text in texts)),
         )
         if used
     ]

@@ -126,7 +126,11 @@ class Naming:
         elif isinstance(type_, Nullable):
             renamed = Nullable(self.type(type_.inner))
         elif isinstance(type_, UnionType):
-            renamed = UnionType(tuple(self.type(v) for v in type_.variants), type_.discriminator)
+            renamed = UnionType(
+                tuple(self.type(v) for v in type_.variants),
+                type_.discriminator,
+                tuple((value, self.type(variant)) for value, variant in type_.tags),
+            )
         else:  # pragma: no cover - every kind of type is handled above
             raise TypeError(f"unknown type {type_!r}")
         self._types[id(type_)] = (type_, renamed)

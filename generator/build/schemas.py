@@ -19,6 +19,7 @@ from generator.build.common import (
     Hint,
     Run,
     array_item,
+    mapping,
     nullable,
     refs,
     sequence,
@@ -342,6 +343,7 @@ class Schemas:
         empty_lists: list[Type] = []
         base = {k: v for k, v in node.items() if k not in (keyword, "title", "description", "nullable")}
         hint = Hint("", name) if name is not None else context.name
+        referenced: list[tuple[str, Type]] = []  # (the $ref of a variant, its type)
         for index, variant in enumerate(node[keyword]):
             variant_context = Context(context.file, f"{context.pointer}/{keyword}/{index}", hint + f"Variant{index + 1}")
             if base.get("properties") and isinstance(variant, dict) and "$ref" not in variant:
@@ -355,6 +357,8 @@ class Schemas:
             if isinstance(variant, dict) and variant.get("type") == "array" and variant.get("maxItems") == 0:
                 empty_lists.append(type_)
                 continue
+            if isinstance(variant, dict) and isinstance(variant.get("$ref"), str):
+                referenced.append((variant["$ref"], type_))
             variants.append(type_)
         if empty_lists and not any(array_item(v) is not None for v in variants):
             variants += empty_lists  # "or an empty list" matters only when no other branch is a list
@@ -363,12 +367,45 @@ class Schemas:
         property_name = discriminator.get("propertyName") if isinstance(discriminator, dict) else None
         if not variants:
             return Nullable(AnyType())
-        result: Type = (
-            variants[0]
-            if len(variants) == 1
-            else UnionType(tuple(variants), str(property_name) if property_name else None)
-        )
+        if len(variants) == 1:
+            return nullable(variants[0], is_nullable)
+        tags = self._tags(mapping(discriminator), str(property_name), referenced, variants, context) if property_name else ()
+        result = UnionType(tuple(variants), str(property_name) if property_name else None, tags)
         return nullable(result, is_nullable)
+
+    def _tags(
+        self,
+        discriminator: dict[str, Any],
+        property_name: str,
+        referenced: list[tuple[str, Type]],
+        variants: list[Type],
+        context: Context,
+    ) -> tuple[tuple[str, Type], ...]:
+        """Discriminator value -> variant: the mapping's entries (a `$ref` or a schema name each); the values a
+        variant's own property allows, when it is an enum (`pet_type: {enum: [cat]}`); and, for a variant
+        nothing names yet, its schema's name (OpenAPI's implicit mapping)."""
+        tags: dict[str, Type] = {}
+        for value, target in mapping(discriminator.get("mapping")).items():
+            if not isinstance(target, str):
+                continue
+            ref = target if "/" in target or "#" in target else f"#/components/schemas/{target}"
+            type_ = self._reference(ref, context)
+            if isinstance(type_, Nullable):
+                type_ = type_.inner
+            if type_ in variants:
+                tags[str(value)] = type_
+        for variant in variants:
+            schema = self.object_schema(variant)
+            field = next((f for f in schema.fields if f.name == property_name), None) if schema else None
+            if field is not None and isinstance(field.type, LiteralType):
+                for value in field.type.values:
+                    tags.setdefault(value, variant)
+        named = set(tags.values())
+        for ref, type_ in referenced:
+            implicit = ref.rsplit("/", 1)[-1]
+            if type_ not in named and implicit and implicit not in tags:
+                tags[implicit] = type_
+        return tuple(tags.items())
 
     def _enum(self, node: dict[str, Any], context: Context, name: str | None, is_nullable: bool) -> Type:
         values = list(node["enum"])
@@ -596,5 +633,9 @@ def _without_refs(type_: Type, names_: set[str]) -> Type:
     if isinstance(type_, Nullable):
         return Nullable(_without_refs(type_.inner, names_))
     if isinstance(type_, UnionType):
-        return UnionType(tuple(_without_refs(v, names_) for v in type_.variants), type_.discriminator)
+        return UnionType(
+            tuple(_without_refs(v, names_) for v in type_.variants),
+            type_.discriminator,
+            tuple((value, _without_refs(variant, names_)) for value, variant in type_.tags),
+        )
     return type_

@@ -204,3 +204,45 @@ def test_a_multipart_body_without_a_file_stays_multipart(wire: Any) -> None:
         ("text", None, None, b"hi"),
         ("meta", None, "application/json", b'{"lang":"en"}'),
     ]
+
+
+@pytest.fixture(scope="module")
+def unions(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    package, _ = import_client(QUIRKS / "unions.yaml", tmp_path_factory.mktemp("unions"), "unions_client")
+    return package
+
+
+def test_a_union_dispatches_on_its_discriminator_mapping(unions: Any) -> None:
+    """Members that declare the property as a plain string (the most common shape) made `{"pet-kind": "dog"}`
+    parse as the first member, a Cat."""
+    api = client(unions, Recorder(200, {"pet-kind": "dog", "name": "Rex", "barks": True}))
+    dog = api.pets.get(pet_id="p1")
+    assert type(dog).__name__ == "Dog" and dog.barks is True
+    api = client(unions, Recorder(200, {"pet-kind": "kitten", "name": "Tom"}))  # a second value for Cat
+    assert type(api.pets.get(pet_id="p2")).__name__ == "Cat"
+
+
+def test_without_a_mapping_the_schema_names_are_the_values(unions: Any) -> None:
+    body = {"shapes": [{"@type": "Square", "side": 2}, {"@type": "Circle", "radius": 1.5}]}
+    drawing = client(unions, Recorder(200, body)).drawings.get(drawing_id="d1")
+    assert [type(shape).__name__ for shape in drawing.shapes] == ["Square", "Circle"]
+
+
+def test_an_unknown_discriminator_value_is_kept_as_an_unknown_variant(unions: Any) -> None:
+    """A variant the API adds later used to fail the whole response (APIResponseValidationError)."""
+    parrot = client(unions, Recorder(200, {"pet-kind": "parrot", "wings": 2})).pets.get(pet_id="p3")
+    assert isinstance(parrot, unions.UnknownVariant)
+    assert parrot.model_dump() == {"pet-kind": "parrot", "wings": 2}
+    body = {"shapes": [{"@type": "Hexagon", "side": 1}, {"@type": "Circle", "radius": 1}]}
+    drawing = client(unions, Recorder(200, body)).drawings.get(drawing_id="d2")
+    assert [type(shape).__name__ for shape in drawing.shapes] == ["UnknownVariant", "Circle"]
+
+
+def test_a_discriminator_on_a_base_schema_dispatches_to_the_schemas_that_extend_it(tmp_path: Path) -> None:
+    """`Vehicle` with a discriminator, `Car` and `Bike` each `allOf: [Vehicle, ...]`: a list of vehicles holds cars
+    (named by the mapping) and bikes (by their schema name), and a kind the client does not know stays data."""
+    package, _ = import_client(QUIRKS / "inheritance.yaml", tmp_path, "inheritance_client")
+    body = [{"kind": "car", "wheels": 4, "seats": 5}, {"kind": "Bike", "gears": 21}, {"kind": "tram", "wheels": 8}]
+    vehicles = client(package, Recorder(200, body)).vehicles.list()
+    assert [type(v).__name__ for v in vehicles] == ["Car", "Bike", "UnknownVariant"]
+    assert (vehicles[0].seats, vehicles[1].gears, vehicles[2].model_dump()) == (5, 21, body[2])

@@ -8,11 +8,14 @@ validate or parse), never with the package.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, Callable, Mapping
 
 import pydantic
 
-__all__ = ["BaseModel", "OpenEnum", "OpenIntEnum", "Problem"]
+__all__ = ["BaseModel", "OpenEnum", "OpenIntEnum", "Problem", "UnknownVariant", "discriminate"]
+
+#: the tag of the variant that holds a value whose discriminator the client does not know
+UNKNOWN_TAG = "unknown"
 
 
 class BaseModel(pydantic.BaseModel):
@@ -32,6 +35,31 @@ class BaseModel(pydantic.BaseModel):
     def request_id(self) -> str | None:
         """The request id of the response this model was read from (quote it to support)."""
         return self._request_id
+
+
+class UnknownVariant(BaseModel):
+    """A variant of a union the API added after this client was generated: its data, as the API sent it
+    (`model_extra`, or `model_dump()`), instead of an error for the whole response."""
+
+
+def discriminate(
+    field: str, attribute: str, tags: Mapping[str, str]
+) -> Callable[[Any], str | None]:
+    """The tag of the union variant a value is: by its discriminator property (`field` in JSON, `attribute` on a
+    model), looked up in `tags`; a value the client does not know is an `UnknownVariant`."""
+
+    def tag(value: Any) -> str | None:
+        if isinstance(value, Mapping):
+            found = value.get(field)
+        elif isinstance(value, pydantic.BaseModel):
+            found = getattr(value, attribute, None)
+            if found is None and value.model_extra:
+                found = value.model_extra.get(field)
+        else:
+            return None  # not an object: no variant fits, and pydantic says so
+        return tags.get(found, UNKNOWN_TAG) if isinstance(found, str) else UNKNOWN_TAG
+
+    return tag
 
 
 class OpenEnum(str, enum.Enum):

@@ -62,6 +62,7 @@ __all__ = [
     "RetryPolicy",
     "SignatureError",
     "SyncPage",
+    "UnknownVariant",
     "__version__",
     "models",
     "BadRequestError",
@@ -87,24 +88,24 @@ __all__ = [
 
 if TYPE_CHECKING:
     from . import models
-    from ._types import Problem
+    from ._types import Problem, UnknownVariant
 
 
 def __getattr__(name: str) -> Any:
-    # the models module and Problem (a pydantic model) are imported on first use: importing the
-    # package and making a client stays fast (after httpx, pydantic is the runtime's slowest import)
+    # the models module, Problem and UnknownVariant (pydantic models) are imported on first use:
+    # importing the package and making a client stays fast (after httpx, pydantic is the slowest import)
     if name == "models":
         import importlib
 
         return importlib.import_module(".models", __name__)
-    if name == "Problem":
-        from ._types import Problem
+    if name in ("Problem", "UnknownVariant"):
+        from . import _types
 
-        globals()["Problem"] = Problem  # found directly from now on
-        return Problem
+        globals()[name] = getattr(_types, name)  # found directly from now on
+        return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    # Problem is listed before its first use too, as when it was imported with the package
-    return sorted({*globals(), "Problem"})
+    # listed before their first use too, as when they were imported with the package
+    return sorted({*globals(), "Problem", "UnknownVariant"})

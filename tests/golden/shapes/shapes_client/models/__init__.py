@@ -10,7 +10,7 @@ import uuid as _uuid
 
 import pydantic as _pydantic
 
-from .._types import BaseModel, OpenIntEnum
+from .._types import BaseModel, OpenIntEnum, UnknownVariant, discriminate
 
 __all__ = [
     "Animal",
@@ -104,4 +104,11 @@ class Tree(BaseModel):
     children: _t.List[Tree] | None = None
 
 
-Pet: _t.TypeAlias = _t.Annotated[Cat | Dog, _pydantic.Field(discriminator="pet_type")]
+Pet: _t.TypeAlias = _t.Annotated[
+    _t.Union[
+        _t.Annotated[Cat, _pydantic.Tag("Cat")],
+        _t.Annotated[Dog, _pydantic.Tag("Dog")],
+        _t.Annotated[UnknownVariant, _pydantic.Tag("unknown")],
+    ],
+    _pydantic.Discriminator(discriminate("pet_type", "pet_type", {"cat": "Cat", "dog": "Dog"})),
+]
