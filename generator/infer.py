@@ -104,8 +104,11 @@ def env_prefix(config: Config, title: str) -> str:
     return config.client.env_prefix or names.constant((names.words(title) or ["API"])[0])
 
 
-def client_setting_names(header: str, prefix: str, taken: set[str] | None = None) -> tuple[str, str]:
-    """The constructor argument and the environment variable of a header that is a client setting.
+def client_setting_names(
+    header: str, prefix: str, taken: set[str] | None = None, suffix: str = "header"
+) -> tuple[str, str]:
+    """The constructor argument and the environment variable of a header that is a client setting (or of an API
+    key, with `suffix="key"`).
 
     The variable is `<PREFIX>_<HEADER>`, without the prefix's words when the header starts with them
     (`upvest-api-version` under UPVEST is UPVEST_API_VERSION) unless that is a variable of the client already.
@@ -114,7 +117,7 @@ def client_setting_names(header: str, prefix: str, taken: set[str] | None = None
     taken = taken if taken is not None else set()
     argument = names.safe(names.snake(header, fallback="header"))
     while argument in CLIENT_ARGUMENTS or argument in _CLIENT_MODULE_NAMES or argument in taken:
-        argument += "_header"
+        argument += f"_{suffix}"
     words = names.constant(header).split("_")
     own = prefix.split("_")
     short = "_".join(words[len(own) :]) if words[: len(own)] == own else "_".join(words)
@@ -122,7 +125,7 @@ def client_setting_names(header: str, prefix: str, taken: set[str] | None = None
     if variable in CLIENT_VARIABLES or f"{prefix}_{variable}" in taken:
         variable = "_".join(words)
     while variable in CLIENT_VARIABLES or f"{prefix}_{variable}" in taken:
-        variable += "_HEADER"
+        variable += f"_{suffix.upper()}"
     taken.update({argument, f"{prefix}_{variable}"})
     return argument, f"{prefix}_{variable}"
 

@@ -286,6 +286,17 @@ class Signing:
 
 
 @dataclass(frozen=True)
+class ApiKeySetting:
+    """One apiKey security scheme as a constructor argument and an environment variable of its own."""
+
+    scheme: str
+    python_name: str
+    env_var: str
+    header: str | None
+    query: str | None
+
+
+@dataclass(frozen=True)
 class Auth:
     """What the client does for authentication, decided from the security schemes and configuration."""
 
@@ -299,6 +310,8 @@ class Auth:
     #: An API key the client sends in this header or query parameter (apiKey security schemes).
     api_key_header: str | None = None
     api_key_query: str | None = None
+    #: When a security requirement needs several apiKey schemes together: one key each, instead of `api_key`.
+    api_keys: tuple[ApiKeySetting, ...] = ()
     #: HTTP basic authentication (username and password).
     basic: bool = False
 

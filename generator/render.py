@@ -576,7 +576,7 @@ def templates_root() -> Path:
 
 #: The version of what templates receive (the context documented in docs/templates.md). It goes up whenever a
 #: name a template may use changes meaning or disappears; overlays written for an older version are warned about.
-TEMPLATE_CONTEXT_VERSION = 3
+TEMPLATE_CONTEXT_VERSION = 4
 _OVERLAY_HEADER = re.compile(r"^\{#\s*clientgen-context:\s*(\d+)\s*#\}")
 
 
@@ -752,6 +752,7 @@ def _env_vars(api: Api) -> list[str]:
     if api.auth.basic:
         names_ += ["USERNAME", "PASSWORD"]
     variables = [f"{api.package.env_prefix}_{name}" for name in names_]
+    variables += [key.env_var for key in api.auth.api_keys]
     variables += [header.env_var for header in api.client_headers]
     return [f"`{name}`" for name in variables]
 

@@ -23,7 +23,7 @@ from generator.build.security import security
 from generator.build.webhooks import webhooks
 from generator.config import Config
 from generator.diagnostics import Diagnostic, SpecError
-from generator.infer import settle
+from generator.infer import env_prefix, settle
 from generator.load import Document
 from generator.model import Api
 
@@ -69,6 +69,8 @@ def _build(run: Run) -> Api:
     client_headers = tuple(renaming.client_header(h) for h in headers)
     del renaming  # and the rewrites' memo
     api_servers = servers(run)
+    required = [operation.security for group in groups for operation in group.operations]
+    api_keys = schemes.api_keys(env_prefix(run.config, title), required)
     run.warn_unused_names()
     return Api(
         title=title,
@@ -80,7 +82,7 @@ def _build(run: Run) -> Api:
         security_schemes=schemes.schemes,
         webhooks=renamed_hooks,
         package=package(run, title, spec_version),
-        auth=schemes.auth(run.config, api_servers, jwks_path(groups, index)),
+        auth=schemes.auth(run.config, api_servers, jwks_path(groups, index), api_keys),
         client_headers=client_headers,
         webhook_type_field=run.config.auth.webhook_type_field,
     )

@@ -71,6 +71,8 @@ class Schemas:
     _component_names: dict[Location, str] = field(default_factory=dict)
     _pending: list[tuple[Location, Any, str]] = field(default_factory=list)
     _merging: set[Location] = field(default_factory=set)
+    #: base schemas with a discriminator (no oneOf) -> the union a reference to one stands for
+    _subtypes: dict[Location, Type] = field(default_factory=dict)
     #: object schemas by a cheap key, whose full shapes are not worked out yet; classes by full shape
     _object_shapes: dict[tuple[Any, ...], list[tuple[Any, Type]]] = field(default_factory=dict)
     _object_classes: dict[int, Type] = field(default_factory=dict)
@@ -79,6 +81,7 @@ class Schemas:
     def __post_init__(self) -> None:
         self._discriminators = _discriminator_properties(self.run)
         self._claim_components()
+        self._subtypes = self._find_subtypes()
 
     # -- what the passes after this one read ---------------------------------------------------------
 
@@ -131,6 +134,62 @@ class Schemas:
             name = self._request("component", key=str(key), base=names.pascal(str(key), fallback="Model"))
             self._component_names[location] = name
             self._pending.append((location, node, name))
+
+    def _find_subtypes(self) -> dict[Location, Type]:
+        """Components with a discriminator and no oneOf/anyOf (a base, as in `Cat: allOf: [Pet, ...]`), each
+        with the union of the components that extend it (`allOf` with a `$ref` to it) or that its mapping names.
+        The values: the mapping's, then each subtype's component key (OpenAPI's implicit mapping)."""
+        components = self.run.document.root.get("components")
+        schemas = mapping(components.get("schemas") if isinstance(components, dict) else None)
+        main = self.run.document.main
+
+        def located(ref: Any) -> Location | None:
+            if not isinstance(ref, str):
+                return None
+            try:
+                return self.run.document.resolve(ref, main)[0]
+            except RefError:
+                return None
+
+        bases = {
+            Location(main, f"/components/schemas/{escape_pointer_token(key)}"): node["discriminator"]
+            for key, node in schemas.items()
+            if isinstance(node, dict)
+            and isinstance(node.get("discriminator"), dict)
+            and not any(k in node for k in ("oneOf", "anyOf"))
+        }
+        if not bases:
+            return {}
+        extending: dict[Location, list[tuple[str, Location]]] = {base: [] for base in bases}
+        for key, node in schemas.items():
+            parts = node.get("allOf") if isinstance(node, dict) else None
+            here = Location(main, f"/components/schemas/{escape_pointer_token(key)}")
+            for part in parts if isinstance(parts, list) else ():
+                base = located(part.get("$ref")) if isinstance(part, dict) else None
+                if base in extending and base != here:
+                    extending[base].append((str(key), here))
+        found: dict[Location, Type] = {}
+        for base, discriminator in bases.items():
+            tags: dict[str, Type] = {}
+            variants: list[Type] = []
+            for value, target in mapping(discriminator.get("mapping")).items():
+                ref = target if isinstance(target, str) and ("/" in target or "#" in target) else None
+                where = located(ref or f"#/components/schemas/{target}")
+                name = self._component_names.get(where) if where is not None and where != base else None
+                if name is not None:
+                    tags[str(value)] = Ref(name)
+            for key, where in extending[base]:
+                tags.setdefault(key, Ref(self._component_names[where]))
+            variants = list(dict.fromkeys(tags.values()))
+            property_name = str(discriminator.get("propertyName") or "")
+            if variants and property_name:
+                # a class of its own (`AnyVehicle`), so resources and models refer to it by name
+                key = base.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+                name = self._request("reference", base="Any" + names.pascal(key, fallback="Model"))
+                union = UnionType(tuple(variants), property_name, tuple(tags.items()))
+                self._add(AliasSchema(name, union, f"Any schema that extends {key}, by its {property_name}.", base.pointer))
+                found[base] = Ref(name)
+        return found
 
     def _class_name(self, node: dict[str, Any], context: Context) -> str:
         title = node.get("title")
@@ -285,6 +344,9 @@ class Schemas:
         except RefError as exc:
             self.run.warn("ref-unresolvable", f"{exc}; typed as Any", context)
             return AnyType()
+        polymorphic = self._subtypes.get(location)
+        if polymorphic is not None:  # a base schema with a discriminator: whichever schema extends it
+            return polymorphic
         known = self._by_location.get(location)
         if known is not None:
             return known

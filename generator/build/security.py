@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from generator.build.common import Run, mapping, netloc
 from generator.config import TRANSPORT_HEADERS as CONFIG_TRANSPORT_HEADERS, Config
 from generator.load import Location, escape_pointer_token
-from generator.model import Auth, SecurityRequirement, SecurityScheme, Server, Signing
+from generator.infer import client_setting_names
+from generator.model import ApiKeySetting, Auth, SecurityRequirement, SecurityScheme, Server, Signing
 
 #: Headers the runtime always sets itself, hidden from methods whatever the spec says (`accept` stays an argument
 #: where an operation declares it; `authorization` is hidden when a security scheme sets it).
@@ -50,7 +51,32 @@ class Security:
                 sets.append(scopes)
         return tuple(dict.fromkeys(sets))
 
-    def auth(self, config: Config, servers: tuple[Server, ...], jwks_path: str | None) -> Auth:
+    def api_keys(self, prefix: str, requirements: list[tuple[SecurityRequirement, ...]]) -> tuple[ApiKeySetting, ...]:
+        """One setting per apiKey scheme, when some security requirement needs several of them together (Appwrite:
+        a project id and a key); none otherwise (one `api_key` then serves every scheme)."""
+        keys = {s.name: s for s in self.schemes if s.kind == "apiKey" and s.parameter and s.location in ("header", "query")}
+        together = any(
+            sum(1 for name, _ in requirement.schemes if name in keys) > 1
+            for listed in requirements
+            for requirement in listed
+        )
+        if not together:
+            return ()
+        taken: set[str] = set()
+        found: list[ApiKeySetting] = []
+        for name, scheme in keys.items():
+            argument, variable = client_setting_names(name, prefix, taken, suffix="key")
+            header = scheme.parameter.lower() if scheme.location == "header" else None
+            found.append(ApiKeySetting(name, argument, variable, header, scheme.parameter if header is None else None))
+        return tuple(found)
+
+    def auth(
+        self,
+        config: Config,
+        servers: tuple[Server, ...],
+        jwks_path: str | None,
+        api_keys: tuple[ApiKeySetting, ...] = (),
+    ) -> Auth:
         token_path = None
         hosts = {netloc(server.url) for server in servers}
         for scheme in self.schemes:
@@ -67,9 +93,9 @@ class Security:
         signing = None
         if config.auth.signing_components is not None:  # configured, or inferred from signature headers (infer.settle)
             signing = Signing(config.auth.signing_components, config.auth.signature_version_header, config.auth.signature_version)
-        api_keys = [s for s in self.schemes if s.kind == "apiKey" and s.parameter]
-        header = next((s.parameter for s in api_keys if s.location == "header"), None)
-        query = next((s.parameter for s in api_keys if s.location == "query"), None)
+        single = [s for s in self.schemes if s.kind == "apiKey" and s.parameter] if not api_keys else []
+        header = next((s.parameter for s in single if s.location == "header"), None)
+        query = next((s.parameter for s in single if s.location == "query"), None)
         return Auth(
             token_path=token_path,
             client_id_header=config.auth.client_id_header,
@@ -78,6 +104,7 @@ class Security:
             api_key_header=header.lower() if header else None,
             api_key_query=query,
             basic=any(s.kind == "http" and s.scheme == "basic" for s in self.schemes),
+            api_keys=api_keys,
         )
 
 

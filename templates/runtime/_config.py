@@ -23,13 +23,23 @@ TOKEN_PATH: str | None = "/oauth/token"
 #: The header that carries the client id on every request, if any.
 CLIENT_ID_HEADER: str | None = "x-client-id"
 #: What each request's HTTP message signature covers, in order; None: requests are not signed.
-SIGNED_COMPONENTS: tuple[str, ...] | None = ("@method", "@path", "@query", "authorization", "content-digest")
+SIGNED_COMPONENTS: tuple[str, ...] | None = (
+    "@method",
+    "@path",
+    "@query",
+    "authorization",
+    "content-digest",
+)
 #: The header naming the signature scheme's version, and its value.
 SIGNATURE_VERSION_HEADER: str | None = None
 SIGNATURE_VERSION: str | None = None
 #: Where an API key goes: a header, a query parameter (None: the API takes no key).
 API_KEY_HEADER: str | None = None
 API_KEY_QUERY: str | None = None
+#: API keys that security requirements need together: (argument, environment variable, header, query).
+API_KEYS: tuple[tuple[str, str, str | None, str | None], ...] = (
+    ("project", "API_PROJECT", "x-project", None),
+)
 #: Whether the API takes HTTP basic authentication (username and password).
 BASIC_AUTH: bool = False
 #: Headers that (nearly) every operation declares, set once on the client and sent on every request:

@@ -246,3 +246,34 @@ def test_a_discriminator_on_a_base_schema_dispatches_to_the_schemas_that_extend_
     vehicles = client(package, Recorder(200, body)).vehicles.list()
     assert [type(v).__name__ for v in vehicles] == ["Car", "Bike", "UnknownVariant"]
     assert (vehicles[0].seats, vehicles[1].gears, vehicles[2].model_dump()) == (5, 21, body[2])
+
+
+def test_security_requirements_that_need_several_api_keys_get_one_argument_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Appwrite's requirements combine a project id with a key or a JWT: one `api_key` could not say that."""
+    package, _ = import_client(QUIRKS / "api_keys.yaml", tmp_path, "api_keys_client")
+    recorder = Recorder(200)
+    api = package.Client(
+        base_url="https://cloud.example.com/v1",
+        project="p1",
+        key="secret-key",
+        http_client=httpx.Client(transport=httpx.MockTransport(recorder)),
+    )
+    api.databases.list()
+    headers = recorder.last.headers
+    assert (headers["x-appwrite-project"], headers["x-appwrite-key"]) == ("p1", "secret-key")
+    assert "x-appwrite-jwt" not in headers
+    api.health.health()  # `security: []`: no key at all
+    assert not {"x-appwrite-project", "x-appwrite-key"} & set(recorder.last.headers)
+    assert "secret-key" not in repr(api) and "secret-key" not in repr(vars(api))
+    # each key has its environment variable, named after its scheme
+    monkeypatch.setenv("APPWRITE_PROJECT", "p2")
+    monkeypatch.setenv("APPWRITE_JWT", "jwt-1")
+    from_env = package.Client(
+        base_url="https://cloud.example.com/v1", http_client=httpx.Client(transport=httpx.MockTransport(recorder))
+    )
+    from_env.databases.list()
+    headers = recorder.last.headers
+    assert (headers["x-appwrite-project"], headers["x-appwrite-jwt"]) == ("p2", "jwt-1")
+    assert not hasattr(package.Client, "api_key") and "api_key" not in package.Client.__init__.__code__.co_varnames

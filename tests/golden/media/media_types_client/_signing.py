@@ -68,11 +68,12 @@ def load_private_key(key: Any, password: str | bytes | None = None) -> PrivateKe
     try:
         loaded = serialization.load_pem_private_key(data, password=secret)
     except (ValueError, TypeError) as exc:
-        reason = (
-            "wrong password or not encrypted"
-            if "password" in str(exc).lower()
-            else "not a PEM private key"
-        )
+        # a wrong password may also decrypt to bytes that happen to end in valid padding (about 1 in 256):
+        # then the error is a parse error, so with a password given the password is named either way
+        if "password" in str(exc).lower() or (secret is not None and b"ENCRYPTED" in data):
+            reason = "wrong password or not encrypted"
+        else:
+            reason = "not a PEM private key"
         raise SignatureError(f"cannot load the private key: {reason}") from None
     if not isinstance(loaded, (ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey)):
         raise SignatureError(

@@ -25,6 +25,9 @@ SIGNATURE_VERSION: str | None = None
 #: Where an API key goes: a header, a query parameter (None: the API takes no key).
 API_KEY_HEADER: str | None = None
 API_KEY_QUERY: str | None = None
+#: API keys that security requirements need together, one per apiKey scheme:
+#: (constructor argument, environment variable, header, query parameter).
+API_KEYS: tuple[tuple[str, str, str | None, str | None], ...] = ()
 #: Whether the API takes HTTP basic authentication (username and password).
 BASIC_AUTH: bool = False
 #: Headers that (nearly) every operation declares, set once on the client and sent on every request:

@@ -47,6 +47,7 @@ import httpx
 
 from ._auth import ApiKey, BasicAuth, Credentials, TokenCache, choose_scopes, scope_key
 from ._config import (
+    API_KEYS,
     API_KEY_HEADER,
     API_KEY_QUERY,
     BASIC_AUTH,
@@ -435,6 +436,7 @@ class BaseClient:
         private_key_password: str | bytes | None = None,
         signature_expires_in: int = 30,
         api_key: str | None = None,
+        api_keys: Mapping[str, str | None] | None = None,
         username: str | None = None,
         password: str | None = None,
         client_headers: Mapping[str, Any] | None = None,
@@ -450,6 +452,10 @@ class BaseClient:
             self._credentials.append(
                 ApiKey(str(api_key), header=API_KEY_HEADER, query=API_KEY_QUERY)
             )
+        for argument, variable, header, query in API_KEYS:  # keys the API needs together
+            value = (api_keys or {}).get(argument) or os.environ.get(variable)
+            if value:
+                self._credentials.append(ApiKey(str(value), header=header, query=query))
         if BASIC_AUTH:
             username, password = _env("USERNAME", username), _env("PASSWORD", password)
             if username is not None and password is not None:
