@@ -177,6 +177,12 @@ _config_option = click.option(
     help="pyproject.toml holding [tool.clientgen] (default: the nearest one above the working folder).",
 )
 _strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+_skip_invalid_option = click.option(
+    "--skip-invalid",
+    is_flag=True,
+    default=None,
+    help="Leave out the operations and schemas that have errors, and generate the rest (config: skip-invalid).",
+)
 _no_cache_option = click.option(
     "--no-cache",
     is_flag=True,
@@ -234,6 +240,7 @@ def main() -> None:
 @_config_option
 @click.option("--package", help="Import name of the generated package.")
 @_strict_option
+@_skip_invalid_option
 @_remote_option
 @click.option(
     "--bump",
@@ -254,6 +261,7 @@ def generate_command(
     config_path: Path | None,
     package: str | None,
     strict: bool,
+    skip_invalid: bool | None,
     allow_remote_refs: bool,
     bump: Level | Literal["auto"] | None,
     previous: Path | None,
@@ -269,7 +277,7 @@ def generate_command(
     """
 
     def run() -> int:
-        config = _config(config_path).merged(package=package)
+        config = _config(config_path).merged(package=package, skip_invalid=skip_invalid)
         spec_path, output_path = _spec_and_output(config, spec, output, True)
         if bump is not None:
             level = bump
@@ -319,6 +327,7 @@ def generate_command(
 @_config_option
 @click.option("--package", help="Import name of the generated package (as given to generate).")
 @_strict_option
+@_skip_invalid_option
 @_remote_option
 @_no_cache_option
 @_reporting("check")
@@ -328,6 +337,7 @@ def check_command(
     config_path: Path | None,
     package: str | None,
     strict: bool,
+    skip_invalid: bool | None,
     allow_remote_refs: bool,
     no_cache: bool,
     reporter: Reporter,
@@ -342,7 +352,7 @@ def check_command(
     """
 
     def run() -> int:
-        config = _config(config_path).merged(package=package)
+        config = _config(config_path).merged(package=package, skip_invalid=skip_invalid)
         spec_path, output_path = _spec_and_output(config, spec, output, True)
         cache = _cache(no_cache, output_path)
         result = generate(

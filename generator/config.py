@@ -126,6 +126,14 @@ class Project:
         "choice",
         choices=("auto", "none", *sorted(p.stem for p in PROFILES.glob("*.toml"))),
     )
+    skip_invalid: bool = _setting(
+        False,
+        "Generate the rest of a spec whose operations or component schemas have errors: each one with an error is"
+        " left out, with a warning and a line in the generated README. Errors in the document as a whole still"
+        " stop generation.",
+        "boolean",
+        option="--skip-invalid",
+    )
     templates: Path | None = _setting(
         None,
         "A folder of template overlays: a template there replaces the built-in one of the same relative path.",
@@ -314,7 +322,7 @@ class Key:
     """One configuration key: what it is called, what it holds, and what it does."""
 
     name: str
-    type: str  # string, path, header, identifier, choice, list of strings, number, integer, table
+    type: str  # string, path, header, identifier, choice, list of strings, number, integer, boolean, table
     default: str
     description: str
     choices: tuple[str, ...] = ()
@@ -566,7 +574,14 @@ def _names(key: Key, value: dict[str, Any]) -> Names:
     return Names(**tables)
 
 
+def _boolean(key: Key, value: Any, path: Path) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid(f"'{key.name}' must be true or false, not {_type_name(value)}")
+    return value
+
+
 _READERS: dict[str, Callable[[Key, Any, Path], Any]] = {
+    "boolean": _boolean,
     "string": _string,
     "identifier": _string,
     "path": _path,

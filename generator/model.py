@@ -364,6 +364,8 @@ class Api:
     client_headers: tuple[ClientHeader, ...] = ()
     #: the field of a webhook payload that names its event type
     webhook_type_field: str = "type"
+    #: what `skip-invalid` left out, and where its error is ("GET /pets (ref-unresolvable at #/paths/...)")
+    skipped: tuple[str, ...] = ()
 
     @property
     def operations(self) -> tuple[Operation, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -17,6 +17,7 @@ from generator.format import FormatCache, Workers, format_files
 from generator.load import Document, load
 from generator.model import Api
 from generator.render import check_overlay, render, runtime_files
+from generator.skip import Skipped, skip_invalid
 from generator.validate import validate
 from generator.write import with_manifest
 
@@ -103,7 +104,13 @@ def build_api(
         with _stage("load", timings, progress):
             document = load(spec, allow_remote_refs=allow_remote_refs)
         with _stage("validate", timings, progress):
-            diagnostics = check_spec(document, strict=strict)
+            skipped: tuple[Skipped, ...] = ()
+            if config.project.skip_invalid:  # errors in operations and schemas drop them (generator.skip)
+                document, diagnostics, skipped = skip_invalid(document, validate(document))
+                if strict and any(d.severity == "warning" for d in diagnostics):
+                    raise SpecError(diagnostics)
+            else:
+                diagnostics = check_spec(document, strict=strict)
         try:
             with _stage("build", timings, progress):
                 api, warnings = build(document, config)
@@ -113,6 +120,8 @@ def build_api(
     diagnostics += warnings
     if strict and any(d.severity != "note" for d in warnings):  # notes say what was inferred: never a failure
         raise SpecError(diagnostics)
+    if skipped:
+        api = replace(api, skipped=tuple(str(s) for s in skipped))
     return api, diagnostics
 
 

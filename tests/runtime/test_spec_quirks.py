@@ -13,6 +13,7 @@ import pytest
 
 from generator.config import Config
 from generator.diagnostics import SpecError
+from generator.model import AnyType, Primitive
 from generator.pipeline import generate
 from generator.write import write
 
@@ -21,9 +22,9 @@ from conftest import ROOT
 QUIRKS = ROOT / "tests" / "fixtures" / "quirks"
 
 
-def import_client(spec: Path, folder: Path, package: str) -> tuple[Any, list[str]]:
+def import_client(spec: Path, folder: Path, package: str, **config: Any) -> tuple[Any, list[str]]:
     """The generated package, imported, and the codes of the warnings its generation gave."""
-    result = generate(spec, Config.of(package=package))
+    result = generate(spec, Config.of(package=package, **config))
     write(result.files, folder)
     sys.path.insert(0, str(folder))
     try:
@@ -277,3 +278,62 @@ def test_security_requirements_that_need_several_api_keys_get_one_argument_each(
     headers = recorder.last.headers
     assert (headers["x-appwrite-project"], headers["x-appwrite-jwt"]) == ("p2", "jwt-1")
     assert not hasattr(package.Client, "api_key") and "api_key" not in package.Client.__init__.__code__.co_varnames
+
+
+# -- skip-invalid ---------------------------------------------------------------------------------------------
+
+
+def test_without_skip_invalid_a_broken_operation_stops_generation() -> None:
+    with pytest.raises(SpecError) as raised:
+        generate(QUIRKS / "broken_parts.yaml", Config.of(package="broken_client"))
+    assert sorted(d.code for d in raised.value.errors) == [
+        "duplicate-operation-id",
+        "invalid-path-item",
+        "ref-unresolvable",
+        "ref-unresolvable",
+    ]
+
+
+def test_skip_invalid_leaves_out_exactly_the_broken_operations_and_schemas(tmp_path: Path) -> None:
+    result = generate(QUIRKS / "broken_parts.yaml", Config.of(package="broken_parts_client", skip_invalid=True))
+    assert [(o.method, o.path) for o in result.api.operations] == [("GET", "/pets")]
+    assert {s.name for s in result.api.schemas} == {"Pet"}
+    assert [f.type for f in result.api.schemas[0].fields] == [Primitive("str"), AnyType()]  # toy: a dropped schema
+    codes = [d.code for d in result.diagnostics if d.severity == "warning"]
+    assert codes.count("skipped-operation") == 3 and codes.count("skipped-schema") == 1
+    readme = result.files["README.md"]
+    section = readme[readme.index("## Not generated") : readme.index("## Timeouts")]
+    assert (
+        section.count("\n- ") == 4 and "GET /vets (duplicate-operation-id at #/paths/~1vets/get/operationId)" in section
+    )
+    assert str(QUIRKS) not in readme  # no absolute path: the README is the same on every machine
+    package, _ = import_client(QUIRKS / "broken_parts.yaml", tmp_path, "broken_parts_client", skip_invalid=True)
+    pets = client(package, Recorder(200, [{"name": "Rex", "toy": {"maker": "ACME"}}])).pets.list()
+    assert pets[0].toy == {"maker": "ACME"}
+
+
+def test_skip_invalid_still_refuses_a_document_that_is_broken_as_a_whole(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        (QUIRKS / "broken_parts.yaml").read_text(encoding="utf-8").replace("openapi: 3.0.3", "openapi: 2.5.0"),
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError) as raised:
+        generate(spec, Config.of(package="whole_client", skip_invalid=True))
+    assert [d.code for d in raised.value.errors] == ["unsupported-version"]
+
+
+def test_skip_invalid_from_the_command_line_and_the_configuration(tmp_path: Path) -> None:
+    from expectations import clientgen
+
+    spec = tmp_path / "api.yaml"
+    spec.write_text((QUIRKS / "broken_parts.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert clientgen("generate", spec, "-o", tmp_path / "out", cwd=tmp_path).returncode == 2
+    flagged = clientgen("generate", spec, "-o", tmp_path / "out", "--skip-invalid", cwd=tmp_path)
+    assert flagged.returncode == 0 and "skipped-operation" in flagged.stderr + flagged.stdout
+    assert clientgen("check", spec, "-o", tmp_path / "out", "--skip-invalid", cwd=tmp_path).returncode == 0
+    (tmp_path / "clientgen.toml").write_text("skip-invalid = true\n", encoding="utf-8")
+    assert clientgen("check", spec, "-o", tmp_path / "out", cwd=tmp_path).returncode == 0
+    (tmp_path / "clientgen.toml").write_text('skip-invalid = "yes"\n', encoding="utf-8")
+    refused = clientgen("check", spec, "-o", tmp_path / "out", cwd=tmp_path)
+    assert refused.returncode == 2 and "'skip-invalid' must be true or false" in refused.stderr + refused.stdout
