@@ -72,6 +72,8 @@ CLIENT_ATTRIBUTES = frozenset(
         "webhook_verifier",
     }
 )
+#: an HTTP field name (RFC 9110's token)
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _VERSION_SEGMENT = re.compile(r"^(v\d+(\.\d+)*|api|rest)$", re.IGNORECASE)
 
 
@@ -304,6 +306,13 @@ class _OperationBuilder:
                 self.run.warn(
                     "parameter-location",
                     f"parameter '{name}' has unknown location '{location}'; skipped",
+                    parameter_context,
+                )
+                continue
+            if location == "header" and not _HEADER_NAME.match(name):
+                self.run.warn(
+                    "header-name-invalid",
+                    f"header parameter '{name}' is not a valid HTTP header name, so no request can carry it; skipped",
                     parameter_context,
                 )
                 continue

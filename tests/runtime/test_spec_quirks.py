@@ -137,6 +137,22 @@ def test_every_reference_to_a_nullable_schema_is_nullable(wire: Any) -> None:
     assert (result.first_stop, result.last_stop, result.stops[0], result.stops[1].name) == (None, None, None, "Deák")
 
 
+def test_nulls_in_a_query_list_are_left_out(wire: Any) -> None:
+    """They were sent as the text "None"."""
+    recorder = Recorder(200, {})
+    client(wire, recorder).trips.get(trip_id="t1", include=["stops", None, "fares"])
+    assert recorder.last.url.query == b"include=stops&include=fares"
+
+
+def test_a_header_name_no_request_can_carry_is_left_out_with_a_warning(wire: Any) -> None:
+    """`x trace` (a space) made every call fail in h11 with LocalProtocolError."""
+    import inspect
+
+    assert "x_trace" not in inspect.signature(wire.Client(base_url="https://x").trips.get).parameters
+    result = generate(QUIRKS / "wire.yaml", Config.of(package="wire_warnings"))
+    assert [d.code for d in result.diagnostics if "x trace" in d.message] == ["header-name-invalid"]
+
+
 def test_accept_names_what_the_operation_declares(wire: Any) -> None:
     recorder = Recorder(200, "")
     api = client(wire, recorder)

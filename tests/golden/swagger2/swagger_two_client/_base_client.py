@@ -281,6 +281,9 @@ def _query_items(query: Mapping[str, Any], csv: tuple[str, ...]) -> QueryItems:
         if value is None:
             continue
         if isinstance(value, (list, tuple)):
+            value = [
+                v for v in value if v is not None
+            ]  # a query string has no null: left out, never "None"
             if name in csv:
                 items.append((name, ",".join(_text(v) for v in value)))
             else:
