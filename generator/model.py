@@ -161,7 +161,8 @@ class Response:
 
     @property
     def success(self) -> bool:
-        return self.status.startswith("2")
+        """A 2xx response, or the `default` of an operation that declares no other (`problem` is False only then)."""
+        return self.status.startswith("2") or (self.status == "DEFAULT" and not self.problem)
 
 
 @dataclass(frozen=True)

@@ -503,7 +503,8 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
     response_types: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for response in operation.success_responses:
         typed = tuple((c.media_type, annotation(c.type)) for c in response.contents if c.type is not None)
-        response_types.append((response.status, typed))
+        # the runtime looks a status up as written, `2XX`, or `default`
+        response_types.append((response.status.lower() if response.status == "DEFAULT" else response.status, typed))
     csv_query = tuple(p.name for p in operation.parameters if p.location == "query" and not p.explode)
     pagination = operation.pagination
     item = ""

@@ -392,6 +392,8 @@ class _OperationBuilder:
         responses: list[Response] = []
         if not isinstance(raw, dict):
             return ()
+        # `default` describes every status not listed: with no other listed, also the successes
+        only_default = not any(str(s).startswith(("1", "2", "3")) for s in raw if not is_extension(s))
         for status, response in raw.items():
             if is_extension(status):
                 continue
@@ -402,7 +404,7 @@ class _OperationBuilder:
             pointer = where.pointer
             if not isinstance(response, dict):
                 continue
-            error = not status.startswith(("1", "2", "3"))
+            error = not status.startswith(("1", "2", "3")) and not (only_default and status == "DEFAULT")
             contents: list[Content] = []
             problem = error
             for media_type, media in (
@@ -419,7 +421,7 @@ class _OperationBuilder:
                 schema_context = Context(
                     where.file,
                     f"{pointer}/content/{escape_pointer_token(media_type)}/schema",
-                    context.name + ("Response" if status.startswith("2") else f"Response{status}"),
+                    context.name + ("Response" if status.startswith("2") or not error else f"Response{status}"),
                 )
                 if kind == "binary":
                     type_: Type | None = BINARY

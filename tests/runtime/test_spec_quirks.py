@@ -45,6 +45,8 @@ class Recorder:
         self.requests.append(request)
         if self.status == 204:
             return httpx.Response(204)
+        if isinstance(self.body, str) and self.body:
+            return httpx.Response(self.status, text=self.body, headers={"content-type": "text/plain"})
         return httpx.Response(self.status, json=self.body)
 
     @property
@@ -151,6 +153,14 @@ def test_a_header_name_no_request_can_carry_is_left_out_with_a_warning(wire: Any
     assert "x_trace" not in inspect.signature(wire.Client(base_url="https://x").trips.get).parameters
     result = generate(QUIRKS / "wire.yaml", Config.of(package="wire_warnings"))
     assert [d.code for d in result.diagnostics if "x trace" in d.message] == ["header-name-invalid"]
+
+
+def test_an_operation_whose_only_response_is_default_returns_it(wire: Any) -> None:
+    """`default` stands for every status the spec does not list: with nothing else listed, also for success (it
+    was read as an error response, so the call asked for JSON and returned nothing; Prism answered 406)."""
+    recorder = Recorder(200, "pong")
+    assert client(wire, recorder).ping.ping() == "pong"
+    assert recorder.last.headers["accept"] == "text/plain"
 
 
 def test_accept_names_what_the_operation_declares(wire: Any) -> None:
