@@ -59,7 +59,9 @@ def _build(run: Run) -> Api:
     registry.drain()
 
     renaming = naming.Naming(run, naming.class_names(run, registry.requests))
-    run.diagnostics[:] = [renaming.diagnostic(d) for d in run.diagnostics]
+    for provisional, context in registry.cycles:
+        message = f"schema '{renaming.name(provisional)}' is only a cycle of references; typed as Any"
+        run.warn("ref-cycle", message, context)
     schemas = break_alias_cycles(run, [renaming.schema(s) for s in registry.schemas])
     del registry  # the classes under their provisional names
     index = {schema.name: schema for schema in schemas}
@@ -70,7 +72,8 @@ def _build(run: Run) -> Api:
     del renaming  # and the rewrites' memo
     api_servers = servers(run)
     required = [operation.security for group in groups for operation in group.operations]
-    api_keys = schemes.api_keys(env_prefix(run.config, title), required)
+    taken = {name for header in headers for name in (header.python_name, header.env_var)}
+    api_keys = schemes.api_keys(env_prefix(run.config, title), required, taken)
     run.warn_unused_names()
     return Api(
         title=title,

@@ -10,13 +10,11 @@ is rewritten with the real names, and fields and enum members get their Python n
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from generator import names
 from generator.build.common import Hint, Run
-from generator.diagnostics import Diagnostic
 from generator.model import (
     AliasSchema,
     AnyType,
@@ -41,10 +39,6 @@ from generator.model import (
     Webhook,
 )
 
-#: provisional class names: text no spec can produce as a name, numbered in the order the classes are met
-PROVISIONAL = re.compile("\x00[0-9]+\x00")
-
-
 @dataclass(frozen=True, slots=True)
 class NameRequest:
     """How the class with provisional name `provisional` wants to be called.
@@ -64,7 +58,18 @@ class NameRequest:
 
 #: Names the generated runtime defines next to the models; a schema never takes one of them.
 RUNTIME_NAMES = frozenset(
-    {"BaseModel", "OpenEnum", "OpenIntEnum", "Problem", "NoContent", "BinaryContent", "Any", "Field", "Optional"}
+    {
+        "BaseModel",
+        "OpenEnum",
+        "OpenIntEnum",
+        "Problem",
+        "NoContent",
+        "BinaryContent",
+        "UnknownVariant",
+        "Any",
+        "Field",
+        "Optional",
+    }
 )
 #: names a model's field cannot take
 FIELD_RESERVED = names.RESERVED | names.MODEL_RESERVED
@@ -191,12 +196,6 @@ class Naming:
 
     def client_header(self, header: ClientHeader) -> ClientHeader:
         return replace(header, type=self.type(header.type))
-
-    def diagnostic(self, diagnostic: Diagnostic) -> Diagnostic:
-        if "\x00" not in diagnostic.message:
-            return diagnostic
-        message = PROVISIONAL.sub(lambda match: self._granted[match.group()], diagnostic.message)
-        return replace(diagnostic, message=message)
 
 
 def field_names(run: Run, keys: list[str], class_name: str | None = None) -> list[str]:

@@ -392,8 +392,8 @@ class _OperationBuilder:
         responses: list[Response] = []
         if not isinstance(raw, dict):
             return ()
-        # `default` describes every status not listed: with no other listed, also the successes
-        only_default = not any(str(s).startswith(("1", "2", "3")) for s in raw if not is_extension(s))
+        # `default` describes every status not listed: when it is the only response, also the successes
+        only_default = [str(s).upper() for s in raw if not is_extension(s)] == ["DEFAULT"]
         for status, response in raw.items():
             if is_extension(status):
                 continue

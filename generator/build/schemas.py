@@ -73,6 +73,10 @@ class Schemas:
     _merging: set[Location] = field(default_factory=set)
     #: base schemas with a discriminator (no oneOf) -> the union a reference to one stands for
     _subtypes: dict[Location, Type] = field(default_factory=dict)
+    #: those unions, made in `drain`: (name, base key, property, base pointer, (value, component) pairs)
+    _subtype_unions: list[tuple[str, str, str, str, tuple[tuple[str, Location], ...]]] = field(default_factory=list)
+    #: components that are only a cycle of references, warned about once their names are known
+    cycles: list[tuple[str, Context]] = field(default_factory=list)
     #: object schemas by a cheap key, whose full shapes are not worked out yet; classes by full shape
     _object_shapes: dict[tuple[Any, ...], list[tuple[Any, Type]]] = field(default_factory=dict)
     _object_classes: dict[int, Type] = field(default_factory=dict)
@@ -107,6 +111,13 @@ class Schemas:
             location, node, name = self._pending.pop(0)
             if location not in self._by_location:
                 self._named(node, Context(location.file, location.pointer, Hint("", name)), location, name)
+        for name, key, property_name, pointer, sources in self._subtype_unions:
+            tags: dict[str, Type] = {}
+            for value, where in sources:
+                type_ = self._by_location.get(where, AnyType())
+                tags[value] = type_.inner if isinstance(type_, Nullable) else type_
+            union = UnionType(tuple(dict.fromkeys(tags.values())), property_name, tuple(tags.items()))
+            self._add(AliasSchema(name, union, f"Any schema that extends {key}, by its {property_name}.", pointer))
         self._by_location.clear()
         self._by_shape.clear()
         self._object_shapes.clear()
@@ -151,9 +162,10 @@ class Schemas:
             except RefError:
                 return None
 
+        by_key = sorted(schemas.items(), key=lambda item: str(item[0]))  # an order of content, as names need
         bases = {
             Location(main, f"/components/schemas/{escape_pointer_token(key)}"): node["discriminator"]
-            for key, node in schemas.items()
+            for key, node in by_key
             if isinstance(node, dict)
             and isinstance(node.get("discriminator"), dict)
             and not any(k in node for k in ("oneOf", "anyOf"))
@@ -161,7 +173,7 @@ class Schemas:
         if not bases:
             return {}
         extending: dict[Location, list[tuple[str, Location]]] = {base: [] for base in bases}
-        for key, node in schemas.items():
+        for key, node in by_key:
             parts = node.get("allOf") if isinstance(node, dict) else None
             here = Location(main, f"/components/schemas/{escape_pointer_token(key)}")
             for part in parts if isinstance(parts, list) else ():
@@ -170,24 +182,23 @@ class Schemas:
                     extending[base].append((str(key), here))
         found: dict[Location, Type] = {}
         for base, discriminator in bases.items():
-            tags: dict[str, Type] = {}
-            variants: list[Type] = []
+            tags: dict[str, Location] = {}
             for value, target in mapping(discriminator.get("mapping")).items():
-                ref = target if isinstance(target, str) and ("/" in target or "#" in target) else None
-                where = located(ref or f"#/components/schemas/{target}")
-                name = self._component_names.get(where) if where is not None and where != base else None
-                if name is not None:
-                    tags[str(value)] = Ref(name)
+                if not isinstance(target, str):
+                    continue
+                plain = "/" not in target and "#" not in target
+                where = located(f"#/components/schemas/{escape_pointer_token(target)}" if plain else target)
+                if where is not None and where != base and where in self._component_names:
+                    tags[str(value)] = where
             for key, where in extending[base]:
-                tags.setdefault(key, Ref(self._component_names[where]))
-            variants = list(dict.fromkeys(tags.values()))
+                tags.setdefault(key, where)
             property_name = str(discriminator.get("propertyName") or "")
-            if variants and property_name:
-                # a class of its own (`AnyVehicle`), so resources and models refer to it by name
-                key = base.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+            if tags and property_name:
+                # a class of its own (`AnyVehicle`), so resources and models refer to it by name; made in
+                # `drain`, once every component has its type (one that is only a $ref has no class of its own)
+                key = _unescape(base.pointer.rsplit("/", 1)[-1])
                 name = self._request("reference", base="Any" + names.pascal(key, fallback="Model"))
-                union = UnionType(tuple(variants), property_name, tuple(tags.items()))
-                self._add(AliasSchema(name, union, f"Any schema that extends {key}, by its {property_name}.", base.pointer))
+                self._subtype_unions.append((name, key, property_name, base.pointer, tuple(tags.items())))
                 found[base] = Ref(name)
         return found
 
@@ -238,7 +249,9 @@ class Schemas:
 
     def _named(self, node: Any, context: Context, location: Location, name: str) -> Type:
         """Convert a schema that has a name of its own (a component or a `$ref` target)."""
-        self._by_location[location] = Ref(name)
+        # what a reference met while converting it stands for: nullable when the schema says so
+        says_null = isinstance(node, dict) and node.get("nullable") is True and isinstance(node.get("properties"), dict)
+        self._by_location[location] = Nullable(Ref(name)) if says_null else Ref(name)
         type_ = self.convert(node, context, name=name)
         if type_ != Ref(name):
             if isinstance(type_, Ref) and type_.name != name:
@@ -251,8 +264,9 @@ class Schemas:
                 description = text(node.get("description")) if isinstance(node, dict) else ""
                 self._add(AliasSchema(name, type_, description, location.pointer))
         if name not in self.index:
-            # nothing but references, round in a circle (A: {$ref: A}; A -> B -> A): no type to give it
-            self.run.warn("ref-cycle", f"schema '{name}' is only a cycle of references; typed as Any", context)
+            # nothing but references, round in a circle (A: {$ref: A}; A -> B -> A): no type to give it; the
+            # warning waits for the real name (`generator.build`)
+            self.cycles.append((name, context))
             self._add(AliasSchema(name, AnyType(), "", location.pointer))
         return Ref(name)
 
@@ -450,7 +464,8 @@ class Schemas:
         for value, target in mapping(discriminator.get("mapping")).items():
             if not isinstance(target, str):
                 continue
-            ref = target if "/" in target or "#" in target else f"#/components/schemas/{target}"
+            plain = "/" not in target and "#" not in target
+            ref = f"#/components/schemas/{escape_pointer_token(target)}" if plain else target
             type_ = self._reference(ref, context)
             if isinstance(type_, Nullable):
                 type_ = type_.inner
@@ -464,7 +479,7 @@ class Schemas:
                     tags.setdefault(value, variant)
         named = set(tags.values())
         for ref, type_ in referenced:
-            implicit = ref.rsplit("/", 1)[-1]
+            implicit = _unescape(ref.rsplit("/", 1)[-1])
             if type_ not in named and implicit and implicit not in tags:
                 tags[implicit] = type_
         return tuple(tags.items())
@@ -701,3 +716,8 @@ def _without_refs(type_: Type, names_: set[str]) -> Type:
             tuple((value, _without_refs(variant, names_)) for value, variant in type_.tags),
         )
     return type_
+
+
+def _unescape(token: str) -> str:
+    """A JSON pointer token's text (RFC 6901: `~1` before `~0`)."""
+    return token.replace("~1", "/").replace("~0", "~")

@@ -51,9 +51,12 @@ class Security:
                 sets.append(scopes)
         return tuple(dict.fromkeys(sets))
 
-    def api_keys(self, prefix: str, requirements: list[tuple[SecurityRequirement, ...]]) -> tuple[ApiKeySetting, ...]:
+    def api_keys(
+        self, prefix: str, requirements: list[tuple[SecurityRequirement, ...]], taken: set[str]
+    ) -> tuple[ApiKeySetting, ...]:
         """One setting per apiKey scheme, when some security requirement needs several of them together (Appwrite:
-        a project id and a key); none otherwise (one `api_key` then serves every scheme)."""
+        a project id and a key); none otherwise (one `api_key` then serves every scheme). `taken`: the arguments
+        and environment variables of the client settings, which the keys must not take."""
         keys = {s.name: s for s in self.schemes if s.kind == "apiKey" and s.parameter and s.location in ("header", "query")}
         together = any(
             sum(1 for name, _ in requirement.schemes if name in keys) > 1
@@ -62,7 +65,6 @@ class Security:
         )
         if not together:
             return ()
-        taken: set[str] = set()
         found: list[ApiKeySetting] = []
         for name, scheme in keys.items():
             argument, variable = client_setting_names(name, prefix, taken, suffix="key")

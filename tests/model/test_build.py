@@ -504,3 +504,67 @@ def test_reordering_githubs_spec_changes_no_name() -> None:
     assert len(forward[0]) > 2000 and len(forward[1]) == 1223
     assert forward[0] == backward[0]
     assert forward[1] == backward[1]
+
+
+def test_spec_text_that_looks_like_a_provisional_name_is_only_text() -> None:
+    """Names are provisional until the naming pass; a spec's text holding the same characters changes nothing."""
+    schemas = {"Odd": {"type": "object", "properties": {"a": {"type": "\x009999\x00"}, "b": {"type": "\x000\x00"}}}}
+    api, diagnostics = build(load_text(yaml.safe_dump(minimal({}, schemas)), "odd.yaml"), Config())
+    assert [s.name for s in api.schemas] == ["Odd"]
+    assert sorted(d.message for d in diagnostics if d.code == "schema-type") == [
+        "unknown schema type '\x000\x00'; typed as Any",
+        "unknown schema type '\x009999\x00'; typed as Any",
+    ]
+
+
+def test_a_schema_named_like_a_runtime_class_gets_another_name() -> None:
+    schemas = {"UnknownVariant": {"type": "object", "properties": {"a": {"type": "string"}}}}
+    assert [s.name for s in api_of(minimal({}, schemas)).schemas] == ["UnknownVariant2"]
+
+
+def test_default_is_the_success_only_when_it_is_the_only_response() -> None:
+    error = {"description": "e", "content": {"application/json": {"schema": {"type": "object"}}}}
+    both = {"get": {"operationId": "a", "responses": {"404": error, "default": error}}}
+    alone = {"get": {"operationId": "b", "responses": {"default": error}}}
+    api = api_of(minimal({"/a": both, "/b": alone}))
+    by_id = {o.operation_id: o for o in api.operations}
+    assert by_id["a"].success_responses == () and [r.status for r in by_id["b"].success_responses] == ["DEFAULT"]
+
+
+def test_a_reference_inside_a_nullable_schema_to_itself_is_nullable() -> None:
+    schemas = {
+        "Node": {
+            "type": "object",
+            "nullable": True,
+            "required": ["next"],
+            "properties": {"next": {"$ref": "#/components/schemas/Node"}},
+        }
+    }
+    [node] = api_of(minimal({}, schemas)).schemas
+    assert node.fields[0].type == Nullable(Ref("Node"))
+
+
+def test_api_keys_and_client_settings_never_share_an_argument() -> None:
+    spec = minimal(
+        {
+            f"/{name}": {
+                "get": {
+                    "operationId": name,
+                    "parameters": [{"name": "tenant", "in": "header", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"204": {"description": "ok"}},
+                }
+            }
+            for name in ("a", "b")
+        }
+    )
+    spec["security"] = [{"tenant": [], "key": []}]
+    spec["components"] = {
+        "securitySchemes": {
+            "tenant": {"type": "apiKey", "in": "header", "name": "x-tenant-key"},
+            "key": {"type": "apiKey", "in": "header", "name": "x-key"},
+        }
+    }
+    api = api_of(spec, Config.of(client_headers=("tenant",)))
+    arguments = [h.python_name for h in api.client_headers] + [k.python_name for k in api.auth.api_keys]
+    variables = [h.env_var for h in api.client_headers] + [k.env_var for k in api.auth.api_keys]
+    assert len(arguments) == len(set(arguments)) == 3 and len(set(variables)) == 3

@@ -96,7 +96,7 @@ def test_a_query_string_in_a_path_key_becomes_query_parameters(path_keys: tuple[
         api.iconsets.latest_icons(amount=3)  # an undeclared one is required
     recorder.status = 204
     api.search.search(q="lion")  # the fixed part is sent as written, beside the parameter
-    assert (recorder.last.url.path, recorder.last.url.query) == ("/search", b"type=link&q=lion")
+    assert (recorder.last.url.path, recorder.last.url.query) == ("/search", b"type=link&raw+text&flag&q=lion")
 
 
 def test_a_fragment_is_not_sent_and_the_operations_stay_apart(path_keys: tuple[Any, list[str]]) -> None:
@@ -205,6 +205,7 @@ def test_multipart_objects_and_arrays_are_json_parts(wire: Any) -> None:
         file=b"%PDF-1.7",
         metadata={"categories": ["sample"], "title": "Q3"},
         labels=["a", "b"],
+        attachments=[b"one", b"two"],
         tags=["x", "y"],
         note="hello",
         pages=3,
@@ -215,6 +216,8 @@ def test_multipart_objects_and_arrays_are_json_parts(wire: Any) -> None:
         ("file", "upload", "application/octet-stream", b"%PDF-1.7"),
         ("metadata", None, "application/json", b'{"categories":["sample"],"title":"Q3"}'),
         ("labels", None, "application/json", b'["a","b"]'),
+        ("attachments", "upload", "application/octet-stream", b"one"),  # a list of files: a part each
+        ("attachments", "upload", "application/octet-stream", b"two"),
         ("tags", None, "text/plain", b"x"),  # the encoding says text/plain: one part per item
         ("tags", None, "text/plain", b"y"),
         ("note", None, None, b"hello"),
@@ -269,9 +272,14 @@ def test_a_discriminator_on_a_base_schema_dispatches_to_the_schemas_that_extend_
     """`Vehicle` with a discriminator, `Car` and `Bike` each `allOf: [Vehicle, ...]`: a list of vehicles holds cars
     (named by the mapping) and bikes (by their schema name), and a kind the client does not know stays data."""
     package, _ = import_client(QUIRKS / "inheritance.yaml", tmp_path, "inheritance_client")
-    body = [{"kind": "car", "wheels": 4, "seats": 5}, {"kind": "Bike", "gears": 21}, {"kind": "tram", "wheels": 8}]
+    body = [
+        {"kind": "car", "wheels": 4, "seats": 5},
+        {"kind": "Bike", "gears": 21},
+        {"kind": "tram", "wheels": 8},
+        {"kind": "truck", "axles": 3},  # the mapping names Truck, which is only a $ref to Lorry
+    ]
     vehicles = client(package, Recorder(200, body)).vehicles.list()
-    assert [type(v).__name__ for v in vehicles] == ["Car", "Bike", "UnknownVariant"]
+    assert [type(v).__name__ for v in vehicles] == ["Car", "Bike", "UnknownVariant", "Lorry"]
     assert (vehicles[0].seats, vehicles[1].gears, vehicles[2].model_dump()) == (5, 21, body[2])
 
 

@@ -41,7 +41,7 @@ from typing import (
     Union,
     cast,
 )
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -254,10 +254,16 @@ def _multipart(
     for name, value in encoded.items():
         content_type, repeated = parts.get(name, (None, False))
         original = raw.get(name)
-        if isinstance(original, (bytes, bytearray)):
-            found.append(
-                (name, ("upload", bytes(original), content_type or "application/octet-stream"))
-            )
+        files = [original] if isinstance(original, (bytes, bytearray)) else original
+        if (
+            isinstance(files, (list, tuple))
+            and files
+            and all(isinstance(f, (bytes, bytearray)) for f in files)
+        ):
+            file_type = (
+                content_type or "application/octet-stream"
+            )  # a file, or one part per file of a list
+            found.extend((name, ("upload", bytes(f), file_type)) for f in files)
         elif value is None:
             continue
         elif isinstance(value, list) and repeated:
@@ -523,11 +529,13 @@ class BaseClient:
             # "." and ".." would be removed as dot segments, moving the request to another path
             return value.replace(".", "%2E") if value in (".", "..") else value
 
-        # a path key may carry a fixed query string (`/search?type=link`): sent before the call's parameters
-        template, _, fixed_query = endpoint.path.partition("?")
+        # a path key may carry a fixed query string (`/search?type=link`): sent as written, before the
+        # call's parameters (`_build` puts it back, as httpx's params replace a URL's query)
+        template, mark, fixed_query = endpoint.path.partition("?")
         url = (self.base_url if base_url is None else base_url) + _PATH_PARAMETER.sub(
             substitute, template
         )
+        url += mark + fixed_query
         request_headers: dict[str, str] = {
             "accept": endpoint.accept(),
             "user-agent": f"{__package__}/{__version__} httpx/{httpx.__version__}",
@@ -554,8 +562,6 @@ class BaseClient:
                 f" pass {' and '.join(missing)} to the client"
             )
         params = _query_items({**(query or {}), **options.get("query", {})}, endpoint.csv_query)
-        if fixed_query:
-            params = [*parse_qsl(fixed_query, keep_blank_values=True), *params]
         content: bytes | None = None
         files: list[tuple[str, Any]] | None = None
         if body is not None and endpoint.body is not None:
@@ -618,6 +624,12 @@ class BaseClient:
             files=prepared.files,
             timeout=timeout,
         )
+        fixed_query = prepared.url.partition("?")[2]
+        if fixed_query:
+            query = request.url.query
+            request.url = request.url.copy_with(
+                query=fixed_query.encode("ascii") + (b"&" + query if query else b"")
+            )
         if self._signer is not None:
             if prepared.files:
                 request.read()  # multipart bodies are streamed: sign the bytes that will be sent

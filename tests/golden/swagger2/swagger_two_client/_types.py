@@ -53,6 +53,11 @@ def discriminate(
             found = value.get(field)
         elif isinstance(value, pydantic.BaseModel):
             found = getattr(value, attribute, None)
+            if found is None:  # each variant may call the property by a name of its own
+                names = (
+                    n for n, info in type(value).model_fields.items() if (info.alias or n) == field
+                )
+                found = next((getattr(value, n) for n in names), None)
             if found is None and value.model_extra:
                 found = value.model_extra.get(field)
         else:
