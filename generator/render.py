@@ -101,7 +101,7 @@ _IMPORTS = {
     "_decimal": "import decimal as _decimal",
     "_uuid": "import uuid as _uuid",
 }
-_MODULE_PREFIX = re.compile(r"\b(_t|_dt|_decimal|_uuid|_content|_models|_pydantic)\.")
+_MODULE_PREFIX = re.compile(r"\b(_t|_dt|_decimal|_uuid|_content|_models|_pydantic|_types)\.")
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
@@ -211,7 +211,7 @@ def annotation(
         parts = [annotation(v, scope, argument=argument, schemas=schemas) for v in type_.variants]
         # each variant may be a union itself (`Model | Mapping[str, Any]` for an argument): one of each member
         text = " | ".join(dict.fromkeys(member for part in parts for member in _union_members(part)))
-        tagged = _tagged_union(type_, schemas) if scope == "models" and not argument else None
+        tagged = _tagged_union(type_, schemas, scope) if not argument else None
         if tagged is not None:
             return tagged
         field = _discriminator_field(type_, schemas) if scope == "models" and not argument else None
@@ -247,13 +247,15 @@ def _union_members(text: str) -> list[str]:
     return members
 
 
-def _tagged_union(union: UnionType, schemas: dict[str, Schema] | None) -> str | None:
+def _tagged_union(union: UnionType, schemas: dict[str, Schema] | None, scope: str) -> str | None:
     """A union that dispatches on its discriminator's value, by the spec's mapping and the variants' schema
     names (pydantic's callable discriminator, `_types.discriminate`), when every variant is a model that some
     value names. A value the mapping does not know is an `UnknownVariant` holding the data (the runtime's tag
-    "unknown"), so a variant the API adds later does not fail the whole response."""
+    "unknown"), so a variant the API adds later does not fail the whole response. Outside the models module (a
+    response that is itself such a union) the names come through `_models` and `_types`."""
     if union.discriminator is None or not union.tags or schemas is None:
         return None
+    model, runtime = ("", "") if scope == "models" else ("_models.", "_types.")
     tagged = {variant for _, variant in union.tags}
     attribute = None
     for variant in union.variants:
@@ -263,16 +265,16 @@ def _tagged_union(union: UnionType, schemas: dict[str, Schema] | None) -> str | 
         field = next((f for f in schema.fields if f.name == union.discriminator), None)
         attribute = attribute or (field.python_name if field is not None else None)
     members = [
-        f"_t.Annotated[{variant.name}, _pydantic.Tag({pystr(variant.name)})]"
+        f"_t.Annotated[{model}{variant.name}, _pydantic.Tag({pystr(variant.name)})]"
         for variant in union.variants
         if isinstance(variant, Ref)
     ]
-    members.append('_t.Annotated[UnknownVariant, _pydantic.Tag("unknown")]')
+    members.append(f'_t.Annotated[{runtime}UnknownVariant, _pydantic.Tag("unknown")]')
     tags = ", ".join(
         f"{pystr(value)}: {pystr(variant.name)}" for value, variant in union.tags if isinstance(variant, Ref)
     )
     field_name = pystr(union.discriminator)
-    dispatch = f"discriminate({field_name}, {pystr(attribute or union.discriminator)}, {{{tags}}})"
+    dispatch = f"{runtime}discriminate({field_name}, {pystr(attribute or union.discriminator)}, {{{tags}}})"
     return f"_t.Annotated[_t.Union[{', '.join(members)}], _pydantic.Discriminator({dispatch})]"
 
 
@@ -302,6 +304,8 @@ def import_lines(
     local = []
     if "_content" in used:
         local.append("from .. import _content")
+    if "_types" in used:
+        local.append("from .. import _types")
     if "_models" in used:
         local.append(models_import)
     blocks = [block for block in (lines, third_party, local) if block]
@@ -502,7 +506,9 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
     arguments.sort(key=lambda a: (a.location != "path", not a.required))
     response_types: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for response in operation.success_responses:
-        typed = tuple((c.media_type, annotation(c.type)) for c in response.contents if c.type is not None)
+        typed = tuple(
+            (c.media_type, annotation(c.type, schemas=schemas)) for c in response.contents if c.type is not None
+        )
         # the runtime looks a status up as written, `2XX`, or `default`
         response_types.append((response.status.lower() if response.status == "DEFAULT" else response.status, typed))
     csv_query = tuple(p.name for p in operation.parameters if p.location == "query" and not p.explode)
@@ -510,7 +516,7 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
     item = ""
     page_fields: tuple[str, ...] = ()
     if pagination is not None:
-        item = annotation(pagination.item_type)
+        item = annotation(pagination.item_type, schemas=schemas)
         page_fields = (
             pagination.offset_param,
             pagination.limit_param,
@@ -524,7 +530,7 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
         path=url_path(operation.path),
         item_annotation=item,
         arguments=tuple(arguments),
-        return_annotation=annotation(operation.return_type),
+        return_annotation=annotation(operation.return_type, schemas=schemas),
         body_type=body_type,
         docstring=_method_docstring(operation, arguments),
         scopes=operation.scopes,

@@ -252,6 +252,14 @@ def test_a_union_dispatches_on_its_discriminator_mapping(unions: Any) -> None:
     assert type(api.pets.get(pet_id="p2")).__name__ == "Cat"
 
 
+def test_a_union_written_in_a_response_dispatches_too(unions: Any) -> None:
+    """Not a component: the resource module holds the tagged union itself (it held a plain `Cat | Dog`)."""
+    dog = client(unions, Recorder(200, {"pet-kind": "dog", "barks": True})).pets.random()
+    assert type(dog).__name__ == "Dog"
+    other = client(unions, Recorder(200, {"pet-kind": "ferret"})).pets.random()
+    assert isinstance(other, unions.UnknownVariant)
+
+
 def test_without_a_mapping_the_schema_names_are_the_values(unions: Any) -> None:
     body = {"shapes": [{"@type": "Square", "side": 2}, {"@type": "Circle", "radius": 1.5}]}
     drawing = client(unions, Recorder(200, body)).drawings.get(drawing_id="d1")
