@@ -58,7 +58,7 @@ def _build(run: Run) -> Api:
     headers = operations.client_headers(run, registry, collected.headers, title, collected.count)
     registry.drain()
 
-    renaming = naming.Naming(run, naming.class_names(run, registry.requests))
+    renaming = naming.Naming(run, naming.class_names(run, registry.requests, registry.enum_uses))
     for provisional, context in registry.cycles:
         message = f"schema '{renaming.name(provisional)}' is only a cycle of references; typed as Any"
         run.warn("ref-cycle", message, context)

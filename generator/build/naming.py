@@ -54,6 +54,8 @@ class NameRequest:
     key: str = ""
     title: str | None = None
     hint: Hint = Hint("")
+    #: the property an inline schema describes, if any
+    field: str = ""
 
 
 #: Names the generated runtime defines next to the models; a schema never takes one of them.
@@ -76,11 +78,20 @@ FIELD_RESERVED = names.RESERVED | names.MODEL_RESERVED
 _LEAVES = (Primitive, AnyType, LiteralType)
 
 
-def class_names(run: Run, requests: list[NameRequest]) -> dict[str, str]:
-    """Provisional name -> real name, for every request."""
+def class_names(run: Run, requests: list[NameRequest], shared: dict[str, list[Hint]] | None = None) -> dict[str, str]:
+    """Provisional name -> real name, for every request, granted in the order requested.
+
+    `shared`: inline enums and the places that use them. One that several places use (properties of one name)
+    is named after that property, behind the words all the classes using it begin with: `AccountGroupType` for
+    `AccountGroup.type` and `AccountGroupCreateRequest.type`, `Currency` for `Order.currency` and
+    `FeeCollection.currency`. Those are granted last, once every class they sit in has its name.
+    """
+    shared = {name: uses for name, uses in (shared or {}).items() if len(uses) > 1}
     taken = names.Namespace(RUNTIME_NAMES)
     granted: dict[str, str] = {}
-    for request in requests:
+    later = [r for r in requests if r.provisional in shared and r.kind == "inline" and r.title is None and r.field]
+    deferred = {r.provisional for r in later}
+    for request in [*(r for r in requests if r.provisional not in deferred), *later]:
         if request.kind == "component":
             base = run.chosen("models", request.key, request.base) or request.base
         elif request.kind == "reference":
@@ -90,6 +101,9 @@ def class_names(run: Run, requests: list[NameRequest]) -> dict[str, str]:
             where = (granted[hint.anchor] if hint.anchor is not None else "") + hint.text
             if request.title is not None:
                 base = names.pascal(request.title, fallback=where)
+            elif request.provisional in deferred:
+                uses = [_anchor(use, granted) for use in shared[request.provisional]]
+                base = _shared_name(request.field, uses) or names.pascal(where, fallback="Model")
             else:
                 base = names.pascal(where, fallback="Model")
             if base in taken and where:
@@ -100,6 +114,32 @@ def class_names(run: Run, requests: list[NameRequest]) -> dict[str, str]:
         granted[request.provisional] = taken.claim(base, "")
     return granted
 
+
+def _anchor(hint: Hint, granted: dict[str, str]) -> str:
+    """The name of the class a use sits in (its hint's anchor), else the hint's text."""
+    return granted[hint.anchor] if hint.anchor is not None and hint.anchor in granted else hint.text
+
+
+#: property names too general to name a class by themselves (`Type`): behind no common words, the first place's
+#: name is kept (`ReportType`)
+_GENERAL = frozenset({"type", "status", "state", "kind", "category", "mode", "code", "name", "value", "id", "item"})
+
+
+def _shared_name(field: str, classes: list[str]) -> str:
+    """The property's name behind the words every class begins with (none: the property's name alone); "" when
+    that is one general word (`type`)."""
+    words = [names.words(name) for name in classes]
+    common: list[str] = []
+    for group in zip(*words):
+        if len(set(group)) != 1:
+            break
+        common.append(group[0])
+    own = names.words(field)
+    if common and own[: len(common)] == common:  # `order_type` in Order: OrderType, not OrderOrderType
+        common = []
+    if not common and len(own) == 1 and own[0] in _GENERAL:
+        return ""
+    return names.pascal("_".join([*common, *own]), fallback="Model")
 
 class Naming:
     """Rewrites what the earlier passes made with provisional names into the same with the real ones."""

@@ -77,6 +77,8 @@ class Schemas:
     _subtype_unions: list[tuple[str, str, str, str, tuple[tuple[str, Location], ...]]] = field(default_factory=list)
     #: components that are only a cycle of references, warned about once their names are known
     cycles: list[tuple[str, Context]] = field(default_factory=list)
+    #: inline enum classes -> where each use sits (properties of one name: the shape key holds it)
+    enum_uses: dict[str, list[Hint]] = field(default_factory=dict)
     #: object schemas by a cheap key, whose full shapes are not worked out yet; classes by full shape
     _object_shapes: dict[tuple[Any, ...], list[tuple[Any, Type]]] = field(default_factory=dict)
     _object_classes: dict[int, Type] = field(default_factory=dict)
@@ -205,7 +207,10 @@ class Schemas:
     def _class_name(self, node: dict[str, Any], context: Context) -> str:
         title = node.get("title")
         return self._request(
-            "inline", title=title if isinstance(title, str) and title.strip() else None, hint=context.name
+            "inline",
+            title=title if isinstance(title, str) and title.strip() else None,
+            hint=context.name,
+            field=context.field,
         )
 
     def _field_names(self, keys: list[str]) -> list[str]:
@@ -345,7 +350,8 @@ class Schemas:
             return PRIMITIVES["bool"]
         if type_name == "array":
             items = node.get("items")
-            return ArrayType(self.convert(items, Context(context.file, f"{context.pointer}/items", context.name + "Item")))
+            item_context = Context(context.file, f"{context.pointer}/items", context.name + "Item", context.field)
+            return ArrayType(self.convert(items, item_context))
         if type_name == "object":
             return self._object(node, context, name)
         if type_name:
@@ -507,12 +513,18 @@ class Schemas:
             # the tag of a union variant: a literal, so the union can dispatch on it
             return nullable(LiteralType((values[0],)), is_nullable)
         title = node.get("title")
-        shape = (kind, tuple(values), title if isinstance(title, str) else json.dumps(title, default=str))
+        # one class per property name and values: enums that merely share values stay apart (editing one is no
+        # rename of the other); one that several properties of one name share is named by the naming pass
+        title_key = title if isinstance(title, str) else json.dumps(title, default=str)
+        shape = (kind, tuple(values), title_key, context.field)
         known = self._by_shape.get(shape)
         if known is not None and name is None:
+            if isinstance(known, Ref) and known.name in self.enum_uses:
+                self.enum_uses[known.name].append(context.name)
             return nullable(known, is_nullable)
         if name is None:
             name = self._class_name(node, context)
+            self.enum_uses[name] = [context.name]
         enum = EnumSchema(
             name=name,
             kind=kind,  # type: ignore[arg-type]

@@ -568,3 +568,25 @@ def test_api_keys_and_client_settings_never_share_an_argument() -> None:
     arguments = [h.python_name for h in api.client_headers] + [k.python_name for k in api.auth.api_keys]
     variables = [h.env_var for h in api.client_headers] + [k.env_var for k in api.auth.api_keys]
     assert len(arguments) == len(set(arguments)) == 3 and len(set(variables)) == 3
+
+
+def test_an_enum_that_properties_of_one_name_share_is_named_after_the_property() -> None:
+    """Issue 16's rules: the property's name behind the words every class using it begins with; a general
+    property name alone (`type`) keeps the first place's name; the same values under another property are
+    another class (editing one is no rename of the other)."""
+    currency = {"type": "string", "enum": ["EUR", "USD"]}
+    direction = {"type": "string", "enum": ["BUY", "SELL"]}
+    kind = {"type": "string", "enum": ["A", "B"]}
+    schemas = {
+        "Order": {"type": "object", "properties": {"currency": currency, "side": direction, "type": kind}},
+        "FeeCollection": {"type": "object", "properties": {"currency": currency}},
+        "OrderCreateRequest": {"type": "object", "properties": {"side": direction}},
+        "Transfer": {"type": "object", "properties": {"direction": direction}},
+        "Report": {"type": "object", "properties": {"type": kind}},
+    }
+    api = api_of(minimal({}, schemas))
+    fields = {(s.name, f.name): f.type for s in api.schemas if isinstance(s, ObjectSchema) for f in s.fields}
+    assert fields[("Order", "currency")] == fields[("FeeCollection", "currency")] == Ref("Currency")
+    assert fields[("Order", "side")] == fields[("OrderCreateRequest", "side")] == Ref("OrderSide")
+    assert fields[("Transfer", "direction")] == Ref("TransferDirection")  # same values, another property
+    assert fields[("Order", "type")] == fields[("Report", "type")] == Ref("OrderType")

@@ -774,7 +774,7 @@ def test_webhook_create_body_with_enum_list_and_nested_dict(up: Any, client: Any
     result = client.webhooks.create(
         title="Orders",
         url="https://tenant.example/hooks/upvest",
-        type=[up.models.WebhookTypeItem.ORDER, "USER"],
+        type=[up.models.WebhookType.ORDER, "USER"],
         config={"delay": "5s"},
     )
     assert sent_json(route) == {
@@ -784,7 +784,7 @@ def test_webhook_create_body_with_enum_list_and_nested_dict(up: Any, client: Any
         "config": {"delay": "5s"},
     }
     assert isinstance(result, up.models.Webhook)
-    assert result.type == [up.models.WebhookTypeItem.ORDER, up.models.WebhookTypeItem.USER]
+    assert result.type == [up.models.WebhookType.ORDER, up.models.WebhookType.USER]
 
 
 def test_create_user_body_from_dict(up: Any, client: Any, api: Any) -> None:
@@ -975,7 +975,7 @@ def test_unknown_enum_value_in_a_list(up: Any, client: Any, api: Any) -> None:
     api.get(f"/webhooks/{WEBHOOK_ID}").mock(return_value=ok(webhook_payload(type=["ORDER", "TAX_EVENT"])))
     webhook = client.webhooks.retrieve(webhook_id=uuid.UUID(WEBHOOK_ID))
     assert [t.value for t in webhook.type] == ["ORDER", "TAX_EVENT"]
-    assert webhook.type[0] is up.models.WebhookTypeItem.ORDER
+    assert webhook.type[0] is up.models.WebhookType.ORDER
 
 
 def test_unknown_value_of_a_single_value_enum_is_accepted(client: Any, api: Any) -> None:
@@ -1019,7 +1019,7 @@ def test_user_oneof_picks_the_matching_variant(up: Any, client: Any, api: Any, p
     assert type(user) is getattr(up.models, variant)
     assert user.request_id == REQUEST_ID
     assert user.birth_date == datetime.date(1990, 1, 1)
-    assert user.salutation is up.models.UserByolSalutation.SALUTATION_FEMALE
+    assert user.salutation is up.models.UserSalutation.SALUTATION_FEMALE
     assert user.postal_address is None
 
 

@@ -17,11 +17,11 @@ __all__ = [
     "AccountCreateRequest",
     "AccountGroup",
     "AccountGroupCreateRequest",
-    "AccountGroupStatus",
     "AccountGroupType",
     "AccountGroupUsersItem",
     "AccountGroupUsersItemType",
     "AccountGroupsListResponse",
+    "AccountStatus",
     "AccountType",
     "AccountUpdateRequest",
     "AccountsListResponse",
@@ -30,9 +30,9 @@ __all__ = [
     "AuthTokenRequest",
     "AuthTokenRequestGrantType",
     "AuthVerificationKeys",
+    "Currency",
     "FeeCollection",
     "FeeCollectionCreateRequest",
-    "FeeCollectionCurrency",
     "FeeCollectionProcessedAmount",
     "FeeCollectionStatus",
     "FeeCollectionType",
@@ -51,10 +51,10 @@ __all__ = [
     "OrderExecution",
     "OrderExecutionStatus",
     "OrderInstrumentIdType",
-    "OrderOrderType",
     "OrderPlaceRequest",
     "OrderSide",
     "OrderStatus",
+    "OrderType",
     "OrdersListResponse",
     "Position",
     "PositionInstrument",
@@ -66,8 +66,8 @@ __all__ = [
     "ReportsListResponse",
     "UserByol",
     "UserByolCreateRequest",
-    "UserByolSalutation",
-    "UserByolStatus",
+    "UserSalutation",
+    "UserStatus",
     "UserTol",
     "UserTolCreateRequest",
     "UserTolFatca",
@@ -89,7 +89,7 @@ __all__ = [
     "WebhookReportEvent",
     "WebhookReportEventObject",
     "WebhookReportEventType",
-    "WebhookTypeItem",
+    "WebhookType",
     "WebhookUpdateRequest",
     "WebhookUserCallback",
     "WebhookUserEvent",
@@ -118,7 +118,7 @@ class AccountGroupType(OpenEnum):
     LEGAL_ENTITY = "LEGAL_ENTITY"
 
 
-class AccountGroupStatus(OpenEnum):
+class AccountStatus(OpenEnum):
     """Lifecycle status of the account group."""
 
     PENDING_APPROVAL = "PENDING_APPROVAL"
@@ -160,7 +160,7 @@ class FeeCollectionType(OpenEnum):
     SERVICE_FEE_LIQUIDATION = "SERVICE_FEE_LIQUIDATION"
 
 
-class FeeCollectionCurrency(OpenEnum):
+class Currency(OpenEnum):
     """Currency of the amounts. Three-letter ISO 4217 code."""
 
     EUR = "EUR"
@@ -194,7 +194,7 @@ class OrderInstrumentIdType(OpenEnum):
     ISIN = "ISIN"
 
 
-class OrderOrderType(OpenEnum):
+class OrderType(OpenEnum):
     """How the order is priced."""
 
     MARKET = "MARKET"
@@ -241,7 +241,7 @@ class ReportType(OpenEnum):
     EX_POST_COST = "EX_POST_COST"
 
 
-class UserByolSalutation(OpenEnum):
+class UserSalutation(OpenEnum):
     """Salutation printed on reports."""
 
     EMPTY = ""
@@ -251,7 +251,7 @@ class UserByolSalutation(OpenEnum):
     SALUTATION_DIVERSE = "SALUTATION_DIVERSE"
 
 
-class UserByolStatus(OpenEnum):
+class UserStatus(OpenEnum):
     """Lifecycle status of the user."""
 
     ACTIVE = "ACTIVE"
@@ -260,7 +260,7 @@ class UserByolStatus(OpenEnum):
     OFFBOARDED = "OFFBOARDED"
 
 
-class WebhookTypeItem(OpenEnum):
+class WebhookType(OpenEnum):
     ALL = "ALL"
     USER = "USER"
     USER_CHECK = "USER_CHECK"
@@ -350,7 +350,7 @@ class AccountGroup(BaseModel):
     """Users related to the resource."""
     type: AccountGroupType
     """PERSONAL for an individual, LEGAL_ENTITY for a company."""
-    status: AccountGroupStatus
+    status: AccountStatus
     """Lifecycle status of the account group."""
     securities_account_number: str
     """Nine-digit securities account number."""
@@ -386,7 +386,7 @@ class Account(BaseModel):
     """Running number of the account inside its group."""
     name: str
     """Free-text name of the account."""
-    status: AccountGroupStatus
+    status: AccountStatus
     """Lifecycle status of the account."""
 
 
@@ -504,7 +504,7 @@ class FeeCollection(BaseModel):
     """Amount to collect."""
     processed_amount: FeeCollectionProcessedAmount
     """How the amount was raised so far."""
-    currency: FeeCollectionCurrency
+    currency: Currency
     """Currency of the amounts. Three-letter ISO 4217 code."""
     status: FeeCollectionStatus
     """Processing status."""
@@ -527,7 +527,7 @@ class FeeCollectionCreateRequest(BaseModel):
     """Regular service fee, or a fee taken when a portfolio is liquidated."""
     collection_amount: _decimal.Decimal
     """Amount to collect."""
-    currency: FeeCollectionCurrency
+    currency: Currency
     """Currency of the amounts. Three-letter ISO 4217 code."""
     period_start: _dt.date
     """First day of the billed period."""
@@ -575,7 +575,7 @@ class OrderExecution(BaseModel):
     """Units exchanged."""
     price: _decimal.Decimal
     """Price per unit."""
-    currency: FeeCollectionCurrency
+    currency: Currency
     """Currency of the amounts. Three-letter ISO 4217 code."""
     transaction_time: _dt.datetime
     """When the trade happened."""
@@ -596,7 +596,7 @@ class Order(BaseModel):
     """Account the order trades for."""
     cash_amount: _decimal.Decimal | None = None
     quantity: _decimal.Decimal | None = None
-    currency: FeeCollectionCurrency
+    currency: Currency
     """Currency of the amounts. Three-letter ISO 4217 code."""
     side: OrderSide
     """Buy or sell."""
@@ -604,7 +604,7 @@ class Order(BaseModel):
     """ISIN of the traded instrument."""
     instrument_id_type: OrderInstrumentIdType
     """Kind of identifier in instrument_id."""
-    order_type: OrderOrderType
+    order_type: OrderType
     """How the order is priced."""
     limit_price: _decimal.Decimal | None = None
     expiry_date: _dt.date | None = None
@@ -634,7 +634,7 @@ class OrderPlaceRequest(BaseModel):
     """Account to trade for."""
     cash_amount: _decimal.Decimal | None = None
     quantity: _decimal.Decimal | None = None
-    currency: FeeCollectionCurrency | None = None
+    currency: Currency | None = None
     """Currency of cash_amount and limit_price. Three-letter ISO 4217 code."""
     side: OrderSide
     """Buy or sell."""
@@ -642,7 +642,7 @@ class OrderPlaceRequest(BaseModel):
     """ISIN of the instrument to trade."""
     instrument_id_type: OrderInstrumentIdType
     """Kind of identifier in instrument_id."""
-    order_type: OrderOrderType
+    order_type: OrderType
     """MARKET executes at the next available price, LIMIT only at limit_price or better."""
     limit_price: _decimal.Decimal | None = None
     expiry_date: _dt.date | None = None
@@ -721,7 +721,7 @@ class UserByol(BaseModel):
     """Given name."""
     last_name: str
     """Family name."""
-    salutation: UserByolSalutation | None = None
+    salutation: UserSalutation | None = None
     """Salutation printed on reports."""
     birth_date: _dt.date
     """Date of birth."""
@@ -733,7 +733,7 @@ class UserByol(BaseModel):
     """Residential address; P.O. boxes and c/o addresses are refused."""
     postal_address: Address | None = None
     """Postal address, when it differs from the residential one. Null otherwise."""
-    status: UserByolStatus
+    status: UserStatus
     """Lifecycle status of the user."""
 
 
@@ -768,7 +768,7 @@ class UserTol(BaseModel):
     """Given name."""
     last_name: str
     """Family name."""
-    salutation: UserByolSalutation | None = None
+    salutation: UserSalutation | None = None
     """Salutation printed on reports."""
     birth_date: _dt.date
     """Date of birth."""
@@ -780,7 +780,7 @@ class UserTol(BaseModel):
     """Residential address; P.O. boxes and c/o addresses are refused."""
     postal_address: Address | None = None
     """Postal address, when it differs from the residential one. Null otherwise."""
-    status: UserByolStatus
+    status: UserStatus
     """Lifecycle status of the user."""
     email: str
     """E-mail address."""
@@ -803,7 +803,7 @@ class UserByolCreateRequest(BaseModel):
     """Given name."""
     last_name: str
     """Family name."""
-    salutation: UserByolSalutation | None = None
+    salutation: UserSalutation | None = None
     """Salutation printed on reports."""
     birth_date: _dt.date
     """Date of birth."""
@@ -822,7 +822,7 @@ class UserTolCreateRequest(BaseModel):
     """Given name."""
     last_name: str
     """Family name."""
-    salutation: UserByolSalutation | None = None
+    salutation: UserSalutation | None = None
     """Salutation printed on reports."""
     birth_date: _dt.date
     """Date of birth."""
@@ -872,7 +872,7 @@ class Webhook(BaseModel):
     """HTTPS endpoint that receives the events."""
     enabled: bool
     """Whether events are delivered."""
-    type: _t.List[WebhookTypeItem]
+    type: _t.List[WebhookType]
     """Event categories to deliver."""
     config: WebhookConfig
     """Batching of event deliveries."""
@@ -889,7 +889,7 @@ class WebhookCreateRequest(BaseModel):
     """Tenant-side label."""
     url: str
     """HTTPS endpoint that receives the events."""
-    type: _t.List[WebhookTypeItem] | None = None
+    type: _t.List[WebhookType] | None = None
     """Event categories to deliver."""
     config: WebhookConfig | None = None
     """Batching of event deliveries."""
@@ -902,7 +902,7 @@ class WebhookUpdateRequest(BaseModel):
     """HTTPS endpoint that receives the events."""
     enabled: bool | None = None
     """Switch delivery on or off."""
-    type: _t.List[WebhookTypeItem] | None = None
+    type: _t.List[WebhookType] | None = None
     """Event categories to deliver."""
     config: WebhookConfig | None = None
     """Batching of event deliveries."""

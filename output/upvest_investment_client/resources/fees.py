@@ -102,7 +102,7 @@ class Fees:
         collection_amount: _decimal.Decimal | str,
         period_start: _dt.date,
         period_end: _dt.date,
-        currency: _models.FeeCollectionCurrency | str = "EUR",
+        currency: _models.Currency | str = "EUR",
         options: _base.RequestOptions | None = None,
     ) -> _models.FeeCollection:
         """Collect a fee

@@ -118,7 +118,7 @@ class Webhooks:
         *,
         title: str,
         url: str,
-        type: _t.Sequence[_models.WebhookTypeItem | str] | None = None,
+        type: _t.Sequence[_models.WebhookType | str] | None = None,
         config: _models.WebhookConfig | _t.Mapping[str, _t.Any] | None = None,
         options: _base.RequestOptions | None = None,
     ) -> _models.Webhook:
@@ -169,7 +169,7 @@ class Webhooks:
         title: str | None = None,
         url: str | None = None,
         enabled: bool | None = None,
-        type: _t.Sequence[_models.WebhookTypeItem | str] | None = None,
+        type: _t.Sequence[_models.WebhookType | str] | None = None,
         config: _models.WebhookConfig | _t.Mapping[str, _t.Any] | None = None,
         options: _base.RequestOptions | None = None,
     ) -> _models.Webhook:
