@@ -262,7 +262,7 @@ class Document:
         if not location.pointer:
             return current
         for token in location.pointer[1:].split("/"):
-            token = token.replace("~1", "/").replace("~0", "~")
+            token = unescape_pointer_token(token)
             if isinstance(current, dict):
                 if token not in current:
                     raise RefError(f"'{location.pointer}' does not exist in {location.file}")
@@ -311,6 +311,11 @@ class Document:
 
 def escape_pointer_token(token: str) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer_token(token: str) -> str:
+    """A JSON pointer token's text (RFC 6901: `~1` before `~0`)."""
+    return token.replace("~1", "/").replace("~0", "~")
 
 
 MAX_REMOTE_BYTES = 64 * 1024 * 1024
@@ -557,7 +562,7 @@ def _node_line(root: yaml.Node, pointer: str) -> int:
     of its nearest existing parent."""
     node, line = root, root.start_mark.line + 1
     for token in pointer.split("/")[1:] if pointer else ():
-        token = token.replace("~1", "/").replace("~0", "~")
+        token = unescape_pointer_token(token)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if (key.value if isinstance(key, yaml.ScalarNode) else "?") == token:

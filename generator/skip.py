@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.diagnostics import Diagnostic, SpecError
-from generator.load import Document
+from generator.load import Document, unescape_pointer_token
 from generator.validate import HTTP_METHODS
 
 
@@ -92,7 +92,7 @@ def _owner(document: Document, diagnostic: Diagnostic) -> tuple[str, tuple[Any, 
     """("operation", (path, method or None)) or ("schema", (name,)) that a finding's pointer lies in."""
     if diagnostic.file != document.main or not diagnostic.pointer.startswith("/"):
         return None
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in diagnostic.pointer.split("/")[1:]]
+    tokens = [unescape_pointer_token(t) for t in diagnostic.pointer.split("/")[1:]]
     if len(tokens) >= 2 and tokens[0] == "paths":
         method = tokens[2] if len(tokens) >= 3 and tokens[2] in HTTP_METHODS else None
         if method is None and len(tokens) > 2:  # in the path item's shared parts: every operation of it

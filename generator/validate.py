@@ -72,9 +72,11 @@ def read_path_key(key: str) -> PathKey:
     fixed: list[str] = []
     for part in query.split("&"):
         name, equals, value = part.partition("=")
-        placeholder = _PLACEHOLDER.match(value if equals else name)
-        if placeholder is not None and (name if equals else True):
-            parameters.append((name if equals else placeholder.group(1), placeholder.group(1)))
+        if not equals:  # `{flag}` alone: a parameter named after its placeholder
+            name, value = name.strip("{}"), name
+        placeholder = _PLACEHOLDER.match(value)
+        if placeholder is not None and name:
+            parameters.append((name, placeholder.group(1)))
         elif part:
             fixed.append(part)
     return PathKey(template, tuple(parameters), "&".join(fixed), fragment)

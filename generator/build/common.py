@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, get_args
+from typing import Any, Iterable, Mapping, get_args
 from urllib.parse import urlsplit
 
 from generator.config import Config
@@ -17,10 +17,12 @@ from generator.model import (
     LiteralType,
     MapType,
     Nullable,
+    ObjectSchema,
     Primitive,
     PrimitiveKind,
     Ref,
     ResponseKind,
+    Schema,
     Type,
     UnionType,
 )
@@ -89,12 +91,6 @@ class Hint:
 
     def __add__(self, text: str) -> Hint:
         return Hint(self.text + text, self.anchor)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Hint) and (self.text, self.anchor) == (other.text, other.anchor)
-
-    def __hash__(self) -> int:
-        return hash((self.text, self.anchor))
 
     def __repr__(self) -> str:
         return f"Hint({self.text!r}, {self.anchor!r})"
@@ -244,3 +240,8 @@ def refs(type_: Type) -> list[str]:
         return [name for variant in type_.variants for name in refs(variant)]
     return []
 
+
+def object_schema(type_: Type | None, index: Mapping[str, Schema]) -> ObjectSchema | None:
+    """The object schema a type refers to, if it refers to one."""
+    schema = index.get(type_.name) if isinstance(type_, Ref) else None
+    return schema if isinstance(schema, ObjectSchema) else None

@@ -24,6 +24,7 @@ from generator.build.common import (
     is_problem_media,
     literal,
     mapping,
+    object_schema,
     parameter_schema,
     response_kind,
     sequence,
@@ -43,11 +44,9 @@ from generator.model import (
     Content,
     Field,
     Group,
-    ObjectSchema,
     Operation,
     Parameter,
     Primitive,
-    Ref,
     RequestBody,
     Response,
     Schema,
@@ -491,10 +490,8 @@ def _string_parameter(name: str) -> dict[str, Any]:
 
 def _flatten(type_: Type, arguments: names.Namespace, index: dict[str, Schema]) -> tuple[Field, ...] | None:
     """The fields of an object body, when they can become keyword arguments without clashing."""
-    if not isinstance(type_, Ref):
-        return None
-    schema = index.get(type_.name)
-    if not isinstance(schema, ObjectSchema) or not schema.fields:
+    schema = object_schema(type_, index)
+    if schema is None or not schema.fields:
         return None
     if any(f.python_name in arguments or f.python_name in names.RESERVED for f in schema.fields):
         return None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from generator import names
-from generator.build.common import array_item
+from generator.build.common import array_item, object_schema
 from generator.config import Config
-from generator.model import ArrayType, Group, ObjectSchema, Operation, Pagination, Ref, Schema, Type
+from generator.model import ArrayType, Group, Operation, Pagination, Schema
 
 
 def pagination(config: Config, operation: Operation, index: dict[str, Schema]) -> Pagination | None:
@@ -15,7 +15,7 @@ def pagination(config: Config, operation: Operation, index: dict[str, Schema]) -
     query = {p.name for p in operation.parameters if p.location == "query"}
     if not {config.paging.offset_param, config.paging.limit_param} <= query:
         return None
-    page = _object_schema(operation.return_type, index)
+    page = object_schema(operation.return_type, index)
     if page is None:
         return None
     by_name = {f.name: f for f in page.fields}
@@ -39,15 +39,10 @@ def jwks_path(groups: tuple[Group, ...], index: dict[str, Schema]) -> str | None
         for operation in group.operations:
             if operation.method != "GET" or any(p.required for p in operation.parameters):
                 continue
-            response = _object_schema(operation.return_type, index)
+            response = object_schema(operation.return_type, index)
             keys = next((f for f in response.fields if f.name == "keys"), None) if response else None
             if keys is not None and isinstance(keys.type, ArrayType):
-                key = _object_schema(keys.type.item, index)
+                key = object_schema(keys.type.item, index)
                 if key is not None and any(f.name == "kty" for f in key.fields):
                     return operation.path
     return None
-
-
-def _object_schema(type_: Type | None, index: dict[str, Schema]) -> ObjectSchema | None:
-    schema = index.get(type_.name) if isinstance(type_, Ref) else None
-    return schema if isinstance(schema, ObjectSchema) else None

@@ -21,13 +21,14 @@ from generator.build.common import (
     array_item,
     mapping,
     nullable,
+    object_schema,
     refs,
     sequence,
     text,
     unique,
 )
 from generator.build.naming import NameRequest, field_names, member_names
-from generator.load import Location, RefError, escape_pointer_token
+from generator.load import Location, RefError, escape_pointer_token, unescape_pointer_token
 from generator.model import (
     AliasSchema,
     AnyType,
@@ -92,8 +93,7 @@ class Schemas:
     # -- what the passes after this one read ---------------------------------------------------------
 
     def object_schema(self, type_: Type | None) -> ObjectSchema | None:
-        schema = self.index.get(type_.name) if isinstance(type_, Ref) else None
-        return schema if isinstance(schema, ObjectSchema) else None
+        return object_schema(type_, self.index)
 
     def values_of(self, type_: Type) -> tuple[str, ...]:
         """The values a field of this type can take, when it is an enum or a literal."""
@@ -198,7 +198,7 @@ class Schemas:
             if tags and property_name:
                 # a class of its own (`AnyVehicle`), so resources and models refer to it by name; made in
                 # `drain`, once every component has its type (one that is only a $ref has no class of its own)
-                key = _unescape(base.pointer.rsplit("/", 1)[-1])
+                key = unescape_pointer_token(base.pointer.rsplit("/", 1)[-1])
                 name = self._request("reference", base="Any" + names.pascal(key, fallback="Model"))
                 self._subtype_unions.append((name, key, property_name, base.pointer, tuple(tags.items())))
                 found[base] = Ref(name)
@@ -485,7 +485,7 @@ class Schemas:
                     tags.setdefault(value, variant)
         named = set(tags.values())
         for ref, type_ in referenced:
-            implicit = _unescape(ref.rsplit("/", 1)[-1])
+            implicit = unescape_pointer_token(ref.rsplit("/", 1)[-1])
             if type_ not in named and implicit and implicit not in tags:
                 tags[implicit] = type_
         return tuple(tags.items())
@@ -728,8 +728,3 @@ def _without_refs(type_: Type, names_: set[str]) -> Type:
             tuple((value, _without_refs(variant, names_)) for value, variant in type_.tags),
         )
     return type_
-
-
-def _unescape(token: str) -> str:
-    """A JSON pointer token's text (RFC 6901: `~1` before `~0`)."""
-    return token.replace("~1", "/").replace("~0", "~")
