@@ -153,3 +153,15 @@ class Namespace:
 
     def __contains__(self, identifier: str) -> bool:
         return identifier in self._taken
+
+
+def singular(word: str) -> str:
+    """An English plural word in the singular, by its ending (`instances` -> `instance`, `entries` -> `entry`);
+    `status` stays."""
+    if word.endswith("ies") and len(word) > 3:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us")):
+        return word[:-1]
+    return word

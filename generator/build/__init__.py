@@ -58,7 +58,8 @@ def _build(run: Run) -> Api:
     headers = operations.client_headers(run, registry, collected.headers, title, collected.count)
     registry.drain()
 
-    renaming = naming.Naming(run, naming.class_names(run, registry.requests, registry.enum_uses))
+    roles = naming.role_names(collected.groups, registry.index, run.config.paging.items_field)
+    renaming = naming.Naming(run, naming.class_names(run, registry.requests, registry.enum_uses, roles))
     for provisional, context in registry.cycles:
         message = f"schema '{renaming.name(provisional)}' is only a cycle of references; typed as Any"
         run.warn("ref-cycle", message, context)

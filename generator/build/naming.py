@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from generator import names
-from generator.build.common import Hint, Run
+from generator.build.common import Hint, Run, array_item, object_schema
 from generator.model import (
     AliasSchema,
     AnyType,
@@ -24,6 +24,7 @@ from generator.model import (
     EnumMember,
     EnumSchema,
     Field,
+    Group,
     LiteralType,
     MapType,
     Nullable,
@@ -78,14 +79,66 @@ FIELD_RESERVED = names.RESERVED | names.MODEL_RESERVED
 _LEAVES = (Primitive, AnyType, LiteralType)
 
 
-def class_names(run: Run, requests: list[NameRequest], shared: dict[str, list[Hint]] | None = None) -> dict[str, str]:
+#: the verbs an operationId of a list or of a single read begins with (`list_instruments`, `retrieve_instrument`)
+_READ_VERBS = frozenset({"list", "get", "retrieve", "read", "fetch", "find", "search", "show", "describe", "query"})
+
+
+def role_names(groups: tuple[Group, ...], index: dict[str, Schema], items_field: str) -> dict[str, str]:
+    """Classes named after what they are to the API: an inline object that is the item of a list (an array
+    answered, or the array in the page's `items_field`) is called what the list's operationId says it lists, in
+    the singular: `list_instruments` gives `Instrument`, `list_direct_debits` gives `DirectDebit`. A single read
+    answering with the same class (`retrieve_instrument`) must agree, as must every other list of it, and all in
+    one resource; else the class is named by where it sits. Keyed by provisional name."""
+    said: dict[str, set[str]] = {}
+    listed: set[str] = set()
+    resources: dict[str, set[str]] = {}
+    for group in groups:
+        for operation in group.operations:
+            if operation.method != "GET":
+                continue
+            returned = operation.return_type
+            page = object_schema(returned, index)
+            items = next((f.type for f in page.fields if f.name == items_field), None) if page else returned
+            item = array_item(items) if items is not None else None
+            if isinstance(item, Ref):
+                role, target = "list", item.name
+            elif isinstance(returned, Ref) and page is not None:
+                role, target = "read", returned.name
+            else:
+                continue
+            words = names.words(operation.operation_id)
+            name = words[1:] if len(words) > 1 and words[0] in _READ_VERBS else []
+            said.setdefault(target, set()).add(
+                names.pascal("_".join([*name[:-1], names.singular(name[-1])])) if name else ""
+            )
+            resources.setdefault(target, set()).add(group.name)
+            if role == "list":
+                listed.add(target)
+    found: dict[str, str] = {}
+    for target in sorted(listed):
+        candidates = said[target]
+        if len(candidates) == 1 and len(resources[target]) == 1 and "" not in candidates:
+            found[target] = next(iter(candidates))
+    return found
+
+
+def class_names(
+    run: Run,
+    requests: list[NameRequest],
+    shared: dict[str, list[Hint]] | None = None,
+    roles: dict[str, str] | None = None,
+) -> dict[str, str]:
     """Provisional name -> real name, for every request, granted in the order requested.
 
     `shared`: inline enums and the places that use them. One that several places use (properties of one name)
     is named after that property, behind the words all the classes using it begin with: `AccountGroupType` for
     `AccountGroup.type` and `AccountGroupCreateRequest.type`, `Currency` for `Order.currency` and
     `FeeCollection.currency`. Those are granted last, once every class they sit in has its name.
+
+    `roles`: inline objects named after what they are to the API (`role_names`); when another class has the
+    name, by where they sit.
     """
+    roles = roles or {}
     shared = {name: uses for name, uses in (shared or {}).items() if len(uses) > 1}
     taken = names.Namespace(RUNTIME_NAMES)
     granted: dict[str, str] = {}
@@ -101,6 +154,8 @@ def class_names(run: Run, requests: list[NameRequest], shared: dict[str, list[Hi
             where = (granted[hint.anchor] if hint.anchor is not None else "") + hint.text
             if request.title is not None:
                 base = names.pascal(request.title, fallback=where)
+            elif request.provisional in roles:
+                base = roles[request.provisional]
             elif request.provisional in deferred:
                 uses = [_anchor(use, granted) for use in shared[request.provisional]]
                 base = _shared_name(request.field, uses) or names.pascal(where, fallback="Model")

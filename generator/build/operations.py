@@ -519,7 +519,7 @@ def method_name(operation_id: str, group_words: list[str], taken: names.Namespac
     candidates: list[list[str]] = []
     if group_words:
         for words in (group_words, group_words[-1:]):
-            singular = [*words[:-1], _singular(words[-1])]
+            singular = [*words[:-1], names.singular(words[-1])]
             candidates.extend([words, singular])
     for words in candidates:
         size = len(words)
@@ -532,14 +532,3 @@ def method_name(operation_id: str, group_words: list[str], taken: names.Namespac
                         return short
                 return full
     return full
-
-
-
-def _singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 3:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word

@@ -558,6 +558,15 @@ class Schemas:
         self._add_object_shape(shaped, Ref(name), shape)
         required = {str(r) for r in sequence(node.get("required")) if isinstance(r, str)}
         keys = [str(key) for key in properties]
+        undeclared = sorted(required.difference(keys))
+        if undeclared:
+            listed = ", ".join(f"'{key}'" for key in undeclared)
+            self.run.warn(
+                "required-undeclared",
+                f"required {listed} not among the properties: not typed; in a request body, send"
+                f" {'them' if len(undeclared) > 1 else 'it'} with options={{'extra_body': {{...}}}}",
+                context,
+            )
         fields: list[Field] = []
         for key, python_name, schema in zip(keys, self._field_names(keys), properties.values()):
             field_context = Context(

@@ -107,6 +107,9 @@ class RequestOptions(TypedDict, total=False):
     max_retries: int
     #: The most seconds this call may take, retries and waits included; None for no limit.
     deadline: float | None
+    #: Fields added to an object body (JSON, form or multipart), over the arguments': for fields the spec does
+    #: not declare.
+    extra_body: Mapping[str, Any]
 
 
 class Endpoint(Generic[T]):
@@ -211,6 +214,19 @@ def asynchronous(
 def fields(values: Mapping[str, Any]) -> dict[str, Any]:
     """The body fields a call was given: None means "not given" and is left out."""
     return {name: value for name, value in values.items() if value is not None}
+
+
+def _encoded(endpoint: Endpoint[Any], body: Any, extra: Mapping[str, Any] | None) -> Any:
+    """The body as JSON-ready data, with the caller's `extra_body` fields added over its own (not validated:
+    they are the fields the spec does not declare, or a way round a declaration that is wrong)."""
+    encoded = encode(endpoint.body_type, body) if body is not None else {}
+    if extra is None:
+        return encoded
+    if not isinstance(encoded, Mapping):
+        raise ValueError(
+            f"{endpoint.method} {endpoint.path}: extra_body needs an object body, not {type(encoded).__name__}"
+        )
+    return {**encoded, **to_jsonable(extra)}
 
 
 def to_jsonable(value: Any) -> Any:
@@ -564,15 +580,20 @@ class BaseClient:
         params = _query_items({**(query or {}), **options.get("query", {})}, endpoint.csv_query)
         content: bytes | None = None
         files: list[tuple[str, Any]] | None = None
-        if body is not None and endpoint.body is not None:
+        extra_body = options.get("extra_body")
+        if extra_body is not None and endpoint.body not in ("json", "form", "multipart"):
+            raise ValueError(
+                f"{endpoint.method} {endpoint.path} sends no object body: extra_body cannot be added to it"
+            )
+        if (body is not None or extra_body is not None) and endpoint.body is not None:
             if endpoint.body == "json":
-                encoded = encode(endpoint.body_type, body)
+                encoded = _encoded(endpoint, body, extra_body)
                 content = json.dumps(encoded, separators=(",", ":"), ensure_ascii=False).encode(
                     "utf-8"
                 )
                 request_headers["content-type"] = endpoint.media_type or "application/json"
             elif endpoint.body == "form":
-                encoded = encode(endpoint.body_type, body)
+                encoded = _encoded(endpoint, body, extra_body)
                 content = urlencode(
                     _query_items(encoded if isinstance(encoded, Mapping) else {}, ())
                 ).encode("ascii")
@@ -580,8 +601,8 @@ class BaseClient:
                     endpoint.media_type or "application/x-www-form-urlencoded"
                 )
             elif endpoint.body == "multipart":
-                encoded = encode(endpoint.body_type, body)
-                raw = body if isinstance(body, Mapping) else {}
+                encoded = _encoded(endpoint, body, extra_body)
+                raw = {**(body if isinstance(body, Mapping) else {}), **(extra_body or {})}
                 files = _multipart(
                     encoded if isinstance(encoded, Mapping) else {}, raw, endpoint.parts
                 )

@@ -590,3 +590,58 @@ def test_an_enum_that_properties_of_one_name_share_is_named_after_the_property()
     assert fields[("Order", "side")] == fields[("OrderCreateRequest", "side")] == Ref("OrderSide")
     assert fields[("Transfer", "direction")] == Ref("TransferDirection")  # same values, another property
     assert fields[("Order", "type")] == fields[("Report", "type")] == Ref("OrderType")
+
+
+def test_an_inline_list_item_is_named_after_what_the_list_lists() -> None:
+    """Issue 16: the item of a list (in a page or answered as an array) takes the singular of what the list's
+    operationId lists, when its single reads agree and all sit in one resource; else it is named by where it
+    sits. Reordering the paths changes no name."""
+
+    def item(*extra: str) -> dict[str, Any]:
+        properties = {"id": {"type": "string"}, "name": {"type": "string"}}
+        properties.update({key: {"type": "object", "properties": {"code": {"type": "string"}}} for key in extra})
+        return {"type": "object", "properties": properties}
+
+    def get(operation_id: str, schema: dict[str, Any], tag: str) -> dict[str, Any]:
+        return {"get": {"operationId": operation_id, "tags": [tag], "responses": json_response(schema)}}
+
+    page = {"type": "object", "properties": {"meta": {"type": "object"}, "data": {"type": "array", "items": item()}}}
+    widget = item("owner")
+    widget["properties"]["size"] = {"type": "integer"}
+    gadget = item("maker")
+    taken = item("rating")
+    paths = {
+        "/instruments": get("list_instruments", page, "instruments"),
+        "/instruments/{id}": get("retrieve_instrument", item(), "instruments"),
+        "/direct_debits": get("list_direct_debits", {"type": "array", "items": item("mandate")}, "payments"),
+        "/widgets": get("list_widgets", {"type": "array", "items": widget}, "widgets"),
+        "/widgets/{id}": get("retrieve_gadget", widget, "widgets"),  # disagrees: named by where it sits
+        "/gadgets": get("listGadgets", {"type": "array", "items": gadget}, "gadgets"),
+        "/other/gadgets": get("search_gadgets", {"type": "array", "items": gadget}, "other"),  # two resources
+        "/ratings": get("list_ratings", {"type": "array", "items": taken}, "ratings"),
+    }
+    for path in ("/instruments/{id}", "/widgets/{id}"):
+        paths[path]["get"]["parameters"] = [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+        ]
+    schemas = {"Rating": {"type": "object", "properties": {"stars": {"type": "integer"}}}}
+    expected = {
+        ("instruments", "list"): "Instrument",
+        ("instruments", "retrieve"): "Instrument",
+        ("payments", "list_direct_debits"): "DirectDebit",
+        ("widgets", "list"): "ListWidgetsResponseItem",
+        ("gadgets", "list"): "ListGadgetsResponseItem",
+        ("ratings", "list"): "ListRatingsResponseItem",  # Rating is a component's
+    }
+    for order in (paths, dict(reversed(paths.items()))):
+        api = api_of(minimal(order, schemas))
+        returned: dict[tuple[str, str], Any] = {}
+        for group in api.groups:
+            for operation in group.operations:
+                type_ = operation.return_type
+                schema = schema_named(api, type_.name) if isinstance(type_, Ref) else None
+                if isinstance(schema, ObjectSchema) and schema.fields[-1].name == "data":
+                    type_ = schema.fields[-1].type
+                returned[(group.name, operation.python_name)] = type_.item if isinstance(type_, ArrayType) else type_
+        assert {key: returned[key] for key in expected} == {key: Ref(name) for key, name in expected.items()}
+        assert schema_named(api, "DirectDebit").fields[-1].type == Ref("DirectDebitMandate")

@@ -4,6 +4,7 @@ a generated client sends its requests to an in-process transport that records th
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from pathlib import Path
 from typing import Any, Iterator
@@ -126,7 +127,8 @@ def test_strict_refuses_what_it_would_otherwise_read_around() -> None:
 
 @pytest.fixture(scope="module")
 def wire(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    package, _ = import_client(QUIRKS / "wire.yaml", tmp_path_factory.mktemp("wire"), "wire_client")
+    package, warnings = import_client(QUIRKS / "wire.yaml", tmp_path_factory.mktemp("wire"), "wire_client")
+    package.warnings = warnings
     return package
 
 
@@ -234,6 +236,20 @@ def test_a_multipart_body_without_a_file_stays_multipart(wire: Any) -> None:
         ("text", None, None, b"hi"),
         ("meta", None, "application/json", b'{"lang":"en"}'),
     ]
+
+
+def test_a_required_property_the_spec_does_not_declare_is_sent_with_extra_body(wire: Any) -> None:
+    """`required: [email, consent]` with only `email` declared: a warning at generation, and the call sends
+    `consent` through `options={"extra_body": ...}` (not validated: the spec gives it no type)."""
+    assert "required-undeclared" in wire.warnings
+    recorder = Recorder(204)
+    signups = client(wire, recorder).signups
+    signups.create(email="a@example.com", options={"extra_body": {"consent": True, "email": "b@example.com"}})
+    assert json.loads(recorder.last.content) == {"email": "b@example.com", "consent": True}
+    signups.create(email="a@example.com")
+    assert json.loads(recorder.last.content) == {"email": "a@example.com"}
+    with pytest.raises(ValueError, match="sends no object body: extra_body"):
+        client(wire, recorder).trips.get(trip_id="t", options={"extra_body": {"x": 1}})
 
 
 @pytest.fixture(scope="module")
