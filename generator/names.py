@@ -34,6 +34,8 @@ RESERVED = (
         "print",
     }
 )
+#: The per-call keyword arguments every generated method takes after the operation's own.
+CALL_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "options"})
 #: Attribute names pydantic's BaseModel already uses.
 MODEL_RESERVED = frozenset(
     name

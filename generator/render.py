@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 from urllib.parse import quote
 
 from generator import __version__, names
@@ -72,6 +72,7 @@ RUNTIME_FILES = (
     "_auth.py",
     "_base_client.py",
     "_content.py",
+    "_not_given.py",
     "_errors.py",
     "_pagination.py",
     "_response.py",
@@ -315,6 +316,76 @@ def import_lines(
 # -- views: what the resource template lays out --------------------------------------------------------
 
 
+#: names a resource module imports from the runtime: no model is imported under them
+_RESOURCE_MODULE_NAMES = ("BinaryContent", "NoContent", "NotGiven", "RequestOptions", "SyncPage", "AsyncPaginator")
+#: a string literal (skipped: spec text stays as it is), or a name through one of the modules' private aliases
+_SPELLED = re.compile(
+    r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+    r"|\b(_t|_dt|_decimal|_uuid|_content|_models|_pagination|_base)\.(\w+)|\b(NotGiven|NOT_GIVEN)\b"
+)
+_STANDARD_MODULES = {"_t": "typing", "_dt": "datetime", "_decimal": "decimal", "_uuid": "uuid"}
+#: runtime names a resource module imports by name, and where from
+_RUNTIME_IMPORTS = {
+    "_content": ".._content",
+    "_pagination": ".._pagination",
+    "_base": ".._base_client",
+    "_not_given": ".._not_given",
+}
+
+
+class PublicNames:
+    """Spells a resource module's annotations with the names users import (`Order`, `uuid.UUID`, `SyncPage`),
+    so that signatures, `help()` and hovers show no private alias (`_models.Order`), and remembers what the
+    module must import for them. A model whose name the module defines otherwise (its resource classes,
+    runtime names) is spelled `models.X`."""
+
+    def __init__(self, defined: Iterable[str]) -> None:
+        self.defined = frozenset(defined)
+        self.modules: set[str] = set()
+        self.models: set[str] = set()
+        self.runtime: dict[str, set[str]] = {}
+        self.models_module = False
+
+    def __call__(self, text: str) -> str:
+        return _SPELLED.sub(self._spell, text)
+
+    def _spell(self, match: re.Match[str]) -> str:
+        literal, prefix, name, sentinel = match.groups()
+        if literal is not None:
+            return literal
+        if sentinel is not None:
+            self.runtime.setdefault(".._not_given", set()).add(sentinel)
+            return sentinel
+        if prefix in _STANDARD_MODULES:
+            self.modules.add(_STANDARD_MODULES[prefix])
+            return f"{_STANDARD_MODULES[prefix]}.{name}"
+        if prefix == "_models":
+            if name in self.defined:
+                self.models_module = True
+                return f"models.{name}"
+            self.models.add(name)
+            return name
+        self.runtime.setdefault(_RUNTIME_IMPORTS[prefix], set()).add(name)
+        return name
+
+    def imports(self, *texts: str) -> list[str]:
+        """The module's import lines (after `from __future__`), for what was spelled and the private aliases
+        `texts` still use (a tagged union's `_types` and `_pydantic`)."""
+        used = {m.group(1) for text in texts for m in _MODULE_PREFIX.finditer(text)}
+        standard = sorted(f"import {module}" for module in self.modules | {"functools"})
+        third_party = ["import httpx"] + (["import pydantic as _pydantic"] if "_pydantic" in used else [])
+        local = ["from .. import _base_client as _base", "from .. import _response"]
+        if "_types" in used:
+            local.append("from .. import _types")
+        if self.models_module:
+            local.append("from .. import models")
+        for module, found in sorted(self.runtime.items()):
+            local.append(f"from {module} import {', '.join(sorted(found))}")
+        if self.models:
+            local.append(f"from ..models import {', '.join(sorted(self.models))}")
+        return [*standard, "", *third_party, "", *local]
+
+
 @dataclass(frozen=True)
 class Argument:
     python_name: str
@@ -324,6 +395,9 @@ class Argument:
     required: bool
     description: str
     default: str = ""  # a Python literal, for required constants (`grant_type="client_credentials"`)
+    #: whether None is a value the API takes (sent as null in a body; a query or header leaves it out)
+    nullable: bool = False
+    deprecated: bool = False
 
 
 def _constant_value(type_: Type, schemas: dict[str, Schema]) -> str | None:
@@ -344,14 +418,20 @@ def _argument(
     required: bool,
     description: str,
     schemas: dict[str, Schema],
+    deprecated: bool = False,
 ) -> Argument:
+    """A method's keyword argument. An optional one defaults to `NOT_GIVEN` (left out of the request); None is
+    in its type only when the spec lets the value be null."""
     text = annotation(type_, argument=True, schemas=schemas)
+    nullable = text == "_t.Any" or "None" in _union_members(text)
     constant = _constant_value(type_, schemas)
     if constant is not None and required:
-        return Argument(python_name, name, location, text, False, description, pystr(constant))
-    if not required and not text.endswith("| None") and text != "_t.Any":
-        text += " | None"
-    return Argument(python_name, name, location, text, required, description)
+        return Argument(python_name, name, location, text, False, description, pystr(constant), nullable, deprecated)
+    if not required:
+        return Argument(
+            python_name, name, location, f"{text} | NotGiven", False, description, "NOT_GIVEN", nullable, deprecated
+        )
+    return Argument(python_name, name, location, text, required, description, "", nullable, deprecated)
 
 
 @dataclass(frozen=True)
@@ -371,6 +451,10 @@ class MethodView:
     response_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     #: for paginated operations: offset, limit, items, meta and total field names
     page_fields: tuple[str, ...] = ()
+    #: the resource's attribute on the client, for messages (`orders.place()`)
+    resource: str = ""
+    #: how annotations are spelled in the module the method is written in (`PublicNames`)
+    spell: Callable[[str], str] = str
 
     @property
     def page(self) -> bool:
@@ -386,7 +470,7 @@ class MethodView:
         """The method's return annotation: a page (sync) or paginator (async) of items, or the response type."""
         if not self.page:
             return self.return_annotation
-        return f"_pagination.{'AsyncPaginator' if asynchronous else 'SyncPage'}[{self.item_annotation}]"
+        return self.spell(f"_pagination.{'AsyncPaginator' if asynchronous else 'SyncPage'}[{self.item_annotation}]")
 
     def endpoint(self) -> str:
         """The module-level `_CONSTANT: _base.Endpoint[...] = _base.Endpoint(...)` statement."""
@@ -419,16 +503,39 @@ class MethodView:
             items.append(layout.keyword("csv_query", layout.tuple_of([pystr(name) for name in self.csv_query])))
         if self.page:
             items.append(layout.keyword("page", layout.tuple_of([pystr(v) for v in self.page_fields])))
+        nullable: list[layout.Node] = [
+            pystr(a.name) for a in self.arguments if a.nullable and a.location in _NULL_CHECKED
+        ]
+        if nullable:
+            items.append(layout.keyword("nullable", layout.tuple_of(nullable)))
         head = f"{self.constant}: _base.Endpoint[{self.return_annotation}] = _base.Endpoint"
         return layout.lay(layout.call(head, *items))
 
+    @property
+    def object_body(self) -> bool:
+        """Whether the call sends an object (JSON, form or multipart), to which `extra_body` can add fields."""
+        body = self.operation.body
+        return body is not None and body.kind in ("json", "form", "multipart")
+
     def signature(self, asynchronous: bool) -> str:
-        """The `def` line(s), at the indentation of a method."""
+        """The `def` line(s), at the indentation of a method: the operation's arguments, then the per-call ones
+        every method takes (`extra_headers`, `extra_query`, `extra_body` where there is an object body,
+        `timeout`, `options`)."""
         parameters: list[layout.Node] = ["self", "*"]
         for argument in self.arguments:
-            default = f" = {argument.default}" if argument.default else "" if argument.required else " = None"
+            default = f" = {argument.default}" if argument.default else ""
             parameters.append(f"{argument.python_name}: {argument.annotation}{default}")
-        parameters.append("options: _base.RequestOptions | None = None")
+        extras = [
+            "extra_headers: _t.Mapping[str, str] | None = None",
+            "extra_query: _t.Mapping[str, object] | None = None",
+        ]
+        if self.object_body:
+            extras.append("extra_body: _t.Mapping[str, object] | None = None")
+        extras += [
+            "timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN",
+            "options: _base.RequestOptions | None = None",
+        ]
+        parameters += [self.spell(extra) for extra in extras]
         keyword = "async def" if asynchronous and not self.page else "def"
         group = layout.Group(
             f"{keyword} {self.operation.python_name}", tuple(parameters), f" -> {self.result(asynchronous)}:"
@@ -450,16 +557,30 @@ class MethodView:
             items.append(layout.keyword("body", body))
         elif self.arguments_in("body"):
             items.append(f"body={self.arguments_in('body')[0].python_name}")
-        items.append("options=options")
+        extras = ["options", "extra_headers=extra_headers", "extra_query=extra_query"]
+        if self.object_body:
+            extras.append("extra_body=extra_body")
+        extras.append("timeout=timeout")
+        items.append(layout.keyword("options", layout.call("_base.request_options", *extras)))
         if self.page:
             return layout.lay(layout.call(f"return {self.result(asynchronous)}", "self._client", *items), 8)
         awaiting = "await " if asynchronous else ""
         return layout.lay(layout.call(f"return {awaiting}self._client.request", *items), 8)
 
-    def asynchronous(self, sync_class: str) -> str:
-        """The async resource's method: the sync resource's, awaited (`_base.asynchronous`)."""
-        name = self.operation.python_name
-        return layout.lay(layout.call(f"{name} = _base.asynchronous", f"{sync_class}.{name}"), 4)
+    def warnings(self) -> str:
+        """The statements that warn of a deprecated operation or argument, at the indentation of a method body
+        (`_base.deprecated` warns at the caller's line, so Python's default filter shows each call site once)."""
+        call = f"{self.resource}.{self.operation.python_name}()"
+        found: list[str] = []
+        if self.operation.deprecated:
+            found.append(f"_base.deprecated({pystr(call + ' is deprecated')})")
+        for argument in self.arguments:
+            if argument.deprecated:
+                statement = f"_base.deprecated({pystr(f'{call}: the argument {argument.python_name} is deprecated')})"
+                found.append(
+                    statement if argument.required else f"if {argument.python_name} is not NOT_GIVEN:\n    {statement}"
+                )
+        return "\n".join(found).replace("\n", "\n" + " " * 8)
 
     def raw_wrapper(self, asynchronous: bool) -> str:
         """The `WithRawResponse` class's assignment of this method, at the indentation of `__init__`'s body."""
@@ -468,7 +589,15 @@ class MethodView:
         return layout.lay(layout.call(wrapper, f"resource.{name}"), 8)
 
 
-def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
+#: where None is checked against the spec by the runtime (a path parameter refuses it always)
+_NULL_CHECKED = ("query", "header", "body-field")
+
+
+def method_view(
+    operation: Operation, schemas: dict[str, Schema], resource: str = "", spell: Callable[[str], str] | None = None
+) -> MethodView:
+    """What the resource template lays out for one operation; `spell` rewrites every annotation (a resource
+    module spells them with public names: `PublicNames`)."""
     arguments: list[Argument] = []
     for parameter in operation.parameters:
         arguments.append(
@@ -480,6 +609,7 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
                 parameter.required,
                 parameter.description,
                 schemas,
+                parameter.deprecated,
             )
         )
     body = operation.body
@@ -497,6 +627,7 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
                         field.required,
                         field.description,
                         schemas,
+                        field.deprecated,
                     )
                 )
         else:
@@ -504,10 +635,13 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
                 _argument(body.python_name, "body", "body", body.type, body.required, body.description, schemas)
             )
     arguments.sort(key=lambda a: (a.location != "path", not a.required))
+    spell = spell or str
+    if spell is not str:
+        arguments = [replace(a, annotation=spell(a.annotation)) for a in arguments]
     response_types: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for response in operation.success_responses:
         typed = tuple(
-            (c.media_type, annotation(c.type, schemas=schemas)) for c in response.contents if c.type is not None
+            (c.media_type, spell(annotation(c.type, schemas=schemas))) for c in response.contents if c.type is not None
         )
         # the runtime looks a status up as written, `2XX`, or `default`
         response_types.append((response.status.lower() if response.status == "DEFAULT" else response.status, typed))
@@ -516,7 +650,7 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
     item = ""
     page_fields: tuple[str, ...] = ()
     if pagination is not None:
-        item = annotation(pagination.item_type, schemas=schemas)
+        item = spell(annotation(pagination.item_type, schemas=schemas))
         page_fields = (
             pagination.offset_param,
             pagination.limit_param,
@@ -530,13 +664,15 @@ def method_view(operation: Operation, schemas: dict[str, Schema]) -> MethodView:
         path=url_path(operation.path),
         item_annotation=item,
         arguments=tuple(arguments),
-        return_annotation=annotation(operation.return_type, schemas=schemas),
-        body_type=body_type,
+        return_annotation=spell(annotation(operation.return_type, schemas=schemas)),
+        body_type=spell(body_type),
         docstring=_method_docstring(operation, arguments),
         scopes=operation.scopes,
         csv_query=csv_query,
         response_types=tuple(response_types),
         page_fields=page_fields,
+        resource=resource,
+        spell=spell,
     )
 
 
@@ -558,11 +694,13 @@ def _method_docstring(operation: Operation, arguments: list[Argument]) -> str:
     parts = [operation.summary or f"{operation.method} {operation.path}"]
     if operation.description and operation.description != operation.summary:
         parts.append(operation.description)
-    documented = [a for a in arguments if a.description]
+    documented = [a for a in arguments if a.description or a.deprecated]
     if documented:
         lines = ["Args:"]
         for argument in documented:
             text = " ".join(argument.description.split())
+            if argument.deprecated:
+                text = f"Deprecated. {text}".rstrip()
             lines.append(f"    {argument.python_name}: {text}")
         parts.append("\n".join(lines))
     if operation.deprecated:
@@ -583,7 +721,7 @@ def templates_root() -> Path:
 
 #: The version of what templates receive (the context documented in docs/templates.md). It goes up whenever a
 #: name a template may use changes meaning or disappears; overlays written for an older version are warned about.
-TEMPLATE_CONTEXT_VERSION = 4
+TEMPLATE_CONTEXT_VERSION = 5
 _OVERLAY_HEADER = re.compile(r"^\{#\s*clientgen-context:\s*(\d+)\s*#\}")
 
 
@@ -719,16 +857,22 @@ def render(
     emit(f"{package}/models/__init__.py", "package/models/__init__.py.jinja", **_models_context(api))
     emit(f"{package}/resources/__init__.py", "package/resources/__init__.py.jinja")
     for group in api.groups:
-        methods = [method_view(op, schemas) for op in group.operations]
-        texts = [m.return_annotation for m in methods] + [m.body_type for m in methods]
+        classes = [
+            f"{prefix}{group.class_name}{suffix}" for prefix in ("", "Async") for suffix in ("", "WithRawResponse")
+        ]
+        spell = PublicNames([*classes, *_RESOURCE_MODULE_NAMES])
+        methods = [method_view(op, schemas, group.attribute, spell) for op in group.operations]
+        signatures = [
+            m.signature(asynchronous) + m.result(asynchronous) for m in methods for asynchronous in (False, True)
+        ]
+        texts = [m.return_annotation for m in methods] + [m.body_type for m in methods] + signatures
         texts += [text for m in methods for _, typed in m.response_types for _, text in typed]
-        texts += [a.annotation for m in methods for a in m.arguments] + [m.item_annotation for m in methods]
         emit(
             f"{package}/resources/{group.module}.py",
             "package/resources/resource.py.jinja",
             group=group,
             methods=methods,
-            imports=import_lines(*texts, extra=["import functools"]),
+            imports=spell.imports(*texts),
         )
     return files
 

@@ -181,7 +181,7 @@ def finish(run: Run, operations: Operations, naming: Naming, index: dict[str, Sc
         for operation in group.operations:
             body = operation.body
             if body is not None:  # the parameters took their argument names; the body's fields may take more
-                arguments = names.Namespace(names.RESERVED | {p.python_name for p in operation.parameters})
+                arguments = names.Namespace(names.RESERVED | names.CALL_OPTIONS | {p.python_name for p in operation.parameters})
                 body = naming.body(body)
                 fields = _flatten(body.type, arguments, index)
                 body = replace(body, fields=fields, python_name="body" if fields is not None else arguments.claim("body"))
@@ -264,7 +264,7 @@ class _OperationBuilder:
         security: Any,
     ) -> Operation:
         config = self.run.config
-        arguments = names.Namespace(names.RESERVED)
+        arguments = names.Namespace(names.RESERVED | names.CALL_OPTIONS)
         parameters: list[Parameter] = []
         owned: list[str] = []
         idempotency: str | None = None
@@ -493,7 +493,7 @@ def _flatten(type_: Type, arguments: names.Namespace, index: dict[str, Schema]) 
     schema = object_schema(type_, index)
     if schema is None or not schema.fields:
         return None
-    if any(f.python_name in arguments or f.python_name in names.RESERVED for f in schema.fields):
+    if any(f.python_name in arguments or f.python_name in names.RESERVED | names.CALL_OPTIONS for f in schema.fields):
         return None
     for f in schema.fields:
         arguments.claim(f.python_name)

@@ -38,6 +38,7 @@ from typing import Callable, NamedTuple
 import pytest
 
 from conftest import FIXTURES
+from generator.names import CALL_OPTIONS
 
 BROKEN = FIXTURES / "broken"
 MORE = BROKEN / "more"
@@ -777,7 +778,7 @@ method = next(getattr(r, m) for r in (getattr(client, n) for n in dir(client) if
               for m in dir(r) if m.startswith("class"))
 with respx.mock() as mock:
     route = mock.route().mock(return_value=httpx.Response(200, json={{"from": "f", "class": "c", "123": "n"}}))
-    kwargs = {{n: n for n, prm in inspect.signature(method).parameters.items() if n != "options"}}
+    kwargs = {{n: n for n, prm in inspect.signature(method).parameters.items() if n not in {sorted(CALL_OPTIONS)}}}
     result = method(**kwargs)
     request = route.calls.last.request
 print(json.dumps({{"path": request.url.path, "params": dict(httpx.QueryParams(request.url.query)),
@@ -802,13 +803,13 @@ for n in dir(client):
         continue
     for m in dir(r):
         method = getattr(r, m)
-        if not m.startswith("_") and m != "with_raw_response" and len(inspect.signature(method).parameters) == 5:
+        if not m.startswith("_") and m != "with_raw_response" and len(set(inspect.signature(method).parameters) - set({sorted(CALL_OPTIONS)})) == 4:
             found.append(method)
 [method] = found
 required = [n for n, prm in inspect.signature(method).parameters.items() if prm.default is inspect.Parameter.empty]
 with respx.mock() as mock:
     route = mock.route().mock(return_value=httpx.Response(200, json={{"名字": "小白", "🎂": "2020-01-01"}}))
-    kwargs = {{n: "v" for n in inspect.signature(method).parameters if n != "options"}}
+    kwargs = {{n: "v" for n in inspect.signature(method).parameters if n not in {sorted(CALL_OPTIONS)}}}
     result = method(**{{**kwargs, required[0]: "七"}})
     request = route.calls.last.request
 print(json.dumps({{"path": request.url.path, "params": dict(httpx.QueryParams(request.url.query)),

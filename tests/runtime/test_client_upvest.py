@@ -12,6 +12,7 @@ import datetime
 import decimal
 import functools
 import inspect
+import re
 import json
 import uuid
 from typing import Any
@@ -469,7 +470,6 @@ def test_list_orders_query_parameters(up: Any, client: Any, api: Any) -> None:
     route = api.get("/orders").mock(return_value=ok({"meta": LIST_META, "data": [order_payload()]}))
     client.orders.list(
         user_id=uuid.UUID(USER_ID),
-        account_id=None,
         status=up.models.OrderStatus.FILLED,
         offset=0,
         limit=50,
@@ -883,8 +883,11 @@ def test_no_method_takes_transport_headers_as_parameters(up: Any, client_class: 
             assert not FORBIDDEN_PARAMETERS & set(parameters), where
             assert "options" in parameters, where
             assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values()), where
+            # annotations users see (help(), hovers) name public things: `Order`, `uuid.UUID`, not `_models.Order`
+            shown = [str(p.annotation) for p in parameters.values()] + [inspect.signature(method).return_annotation]
+            assert not any(re.search(r"(?<![\w.])_\w+\.", text) for text in shown), (where, shown)
             # async list methods return an AsyncPaginator (awaitable, async-iterable) without being coroutines
-            paginated = inspect.signature(method).return_annotation.startswith(("_pagination.",))
+            paginated = inspect.signature(method).return_annotation.startswith(("SyncPage[", "AsyncPaginator["))
             assert inspect.iscoroutinefunction(method) is (client_class == "AsyncClient" and not paginated), where
             checked += 1
     assert checked == OPERATION_COUNT

@@ -203,16 +203,24 @@ class OperationCalls:
             if not found:
                 found, example = self.example(self.resolve(raw.get("schema", {})))
             value = example if found else self.value(raw.get("schema", {}), f"{operation.operation_id}.{raw['name']}")
-            arguments[parameter.python_name] = typed(parameter.type, value)
+            if value is not None or isinstance(parameter.type, model.Nullable):
+                arguments[parameter.python_name] = typed(parameter.type, value)
         if operation.body is not None:
             body = self.body_value(operation)
             if operation.body.fields is None:
                 arguments[operation.body.python_name] = body
             else:
                 for body_field in operation.body.fields:
-                    if body_field.name in body:
-                        arguments[body_field.python_name] = typed(body_field.type, body[body_field.name])
-        arguments.update(overrides or {})
+                    value = body.get(body_field.name)
+                    # a null the spec does not allow (an example that breaks its schema) is left out, as the
+                    # generated method refuses None there
+                    if body_field.name in body and (value is not None or isinstance(body_field.type, model.Nullable)):
+                        arguments[body_field.python_name] = typed(body_field.type, value)
+        for name, value in (overrides or {}).items():
+            if value is None:  # an override of None leaves the argument out
+                arguments.pop(name, None)
+            else:
+                arguments[name] = value
         return arguments
 
     def body_value(self, operation: model.Operation) -> Any:

@@ -4,21 +4,26 @@
 from __future__ import annotations
 
 import functools
-import uuid as _uuid
+import typing
+import uuid
 
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
 from .. import _response
+from .._base_client import RequestOptions
+from .._not_given import NOT_GIVEN, NotGiven
+from ..models import AuthToken, AuthTokenRequest, AuthTokenRequestGrantType
 
 __all__ = ["AccessTokens", "AsyncAccessTokens"]
 
-_ISSUE: _base.Endpoint[_models.AuthToken] = _base.Endpoint(
+_ISSUE: _base.Endpoint[AuthToken] = _base.Endpoint(
     "POST",
     "/auth/token",
-    responses={"200": {"application/json": _models.AuthToken}},
+    responses={"200": {"application/json": AuthToken}},
     body="form",
     media_type="application/x-www-form-urlencoded",
-    body_type=_models.AuthTokenRequest,
+    body_type=AuthTokenRequest,
     authenticated=False,
 )
 
@@ -37,12 +42,16 @@ class AccessTokens:
     def issue(
         self,
         *,
-        client_id: _uuid.UUID,
+        client_id: uuid.UUID,
         client_secret: str,
         scope: str,
-        grant_type: _models.AuthTokenRequestGrantType | str = "client_credentials",
-        options: _base.RequestOptions | None = None,
-    ) -> _models.AuthToken:
+        grant_type: AuthTokenRequestGrantType | str = "client_credentials",
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AuthToken:
         """Issue an access token
 
         Exchanges the tenant's client credentials for a bearer token limited to the requested scopes. Request narrowly scoped tokens, e.g. one for reading and another for writing.
@@ -63,7 +72,13 @@ class AccessTokens:
                     "grant_type": grant_type,
                 }
             ),
-            options=options,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
 
@@ -85,7 +100,47 @@ class AsyncAccessTokens:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncAccessTokensWithRawResponse(self)
 
-    issue = _base.asynchronous(AccessTokens.issue)
+    async def issue(
+        self,
+        *,
+        client_id: uuid.UUID,
+        client_secret: str,
+        scope: str,
+        grant_type: AuthTokenRequestGrantType | str = "client_credentials",
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AuthToken:
+        """Issue an access token
+
+        Exchanges the tenant's client credentials for a bearer token limited to the requested scopes. Request narrowly scoped tokens, e.g. one for reading and another for writing.
+
+        Args:
+            client_id: Client ID received during onboarding.
+            client_secret: Client secret received during onboarding.
+            scope: Space-separated list of scopes.
+            grant_type: OAuth 2.0 grant; always client_credentials.
+        """
+        return await self._client.request(
+            _ISSUE,
+            body=_base.fields(
+                {
+                    "client_id": client_id,
+                    "client_secret": client_secret,
+                    "scope": scope,
+                    "grant_type": grant_type,
+                }
+            ),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
 
 class AsyncAccessTokensWithRawResponse:

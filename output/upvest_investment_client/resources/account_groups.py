@@ -4,39 +4,48 @@
 from __future__ import annotations
 
 import functools
-import typing as _t
-import uuid as _uuid
+import typing
+import uuid
 
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
-from .. import _pagination
 from .. import _response
+from .._base_client import RequestOptions
+from .._not_given import NOT_GIVEN, NotGiven
+from .._pagination import AsyncPaginator, SyncPage
+from ..models import (
+    AccountGroup,
+    AccountGroupCreateRequest,
+    AccountGroupType,
+    AccountGroupsListResponse,
+)
 
 __all__ = ["AccountGroups", "AsyncAccountGroups"]
 
-_LIST: _base.Endpoint[_models.AccountGroupsListResponse] = _base.Endpoint(
+_LIST: _base.Endpoint[AccountGroupsListResponse] = _base.Endpoint(
     "GET",
     "/account_groups",
-    responses={"200": {"application/json": _models.AccountGroupsListResponse}},
+    responses={"200": {"application/json": AccountGroupsListResponse}},
     scopes=(("accounts:read",), ("accounts:admin",)),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
-_CREATE: _base.Endpoint[_models.AccountGroup] = _base.Endpoint(
+_CREATE: _base.Endpoint[AccountGroup] = _base.Endpoint(
     "POST",
     "/account_groups",
-    responses={"200": {"application/json": _models.AccountGroup}},
+    responses={"200": {"application/json": AccountGroup}},
     body="json",
     media_type="application/json",
-    body_type=_models.AccountGroupCreateRequest,
+    body_type=AccountGroupCreateRequest,
     idempotency_header="idempotency-key",
     scopes=(("accounts:admin",),),
 )
 
-_RETRIEVE: _base.Endpoint[_models.AccountGroup] = _base.Endpoint(
+_RETRIEVE: _base.Endpoint[AccountGroup] = _base.Endpoint(
     "GET",
     "/account_groups/{account_group_id}",
-    responses={"200": {"application/json": _models.AccountGroup}},
+    responses={"200": {"application/json": AccountGroup}},
     scopes=(("accounts:read",), ("accounts:admin",)),
 )
 
@@ -55,13 +64,16 @@ class AccountGroups:
     def list(
         self,
         *,
-        user_id: _uuid.UUID | None = None,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.SyncPage[_models.AccountGroup]:
+        user_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> SyncPage[AccountGroup]:
         """List account groups
 
         Returns account groups, optionally only those of one user.
@@ -73,7 +85,7 @@ class AccountGroups:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.SyncPage[_models.AccountGroup](
+        return SyncPage[AccountGroup](
             self._client,
             _LIST,
             query={
@@ -83,16 +95,22 @@ class AccountGroups:
                 "sort": sort,
                 "order": order,
             },
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
     def create(
         self,
         *,
-        user_id: _uuid.UUID,
-        type: _models.AccountGroupType | str,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.AccountGroup:
+        user_id: uuid.UUID,
+        type: AccountGroupType | str,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AccountGroup:
         """Create an account group
 
         Opens an account group (a securities account) for a user. Accounts are created inside it.
@@ -102,12 +120,26 @@ class AccountGroups:
             type: PERSONAL for an individual, LEGAL_ENTITY for a company.
         """
         return self._client.request(
-            _CREATE, body=_base.fields({"user_id": user_id, "type": type}), options=options
+            _CREATE,
+            body=_base.fields({"user_id": user_id, "type": type}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
     def retrieve(
-        self, *, account_group_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.AccountGroup:
+        self,
+        *,
+        account_group_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AccountGroup:
         """Retrieve an account group
 
         Returns one account group.
@@ -116,7 +148,11 @@ class AccountGroups:
             account_group_id: Account group identifier.
         """
         return self._client.request(
-            _RETRIEVE, path={"account_group_id": account_group_id}, options=options
+            _RETRIEVE,
+            path={"account_group_id": account_group_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
 
@@ -143,13 +179,16 @@ class AsyncAccountGroups:
     def list(
         self,
         *,
-        user_id: _uuid.UUID | None = None,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.AsyncPaginator[_models.AccountGroup]:
+        user_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[AccountGroup]:
         """List account groups
 
         Returns account groups, optionally only those of one user.
@@ -161,7 +200,7 @@ class AsyncAccountGroups:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.AsyncPaginator[_models.AccountGroup](
+        return AsyncPaginator[AccountGroup](
             self._client,
             _LIST,
             query={
@@ -171,12 +210,65 @@ class AsyncAccountGroups:
                 "sort": sort,
                 "order": order,
             },
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
-    create = _base.asynchronous(AccountGroups.create)
+    async def create(
+        self,
+        *,
+        user_id: uuid.UUID,
+        type: AccountGroupType | str,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AccountGroup:
+        """Create an account group
 
-    retrieve = _base.asynchronous(AccountGroups.retrieve)
+        Opens an account group (a securities account) for a user. Accounts are created inside it.
+
+        Args:
+            user_id: Owner of the group.
+            type: PERSONAL for an individual, LEGAL_ENTITY for a company.
+        """
+        return await self._client.request(
+            _CREATE,
+            body=_base.fields({"user_id": user_id, "type": type}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def retrieve(
+        self,
+        *,
+        account_group_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AccountGroup:
+        """Retrieve an account group
+
+        Returns one account group.
+
+        Args:
+            account_group_id: Account group identifier.
+        """
+        return await self._client.request(
+            _RETRIEVE,
+            path={"account_group_id": account_group_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncAccountGroupsWithRawResponse:

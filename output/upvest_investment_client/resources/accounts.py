@@ -4,54 +4,64 @@
 from __future__ import annotations
 
 import functools
-import typing as _t
-import uuid as _uuid
+import typing
+import uuid
 
-from .. import _content
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
-from .. import _pagination
 from .. import _response
+from .._base_client import RequestOptions
+from .._content import NoContent
+from .._not_given import NOT_GIVEN, NotGiven
+from .._pagination import AsyncPaginator, SyncPage
+from ..models import (
+    Account,
+    AccountCreateRequest,
+    AccountType,
+    AccountUpdateRequest,
+    AccountsListResponse,
+)
 
 __all__ = ["Accounts", "AsyncAccounts"]
 
-_LIST: _base.Endpoint[_models.AccountsListResponse] = _base.Endpoint(
+_LIST: _base.Endpoint[AccountsListResponse] = _base.Endpoint(
     "GET",
     "/accounts",
-    responses={"200": {"application/json": _models.AccountsListResponse}},
+    responses={"200": {"application/json": AccountsListResponse}},
     scopes=(("accounts:read",), ("accounts:admin",)),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
-_CREATE: _base.Endpoint[_models.Account] = _base.Endpoint(
+_CREATE: _base.Endpoint[Account] = _base.Endpoint(
     "POST",
     "/accounts",
-    responses={"200": {"application/json": _models.Account}},
+    responses={"200": {"application/json": Account}},
     body="json",
     media_type="application/json",
-    body_type=_models.AccountCreateRequest,
+    body_type=AccountCreateRequest,
     idempotency_header="idempotency-key",
     scopes=(("accounts:admin",),),
 )
 
-_RETRIEVE: _base.Endpoint[_models.Account] = _base.Endpoint(
+_RETRIEVE: _base.Endpoint[Account] = _base.Endpoint(
     "GET",
     "/accounts/{account_id}",
-    responses={"200": {"application/json": _models.Account}},
+    responses={"200": {"application/json": Account}},
     scopes=(("accounts:read",), ("accounts:admin",)),
 )
 
-_CLOSURE: _base.Endpoint[_content.NoContent] = _base.Endpoint(
+_CLOSURE: _base.Endpoint[NoContent] = _base.Endpoint(
     "DELETE", "/accounts/{account_id}", responses={"202": {}}, scopes=(("accounts:admin",),)
 )
 
-_UPDATE: _base.Endpoint[_models.Account] = _base.Endpoint(
+_UPDATE: _base.Endpoint[Account] = _base.Endpoint(
     "PATCH",
     "/accounts/{account_id}",
-    responses={"200": {"application/json": _models.Account}},
+    responses={"200": {"application/json": Account}},
     body="json",
     media_type="application/json",
-    body_type=_models.AccountUpdateRequest,
+    body_type=AccountUpdateRequest,
     scopes=(("accounts:admin",),),
 )
 
@@ -70,14 +80,17 @@ class Accounts:
     def list(
         self,
         *,
-        user_id: _uuid.UUID | None = None,
-        account_group_id: _uuid.UUID | None = None,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.SyncPage[_models.Account]:
+        user_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        account_group_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> SyncPage[Account]:
         """List accounts
 
         Returns accounts, optionally filtered by user or account group.
@@ -90,7 +103,7 @@ class Accounts:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.SyncPage[_models.Account](
+        return SyncPage[Account](
             self._client,
             _LIST,
             query={
@@ -101,18 +114,24 @@ class Accounts:
                 "sort": sort,
                 "order": order,
             },
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
     def create(
         self,
         *,
-        user_id: _uuid.UUID,
-        account_group_id: _uuid.UUID,
-        type: _models.AccountType | str,
-        name: str | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Account:
+        user_id: uuid.UUID,
+        account_group_id: uuid.UUID,
+        type: AccountType | str,
+        name: str | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Account:
         """Create an account
 
         Creates an account inside an existing account group.
@@ -133,12 +152,24 @@ class Accounts:
                     "name": name,
                 }
             ),
-            options=options,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
     def retrieve(
-        self, *, account_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.Account:
+        self,
+        *,
+        account_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Account:
         """Retrieve an account
 
         Returns one account.
@@ -146,11 +177,23 @@ class Accounts:
         Args:
             account_id: Account identifier.
         """
-        return self._client.request(_RETRIEVE, path={"account_id": account_id}, options=options)
+        return self._client.request(
+            _RETRIEVE,
+            path={"account_id": account_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def closure(
-        self, *, account_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _content.NoContent:
+        self,
+        *,
+        account_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
         """Close an account
 
         Starts closing the account. It must hold no positions and no open orders; otherwise the request is refused with 409. Closing runs asynchronously and the response has no body.
@@ -158,15 +201,25 @@ class Accounts:
         Args:
             account_id: Account identifier.
         """
-        return self._client.request(_CLOSURE, path={"account_id": account_id}, options=options)
+        return self._client.request(
+            _CLOSURE,
+            path={"account_id": account_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def update(
         self,
         *,
-        account_id: _uuid.UUID,
-        name: str | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Account:
+        account_id: uuid.UUID,
+        name: str | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Account:
         """Update an account
 
         Renames an account.
@@ -179,7 +232,13 @@ class Accounts:
             _UPDATE,
             path={"account_id": account_id},
             body=_base.fields({"name": name}),
-            options=options,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
 
@@ -208,14 +267,17 @@ class AsyncAccounts:
     def list(
         self,
         *,
-        user_id: _uuid.UUID | None = None,
-        account_group_id: _uuid.UUID | None = None,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.AsyncPaginator[_models.Account]:
+        user_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        account_group_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[Account]:
         """List accounts
 
         Returns accounts, optionally filtered by user or account group.
@@ -228,7 +290,7 @@ class AsyncAccounts:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.AsyncPaginator[_models.Account](
+        return AsyncPaginator[Account](
             self._client,
             _LIST,
             query={
@@ -239,16 +301,132 @@ class AsyncAccounts:
                 "sort": sort,
                 "order": order,
             },
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
-    create = _base.asynchronous(Accounts.create)
+    async def create(
+        self,
+        *,
+        user_id: uuid.UUID,
+        account_group_id: uuid.UUID,
+        type: AccountType | str,
+        name: str | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Account:
+        """Create an account
 
-    retrieve = _base.asynchronous(Accounts.retrieve)
+        Creates an account inside an existing account group.
 
-    closure = _base.asynchronous(Accounts.closure)
+        Args:
+            user_id: Owner of the account.
+            account_group_id: Group that will contain the account.
+            type: TRADING accounts trade single instruments; PORTFOLIO accounts are managed as a portfolio.
+            name: Free-text name of the account.
+        """
+        return await self._client.request(
+            _CREATE,
+            body=_base.fields(
+                {
+                    "user_id": user_id,
+                    "account_group_id": account_group_id,
+                    "type": type,
+                    "name": name,
+                }
+            ),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
-    update = _base.asynchronous(Accounts.update)
+    async def retrieve(
+        self,
+        *,
+        account_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Account:
+        """Retrieve an account
+
+        Returns one account.
+
+        Args:
+            account_id: Account identifier.
+        """
+        return await self._client.request(
+            _RETRIEVE,
+            path={"account_id": account_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
+
+    async def closure(
+        self,
+        *,
+        account_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
+        """Close an account
+
+        Starts closing the account. It must hold no positions and no open orders; otherwise the request is refused with 409. Closing runs asynchronously and the response has no body.
+
+        Args:
+            account_id: Account identifier.
+        """
+        return await self._client.request(
+            _CLOSURE,
+            path={"account_id": account_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
+
+    async def update(
+        self,
+        *,
+        account_id: uuid.UUID,
+        name: str | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Account:
+        """Update an account
+
+        Renames an account.
+
+        Args:
+            account_id: Account identifier.
+            name: New name of the account.
+        """
+        return await self._client.request(
+            _UPDATE,
+            path={"account_id": account_id},
+            body=_base.fields({"name": name}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
 
 class AsyncAccountsWithRawResponse:

@@ -3,42 +3,52 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import decimal as _decimal
+import datetime
+import decimal
 import functools
-import typing as _t
-import uuid as _uuid
+import typing
+import uuid
 
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
-from .. import _pagination
 from .. import _response
+from .._base_client import RequestOptions
+from .._not_given import NOT_GIVEN, NotGiven
+from .._pagination import AsyncPaginator, SyncPage
+from ..models import (
+    Currency,
+    FeeCollection,
+    FeeCollectionCreateRequest,
+    FeeCollectionType,
+    FeeCollectionsListResponse,
+)
 
 __all__ = ["Fees", "AsyncFees"]
 
-_LIST_COLLECTIONS: _base.Endpoint[_models.FeeCollectionsListResponse] = _base.Endpoint(
+_LIST_COLLECTIONS: _base.Endpoint[FeeCollectionsListResponse] = _base.Endpoint(
     "GET",
     "/fees/collections",
-    responses={"200": {"application/json": _models.FeeCollectionsListResponse}},
+    responses={"200": {"application/json": FeeCollectionsListResponse}},
     scopes=(("fees:read",), ("fees:admin",)),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
-_CREATE_COLLECTION: _base.Endpoint[_models.FeeCollection] = _base.Endpoint(
+_CREATE_COLLECTION: _base.Endpoint[FeeCollection] = _base.Endpoint(
     "POST",
     "/fees/collections",
-    responses={"200": {"application/json": _models.FeeCollection}},
+    responses={"200": {"application/json": FeeCollection}},
     body="json",
     media_type="application/json",
-    body_type=_models.FeeCollectionCreateRequest,
+    body_type=FeeCollectionCreateRequest,
     idempotency_header="idempotency-key",
     scopes=(("fees:admin",),),
 )
 
-_RETRIEVE_COLLECTION: _base.Endpoint[_models.FeeCollection] = _base.Endpoint(
+_RETRIEVE_COLLECTION: _base.Endpoint[FeeCollection] = _base.Endpoint(
     "GET",
     "/fees/collections/{fee_collection_id}",
-    responses={"200": {"application/json": _models.FeeCollection}},
+    responses={"200": {"application/json": FeeCollection}},
     scopes=(("fees:read",), ("fees:admin",)),
 )
 
@@ -57,15 +67,18 @@ class Fees:
     def list_collections(
         self,
         *,
-        start_date: _dt.date,
-        end_date: _dt.date,
-        account_id: _uuid.UUID | None = None,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at", "period_start"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.SyncPage[_models.FeeCollection]:
+        start_date: datetime.date,
+        end_date: datetime.date,
+        account_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at", "period_start"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> SyncPage[FeeCollection]:
         """List fee collections
 
         Returns fee collections whose billing period falls between start_date and end_date.
@@ -79,7 +92,7 @@ class Fees:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.SyncPage[_models.FeeCollection](
+        return SyncPage[FeeCollection](
             self._client,
             _LIST_COLLECTIONS,
             query={
@@ -91,20 +104,26 @@ class Fees:
                 "sort": sort,
                 "order": order,
             },
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
     def create_collection(
         self,
         *,
-        account_id: _uuid.UUID,
-        type: _models.FeeCollectionType | str,
-        collection_amount: _decimal.Decimal | str,
-        period_start: _dt.date,
-        period_end: _dt.date,
-        currency: _models.Currency | str = "EUR",
-        options: _base.RequestOptions | None = None,
-    ) -> _models.FeeCollection:
+        account_id: uuid.UUID,
+        type: FeeCollectionType | str,
+        collection_amount: decimal.Decimal | str,
+        period_start: datetime.date,
+        period_end: datetime.date,
+        currency: Currency | str = "EUR",
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> FeeCollection:
         """Collect a fee
 
         Charges a fee to an account for a billing period. Upvest takes it from the cash balance and, if that is short, sells securities to cover it.
@@ -129,12 +148,24 @@ class Fees:
                     "currency": currency,
                 }
             ),
-            options=options,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
     def retrieve_collection(
-        self, *, fee_collection_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.FeeCollection:
+        self,
+        *,
+        fee_collection_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> FeeCollection:
         """Retrieve a fee collection
 
         Returns one fee collection.
@@ -143,7 +174,11 @@ class Fees:
             fee_collection_id: Fee collection identifier.
         """
         return self._client.request(
-            _RETRIEVE_COLLECTION, path={"fee_collection_id": fee_collection_id}, options=options
+            _RETRIEVE_COLLECTION,
+            path={"fee_collection_id": fee_collection_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
 
@@ -170,15 +205,18 @@ class AsyncFees:
     def list_collections(
         self,
         *,
-        start_date: _dt.date,
-        end_date: _dt.date,
-        account_id: _uuid.UUID | None = None,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at", "period_start"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.AsyncPaginator[_models.FeeCollection]:
+        start_date: datetime.date,
+        end_date: datetime.date,
+        account_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at", "period_start"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[FeeCollection]:
         """List fee collections
 
         Returns fee collections whose billing period falls between start_date and end_date.
@@ -192,7 +230,7 @@ class AsyncFees:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.AsyncPaginator[_models.FeeCollection](
+        return AsyncPaginator[FeeCollection](
             self._client,
             _LIST_COLLECTIONS,
             query={
@@ -204,12 +242,82 @@ class AsyncFees:
                 "sort": sort,
                 "order": order,
             },
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
-    create_collection = _base.asynchronous(Fees.create_collection)
+    async def create_collection(
+        self,
+        *,
+        account_id: uuid.UUID,
+        type: FeeCollectionType | str,
+        collection_amount: decimal.Decimal | str,
+        period_start: datetime.date,
+        period_end: datetime.date,
+        currency: Currency | str = "EUR",
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> FeeCollection:
+        """Collect a fee
 
-    retrieve_collection = _base.asynchronous(Fees.retrieve_collection)
+        Charges a fee to an account for a billing period. Upvest takes it from the cash balance and, if that is short, sells securities to cover it.
+
+        Args:
+            account_id: Account to charge.
+            type: Regular service fee, or a fee taken when a portfolio is liquidated.
+            collection_amount: Amount to collect.
+            period_start: First day of the billed period.
+            period_end: Last day of the billed period.
+            currency: Currency of the amounts. Three-letter ISO 4217 code.
+        """
+        return await self._client.request(
+            _CREATE_COLLECTION,
+            body=_base.fields(
+                {
+                    "account_id": account_id,
+                    "type": type,
+                    "collection_amount": collection_amount,
+                    "period_start": period_start,
+                    "period_end": period_end,
+                    "currency": currency,
+                }
+            ),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def retrieve_collection(
+        self,
+        *,
+        fee_collection_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> FeeCollection:
+        """Retrieve a fee collection
+
+        Returns one fee collection.
+
+        Args:
+            fee_collection_id: Fee collection identifier.
+        """
+        return await self._client.request(
+            _RETRIEVE_COLLECTION,
+            path={"fee_collection_id": fee_collection_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncFeesWithRawResponse:

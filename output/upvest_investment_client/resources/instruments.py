@@ -4,27 +4,31 @@
 from __future__ import annotations
 
 import functools
-import typing as _t
+import typing
 
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
-from .. import _pagination
 from .. import _response
+from .._base_client import RequestOptions
+from .._not_given import NOT_GIVEN, NotGiven
+from .._pagination import AsyncPaginator, SyncPage
+from ..models import Instrument, InstrumentsListResponse
 
 __all__ = ["Instruments", "AsyncInstruments"]
 
-_LIST: _base.Endpoint[_models.InstrumentsListResponse] = _base.Endpoint(
+_LIST: _base.Endpoint[InstrumentsListResponse] = _base.Endpoint(
     "GET",
     "/instruments",
-    responses={"200": {"application/json": _models.InstrumentsListResponse}},
+    responses={"200": {"application/json": InstrumentsListResponse}},
     scopes=(("instruments:read",),),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
-_RETRIEVE: _base.Endpoint[_models.Instrument] = _base.Endpoint(
+_RETRIEVE: _base.Endpoint[Instrument] = _base.Endpoint(
     "GET",
     "/instruments/{instrument_id}",
-    responses={"200": {"application/json": _models.Instrument}},
+    responses={"200": {"application/json": Instrument}},
     scopes=(("instruments:read",),),
 )
 
@@ -43,15 +47,18 @@ class Instruments:
     def list(
         self,
         *,
-        isin: str | None = None,
-        trading_status: _t.Literal["ACTIVE", "INACTIVE"] | None = None,
-        fractional_trading: bool | None = None,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at", "updated_at"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.SyncPage[_models.Instrument]:
+        isin: str | NotGiven = NOT_GIVEN,
+        trading_status: typing.Literal["ACTIVE", "INACTIVE"] | NotGiven = NOT_GIVEN,
+        fractional_trading: bool | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at", "updated_at"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> SyncPage[Instrument]:
         """List instruments
 
         Returns the instruments known to the platform, optionally filtered.
@@ -65,7 +72,7 @@ class Instruments:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.SyncPage[_models.Instrument](
+        return SyncPage[Instrument](
             self._client,
             _LIST,
             query={
@@ -77,12 +84,20 @@ class Instruments:
                 "sort": sort,
                 "order": order,
             },
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
     def retrieve(
-        self, *, instrument_id: str, options: _base.RequestOptions | None = None
-    ) -> _models.Instrument:
+        self,
+        *,
+        instrument_id: str,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Instrument:
         """Retrieve an instrument
 
         Returns one instrument, looked up by ISIN or by UUID.
@@ -91,7 +106,11 @@ class Instruments:
             instrument_id: ISIN or UUID of the instrument.
         """
         return self._client.request(
-            _RETRIEVE, path={"instrument_id": instrument_id}, options=options
+            _RETRIEVE,
+            path={"instrument_id": instrument_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
 
@@ -117,15 +136,18 @@ class AsyncInstruments:
     def list(
         self,
         *,
-        isin: str | None = None,
-        trading_status: _t.Literal["ACTIVE", "INACTIVE"] | None = None,
-        fractional_trading: bool | None = None,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at", "updated_at"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.AsyncPaginator[_models.Instrument]:
+        isin: str | NotGiven = NOT_GIVEN,
+        trading_status: typing.Literal["ACTIVE", "INACTIVE"] | NotGiven = NOT_GIVEN,
+        fractional_trading: bool | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at", "updated_at"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[Instrument]:
         """List instruments
 
         Returns the instruments known to the platform, optionally filtered.
@@ -139,7 +161,7 @@ class AsyncInstruments:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.AsyncPaginator[_models.Instrument](
+        return AsyncPaginator[Instrument](
             self._client,
             _LIST,
             query={
@@ -151,10 +173,34 @@ class AsyncInstruments:
                 "sort": sort,
                 "order": order,
             },
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
-    retrieve = _base.asynchronous(Instruments.retrieve)
+    async def retrieve(
+        self,
+        *,
+        instrument_id: str,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Instrument:
+        """Retrieve an instrument
+
+        Returns one instrument, looked up by ISIN or by UUID.
+
+        Args:
+            instrument_id: ISIN or UUID of the instrument.
+        """
+        return await self._client.request(
+            _RETRIEVE,
+            path={"instrument_id": instrument_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncInstrumentsWithRawResponse:

@@ -3,49 +3,62 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import decimal as _decimal
+import datetime
+import decimal
 import functools
-import typing as _t
-import uuid as _uuid
+import typing
+import uuid
 
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
-from .. import _pagination
 from .. import _response
+from .._base_client import RequestOptions
+from .._not_given import NOT_GIVEN, NotGiven
+from .._pagination import AsyncPaginator, SyncPage
+from ..models import (
+    Currency,
+    Order,
+    OrderCancelResponse,
+    OrderInstrumentIdType,
+    OrderPlaceRequest,
+    OrderSide,
+    OrderType,
+    OrdersListResponse,
+)
 
 __all__ = ["Orders", "AsyncOrders"]
 
-_LIST: _base.Endpoint[_models.OrdersListResponse] = _base.Endpoint(
+_LIST: _base.Endpoint[OrdersListResponse] = _base.Endpoint(
     "GET",
     "/orders",
-    responses={"200": {"application/json": _models.OrdersListResponse}},
+    responses={"200": {"application/json": OrdersListResponse}},
     scopes=(("orders:read",), ("orders:admin",)),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
-_PLACE: _base.Endpoint[_models.Order] = _base.Endpoint(
+_PLACE: _base.Endpoint[Order] = _base.Endpoint(
     "POST",
     "/orders",
-    responses={"202": {"application/json": _models.Order}},
+    responses={"202": {"application/json": Order}},
     body="json",
     media_type="application/json",
-    body_type=_models.OrderPlaceRequest,
+    body_type=OrderPlaceRequest,
     idempotency_header="idempotency-key",
     scopes=(("orders:admin",),),
 )
 
-_RETRIEVE: _base.Endpoint[_models.Order] = _base.Endpoint(
+_RETRIEVE: _base.Endpoint[Order] = _base.Endpoint(
     "GET",
     "/orders/{order_id}",
-    responses={"200": {"application/json": _models.Order}},
+    responses={"200": {"application/json": Order}},
     scopes=(("orders:read",), ("orders:admin",)),
 )
 
-_CANCEL: _base.Endpoint[_models.OrderCancelResponse] = _base.Endpoint(
+_CANCEL: _base.Endpoint[OrderCancelResponse] = _base.Endpoint(
     "DELETE",
     "/orders/{order_id}",
-    responses={"202": {"application/json": _models.OrderCancelResponse}},
+    responses={"202": {"application/json": OrderCancelResponse}},
     scopes=(("orders:admin",),),
 )
 
@@ -64,15 +77,18 @@ class Orders:
     def list(
         self,
         *,
-        user_id: _uuid.UUID | None = None,
-        account_id: _uuid.UUID | None = None,
-        status: _t.Literal["NEW", "PROCESSING", "FILLED", "CANCELLED"] | None = None,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at", "updated_at"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.SyncPage[_models.Order]:
+        user_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        account_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        status: typing.Literal["NEW", "PROCESSING", "FILLED", "CANCELLED"] | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at", "updated_at"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> SyncPage[Order]:
         """List orders
 
         Returns orders, optionally filtered by user, account or status.
@@ -86,7 +102,7 @@ class Orders:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.SyncPage[_models.Order](
+        return SyncPage[Order](
             self._client,
             _LIST,
             query={
@@ -98,27 +114,33 @@ class Orders:
                 "sort": sort,
                 "order": order,
             },
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
     def place(
         self,
         *,
-        user_id: _uuid.UUID,
-        account_id: _uuid.UUID,
-        side: _models.OrderSide | str,
+        user_id: uuid.UUID,
+        account_id: uuid.UUID,
+        side: OrderSide | str,
         instrument_id: str,
-        order_type: _models.OrderType | str,
-        cash_amount: _decimal.Decimal | str | None = None,
-        quantity: _decimal.Decimal | str | None = None,
-        currency: _models.Currency | str | None = None,
-        instrument_id_type: _models.OrderInstrumentIdType | str = "ISIN",
-        limit_price: _decimal.Decimal | str | None = None,
-        expiry_date: _dt.date | None = None,
-        user_instrument_fit_acknowledgement: bool | None = None,
-        client_reference: str | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Order:
+        order_type: OrderType | str,
+        cash_amount: decimal.Decimal | str | NotGiven = NOT_GIVEN,
+        quantity: decimal.Decimal | str | NotGiven = NOT_GIVEN,
+        currency: Currency | str | NotGiven = NOT_GIVEN,
+        instrument_id_type: OrderInstrumentIdType | str = "ISIN",
+        limit_price: decimal.Decimal | str | NotGiven = NOT_GIVEN,
+        expiry_date: datetime.date | NotGiven = NOT_GIVEN,
+        user_instrument_fit_acknowledgement: bool | NotGiven = NOT_GIVEN,
+        client_reference: str | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Order:
         """Place an order
 
         Submits a buy or sell order, sized either by cash amount or by quantity. The order is accepted and then processed asynchronously; follow ORDER events for fills.
@@ -154,12 +176,24 @@ class Orders:
                     "client_reference": client_reference,
                 }
             ),
-            options=options,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
     def retrieve(
-        self, *, order_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.Order:
+        self,
+        *,
+        order_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Order:
         """Retrieve an order
 
         Returns one order with its executions.
@@ -167,11 +201,23 @@ class Orders:
         Args:
             order_id: Order identifier.
         """
-        return self._client.request(_RETRIEVE, path={"order_id": order_id}, options=options)
+        return self._client.request(
+            _RETRIEVE,
+            path={"order_id": order_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def cancel(
-        self, *, order_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.OrderCancelResponse:
+        self,
+        *,
+        order_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> OrderCancelResponse:
         """Cancel an order
 
         Requests cancellation of an order that is not filled yet. The outcome arrives as an ORDER_CANCELLATION event; the response only echoes the order.
@@ -179,7 +225,13 @@ class Orders:
         Args:
             order_id: Order identifier.
         """
-        return self._client.request(_CANCEL, path={"order_id": order_id}, options=options)
+        return self._client.request(
+            _CANCEL,
+            path={"order_id": order_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class OrdersWithRawResponse:
@@ -206,15 +258,18 @@ class AsyncOrders:
     def list(
         self,
         *,
-        user_id: _uuid.UUID | None = None,
-        account_id: _uuid.UUID | None = None,
-        status: _t.Literal["NEW", "PROCESSING", "FILLED", "CANCELLED"] | None = None,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at", "updated_at"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.AsyncPaginator[_models.Order]:
+        user_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        account_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        status: typing.Literal["NEW", "PROCESSING", "FILLED", "CANCELLED"] | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at", "updated_at"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[Order]:
         """List orders
 
         Returns orders, optionally filtered by user, account or status.
@@ -228,7 +283,7 @@ class AsyncOrders:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.AsyncPaginator[_models.Order](
+        return AsyncPaginator[Order](
             self._client,
             _LIST,
             query={
@@ -240,14 +295,124 @@ class AsyncOrders:
                 "sort": sort,
                 "order": order,
             },
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
-    place = _base.asynchronous(Orders.place)
+    async def place(
+        self,
+        *,
+        user_id: uuid.UUID,
+        account_id: uuid.UUID,
+        side: OrderSide | str,
+        instrument_id: str,
+        order_type: OrderType | str,
+        cash_amount: decimal.Decimal | str | NotGiven = NOT_GIVEN,
+        quantity: decimal.Decimal | str | NotGiven = NOT_GIVEN,
+        currency: Currency | str | NotGiven = NOT_GIVEN,
+        instrument_id_type: OrderInstrumentIdType | str = "ISIN",
+        limit_price: decimal.Decimal | str | NotGiven = NOT_GIVEN,
+        expiry_date: datetime.date | NotGiven = NOT_GIVEN,
+        user_instrument_fit_acknowledgement: bool | NotGiven = NOT_GIVEN,
+        client_reference: str | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Order:
+        """Place an order
 
-    retrieve = _base.asynchronous(Orders.retrieve)
+        Submits a buy or sell order, sized either by cash amount or by quantity. The order is accepted and then processed asynchronously; follow ORDER events for fills.
 
-    cancel = _base.asynchronous(Orders.cancel)
+        Args:
+            user_id: User placing the order.
+            account_id: Account to trade for.
+            side: Buy or sell.
+            instrument_id: ISIN of the instrument to trade.
+            order_type: MARKET executes at the next available price, LIMIT only at limit_price or better.
+            currency: Currency of cash_amount and limit_price. Three-letter ISO 4217 code.
+            instrument_id_type: Kind of identifier in instrument_id.
+            expiry_date: Last trading day for a LIMIT order.
+            user_instrument_fit_acknowledgement: Set to true when the user confirmed trading an instrument that failed the appropriateness check.
+            client_reference: Tenant's own reference for the order.
+        """
+        return await self._client.request(
+            _PLACE,
+            body=_base.fields(
+                {
+                    "user_id": user_id,
+                    "account_id": account_id,
+                    "side": side,
+                    "instrument_id": instrument_id,
+                    "order_type": order_type,
+                    "cash_amount": cash_amount,
+                    "quantity": quantity,
+                    "currency": currency,
+                    "instrument_id_type": instrument_id_type,
+                    "limit_price": limit_price,
+                    "expiry_date": expiry_date,
+                    "user_instrument_fit_acknowledgement": user_instrument_fit_acknowledgement,
+                    "client_reference": client_reference,
+                }
+            ),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def retrieve(
+        self,
+        *,
+        order_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Order:
+        """Retrieve an order
+
+        Returns one order with its executions.
+
+        Args:
+            order_id: Order identifier.
+        """
+        return await self._client.request(
+            _RETRIEVE,
+            path={"order_id": order_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
+
+    async def cancel(
+        self,
+        *,
+        order_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> OrderCancelResponse:
+        """Cancel an order
+
+        Requests cancellation of an order that is not filled yet. The outcome arrives as an ORDER_CANCELLATION event; the response only echoes the order.
+
+        Args:
+            order_id: Order identifier.
+        """
+        return await self._client.request(
+            _CANCEL,
+            path={"order_id": order_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncOrdersWithRawResponse:

@@ -4,28 +4,32 @@
 from __future__ import annotations
 
 import functools
-import typing as _t
-import uuid as _uuid
+import typing
+import uuid
 
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
-from .. import _pagination
 from .. import _response
+from .._base_client import RequestOptions
+from .._not_given import NOT_GIVEN, NotGiven
+from .._pagination import AsyncPaginator, SyncPage
+from ..models import Position, PositionsListResponse
 
 __all__ = ["Positions", "AsyncPositions"]
 
-_LIST: _base.Endpoint[_models.PositionsListResponse] = _base.Endpoint(
+_LIST: _base.Endpoint[PositionsListResponse] = _base.Endpoint(
     "GET",
     "/accounts/{account_id}/positions",
-    responses={"200": {"application/json": _models.PositionsListResponse}},
+    responses={"200": {"application/json": PositionsListResponse}},
     scopes=(("positions:read",),),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
-_RETRIEVE: _base.Endpoint[_models.Position] = _base.Endpoint(
+_RETRIEVE: _base.Endpoint[Position] = _base.Endpoint(
     "GET",
     "/accounts/{account_id}/positions/{instrument_id}",
-    responses={"200": {"application/json": _models.Position}},
+    responses={"200": {"application/json": Position}},
     scopes=(("positions:read",),),
 )
 
@@ -44,13 +48,16 @@ class Positions:
     def list(
         self,
         *,
-        account_id: _uuid.UUID,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["instrument_id", "quantity"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.SyncPage[_models.Position]:
+        account_id: uuid.UUID,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["instrument_id", "quantity"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> SyncPage[Position]:
         """List positions
 
         Returns the securities held in an account.
@@ -62,21 +69,26 @@ class Positions:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.SyncPage[_models.Position](
+        return SyncPage[Position](
             self._client,
             _LIST,
             path={"account_id": account_id},
             query={"offset": offset, "limit": limit, "sort": sort, "order": order},
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
     def retrieve(
         self,
         *,
-        account_id: _uuid.UUID,
+        account_id: uuid.UUID,
         instrument_id: str,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Position:
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Position:
         """Retrieve a position
 
         Returns the holding of one instrument in an account.
@@ -88,7 +100,9 @@ class Positions:
         return self._client.request(
             _RETRIEVE,
             path={"account_id": account_id, "instrument_id": instrument_id},
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
 
@@ -114,13 +128,16 @@ class AsyncPositions:
     def list(
         self,
         *,
-        account_id: _uuid.UUID,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["instrument_id", "quantity"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.AsyncPaginator[_models.Position]:
+        account_id: uuid.UUID,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["instrument_id", "quantity"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[Position]:
         """List positions
 
         Returns the securities held in an account.
@@ -132,15 +149,41 @@ class AsyncPositions:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.AsyncPaginator[_models.Position](
+        return AsyncPaginator[Position](
             self._client,
             _LIST,
             path={"account_id": account_id},
             query={"offset": offset, "limit": limit, "sort": sort, "order": order},
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
-    retrieve = _base.asynchronous(Positions.retrieve)
+    async def retrieve(
+        self,
+        *,
+        account_id: uuid.UUID,
+        instrument_id: str,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Position:
+        """Retrieve a position
+
+        Returns the holding of one instrument in an account.
+
+        Args:
+            account_id: Account identifier.
+            instrument_id: Instrument held, by ISIN or UUID.
+        """
+        return await self._client.request(
+            _RETRIEVE,
+            path={"account_id": account_id, "instrument_id": instrument_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncPositionsWithRawResponse:

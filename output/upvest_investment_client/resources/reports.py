@@ -3,33 +3,35 @@
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime
 import functools
-import typing as _t
-import uuid as _uuid
+import typing
+import uuid
 
-from .. import _content
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
-from .. import _pagination
 from .. import _response
+from .._base_client import RequestOptions
+from .._content import BinaryContent
+from .._not_given import NOT_GIVEN, NotGiven
+from .._pagination import AsyncPaginator, SyncPage
+from ..models import Report, ReportsListResponse
 
 __all__ = ["Reports", "AsyncReports"]
 
-_LIST: _base.Endpoint[_models.ReportsListResponse] = _base.Endpoint(
+_LIST: _base.Endpoint[ReportsListResponse] = _base.Endpoint(
     "GET",
     "/users/{user_id}/reports",
-    responses={"200": {"application/json": _models.ReportsListResponse}},
+    responses={"200": {"application/json": ReportsListResponse}},
     scopes=(("reports:read",),),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
-_RETRIEVE: _base.Endpoint[_models.Report | _content.BinaryContent] = _base.Endpoint(
+_RETRIEVE: _base.Endpoint[Report | BinaryContent] = _base.Endpoint(
     "GET",
     "/reports/{report_id}",
-    responses={
-        "200": {"application/json": _models.Report, "application/pdf": _content.BinaryContent},
-    },
+    responses={"200": {"application/json": Report, "application/pdf": BinaryContent}},
     scopes=(("reports:read",),),
 )
 
@@ -48,9 +50,9 @@ class Reports:
     def list(
         self,
         *,
-        user_id: _uuid.UUID,
+        user_id: uuid.UUID,
         type: (
-            _t.Literal[
+            typing.Literal[
                 "BUY_ORDER",
                 "SELL_ORDER",
                 "CANCELLED_ORDER",
@@ -61,16 +63,19 @@ class Reports:
                 "ANNUAL_ACCOUNT_STATEMENT",
                 "EX_POST_COST",
             ]
-            | None
-        ) = None,
-        start_date: _dt.date | None = None,
-        end_date: _dt.date | None = None,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at", "type", "id"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.SyncPage[_models.Report]:
+            | NotGiven
+        ) = NOT_GIVEN,
+        start_date: datetime.date | NotGiven = NOT_GIVEN,
+        end_date: datetime.date | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at", "type", "id"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> SyncPage[Report]:
         """List a user's reports
 
         Returns metadata of the documents produced for a user, optionally limited by type and date.
@@ -85,7 +90,7 @@ class Reports:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.SyncPage[_models.Report](
+        return SyncPage[Report](
             self._client,
             _LIST,
             path={"user_id": user_id},
@@ -98,16 +103,21 @@ class Reports:
                 "sort": sort,
                 "order": order,
             },
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
     def retrieve(
         self,
         *,
-        report_id: _uuid.UUID,
-        accept: _t.Literal["application/json", "application/pdf"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Report | _content.BinaryContent:
+        report_id: uuid.UUID,
+        accept: typing.Literal["application/json", "application/pdf"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Report | BinaryContent:
         """Retrieve a report
 
         Returns a report either as JSON metadata or as the PDF document itself, chosen with the accept header.
@@ -117,7 +127,12 @@ class Reports:
             accept: Representation wanted: JSON metadata or the PDF file.
         """
         return self._client.request(
-            _RETRIEVE, path={"report_id": report_id}, headers={"accept": accept}, options=options
+            _RETRIEVE,
+            path={"report_id": report_id},
+            headers={"accept": accept},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
 
@@ -143,9 +158,9 @@ class AsyncReports:
     def list(
         self,
         *,
-        user_id: _uuid.UUID,
+        user_id: uuid.UUID,
         type: (
-            _t.Literal[
+            typing.Literal[
                 "BUY_ORDER",
                 "SELL_ORDER",
                 "CANCELLED_ORDER",
@@ -156,16 +171,19 @@ class AsyncReports:
                 "ANNUAL_ACCOUNT_STATEMENT",
                 "EX_POST_COST",
             ]
-            | None
-        ) = None,
-        start_date: _dt.date | None = None,
-        end_date: _dt.date | None = None,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at", "type", "id"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.AsyncPaginator[_models.Report]:
+            | NotGiven
+        ) = NOT_GIVEN,
+        start_date: datetime.date | NotGiven = NOT_GIVEN,
+        end_date: datetime.date | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at", "type", "id"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[Report]:
         """List a user's reports
 
         Returns metadata of the documents produced for a user, optionally limited by type and date.
@@ -180,7 +198,7 @@ class AsyncReports:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.AsyncPaginator[_models.Report](
+        return AsyncPaginator[Report](
             self._client,
             _LIST,
             path={"user_id": user_id},
@@ -193,10 +211,37 @@ class AsyncReports:
                 "sort": sort,
                 "order": order,
             },
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
-    retrieve = _base.asynchronous(Reports.retrieve)
+    async def retrieve(
+        self,
+        *,
+        report_id: uuid.UUID,
+        accept: typing.Literal["application/json", "application/pdf"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Report | BinaryContent:
+        """Retrieve a report
+
+        Returns a report either as JSON metadata or as the PDF document itself, chosen with the accept header.
+
+        Args:
+            report_id: Report identifier.
+            accept: Representation wanted: JSON metadata or the PDF file.
+        """
+        return await self._client.request(
+            _RETRIEVE,
+            path={"report_id": report_id},
+            headers={"accept": accept},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncReportsWithRawResponse:

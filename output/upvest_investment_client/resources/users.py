@@ -4,44 +4,54 @@
 from __future__ import annotations
 
 import functools
-import typing as _t
-import uuid as _uuid
+import typing
+import uuid
 
-from .. import _content
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
-from .. import _pagination
 from .. import _response
+from .._base_client import RequestOptions
+from .._content import NoContent
+from .._not_given import NOT_GIVEN, NotGiven
+from .._pagination import AsyncPaginator, SyncPage
+from ..models import (
+    UserByol,
+    UserByolCreateRequest,
+    UserTol,
+    UserTolCreateRequest,
+    UsersListResponse,
+)
 
 __all__ = ["Users", "AsyncUsers"]
 
-_LIST: _base.Endpoint[_models.UsersListResponse] = _base.Endpoint(
+_LIST: _base.Endpoint[UsersListResponse] = _base.Endpoint(
     "GET",
     "/users",
-    responses={"200": {"application/json": _models.UsersListResponse}},
+    responses={"200": {"application/json": UsersListResponse}},
     scopes=(("users:read",), ("users:admin",)),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
-_CREATE: _base.Endpoint[_models.UserByol | _models.UserTol] = _base.Endpoint(
+_CREATE: _base.Endpoint[UserByol | UserTol] = _base.Endpoint(
     "POST",
     "/users",
-    responses={"200": {"application/json": _models.UserByol | _models.UserTol}},
+    responses={"200": {"application/json": UserByol | UserTol}},
     body="json",
     media_type="application/json",
-    body_type=_models.UserByolCreateRequest | _models.UserTolCreateRequest,
+    body_type=UserByolCreateRequest | UserTolCreateRequest,
     idempotency_header="idempotency-key",
     scopes=(("users:admin",),),
 )
 
-_RETRIEVE: _base.Endpoint[_models.UserByol | _models.UserTol] = _base.Endpoint(
+_RETRIEVE: _base.Endpoint[UserByol | UserTol] = _base.Endpoint(
     "GET",
     "/users/{user_id}",
-    responses={"200": {"application/json": _models.UserByol | _models.UserTol}},
+    responses={"200": {"application/json": UserByol | UserTol}},
     scopes=(("users:read",), ("users:admin",)),
 )
 
-_OFFBOARD: _base.Endpoint[_content.NoContent] = _base.Endpoint(
+_OFFBOARD: _base.Endpoint[NoContent] = _base.Endpoint(
     "DELETE", "/users/{user_id}", responses={"202": {}}, scopes=(("users:admin",),)
 )
 
@@ -60,12 +70,15 @@ class Users:
     def list(
         self,
         *,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.SyncPage[_models.UserByol | _models.UserTol]:
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> SyncPage[UserByol | UserTol]:
         """List users
 
         Returns the tenant's users, one page at a time.
@@ -76,30 +89,50 @@ class Users:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.SyncPage[_models.UserByol | _models.UserTol](
+        return SyncPage[UserByol | UserTol](
             self._client,
             _LIST,
             query={"offset": offset, "limit": limit, "sort": sort, "order": order},
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
     def create(
         self,
         *,
-        body: (
-            _models.UserByolCreateRequest | _t.Mapping[str, _t.Any] | _models.UserTolCreateRequest
-        ),
-        options: _base.RequestOptions | None = None,
-    ) -> _models.UserByol | _models.UserTol:
+        body: UserByolCreateRequest | typing.Mapping[str, typing.Any] | UserTolCreateRequest,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> UserByol | UserTol:
         """Create a user
 
         Onboards a new user. Checks on the user's data run afterwards; watch USER events for activation.
         """
-        return self._client.request(_CREATE, body=body, options=options)
+        return self._client.request(
+            _CREATE,
+            body=body,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
     def retrieve(
-        self, *, user_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.UserByol | _models.UserTol:
+        self,
+        *,
+        user_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> UserByol | UserTol:
         """Retrieve a user
 
         Returns one user.
@@ -107,11 +140,23 @@ class Users:
         Args:
             user_id: User identifier.
         """
-        return self._client.request(_RETRIEVE, path={"user_id": user_id}, options=options)
+        return self._client.request(
+            _RETRIEVE,
+            path={"user_id": user_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def offboard(
-        self, *, user_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _content.NoContent:
+        self,
+        *,
+        user_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
         """Offboard a user
 
         Starts offboarding the user. The work happens in the background; the response has no body.
@@ -119,7 +164,13 @@ class Users:
         Args:
             user_id: User identifier.
         """
-        return self._client.request(_OFFBOARD, path={"user_id": user_id}, options=options)
+        return self._client.request(
+            _OFFBOARD,
+            path={"user_id": user_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class UsersWithRawResponse:
@@ -146,12 +197,15 @@ class AsyncUsers:
     def list(
         self,
         *,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.AsyncPaginator[_models.UserByol | _models.UserTol]:
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: typing.Literal["created_at"] | NotGiven = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[UserByol | UserTol]:
         """List users
 
         Returns the tenant's users, one page at a time.
@@ -162,18 +216,88 @@ class AsyncUsers:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.AsyncPaginator[_models.UserByol | _models.UserTol](
+        return AsyncPaginator[UserByol | UserTol](
             self._client,
             _LIST,
             query={"offset": offset, "limit": limit, "sort": sort, "order": order},
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
-    create = _base.asynchronous(Users.create)
+    async def create(
+        self,
+        *,
+        body: UserByolCreateRequest | typing.Mapping[str, typing.Any] | UserTolCreateRequest,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> UserByol | UserTol:
+        """Create a user
 
-    retrieve = _base.asynchronous(Users.retrieve)
+        Onboards a new user. Checks on the user's data run afterwards; watch USER events for activation.
+        """
+        return await self._client.request(
+            _CREATE,
+            body=body,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
-    offboard = _base.asynchronous(Users.offboard)
+    async def retrieve(
+        self,
+        *,
+        user_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> UserByol | UserTol:
+        """Retrieve a user
+
+        Returns one user.
+
+        Args:
+            user_id: User identifier.
+        """
+        return await self._client.request(
+            _RETRIEVE,
+            path={"user_id": user_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
+
+    async def offboard(
+        self,
+        *,
+        user_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
+        """Offboard a user
+
+        Starts offboarding the user. The work happens in the background; the response has no body.
+
+        Args:
+            user_id: User identifier.
+        """
+        return await self._client.request(
+            _OFFBOARD,
+            path={"user_id": user_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncUsersWithRawResponse:

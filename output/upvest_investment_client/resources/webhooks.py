@@ -4,65 +4,77 @@
 from __future__ import annotations
 
 import functools
-import typing as _t
-import uuid as _uuid
+import typing
+import uuid
 
-from .. import _content
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
-from .. import _pagination
 from .. import _response
+from .._base_client import RequestOptions
+from .._content import NoContent
+from .._not_given import NOT_GIVEN, NotGiven
+from .._pagination import AsyncPaginator, SyncPage
+from ..models import (
+    AuthVerificationKeys,
+    Webhook,
+    WebhookConfig,
+    WebhookCreateRequest,
+    WebhookType,
+    WebhookUpdateRequest,
+    WebhooksListResponse,
+)
 
 __all__ = ["Webhooks", "AsyncWebhooks"]
 
-_GET_JWKS: _base.Endpoint[_models.AuthVerificationKeys] = _base.Endpoint(
+_GET_JWKS: _base.Endpoint[AuthVerificationKeys] = _base.Endpoint(
     "GET",
     "/auth/verify_keys",
-    responses={"200": {"application/json": _models.AuthVerificationKeys}},
+    responses={"200": {"application/json": AuthVerificationKeys}},
     authenticated=False,
 )
 
-_LIST: _base.Endpoint[_models.WebhooksListResponse] = _base.Endpoint(
+_LIST: _base.Endpoint[WebhooksListResponse] = _base.Endpoint(
     "GET",
     "/webhooks",
-    responses={"200": {"application/json": _models.WebhooksListResponse}},
+    responses={"200": {"application/json": WebhooksListResponse}},
     scopes=(("webhooks:read",), ("webhooks:admin",)),
     page=("offset", "limit", "data", "meta", "total_count"),
 )
 
-_CREATE: _base.Endpoint[_models.Webhook] = _base.Endpoint(
+_CREATE: _base.Endpoint[Webhook] = _base.Endpoint(
     "POST",
     "/webhooks",
-    responses={"201": {"application/json": _models.Webhook}},
+    responses={"201": {"application/json": Webhook}},
     body="json",
     media_type="application/json",
-    body_type=_models.WebhookCreateRequest,
+    body_type=WebhookCreateRequest,
     idempotency_header="idempotency-key",
     scopes=(("webhooks:admin",),),
 )
 
-_RETRIEVE: _base.Endpoint[_models.Webhook] = _base.Endpoint(
+_RETRIEVE: _base.Endpoint[Webhook] = _base.Endpoint(
     "GET",
     "/webhooks/{webhook_id}",
-    responses={"200": {"application/json": _models.Webhook}},
+    responses={"200": {"application/json": Webhook}},
     scopes=(("webhooks:read",), ("webhooks:admin",)),
 )
 
-_DELETE: _base.Endpoint[_content.NoContent] = _base.Endpoint(
+_DELETE: _base.Endpoint[NoContent] = _base.Endpoint(
     "DELETE", "/webhooks/{webhook_id}", responses={"204": {}}, scopes=(("webhooks:admin",),)
 )
 
-_UPDATE: _base.Endpoint[_models.Webhook] = _base.Endpoint(
+_UPDATE: _base.Endpoint[Webhook] = _base.Endpoint(
     "PATCH",
     "/webhooks/{webhook_id}",
-    responses={"200": {"application/json": _models.Webhook}},
+    responses={"200": {"application/json": Webhook}},
     body="json",
     media_type="application/json",
-    body_type=_models.WebhookUpdateRequest,
+    body_type=WebhookUpdateRequest,
     scopes=(("webhooks:admin",),),
 )
 
-_TEST: _base.Endpoint[_content.NoContent] = _base.Endpoint(
+_TEST: _base.Endpoint[NoContent] = _base.Endpoint(
     "POST", "/webhooks/{webhook_id}/test", responses={"202": {}}, scopes=(("webhooks:admin",),)
 )
 
@@ -79,23 +91,38 @@ class Webhooks:
         return WebhooksWithRawResponse(self)
 
     def get_jwks(
-        self, *, options: _base.RequestOptions | None = None
-    ) -> _models.AuthVerificationKeys:
+        self,
+        *,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AuthVerificationKeys:
         """List webhook verification keys
 
         Returns the public keys (JWKS) needed to check the signatures Upvest puts on webhook deliveries.
         """
-        return self._client.request(_GET_JWKS, options=options)
+        return self._client.request(
+            _GET_JWKS,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def list(
         self,
         *,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at", "updated_at", "title", "url", "enabled"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.SyncPage[_models.Webhook]:
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: (
+            typing.Literal["created_at", "updated_at", "title", "url", "enabled"] | NotGiven
+        ) = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> SyncPage[Webhook]:
         """List webhooks
 
         Returns the webhook subscriptions of the tenant, one page at a time.
@@ -106,11 +133,13 @@ class Webhooks:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.SyncPage[_models.Webhook](
+        return SyncPage[Webhook](
             self._client,
             _LIST,
             query={"offset": offset, "limit": limit, "sort": sort, "order": order},
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
     def create(
@@ -118,10 +147,14 @@ class Webhooks:
         *,
         title: str,
         url: str,
-        type: _t.Sequence[_models.WebhookType | str] | None = None,
-        config: _models.WebhookConfig | _t.Mapping[str, _t.Any] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Webhook:
+        type: typing.Sequence[WebhookType | str] | NotGiven = NOT_GIVEN,
+        config: WebhookConfig | typing.Mapping[str, typing.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Webhook:
         """Create a webhook
 
         Registers an HTTPS endpoint that will receive batches of events of the chosen categories.
@@ -135,12 +168,24 @@ class Webhooks:
         return self._client.request(
             _CREATE,
             body=_base.fields({"title": title, "url": url, "type": type, "config": config}),
-            options=options,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
     def retrieve(
-        self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _models.Webhook:
+        self,
+        *,
+        webhook_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Webhook:
         """Retrieve a webhook
 
         Returns one webhook subscription.
@@ -148,11 +193,23 @@ class Webhooks:
         Args:
             webhook_id: Webhook identifier.
         """
-        return self._client.request(_RETRIEVE, path={"webhook_id": webhook_id}, options=options)
+        return self._client.request(
+            _RETRIEVE,
+            path={"webhook_id": webhook_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def delete(
-        self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _content.NoContent:
+        self,
+        *,
+        webhook_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
         """Delete a webhook
 
         Removes a webhook subscription; no further events are sent to its URL.
@@ -160,19 +217,29 @@ class Webhooks:
         Args:
             webhook_id: Webhook identifier.
         """
-        return self._client.request(_DELETE, path={"webhook_id": webhook_id}, options=options)
+        return self._client.request(
+            _DELETE,
+            path={"webhook_id": webhook_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def update(
         self,
         *,
-        webhook_id: _uuid.UUID,
-        title: str | None = None,
-        url: str | None = None,
-        enabled: bool | None = None,
-        type: _t.Sequence[_models.WebhookType | str] | None = None,
-        config: _models.WebhookConfig | _t.Mapping[str, _t.Any] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Webhook:
+        webhook_id: uuid.UUID,
+        title: str | NotGiven = NOT_GIVEN,
+        url: str | NotGiven = NOT_GIVEN,
+        enabled: bool | NotGiven = NOT_GIVEN,
+        type: typing.Sequence[WebhookType | str] | NotGiven = NOT_GIVEN,
+        config: WebhookConfig | typing.Mapping[str, typing.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Webhook:
         """Update a webhook
 
         Changes selected fields of a webhook; fields left out stay as they are.
@@ -191,12 +258,24 @@ class Webhooks:
             body=_base.fields(
                 {"title": title, "url": url, "enabled": enabled, "type": type, "config": config}
             ),
-            options=options,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
     def test(
-        self, *, webhook_id: _uuid.UUID, options: _base.RequestOptions | None = None
-    ) -> _content.NoContent:
+        self,
+        *,
+        webhook_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
         """Send a test event
 
         Asks Upvest to deliver a test event to the webhook's URL. Delivery happens asynchronously.
@@ -204,7 +283,13 @@ class Webhooks:
         Args:
             webhook_id: Webhook identifier.
         """
-        return self._client.request(_TEST, path={"webhook_id": webhook_id}, options=options)
+        return self._client.request(
+            _TEST,
+            path={"webhook_id": webhook_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class WebhooksWithRawResponse:
@@ -231,17 +316,39 @@ class AsyncWebhooks:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncWebhooksWithRawResponse(self)
 
-    get_jwks = _base.asynchronous(Webhooks.get_jwks)
+    async def get_jwks(
+        self,
+        *,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AuthVerificationKeys:
+        """List webhook verification keys
+
+        Returns the public keys (JWKS) needed to check the signatures Upvest puts on webhook deliveries.
+        """
+        return await self._client.request(
+            _GET_JWKS,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def list(
         self,
         *,
-        offset: int | None = None,
-        limit: int | None = None,
-        sort: _t.Literal["created_at", "updated_at", "title", "url", "enabled"] | None = None,
-        order: _t.Literal["ASC", "DESC"] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _pagination.AsyncPaginator[_models.Webhook]:
+        offset: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: (
+            typing.Literal["created_at", "updated_at", "title", "url", "enabled"] | NotGiven
+        ) = NOT_GIVEN,
+        order: typing.Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[Webhook]:
         """List webhooks
 
         Returns the webhook subscriptions of the tenant, one page at a time.
@@ -252,22 +359,163 @@ class AsyncWebhooks:
             sort: Field to sort the list by.
             order: Sort direction, applied to the sort field.
         """
-        return _pagination.AsyncPaginator[_models.Webhook](
+        return AsyncPaginator[Webhook](
             self._client,
             _LIST,
             query={"offset": offset, "limit": limit, "sort": sort, "order": order},
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
-    create = _base.asynchronous(Webhooks.create)
+    async def create(
+        self,
+        *,
+        title: str,
+        url: str,
+        type: typing.Sequence[WebhookType | str] | NotGiven = NOT_GIVEN,
+        config: WebhookConfig | typing.Mapping[str, typing.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Webhook:
+        """Create a webhook
 
-    retrieve = _base.asynchronous(Webhooks.retrieve)
+        Registers an HTTPS endpoint that will receive batches of events of the chosen categories.
 
-    delete = _base.asynchronous(Webhooks.delete)
+        Args:
+            title: Tenant-side label.
+            url: HTTPS endpoint that receives the events.
+            type: Event categories to deliver.
+            config: Batching of event deliveries.
+        """
+        return await self._client.request(
+            _CREATE,
+            body=_base.fields({"title": title, "url": url, "type": type, "config": config}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
-    update = _base.asynchronous(Webhooks.update)
+    async def retrieve(
+        self,
+        *,
+        webhook_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Webhook:
+        """Retrieve a webhook
 
-    test = _base.asynchronous(Webhooks.test)
+        Returns one webhook subscription.
+
+        Args:
+            webhook_id: Webhook identifier.
+        """
+        return await self._client.request(
+            _RETRIEVE,
+            path={"webhook_id": webhook_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
+
+    async def delete(
+        self,
+        *,
+        webhook_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
+        """Delete a webhook
+
+        Removes a webhook subscription; no further events are sent to its URL.
+
+        Args:
+            webhook_id: Webhook identifier.
+        """
+        return await self._client.request(
+            _DELETE,
+            path={"webhook_id": webhook_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
+
+    async def update(
+        self,
+        *,
+        webhook_id: uuid.UUID,
+        title: str | NotGiven = NOT_GIVEN,
+        url: str | NotGiven = NOT_GIVEN,
+        enabled: bool | NotGiven = NOT_GIVEN,
+        type: typing.Sequence[WebhookType | str] | NotGiven = NOT_GIVEN,
+        config: WebhookConfig | typing.Mapping[str, typing.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Webhook:
+        """Update a webhook
+
+        Changes selected fields of a webhook; fields left out stay as they are.
+
+        Args:
+            webhook_id: Webhook identifier.
+            title: Tenant-side label.
+            url: HTTPS endpoint that receives the events.
+            enabled: Switch delivery on or off.
+            type: Event categories to deliver.
+            config: Batching of event deliveries.
+        """
+        return await self._client.request(
+            _UPDATE,
+            path={"webhook_id": webhook_id},
+            body=_base.fields(
+                {"title": title, "url": url, "enabled": enabled, "type": type, "config": config}
+            ),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def test(
+        self,
+        *,
+        webhook_id: uuid.UUID,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
+        """Send a test event
+
+        Asks Upvest to deliver a test event to the webhook's URL. Delivery happens asynchronously.
+
+        Args:
+            webhook_id: Webhook identifier.
+        """
+        return await self._client.request(
+            _TEST,
+            path={"webhook_id": webhook_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncWebhooksWithRawResponse:

@@ -20,20 +20,16 @@ import re
 import sys
 import time
 import uuid
+import warnings
 import functools
 from functools import lru_cache
 from typing import (
     TYPE_CHECKING,
     Any,
-    Awaitable,
-    Callable,
-    Concatenate,
-    Coroutine,
     Dict,
     Generator,
     Generic,
     Mapping,
-    ParamSpec,
     Protocol,
     Sequence,
     TypedDict,
@@ -70,6 +66,7 @@ from ._errors import (
     AuthenticationError,
     error_class,
 )
+from ._not_given import NOT_GIVEN, NotGiven
 from ._response import capture
 from ._retry import DEFAULT_RETRY, RETRY_STATUSES, RetryPolicy
 from ._version import __version__
@@ -82,7 +79,6 @@ if TYPE_CHECKING:
     from ._types import Problem
 
 T = TypeVar("T")
-P = ParamSpec("P")
 
 DEFAULT_TIMEOUT = httpx.Timeout(TIMEOUT, connect=CONNECT_TIMEOUT)
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
@@ -128,6 +124,7 @@ class Endpoint(Generic[T]):
         "csv_query",
         "page",
         "parts",
+        "nullable",
     )
 
     def __init__(
@@ -145,6 +142,7 @@ class Endpoint(Generic[T]):
         csv_query: tuple[str, ...] = (),
         page: tuple[str, str, str, str, str] | None = None,
         parts: Mapping[str, tuple[str | None, bool]] | None = None,
+        nullable: tuple[str, ...] = (),
     ) -> None:
         self.method = method
         self.path = path
@@ -160,6 +158,8 @@ class Endpoint(Generic[T]):
         self.page = page
         #: multipart properties the spec's encoding describes: (content type, one part per item)
         self.parts = parts or {}
+        #: the query, header and body-field arguments that may be None (the others refuse it)
+        self.nullable = frozenset(nullable)
 
     def accept(self) -> str:
         """The media types the operation declares, for the `accept` header: `*/*` when it declares only
@@ -195,25 +195,61 @@ def encode(type_: Any, value: Any) -> Any:
     )
 
 
-def asynchronous(
-    method: Callable[Concatenate[Any, P], T],
-) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
-    """The async resource's method made from the sync resource's: same arguments and docstring, awaited.
+def deprecated(message: str) -> None:
+    """Warn that a deprecated operation or argument was used, at the line that called the method."""
+    warnings.warn(message, DeprecationWarning, stacklevel=3)
 
-    A resource method only describes its call (`self._client.request(...)`); on an async resource `_client` is
-    an `AsyncAPIClient`, whose `request` gives a coroutine, so the same body serves both.
-    """
 
-    async def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return await cast(Awaitable[T], method(self, *args, **kwargs))
+def request_options(
+    options: RequestOptions | None,
+    *,
+    extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, object] | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+) -> RequestOptions:
+    """A call's options: `options=` with the method's own per-call arguments over it."""
+    merged = RequestOptions(**(options or {}))
+    if extra_headers:
+        merged["headers"] = {**merged.get("headers", {}), **extra_headers}
+    if extra_query:
+        merged["query"] = {**merged.get("query", {}), **extra_query}
+    if extra_body is not None:
+        merged["extra_body"] = {**merged.get("extra_body", {}), **extra_body}
+    if not isinstance(timeout, NotGiven):
+        merged["timeout"] = timeout
+    return merged
 
-    functools.update_wrapper(call, method)
-    return call
+
+class _Fields(Dict[str, Any]):
+    """A body made of a call's arguments (`fields`): `None` in it is checked against the spec."""
 
 
 def fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The body fields a call was given: None means "not given" and is left out."""
-    return {name: value for name, value in values.items() if value is not None}
+    """The body fields a call was given: those left `NOT_GIVEN` are left out; `None` is sent as `null`."""
+    return _Fields((name, value) for name, value in values.items() if value is not NOT_GIVEN)
+
+
+def _given(
+    endpoint: Endpoint[Any], where: str, values: Mapping[str, Any] | None, null: bool = False
+) -> dict[str, Any]:
+    """The arguments a call was given, `NOT_GIVEN` ones left out. `None` is refused for an argument the spec
+    does not let be null, else kept (`null`: sent as null) or left out (a query or header has no null).
+    """
+    given: dict[str, Any] = {}
+    for name, value in (values or {}).items():
+        if value is NOT_GIVEN:
+            continue
+        if value is None:
+            if name not in endpoint.nullable:
+                raise TypeError(
+                    f"{endpoint.method} {endpoint.path}: {where} '{name}' cannot be None (the API does not"
+                    " accept null for it); leave the argument out to send nothing"
+                )
+            if not null:
+                continue
+        given[name] = value
+    return given
 
 
 def _encoded(endpoint: Endpoint[Any], body: Any, extra: Mapping[str, Any] | None) -> Any:
@@ -541,7 +577,14 @@ class BaseClient:
         values = path or {}
 
         def substitute(match: re.Match[str]) -> str:
-            value = quote(_text(values[match.group(1)]), safe=_PATH_SAFE)
+            raw = values[match.group(1)]
+            if raw is None or raw is NOT_GIVEN or raw == "":
+                # `DELETE /users/` instead of `DELETE /users/{id}` would act on another resource
+                raise ValueError(
+                    f"{endpoint.method} {endpoint.path}: path parameter '{match.group(1)}' must not be"
+                    f" empty, got {raw!r}"
+                )
+            value = quote(_text(raw), safe=_PATH_SAFE)
             # "." and ".." would be removed as dot segments, moving the request to another path
             return value.replace(".", "%2E") if value in (".", "..") else value
 
@@ -567,9 +610,8 @@ class BaseClient:
             raise ValueError(
                 f"{endpoint.method} {endpoint.path} takes no idempotency key: the API does not declare one"
             )
-        for name, value in (headers or {}).items():
-            if value is not None:
-                request_headers[name] = _text(value)
+        for name, value in _given(endpoint, "header", headers).items():
+            request_headers[name] = _text(value)
         request_headers.update({k.lower(): v for k, v in options.get("headers", {}).items()})
         missing = [hint for header, hint in self._missing_settings if header not in request_headers]
         if missing:
@@ -577,9 +619,16 @@ class BaseClient:
                 f"{endpoint.method} {endpoint.path}: the API requires a header the client was not given:"
                 f" pass {' and '.join(missing)} to the client"
             )
-        params = _query_items({**(query or {}), **options.get("query", {})}, endpoint.csv_query)
+        params = _query_items(
+            {**_given(endpoint, "query parameter", query), **options.get("query", {})},
+            endpoint.csv_query,
+        )
         content: bytes | None = None
         files: list[tuple[str, Any]] | None = None
+        if body is NOT_GIVEN:
+            body = None
+        elif isinstance(body, _Fields):
+            body = _given(endpoint, "body field", body, null=True)
         extra_body = options.get("extra_body")
         if extra_body is not None and endpoint.body not in ("json", "form", "multipart"):
             raise ValueError(

@@ -37,6 +37,7 @@ from ._errors import (
     ServiceUnavailableError,
     GatewayTimeoutError,
 )
+from ._not_given import NOT_GIVEN, NotGiven
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._response import APIResponse
 from ._retry import RetryPolicy
@@ -56,7 +57,9 @@ __all__ = [
     "Client",
     "ENVIRONMENTS",
     "Error",
+    "NOT_GIVEN",
     "NoContent",
+    "NotGiven",
     "Problem",
     "RequestOptions",
     "RetryPolicy",

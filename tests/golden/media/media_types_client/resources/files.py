@@ -4,17 +4,22 @@
 from __future__ import annotations
 
 import functools
+import typing
 
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
 from .. import _response
+from .._base_client import RequestOptions
+from .._not_given import NOT_GIVEN, NotGiven
+from ..models import UploadFileResponse
 
 __all__ = ["Files", "AsyncFiles"]
 
-_UPLOAD: _base.Endpoint[_models.UploadFileResponse] = _base.Endpoint(
+_UPLOAD: _base.Endpoint[UploadFileResponse] = _base.Endpoint(
     "POST",
     "/upload",
-    responses={"201": {"application/json": _models.UploadFileResponse}},
+    responses={"201": {"application/json": UploadFileResponse}},
     body="binary",
     media_type="application/octet-stream",
     authenticated=False,
@@ -33,10 +38,22 @@ class Files:
         return FilesWithRawResponse(self)
 
     def upload(
-        self, *, body: bytes, options: _base.RequestOptions | None = None
-    ) -> _models.UploadFileResponse:
+        self,
+        *,
+        body: bytes,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> UploadFileResponse:
         """POST /upload"""
-        return self._client.request(_UPLOAD, body=body, options=options)
+        return self._client.request(
+            _UPLOAD,
+            body=body,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class FilesWithRawResponse:
@@ -57,7 +74,23 @@ class AsyncFiles:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncFilesWithRawResponse(self)
 
-    upload = _base.asynchronous(Files.upload)
+    async def upload(
+        self,
+        *,
+        body: bytes,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> UploadFileResponse:
+        """POST /upload"""
+        return await self._client.request(
+            _UPLOAD,
+            body=body,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncFilesWithRawResponse:

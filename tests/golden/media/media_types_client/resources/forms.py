@@ -4,21 +4,26 @@
 from __future__ import annotations
 
 import functools
+import typing
 
-from .. import _content
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
 from .. import _response
+from .._base_client import RequestOptions
+from .._content import NoContent
+from .._not_given import NOT_GIVEN, NotGiven
+from ..models import SubmitFormRequest
 
 __all__ = ["Forms", "AsyncForms"]
 
-_SUBMIT: _base.Endpoint[_content.NoContent] = _base.Endpoint(
+_SUBMIT: _base.Endpoint[NoContent] = _base.Endpoint(
     "POST",
     "/forms",
     responses={"204": {}},
     body="multipart",
     media_type="multipart/form-data",
-    body_type=_models.SubmitFormRequest,
+    body_type=SubmitFormRequest,
     authenticated=False,
 )
 
@@ -38,12 +43,24 @@ class Forms:
         self,
         *,
         name: str,
-        attachment: bytes | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _content.NoContent:
+        attachment: bytes | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
         """POST /forms"""
         return self._client.request(
-            _SUBMIT, body=_base.fields({"name": name, "attachment": attachment}), options=options
+            _SUBMIT,
+            body=_base.fields({"name": name, "attachment": attachment}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
 
@@ -65,7 +82,29 @@ class AsyncForms:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncFormsWithRawResponse(self)
 
-    submit = _base.asynchronous(Forms.submit)
+    async def submit(
+        self,
+        *,
+        name: str,
+        attachment: bytes | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
+        """POST /forms"""
+        return await self._client.request(
+            _SUBMIT,
+            body=_base.fields({"name": name, "attachment": attachment}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
 
 class AsyncFormsWithRawResponse:

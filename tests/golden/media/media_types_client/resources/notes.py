@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import functools
-import typing as _t
+import typing
 
-from .. import _content
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
 from .. import _response
+from .._base_client import RequestOptions
+from .._content import BinaryContent, NoContent
+from .._not_given import NOT_GIVEN, NotGiven
+from ..models import GetNoteResponse
 
 __all__ = ["Notes", "AsyncNotes"]
 
@@ -22,28 +26,23 @@ _CREATE: _base.Endpoint[str] = _base.Endpoint(
     authenticated=False,
 )
 
-_GET: _base.Endpoint[_models.GetNoteResponse | _content.BinaryContent | _content.NoContent] = (
-    _base.Endpoint(
-        "GET",
-        "/notes/{id}",
-        responses={
-            "200": {
-                "application/vnd.example+json": _models.GetNoteResponse,
-                "application/pdf": _content.BinaryContent,
-            },
-            "202": {},
-        },
-        authenticated=False,
-    )
+_GET: _base.Endpoint[GetNoteResponse | BinaryContent | NoContent] = _base.Endpoint(
+    "GET",
+    "/notes/{id}",
+    responses={
+        "200": {"application/vnd.example+json": GetNoteResponse, "application/pdf": BinaryContent},
+        "202": {},
+    },
+    authenticated=False,
 )
 
-_PUT_ANYTHING: _base.Endpoint[_t.Any] = _base.Endpoint(
+_PUT_ANYTHING: _base.Endpoint[typing.Any] = _base.Endpoint(
     "PUT",
     "/anything",
-    responses={"200": {"*/*": _t.Any}},
+    responses={"200": {"*/*": typing.Any}},
     body="json",
     media_type="*/*",
-    body_type=_t.Any,
+    body_type=typing.Any,
     authenticated=False,
 )
 
@@ -60,22 +59,63 @@ class Notes:
         return NotesWithRawResponse(self)
 
     def create(
-        self, *, body: str | None = None, options: _base.RequestOptions | None = None
+        self,
+        *,
+        body: str | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
     ) -> str:
         """POST /notes"""
-        return self._client.request(_CREATE, body=body, options=options)
+        return self._client.request(
+            _CREATE,
+            body=body,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def get(
-        self, *, id: str, options: _base.RequestOptions | None = None
-    ) -> _models.GetNoteResponse | _content.BinaryContent | _content.NoContent:
+        self,
+        *,
+        id: str,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> GetNoteResponse | BinaryContent | NoContent:
         """GET /notes/{id}"""
-        return self._client.request(_GET, path={"id": id}, options=options)
+        return self._client.request(
+            _GET,
+            path={"id": id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def put_anything(
-        self, *, body: _t.Any = None, options: _base.RequestOptions | None = None
-    ) -> _t.Any:
+        self,
+        *,
+        body: typing.Any | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> typing.Any:
         """PUT /anything"""
-        return self._client.request(_PUT_ANYTHING, body=body, options=options)
+        return self._client.request(
+            _PUT_ANYTHING,
+            body=body,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
 
 class NotesWithRawResponse:
@@ -98,11 +138,64 @@ class AsyncNotes:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncNotesWithRawResponse(self)
 
-    create = _base.asynchronous(Notes.create)
+    async def create(
+        self,
+        *,
+        body: str | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> str:
+        """POST /notes"""
+        return await self._client.request(
+            _CREATE,
+            body=body,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
-    get = _base.asynchronous(Notes.get)
+    async def get(
+        self,
+        *,
+        id: str,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> GetNoteResponse | BinaryContent | NoContent:
+        """GET /notes/{id}"""
+        return await self._client.request(
+            _GET,
+            path={"id": id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
-    put_anything = _base.asynchronous(Notes.put_anything)
+    async def put_anything(
+        self,
+        *,
+        body: typing.Any | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> typing.Any:
+        """PUT /anything"""
+        return await self._client.request(
+            _PUT_ANYTHING,
+            body=body,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
 
 class AsyncNotesWithRawResponse:

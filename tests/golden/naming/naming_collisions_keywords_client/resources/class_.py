@@ -3,39 +3,44 @@
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime
 import functools
-import typing as _t
+import typing
 
-from .. import _content
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
 from .. import _response
+from .. import models
+from .._base_client import RequestOptions
+from .._content import NoContent
+from .._not_given import NOT_GIVEN, NotGiven
+from ..models import Thing, ThingKind, ThingPriority
 
 __all__ = ["Class", "AsyncClass"]
 
-_GET_THING: _base.Endpoint[_models.Class] = _base.Endpoint(
+_GET_THING: _base.Endpoint[models.Class] = _base.Endpoint(
     "GET",
     "/things/{from}",
-    responses={"200": {"application/json": _models.Class}},
+    responses={"200": {"application/json": models.Class}},
     authenticated=False,
     csv_query=("list",),
 )
 
-_LIST_THINGS: _base.Endpoint[_t.List[_models.Thing]] = _base.Endpoint(
+_LIST_THINGS: _base.Endpoint[typing.List[Thing]] = _base.Endpoint(
     "GET",
     "/things",
-    responses={"200": {"application/json": _t.List[_models.Thing]}},
+    responses={"200": {"application/json": typing.List[Thing]}},
     authenticated=False,
 )
 
-_LIST_THINGS_2: _base.Endpoint[_content.NoContent] = _base.Endpoint(
+_LIST_THINGS_2: _base.Endpoint[NoContent] = _base.Endpoint(
     "POST",
     "/things",
     responses={"201": {}},
     body="json",
     media_type="application/json",
-    body_type=_models.Thing,
+    body_type=Thing,
     authenticated=False,
 )
 
@@ -55,15 +60,18 @@ class Class:
         self,
         *,
         from_: str,
-        date_created: _dt.date | None = None,
-        date_created_2: _dt.date | None = None,
-        date_created_3: _dt.date | None = None,
-        self_: str | None = None,
-        options_: str | None = None,
-        x_trace_id: str | None = None,
-        list: _t.Sequence[int] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.Class:
+        date_created: datetime.date | NotGiven = NOT_GIVEN,
+        date_created_2: datetime.date | NotGiven = NOT_GIVEN,
+        date_created_3: datetime.date | NotGiven = NOT_GIVEN,
+        self_: str | NotGiven = NOT_GIVEN,
+        options_: str | NotGiven = NOT_GIVEN,
+        x_trace_id: str | NotGiven = NOT_GIVEN,
+        list: typing.Sequence[int] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> models.Class:
         """GET /things/{from}"""
         return self._client.request(
             _GET_THING,
@@ -77,23 +85,49 @@ class Class:
                 "list": list,
             },
             headers={"X-Trace-Id": x_trace_id},
-            options=options,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
-    def list_things(self, *, options: _base.RequestOptions | None = None) -> _t.List[_models.Thing]:
+    def list_things(
+        self,
+        *,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> typing.List[Thing]:
         """GET /things"""
-        return self._client.request(_LIST_THINGS, options=options)
+        return self._client.request(
+            _LIST_THINGS,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def list_things_2(
         self,
         *,
-        kind: _models.ThingKind | str,
-        priority: _models.ThingPriority | int | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _content.NoContent:
+        kind: ThingKind | str,
+        priority: ThingPriority | int | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
         """POST /things"""
         return self._client.request(
-            _LIST_THINGS_2, body=_base.fields({"kind": kind, "priority": priority}), options=options
+            _LIST_THINGS_2,
+            body=_base.fields({"kind": kind, "priority": priority}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
 
@@ -117,11 +151,79 @@ class AsyncClass:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncClassWithRawResponse(self)
 
-    get_thing = _base.asynchronous(Class.get_thing)
+    async def get_thing(
+        self,
+        *,
+        from_: str,
+        date_created: datetime.date | NotGiven = NOT_GIVEN,
+        date_created_2: datetime.date | NotGiven = NOT_GIVEN,
+        date_created_3: datetime.date | NotGiven = NOT_GIVEN,
+        self_: str | NotGiven = NOT_GIVEN,
+        options_: str | NotGiven = NOT_GIVEN,
+        x_trace_id: str | NotGiven = NOT_GIVEN,
+        list: typing.Sequence[int] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> models.Class:
+        """GET /things/{from}"""
+        return await self._client.request(
+            _GET_THING,
+            path={"from": from_},
+            query={
+                "DateCreated": date_created,
+                "DateCreated<": date_created_2,
+                "DateCreated>": date_created_3,
+                "self": self_,
+                "options": options_,
+                "list": list,
+            },
+            headers={"X-Trace-Id": x_trace_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
-    list_things = _base.asynchronous(Class.list_things)
+    async def list_things(
+        self,
+        *,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> typing.List[Thing]:
+        """GET /things"""
+        return await self._client.request(
+            _LIST_THINGS,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
-    list_things_2 = _base.asynchronous(Class.list_things_2)
+    async def list_things_2(
+        self,
+        *,
+        kind: ThingKind | str,
+        priority: ThingPriority | int | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
+        """POST /things"""
+        return await self._client.request(
+            _LIST_THINGS_2,
+            body=_base.fields({"kind": kind, "priority": priority}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
 
 class AsyncClassWithRawResponse:

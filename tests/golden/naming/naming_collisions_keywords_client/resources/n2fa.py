@@ -4,14 +4,19 @@
 from __future__ import annotations
 
 import functools
+import typing
 
-from .. import _content
+import httpx
+
 from .. import _base_client as _base
 from .. import _response
+from .._base_client import RequestOptions
+from .._content import NoContent
+from .._not_given import NOT_GIVEN, NotGiven
 
 __all__ = ["N2fa", "AsyncN2fa"]
 
-_VERIFY: _base.Endpoint[_content.NoContent] = _base.Endpoint(
+_VERIFY: _base.Endpoint[NoContent] = _base.Endpoint(
     "POST", "/2fa", responses={"204": {}}, authenticated=False
 )
 
@@ -27,9 +32,21 @@ class N2fa:
         """The same methods, returning the HTTP response beside the result."""
         return N2faWithRawResponse(self)
 
-    def verify(self, *, options: _base.RequestOptions | None = None) -> _content.NoContent:
+    def verify(
+        self,
+        *,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
         """POST /2fa"""
-        return self._client.request(_VERIFY, options=options)
+        return self._client.request(
+            _VERIFY,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class N2faWithRawResponse:
@@ -50,7 +67,21 @@ class AsyncN2fa:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncN2faWithRawResponse(self)
 
-    verify = _base.asynchronous(N2fa.verify)
+    async def verify(
+        self,
+        *,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
+        """POST /2fa"""
+        return await self._client.request(
+            _VERIFY,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncN2faWithRawResponse:

@@ -4,18 +4,20 @@
 from __future__ import annotations
 
 import functools
+import typing
 
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
 from .. import _response
+from .._base_client import RequestOptions
+from .._not_given import NOT_GIVEN, NotGiven
+from ..models import Grosse
 
 __all__ = ["UberThings", "AsyncUberThings"]
 
-_GROSSE: _base.Endpoint[_models.Grosse] = _base.Endpoint(
-    "GET",
-    "/%C3%BCber",
-    responses={"200": {"application/json": _models.Grosse}},
-    authenticated=False,
+_GROSSE: _base.Endpoint[Grosse] = _base.Endpoint(
+    "GET", "/%C3%BCber", responses={"200": {"application/json": Grosse}}, authenticated=False
 )
 
 
@@ -30,9 +32,21 @@ class UberThings:
         """The same methods, returning the HTTP response beside the result."""
         return UberThingsWithRawResponse(self)
 
-    def grosse(self, *, options: _base.RequestOptions | None = None) -> _models.Grosse:
+    def grosse(
+        self,
+        *,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Grosse:
         """GET /über"""
-        return self._client.request(_GROSSE, options=options)
+        return self._client.request(
+            _GROSSE,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class UberThingsWithRawResponse:
@@ -53,7 +67,21 @@ class AsyncUberThings:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncUberThingsWithRawResponse(self)
 
-    grosse = _base.asynchronous(UberThings.grosse)
+    async def grosse(
+        self,
+        *,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Grosse:
+        """GET /über"""
+        return await self._client.request(
+            _GROSSE,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncUberThingsWithRawResponse:

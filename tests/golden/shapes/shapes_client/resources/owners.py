@@ -4,29 +4,30 @@
 from __future__ import annotations
 
 import functools
-import typing as _t
-import uuid as _uuid
+import typing
+import uuid
 
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
 from .. import _response
+from .._base_client import RequestOptions
+from .._not_given import NOT_GIVEN, NotGiven
+from ..models import OwnerPage, SetOwnerAddressRequest
 
 __all__ = ["Owners", "AsyncOwners"]
 
-_LIST: _base.Endpoint[_models.OwnerPage] = _base.Endpoint(
-    "GET",
-    "/owners",
-    responses={"200": {"application/json": _models.OwnerPage}},
-    authenticated=False,
+_LIST: _base.Endpoint[OwnerPage] = _base.Endpoint(
+    "GET", "/owners", responses={"200": {"application/json": OwnerPage}}, authenticated=False
 )
 
-_SET_ADDRESS: _base.Endpoint[_t.Dict[str, int]] = _base.Endpoint(
+_SET_ADDRESS: _base.Endpoint[typing.Dict[str, int]] = _base.Endpoint(
     "PUT",
     "/owners/{owner_id}/address",
-    responses={"200": {"application/json": _t.Dict[str, int]}},
+    responses={"200": {"application/json": typing.Dict[str, int]}},
     body="json",
     media_type="application/json",
-    body_type=_models.SetOwnerAddressRequest,
+    body_type=SetOwnerAddressRequest,
     authenticated=False,
 )
 
@@ -42,24 +43,46 @@ class Owners:
         """The same methods, returning the HTTP response beside the result."""
         return OwnersWithRawResponse(self)
 
-    def list(self, *, options: _base.RequestOptions | None = None) -> _models.OwnerPage:
+    def list(
+        self,
+        *,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> OwnerPage:
         """GET /owners"""
-        return self._client.request(_LIST, options=options)
+        return self._client.request(
+            _LIST,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def set_address(
         self,
         *,
-        owner_id: _uuid.UUID,
-        street: str | None = None,
-        city: str | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _t.Dict[str, int]:
+        owner_id: uuid.UUID,
+        street: str | NotGiven = NOT_GIVEN,
+        city: str | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> typing.Dict[str, int]:
         """PUT /owners/{owner_id}/address"""
         return self._client.request(
             _SET_ADDRESS,
             path={"owner_id": owner_id},
             body=_base.fields({"street": street, "city": city}),
-            options=options,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
 
@@ -82,9 +105,47 @@ class AsyncOwners:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncOwnersWithRawResponse(self)
 
-    list = _base.asynchronous(Owners.list)
+    async def list(
+        self,
+        *,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> OwnerPage:
+        """GET /owners"""
+        return await self._client.request(
+            _LIST,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
-    set_address = _base.asynchronous(Owners.set_address)
+    async def set_address(
+        self,
+        *,
+        owner_id: uuid.UUID,
+        street: str | NotGiven = NOT_GIVEN,
+        city: str | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> typing.Dict[str, int]:
+        """PUT /owners/{owner_id}/address"""
+        return await self._client.request(
+            _SET_ADDRESS,
+            path={"owner_id": owner_id},
+            body=_base.fields({"street": street, "city": city}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
 
 class AsyncOwnersWithRawResponse:

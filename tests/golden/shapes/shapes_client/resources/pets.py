@@ -4,37 +4,38 @@
 from __future__ import annotations
 
 import functools
-import typing as _t
+import typing
 
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
 from .. import _response
+from .._base_client import RequestOptions
+from .._not_given import NOT_GIVEN, NotGiven
+from ..models import ListPetsFilter, Pet, PetPage
 
 __all__ = ["Pets", "AsyncPets"]
 
-_LIST: _base.Endpoint[_models.PetPage] = _base.Endpoint(
+_LIST: _base.Endpoint[PetPage] = _base.Endpoint(
     "GET",
     "/pets",
-    responses={"200": {"application/json": _models.PetPage}},
+    responses={"200": {"application/json": PetPage}},
     authenticated=False,
     csv_query=("filter",),
 )
 
-_CREATE: _base.Endpoint[_models.Pet] = _base.Endpoint(
+_CREATE: _base.Endpoint[Pet] = _base.Endpoint(
     "POST",
     "/pets",
-    responses={"201": {"application/json": _models.Pet}},
+    responses={"201": {"application/json": Pet}},
     body="json",
     media_type="application/json",
-    body_type=_models.Pet,
+    body_type=Pet,
     authenticated=False,
 )
 
-_GET: _base.Endpoint[_models.Pet] = _base.Endpoint(
-    "GET",
-    "/pets/{pet_id}",
-    responses={"200": {"application/json": _models.Pet}},
-    authenticated=False,
+_GET: _base.Endpoint[Pet] = _base.Endpoint(
+    "GET", "/pets/{pet_id}", responses={"200": {"application/json": Pet}}, authenticated=False
 )
 
 
@@ -52,25 +53,63 @@ class Pets:
     def list(
         self,
         *,
-        kind: _t.Literal["cat", "dog"] | None = None,
-        tags: _t.Sequence[str] | None = None,
-        filter: _models.ListPetsFilter | _t.Mapping[str, _t.Any] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _models.PetPage:
+        kind: typing.Literal["cat", "dog"] | NotGiven = NOT_GIVEN,
+        tags: typing.Sequence[str] | NotGiven = NOT_GIVEN,
+        filter: ListPetsFilter | typing.Mapping[str, typing.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> PetPage:
         """GET /pets"""
         return self._client.request(
-            _LIST, query={"kind": kind, "tags": tags, "filter": filter}, options=options
+            _LIST,
+            query={"kind": kind, "tags": tags, "filter": filter},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
     def create(
-        self, *, body: _models.Pet, options: _base.RequestOptions | None = None
-    ) -> _models.Pet:
+        self,
+        *,
+        body: Pet,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Pet:
         """POST /pets"""
-        return self._client.request(_CREATE, body=body, options=options)
+        return self._client.request(
+            _CREATE,
+            body=body,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
-    def get(self, *, pet_id: int, options: _base.RequestOptions | None = None) -> _models.Pet:
+    def get(
+        self,
+        *,
+        pet_id: int,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Pet:
         """GET /pets/{pet_id}"""
-        return self._client.request(_GET, path={"pet_id": pet_id}, options=options)
+        return self._client.request(
+            _GET,
+            path={"pet_id": pet_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class PetsWithRawResponse:
@@ -93,11 +132,66 @@ class AsyncPets:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncPetsWithRawResponse(self)
 
-    list = _base.asynchronous(Pets.list)
+    async def list(
+        self,
+        *,
+        kind: typing.Literal["cat", "dog"] | NotGiven = NOT_GIVEN,
+        tags: typing.Sequence[str] | NotGiven = NOT_GIVEN,
+        filter: ListPetsFilter | typing.Mapping[str, typing.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> PetPage:
+        """GET /pets"""
+        return await self._client.request(
+            _LIST,
+            query={"kind": kind, "tags": tags, "filter": filter},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
-    create = _base.asynchronous(Pets.create)
+    async def create(
+        self,
+        *,
+        body: Pet,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Pet:
+        """POST /pets"""
+        return await self._client.request(
+            _CREATE,
+            body=body,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
-    get = _base.asynchronous(Pets.get)
+    async def get(
+        self,
+        *,
+        pet_id: int,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Pet:
+        """GET /pets/{pet_id}"""
+        return await self._client.request(
+            _GET,
+            path={"pet_id": pet_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncPetsWithRawResponse:

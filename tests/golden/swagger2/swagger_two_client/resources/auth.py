@@ -4,20 +4,25 @@
 from __future__ import annotations
 
 import functools
+import typing
 
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
 from .. import _response
+from .._base_client import RequestOptions
+from .._not_given import NOT_GIVEN, NotGiven
+from ..models import LoginRequest, LoginResponse
 
 __all__ = ["Auth", "AsyncAuth"]
 
-_LOGIN: _base.Endpoint[_models.LoginResponse] = _base.Endpoint(
+_LOGIN: _base.Endpoint[LoginResponse] = _base.Endpoint(
     "POST",
     "/login",
-    responses={"200": {"application/json": _models.LoginResponse}},
+    responses={"200": {"application/json": LoginResponse}},
     body="form",
     media_type="application/x-www-form-urlencoded",
-    body_type=_models.LoginRequest,
+    body_type=LoginRequest,
 )
 
 
@@ -33,11 +38,27 @@ class Auth:
         return AuthWithRawResponse(self)
 
     def login(
-        self, *, username: str, password: str, options: _base.RequestOptions | None = None
-    ) -> _models.LoginResponse:
+        self,
+        *,
+        username: str,
+        password: str,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> LoginResponse:
         """POST /login"""
         return self._client.request(
-            _LOGIN, body=_base.fields({"username": username, "password": password}), options=options
+            _LOGIN,
+            body=_base.fields({"username": username, "password": password}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
 
@@ -59,7 +80,29 @@ class AsyncAuth:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncAuthWithRawResponse(self)
 
-    login = _base.asynchronous(Auth.login)
+    async def login(
+        self,
+        *,
+        username: str,
+        password: str,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> LoginResponse:
+        """POST /login"""
+        return await self._client.request(
+            _LOGIN,
+            body=_base.fields({"username": username, "password": password}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
 
 class AsyncAuthWithRawResponse:

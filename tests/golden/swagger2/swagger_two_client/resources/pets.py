@@ -4,44 +4,49 @@
 from __future__ import annotations
 
 import functools
-import typing as _t
+import typing
 
-from .. import _content
-from .. import models as _models
+import httpx
+
 from .. import _base_client as _base
 from .. import _response
+from .._base_client import RequestOptions
+from .._content import NoContent
+from .._not_given import NOT_GIVEN, NotGiven
+from ..models import NewPet, Pet, UploadPhotoRequest
 
 __all__ = ["Pets", "AsyncPets"]
 
-_UPLOAD_PHOTO: _base.Endpoint[_content.NoContent] = _base.Endpoint(
+_UPLOAD_PHOTO: _base.Endpoint[NoContent] = _base.Endpoint(
     "POST",
     "/pets/{petId}/photo",
     responses={"204": {}},
     body="multipart",
     media_type="multipart/form-data",
-    body_type=_models.UploadPhotoRequest,
+    body_type=UploadPhotoRequest,
 )
 
-_GET: _base.Endpoint[_models.Pet] = _base.Endpoint(
-    "GET", "/pets/{petId}", responses={"200": {"application/json": _models.Pet}}
+_GET: _base.Endpoint[Pet] = _base.Endpoint(
+    "GET", "/pets/{petId}", responses={"200": {"application/json": Pet}}
 )
 
-_LIST: _base.Endpoint[_t.List[_models.Pet]] = _base.Endpoint(
+_LIST: _base.Endpoint[typing.List[Pet]] = _base.Endpoint(
     "GET",
     "/pets",
-    responses={"200": {"application/json": _t.List[_models.Pet]}},
+    responses={"200": {"application/json": typing.List[Pet]}},
     scopes=(("pets:read",),),
     csv_query=("tags",),
 )
 
-_ADD: _base.Endpoint[_models.Pet] = _base.Endpoint(
+_ADD: _base.Endpoint[Pet] = _base.Endpoint(
     "POST",
     "/pets",
-    responses={"201": {"application/json": _models.Pet}},
+    responses={"201": {"application/json": Pet}},
     body="json",
     media_type="application/json",
-    body_type=_models.NewPet,
+    body_type=NewPet,
     scopes=(("pets:write",),),
+    nullable=("tag",),
 )
 
 
@@ -61,9 +66,13 @@ class Pets:
         *,
         pet_id: int,
         file: bytes,
-        caption: str | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _content.NoContent:
+        caption: str | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
         """POST /pets/{petId}/photo
 
         Args:
@@ -73,32 +82,75 @@ class Pets:
             _UPLOAD_PHOTO,
             path={"petId": pet_id},
             body=_base.fields({"file": file, "caption": caption}),
-            options=options,
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
-    def get(self, *, pet_id: int, options: _base.RequestOptions | None = None) -> _models.Pet:
+    def get(
+        self,
+        *,
+        pet_id: int,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Pet:
         """GET /pets/{petId}"""
-        return self._client.request(_GET, path={"petId": pet_id}, options=options)
+        return self._client.request(
+            _GET,
+            path={"petId": pet_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
     def list(
         self,
         *,
-        limit: int | None = None,
-        tags: _t.Sequence[str] | None = None,
-        ids: _t.Sequence[int] | None = None,
-        options: _base.RequestOptions | None = None,
-    ) -> _t.List[_models.Pet]:
+        limit: int | NotGiven = NOT_GIVEN,
+        tags: typing.Sequence[str] | NotGiven = NOT_GIVEN,
+        ids: typing.Sequence[int] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> typing.List[Pet]:
         """GET /pets"""
         return self._client.request(
-            _LIST, query={"limit": limit, "tags": tags, "ids": ids}, options=options
+            _LIST,
+            query={"limit": limit, "tags": tags, "ids": ids},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
         )
 
     def add(
-        self, *, name: str, tag: str | None = None, options: _base.RequestOptions | None = None
-    ) -> _models.Pet:
+        self,
+        *,
+        name: str,
+        tag: str | None | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Pet:
         """POST /pets"""
         return self._client.request(
-            _ADD, body=_base.fields({"name": name, "tag": tag}), options=options
+            _ADD,
+            body=_base.fields({"name": name, "tag": tag}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
 
@@ -123,13 +175,97 @@ class AsyncPets:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncPetsWithRawResponse(self)
 
-    upload_photo = _base.asynchronous(Pets.upload_photo)
+    async def upload_photo(
+        self,
+        *,
+        pet_id: int,
+        file: bytes,
+        caption: str | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> NoContent:
+        """POST /pets/{petId}/photo
 
-    get = _base.asynchronous(Pets.get)
+        Args:
+            caption: A caption.
+        """
+        return await self._client.request(
+            _UPLOAD_PHOTO,
+            path={"petId": pet_id},
+            body=_base.fields({"file": file, "caption": caption}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
-    list = _base.asynchronous(Pets.list)
+    async def get(
+        self,
+        *,
+        pet_id: int,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Pet:
+        """GET /pets/{petId}"""
+        return await self._client.request(
+            _GET,
+            path={"petId": pet_id},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
-    add = _base.asynchronous(Pets.add)
+    async def list(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        tags: typing.Sequence[str] | NotGiven = NOT_GIVEN,
+        ids: typing.Sequence[int] | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> typing.List[Pet]:
+        """GET /pets"""
+        return await self._client.request(
+            _LIST,
+            query={"limit": limit, "tags": tags, "ids": ids},
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
+
+    async def add(
+        self,
+        *,
+        name: str,
+        tag: str | None | NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        extra_body: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Pet:
+        """POST /pets"""
+        return await self._client.request(
+            _ADD,
+            body=_base.fields({"name": name, "tag": tag}),
+            options=_base.request_options(
+                options,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
 
 
 class AsyncPetsWithRawResponse:

@@ -4,15 +4,20 @@
 from __future__ import annotations
 
 import functools
+import typing
 
-from .. import _content
+import httpx
+
 from .. import _base_client as _base
 from .. import _response
+from .._base_client import RequestOptions
+from .._content import BinaryContent
+from .._not_given import NOT_GIVEN, NotGiven
 
 __all__ = ["Reports", "AsyncReports"]
 
-_GET: _base.Endpoint[_content.BinaryContent] = _base.Endpoint(
-    "GET", "/report", responses={"200": {"application/pdf": _content.BinaryContent}}
+_GET: _base.Endpoint[BinaryContent] = _base.Endpoint(
+    "GET", "/report", responses={"200": {"application/pdf": BinaryContent}}
 )
 
 
@@ -27,9 +32,21 @@ class Reports:
         """The same methods, returning the HTTP response beside the result."""
         return ReportsWithRawResponse(self)
 
-    def get(self, *, options: _base.RequestOptions | None = None) -> _content.BinaryContent:
+    def get(
+        self,
+        *,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> BinaryContent:
         """GET /report"""
-        return self._client.request(_GET, options=options)
+        return self._client.request(
+            _GET,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class ReportsWithRawResponse:
@@ -50,7 +67,21 @@ class AsyncReports:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncReportsWithRawResponse(self)
 
-    get = _base.asynchronous(Reports.get)
+    async def get(
+        self,
+        *,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> BinaryContent:
+        """GET /report"""
+        return await self._client.request(
+            _GET,
+            options=_base.request_options(
+                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            ),
+        )
 
 
 class AsyncReportsWithRawResponse:
