@@ -62,6 +62,7 @@ CLIENT_ATTRIBUTES = frozenset(
         "base_url",
         "timeout",
         "with_options",
+        "copy",
         "request",
         "environment",
         "headers",

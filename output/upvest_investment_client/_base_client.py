@@ -9,6 +9,7 @@ API (its kind of authentication, signing, headers, defaults) is data in the gene
 
 from __future__ import annotations
 
+import copy
 import datetime
 import decimal
 import importlib
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
     from ._types import Problem
 
 T = TypeVar("T")
+_ClientT = TypeVar("_ClientT", bound="BaseClient")
 
 DEFAULT_TIMEOUT = httpx.Timeout(TIMEOUT, connect=CONNECT_TIMEOUT)
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
@@ -561,6 +563,42 @@ class BaseClient:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    #: the HTTP client the calls go through (the subclasses make it on first use)
+    _http: Any
+    _given_http: Any
+
+    def copy(
+        self: _ClientT,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> _ClientT:
+        """This client configured differently: the copy shares its connections, credentials, signing key and
+        token cache, so making one per call site is cheap. `default_headers` are added to the client's.
+        Closing the copy leaves the connections open: close the client that made them."""
+        http = self._http  # made now if no call made it yet, so that both use the same pool
+        new = copy.copy(self)
+        for owner in type(new).__mro__:  # resources made for this client would call through it
+            for name, member in vars(owner).items():
+                if isinstance(member, functools.cached_property) and name != "_http":
+                    new.__dict__.pop(name, None)
+        new._given_http = http
+        if base_url is not None:
+            new.base_url = base_url.rstrip("/")
+        if not isinstance(timeout, NotGiven):
+            new.timeout = timeout
+        if retry is not None or max_retries is not None:
+            new.retry = (retry or self.retry).with_overrides(max_retries, None)
+        if default_headers:
+            new._headers = {**self._headers, **{k.lower(): v for k, v in default_headers.items()}}
+            new._missing_settings = [m for m in self._missing_settings if m[0] not in new._headers]
+        return new
+
+    with_options = copy
 
     # -- building the request -------------------------------------------------------------------------
 

@@ -190,3 +190,13 @@ def test_signatures_show_public_names_that_resolve(features: Any) -> None:
     assert typing.get_type_hints(features.resources.notes.Notes.retrieve)["return"] is features.models.Note
     assert features.NOT_GIVEN is features.resources.notes.NOT_GIVEN and not features.NOT_GIVEN
     assert repr(features.NOT_GIVEN) == "NOT_GIVEN" and isinstance(features.NOT_GIVEN, features.NotGiven)
+
+
+def test_with_options_configures_a_copy_and_leaves_the_client_alone(
+    call: Call, features: Any, server: FeatureServer
+) -> None:
+    with pytest.raises(features.APITimeoutError):
+        call(lambda c: c.with_options(timeout=0.1, max_retries=0).notes.retrieve(note_id="slow"))
+    call(lambda c: c.copy(default_headers={"x-tenant": "t1"}).notes.retrieve(note_id="n1"))
+    call(lambda c: c.notes.retrieve(note_id="n1"))
+    assert [r.headers.get("x-tenant") for r in server.requests] == [None, "t1", None]

@@ -1212,3 +1212,22 @@ def test_real_spec_readme_examples_run_against_the_fake(
             namespace["client"].close()
     assert {(r.method, r.path) for r in server.requests} >= {("GET", "/webhooks"), ("POST", "/webhooks")}
     assert_every_request_verified(server)
+
+
+def test_with_options_shares_connections_tokens_and_signing(server: FakeUpvest, client: Any) -> None:
+    """Issue 17: `with_options` (or `copy`) gives a configured client that reuses the token the first fetched
+    (no second token request), signs as it does, and adds its default headers to its own calls only."""
+    user_id = any_user_id(server)
+    client.users.retrieve(user_id=user_id)
+    tenant = client.with_options(default_headers={"x-tenant": "t1"}, max_retries=0, timeout=5.0)
+    assert type(tenant) is type(client) and tenant.retry.max_retries == 0 and tenant.timeout == 5.0
+    assert tenant._http is client._http and tenant.users is not client.users
+    tenant.users.retrieve(user_id=user_id)
+    client.users.retrieve(user_id=user_id)
+    gets = api(server, "GET", "/users/")
+    assert [r.outcome for r in gets] == ["ok"] * 3
+    assert [r.headers.get("x-tenant") for r in gets] == [None, "t1", None]
+    assert len(server.token_requests) == 1
+    tenant.close()  # the copy does not own the connections: the original still works
+    client.users.retrieve(user_id=user_id)
+    assert [r.outcome for r in api(server, "GET", "/users/")] == ["ok"] * 4
