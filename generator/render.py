@@ -449,6 +449,8 @@ class MethodView:
     csv_query: tuple[str, ...]
     #: the success responses' annotations: (status, ((media type, annotation), ...)), for the endpoint
     response_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    #: the same for the error responses the spec gives a JSON schema (not a problem document)
+    error_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     #: for paginated operations: offset, limit, items, meta and total field names
     page_fields: tuple[str, ...] = ()
     #: the resource's attribute on the client, for messages (`orders.place()`)
@@ -482,6 +484,14 @@ class MethodView:
             ]
         )
         items: list[layout.Node] = [pystr(operation.method), pystr(self.path), layout.keyword("responses", responses)]
+        if self.error_types:
+            errors = layout.mapping(
+                [
+                    (pystr(status), layout.mapping([(pystr(media), text) for media, text in contents]))
+                    for status, contents in self.error_types
+                ]
+            )
+            items.append(layout.keyword("errors", errors))
         if operation.body:
             items += [f"body={pystr(operation.body.kind)}", f"media_type={pystr(operation.body.media_type)}"]
             if self.body_type != "None":
@@ -639,12 +649,17 @@ def method_view(
     if spell is not str:
         arguments = [replace(a, annotation=spell(a.annotation)) for a in arguments]
     response_types: list[tuple[str, tuple[tuple[str, str], ...]]] = []
-    for response in operation.success_responses:
+    error_types: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    for response in operation.responses:
         typed = tuple(
             (c.media_type, spell(annotation(c.type, schemas=schemas))) for c in response.contents if c.type is not None
         )
         # the runtime looks a status up as written, `2XX`, or `default`
-        response_types.append((response.status.lower() if response.status == "DEFAULT" else response.status, typed))
+        status = response.status.lower() if response.status == "DEFAULT" else response.status
+        if response.success:
+            response_types.append((status, typed))
+        elif typed:
+            error_types.append((status, typed))
     csv_query = tuple(p.name for p in operation.parameters if p.location == "query" and not p.explode)
     pagination = operation.pagination
     item = ""
@@ -670,6 +685,7 @@ def method_view(
         scopes=operation.scopes,
         csv_query=csv_query,
         response_types=tuple(response_types),
+        error_types=tuple(error_types),
         page_fields=page_fields,
         resource=resource,
         spell=spell,
@@ -866,7 +882,7 @@ def render(
             m.signature(asynchronous) + m.result(asynchronous) for m in methods for asynchronous in (False, True)
         ]
         texts = [m.return_annotation for m in methods] + [m.body_type for m in methods] + signatures
-        texts += [text for m in methods for _, typed in m.response_types for _, text in typed]
+        texts += [text for m in methods for _, typed in (*m.response_types, *m.error_types) for _, text in typed]
         emit(
             f"{package}/resources/{group.module}.py",
             "package/resources/resource.py.jinja",

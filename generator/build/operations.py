@@ -415,7 +415,8 @@ class _OperationBuilder:
                 kind = response_kind(media_type, media.get("schema"))
                 if is_problem_media(media_type):
                     problem = True
-                if error:
+                if error and (kind != "json" or is_problem_media(media_type) or "schema" not in media):
+                    # problem documents are read as `Problem`; other error bodies without a JSON schema as text
                     contents.append(Content(media_type, kind, None))
                     continue
                 schema_context = Context(

@@ -51,9 +51,15 @@ def _slow(request: Recorded) -> Reply:
 
 ROUTES = {
     ("GET", "/notes"): lambda r: Reply(200, [_note(r)]),
-    ("POST", "/notes"): lambda r: Reply(201, _note(r, **r.json())),
+    ("POST", "/notes"): lambda r: (
+        Reply(422, {"errors": [{"field": "title", "message": "is blank"}]}, {"content-type": "application/json"})
+        if r.json().get("title") == ""
+        else Reply(201, _note(r, **r.json()))
+    ),
     ("GET", "/notes/slow"): _slow,
-    ("GET", "/notes/{note_id}"): lambda r: Reply(200, _note(r)),
+    ("GET", "/notes/{note_id}"): lambda r: (
+        Reply(404, {"title": "Not Found", "status": 404}) if r.params["note_id"] == "missing" else Reply(200, _note(r))
+    ),
     ("PATCH", "/notes/{note_id}"): lambda r: Reply(200, _note(r, **r.json())),
     ("DELETE", "/notes/{note_id}"): lambda r: Reply(204),
     ("POST", "/notes/{note_id}/archive"): lambda r: Reply(204),
@@ -200,3 +206,15 @@ def test_with_options_configures_a_copy_and_leaves_the_client_alone(
     call(lambda c: c.copy(default_headers={"x-tenant": "t1"}).notes.retrieve(note_id="n1"))
     call(lambda c: c.notes.retrieve(note_id="n1"))
     assert [r.headers.get("x-tenant") for r in server.requests] == [None, "t1", None]
+
+
+def test_an_error_body_the_spec_describes_is_parsed_into_its_model(call: Call, features: Any) -> None:
+    """A 422 with a field list is `.body` as its model; a problem document stays `.problem` (`.body` its text)."""
+    with pytest.raises(features.UnprocessableEntityError) as invalid:
+        call(lambda c: c.notes.create(title=""))
+    body = invalid.value.body
+    assert type(body).__module__ == "features_client.models" and body.errors[0].field == "title"
+    with pytest.raises(features.NotFoundError) as missing:
+        call(lambda c: c.notes.retrieve(note_id="missing"))
+    assert missing.value.problem is not None and missing.value.problem.title == "Not Found"
+    assert isinstance(missing.value.body, str)

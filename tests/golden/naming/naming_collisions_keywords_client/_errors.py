@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -87,7 +87,9 @@ class APIError(Error):
         self.status_code = response.status_code
         self.problem = problem
         self.request_id = request_id
-        self.body = response.text
+        #: the body: the model the API description gives this status (other than a problem document), when
+        #: the body matches it; else the text
+        self.body: Any = response.text
         super().__init__(self._message())
 
     def _message(self) -> str:

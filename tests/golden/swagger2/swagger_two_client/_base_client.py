@@ -127,6 +127,7 @@ class Endpoint(Generic[T]):
         "page",
         "parts",
         "nullable",
+        "errors",
     )
 
     def __init__(
@@ -145,6 +146,7 @@ class Endpoint(Generic[T]):
         page: tuple[str, str, str, str, str] | None = None,
         parts: Mapping[str, tuple[str | None, bool]] | None = None,
         nullable: tuple[str, ...] = (),
+        errors: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -162,6 +164,8 @@ class Endpoint(Generic[T]):
         self.parts = parts or {}
         #: the query, header and body-field arguments that may be None (the others refuse it)
         self.nullable = frozenset(nullable)
+        #: the error statuses whose body the spec describes (not as a problem document): media type -> type
+        self.errors = errors or {}
 
     def accept(self) -> str:
         """The media types the operation declares, for the `accept` header: `*/*` when it declares only
@@ -374,6 +378,16 @@ def _contents_for(endpoint: Endpoint[Any], status: int) -> Mapping[str, Any]:
         if key.startswith("2"):
             return contents
     return endpoint.responses.get("default", {})
+
+
+def _error_type(endpoint: Endpoint[Any], status: int, media: str) -> Any:
+    """The type the spec gives the body of an error status (exact, `4XX`, then `default`), if any."""
+    for key in (str(status), f"{status // 100}XX", "default"):
+        contents = endpoint.errors.get(key)
+        if contents:
+            json_types = [t for m, t in contents.items() if _is_json(m) or m == "*/*"]
+            return contents.get(media) or (json_types[0] if json_types else None)
+    return None
 
 
 def resolve_base_url(
@@ -852,7 +866,7 @@ class BaseClient:
         request_id = response.headers.get(REQUEST_ID_HEADER)
         status = response.status_code
         if status >= 400:
-            raise self._error(response, request_id)
+            raise self._error(response, request_id, endpoint)
         contents = _contents_for(endpoint, status)
         media = _media(response.headers.get("content-type", ""))
         if not contents:
@@ -903,21 +917,42 @@ class BaseClient:
         return result  # type: ignore[no-any-return]
 
     @staticmethod
-    def _error(response: httpx.Response, request_id: str | None) -> Exception:
+    def _error(
+        response: httpx.Response, request_id: str | None, endpoint: Endpoint[Any] | None = None
+    ) -> Exception:
+        """The error for a response with an error status: its problem document read as `Problem`, and its
+        body as the model the spec describes for that status (`.body`; the text when it describes none or the
+        body does not match)."""
         problem: Problem | None = None
+        body: Any = None
         media = _media(response.headers.get("content-type", ""))
         if _is_json(media) and response.content:
             import pydantic
 
-            from ._types import Problem
+            from ._types import BaseModel, Problem
 
             try:
-                problem = Problem.model_validate(response.json())
-            except (ValueError, pydantic.ValidationError):
+                data = response.json()
+            except ValueError:
+                data = None
+            try:
+                problem = Problem.model_validate(data)
+            except pydantic.ValidationError:
                 problem = None
+            type_ = _error_type(endpoint, response.status_code, media) if endpoint else None
+            if type_ is not None:
+                try:
+                    body = _adapter(type_).validate_python(data)
+                except pydantic.ValidationError:
+                    body = None
+                if isinstance(body, BaseModel):
+                    body._request_id = request_id
         if request_id is None and problem is not None:
             request_id = problem.request_id
-        return error_class(response.status_code)(response, problem=problem, request_id=request_id)
+        error = error_class(response.status_code)(response, problem=problem, request_id=request_id)
+        if body is not None:
+            error.body = body
+        return error
 
     # -- tokens -------------------------------------------------------------------------------------------
 

@@ -43,12 +43,12 @@ class NewPet(BaseModel):
     tag: str | None = None
 
 
+class Error(BaseModel):
+    code: int | None = None
+    message: str | None = None
+
+
 class UploadPhotoRequest(BaseModel):
     caption: str | None = None
     """A caption."""
     file: bytes
-
-
-class Error(BaseModel):
-    code: int | None = None
-    message: str | None = None

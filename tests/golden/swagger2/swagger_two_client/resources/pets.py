@@ -13,7 +13,7 @@ from .. import _response
 from .._base_client import RequestOptions
 from .._content import NoContent
 from .._not_given import NOT_GIVEN, NotGiven
-from ..models import NewPet, Pet, UploadPhotoRequest
+from ..models import Error, NewPet, Pet, UploadPhotoRequest
 
 __all__ = ["Pets", "AsyncPets"]
 
@@ -27,7 +27,10 @@ _UPLOAD_PHOTO: _base.Endpoint[NoContent] = _base.Endpoint(
 )
 
 _GET: _base.Endpoint[Pet] = _base.Endpoint(
-    "GET", "/pets/{petId}", responses={"200": {"application/json": Pet}}
+    "GET",
+    "/pets/{petId}",
+    responses={"200": {"application/json": Pet}},
+    errors={"404": {"application/json": Error}},
 )
 
 _LIST: _base.Endpoint[typing.List[Pet]] = _base.Endpoint(
