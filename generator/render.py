@@ -179,6 +179,15 @@ def oneline(text: object) -> str:
     return "".join(c if c.isprintable() else " " for c in value).strip()
 
 
+def code(text: object) -> str:
+    """A Markdown code span of one line of text: fenced with more backticks than any run inside it."""
+    value = oneline(text)
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {value} " if longest or value.startswith("`") or value.endswith("`") else value
+    return f"{fence}{padded}{fence}"
+
+
 # -- types as annotations -----------------------------------------------------------------------------
 
 
@@ -592,6 +601,16 @@ class MethodView:
                 )
         return "\n".join(found).replace("\n", "\n" + " " * 8)
 
+    def reference(self) -> str:
+        """The method as api.md shows it: `name(*, argument: type, optional: type = ...) -> result` (the
+        operation's arguments; the per-call ones every method takes are described once, above the list)."""
+        shown = []
+        for argument in self.arguments:
+            text = argument.annotation.removesuffix(" | NotGiven")
+            shown.append(f"{argument.python_name}: {text}" + (" = ..." if argument.default else ""))
+        arguments = ", ".join(["*", *shown]) if shown else ""
+        return f"{self.operation.python_name}({arguments}) -> {self.result(False)}"
+
     def raw_wrapper(self, asynchronous: bool) -> str:
         """The `WithRawResponse` class's assignment of this method, at the indentation of `__init__`'s body."""
         name = self.operation.python_name
@@ -706,6 +725,13 @@ def url_path(template: str) -> str:
     return encoded + mark + quote(query, safe="/?%-._~!$&'()*+,;=:@")
 
 
+def _summary(description: str) -> str:
+    """The first sentence of a description, or its first line, on one line."""
+    first = oneline(description.strip().split("\n\n", 1)[0])
+    sentence = re.match(r"(.+?[.!?])(\s|$)", first)
+    return sentence.group(1) if sentence else first
+
+
 def _method_docstring(operation: Operation, arguments: list[Argument]) -> str:
     parts = [operation.summary or f"{operation.method} {operation.path}"]
     if operation.description and operation.description != operation.summary:
@@ -773,7 +799,7 @@ def environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pystr=pystr, pyvalue=pyvalue, docstring=docstring, oneline=oneline, tomlstr=tomlstr)
+    env.filters.update(pystr=pystr, pyvalue=pyvalue, docstring=docstring, oneline=oneline, tomlstr=tomlstr, code=code)
     # where the formatter may cut a file into pieces it formats (and caches) one by one: see generator.format
     env.globals.update(CUT=CUT.rstrip("\n"), MEMBER=MEMBER.rstrip("\n"))
     # where the templates lay statements out as black would, so black leaves them be (it formats them anyway)
@@ -854,6 +880,7 @@ def render(
         files[path] = env.get_template(template).render(**common, **context)
 
     emit("pyproject.toml", "pyproject.toml.jinja")
+    resources: list[tuple[Group, list[MethodView]]] = []
     emit("README.md", "README.md.jinja", examples=_examples(api))
     emit(f"{package}/__init__.py", "package/__init__.py.jinja")
     files[f"{package}/py.typed"] = ""
@@ -890,6 +917,9 @@ def render(
             methods=methods,
             imports=spell.imports(*texts),
         )
+        resources.append((group, methods))
+    models = [(schema.name, _summary(schema.description)) for schema in api.schemas]
+    emit("api.md", "api.md.jinja", resources=resources, models=models)
     return files
 
 

@@ -218,3 +218,26 @@ def test_an_error_body_the_spec_describes_is_parsed_into_its_model(call: Call, f
         call(lambda c: c.notes.retrieve(note_id="missing"))
     assert missing.value.problem is not None and missing.value.problem.title == "Not Found"
     assert isinstance(missing.value.body, str)
+
+
+def test_the_api_reference_lists_every_method_with_its_signature() -> None:
+    """api.md (issue 17): each resource's methods with their arguments, result, route and summary; the models;
+    the README links to it."""
+    files = generate(SPEC, Config.of(package="features_client")).files
+    reference = files["api.md"]
+    assert "- `client.notes.retrieve(*, note_id: str) -> Note`: `GET /notes/{note_id}`" in reference
+    assert (
+        "`client.notes.update(*, note_id: str, title: str = ..., body: str | None = ..., due: datetime.date | None"
+        " = ..., tags: typing.Sequence[str] = ...) -> Note`" in reference
+    )
+    assert "`client.notes.list(*, q: str = ..., label: str | None = ..., legacy_filter: str = ...)" in reference
+    assert "`POST /notes/{note_id}/archive` (deprecated)" in reference
+    assert "- `Note`\n" in reference and "- `NoteUpdate`\n" in reference
+    assert "[API reference](api.md)" in files["README.md"]
+
+
+def test_spec_text_in_the_api_reference_stays_inside_its_code_spans() -> None:
+    from generator.render import code
+
+    assert code("a`b") == "`` a`b ``" and code("plain") == "`plain`" and code("x\n# heading") == "`x # heading`"
+    assert code("``") == "``` `` ```"
