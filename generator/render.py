@@ -72,6 +72,7 @@ RUNTIME_FILES = (
     "_auth.py",
     "_base_client.py",
     "_content.py",
+    "_files.py",
     "_not_given.py",
     "_errors.py",
     "_pagination.py",
@@ -202,6 +203,8 @@ def annotation(
     if type_ is None:
         return _RUNTIME_TYPES[NO_CONTENT.name]
     if isinstance(type_, Primitive):
+        if argument and type_.kind == "bytes":
+            return "_files.FileTypes"  # bytes, a file object, a path, or (filename, content[, type])
         text = _PRIMITIVES[type_.kind]
         return f"{text} | str" if argument and type_.kind == "decimal" else text
     if isinstance(type_, AnyType):
@@ -326,16 +329,25 @@ def import_lines(
 
 
 #: names a resource module imports from the runtime: no model is imported under them
-_RESOURCE_MODULE_NAMES = ("BinaryContent", "NoContent", "NotGiven", "RequestOptions", "SyncPage", "AsyncPaginator")
+_RESOURCE_MODULE_NAMES = (
+    "BinaryContent",
+    "NoContent",
+    "FileTypes",
+    "NotGiven",
+    "RequestOptions",
+    "SyncPage",
+    "AsyncPaginator",
+)
 #: a string literal (skipped: spec text stays as it is), or a name through one of the modules' private aliases
 _SPELLED = re.compile(
     r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
-    r"|\b(_t|_dt|_decimal|_uuid|_content|_models|_pagination|_base)\.(\w+)|\b(NotGiven|NOT_GIVEN)\b"
+    r"|\b(_t|_dt|_decimal|_uuid|_content|_files|_models|_pagination|_base)\.(\w+)|\b(NotGiven|NOT_GIVEN)\b"
 )
 _STANDARD_MODULES = {"_t": "typing", "_dt": "datetime", "_decimal": "decimal", "_uuid": "uuid"}
 #: runtime names a resource module imports by name, and where from
 _RUNTIME_IMPORTS = {
     "_content": ".._content",
+    "_files": ".._files",
     "_pagination": ".._pagination",
     "_base": ".._base_client",
     "_not_given": ".._not_given",

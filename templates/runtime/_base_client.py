@@ -67,6 +67,7 @@ from ._errors import (
     AuthenticationError,
     error_class,
 )
+from ._files import Upload, is_file
 from ._not_given import NOT_GIVEN, NotGiven
 from ._response import capture
 from ._retry import DEFAULT_RETRY, RETRY_STATUSES, RetryPolicy
@@ -301,27 +302,32 @@ def _text(value: Any) -> str:
 QueryItems = list[tuple[str, Union[str, int, float, bool, None]]]
 
 
+def _stand_in(value: Any) -> Any:
+    """What a multipart field is validated as: a file as empty bytes (its model type), a list of files so."""
+    if is_file(value):
+        return b""
+    if isinstance(value, (list, tuple)) and value and all(is_file(v) for v in value):
+        return [b""] * len(value)
+    return value
+
+
 def _multipart(
     encoded: Mapping[str, Any], raw: Mapping[str, Any], parts: Mapping[str, tuple[str | None, bool]]
 ) -> list[tuple[str, Any]]:
-    """The parts of a multipart/form-data body, in the order of its properties: bytes as files, objects and
-    arrays as JSON (`application/json`), other values as text; an array the spec's encoding explodes as one part
-    per item; a content type the encoding names on its part. Always multipart, even without a file.
+    """The parts of a multipart/form-data body, in the order of its properties: files (`FileTypes`) as file
+    parts, objects and arrays as JSON (`application/json`), other values as text; an array the spec's encoding
+    explodes as one part per item; a content type the encoding names on its part. Always multipart, even
+    without a file.
     """
     found: list[tuple[str, Any]] = []
     for name, value in encoded.items():
         content_type, repeated = parts.get(name, (None, False))
         original = raw.get(name)
-        files = [original] if isinstance(original, (bytes, bytearray)) else original
-        if (
-            isinstance(files, (list, tuple))
-            and files
-            and all(isinstance(f, (bytes, bytearray)) for f in files)
-        ):
-            file_type = (
-                content_type or "application/octet-stream"
-            )  # a file, or one part per file of a list
-            found.extend((name, ("upload", bytes(f), file_type)) for f in files)
+        uploads = [original] if is_file(original) else original
+        if isinstance(uploads, (list, tuple)) and uploads and all(is_file(f) for f in uploads):
+            found.extend(
+                (name, Upload(f, content_type)) for f in uploads
+            )  # one part per file of a list
         elif value is None:
             continue
         elif isinstance(value, list) and repeated:
@@ -477,7 +483,7 @@ class _Prepared:
         url: str,
         params: QueryItems,
         headers: dict[str, str],
-        content: bytes | None,
+        content: bytes | Upload | None,
         files: list[tuple[str, Any]] | None,
         timeout: Any,
         idempotent: bool,
@@ -675,7 +681,7 @@ class BaseClient:
             {**_given(endpoint, "query parameter", query), **options.get("query", {})},
             endpoint.csv_query,
         )
-        content: bytes | None = None
+        content: bytes | Upload | None = None
         files: list[tuple[str, Any]] | None = None
         if body is NOT_GIVEN:
             body = None
@@ -702,17 +708,28 @@ class BaseClient:
                     endpoint.media_type or "application/x-www-form-urlencoded"
                 )
             elif endpoint.body == "multipart":
-                encoded = _encoded(endpoint, body, extra_body)
                 raw = {**(body if isinstance(body, Mapping) else {}), **(extra_body or {})}
+                # files are validated as empty bytes (the model's type); their parts read the files given
+                stand_in = (
+                    {k: _stand_in(v) for k, v in body.items()}
+                    if isinstance(body, Mapping)
+                    else body
+                )
+                encoded = _encoded(endpoint, stand_in, extra_body)
                 files = _multipart(
                     encoded if isinstance(encoded, Mapping) else {}, raw, endpoint.parts
                 )
             elif endpoint.body == "text":
                 content = str(body).encode("utf-8")
                 request_headers["content-type"] = endpoint.media_type or "text/plain; charset=utf-8"
-            else:
+            elif isinstance(body, (bytes, bytearray, memoryview)):
                 content = bytes(body)
                 request_headers["content-type"] = endpoint.media_type or "application/octet-stream"
+            else:  # a file object, a path, or (filename, content[, content type]): streamed
+                content = Upload(body, endpoint.media_type)
+                request_headers["content-type"] = content.content_type
+                if content.length is not None:
+                    request_headers["content-length"] = str(content.length)
         timeout = options["timeout"] if "timeout" in options else self.timeout
         idempotent = RetryPolicy.safe_to_repeat(
             endpoint.method, endpoint.idempotency_header is not None
@@ -737,13 +754,25 @@ class BaseClient:
             for credentials in self._credentials:
                 if not (token and credentials.authorization):
                     params = credentials.apply(headers, params)
+        content: Any = prepared.content
+        if isinstance(content, Upload):  # read again from its start for each attempt
+            if self._signer is not None:
+                content = content.read()  # the signature covers the digest of the whole body
+            elif isinstance(http, httpx.AsyncClient):
+                content = content.achunks()
+            else:
+                content = content.chunks()
+        files = [
+            (name, part.part() if isinstance(part, Upload) else part)
+            for name, part in prepared.files or ()
+        ]
         request = http.build_request(
             prepared.method,
             prepared.url,
             params=params,
             headers=headers,
-            content=prepared.content,
-            files=prepared.files,
+            content=content,
+            files=files or None,
             timeout=timeout,
         )
         fixed_query = prepared.url.partition("?")[2]

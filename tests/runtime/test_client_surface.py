@@ -63,12 +63,21 @@ ROUTES = {
     ("PATCH", "/notes/{note_id}"): lambda r: Reply(200, _note(r, **r.json())),
     ("DELETE", "/notes/{note_id}"): lambda r: Reply(204),
     ("POST", "/notes/{note_id}/archive"): lambda r: Reply(204),
+    ("POST", "/attachments"): lambda r: Reply(204),
+    ("PUT", "/blobs/{name}"): lambda r: Reply(503 if r.params["name"] == "flaky" and _attempts(r) == 1 else 204),
 }
+_ATTEMPTS: dict[str, int] = {}
+
+
+def _attempts(request: Recorded) -> int:
+    key = request.headers.get("x-attempt-key", "")
+    _ATTEMPTS[key] = _ATTEMPTS.get(key, 0) + 1
+    return _ATTEMPTS[key]
 
 
 @pytest.fixture
 def server() -> Iterator[FeatureServer]:
-    with FeatureServer(ROUTES) as running:
+    with FeatureServer(ROUTES, hashed=("/blobs/big",)) as running:
         yield running
 
 
@@ -241,3 +250,63 @@ def test_spec_text_in_the_api_reference_stays_inside_its_code_spans() -> None:
 
     assert code("a`b") == "`` a`b ``" and code("plain") == "`plain`" and code("x\n# heading") == "`x # heading`"
     assert code("``") == "``` `` ```"
+
+
+def test_files_upload_from_bytes_paths_file_objects_and_tuples(
+    call: Call, server: FeatureServer, tmp_path: Path
+) -> None:
+    """Issue 17: a file argument takes `FileTypes`; the filename comes from the path or the file object, the
+    content type from the tuple, else the extension; objects are JSON parts; a list of files is a part each."""
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.7 report")
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"plain notes")
+    with open(notes, "rb") as handle:
+        call(
+            lambda c: c.files.upload_attachment(
+                file=report, caption="Q3", meta={"source": "scan"}, extras=[handle, ("data.csv", b"a,b", "text/csv")]
+            )
+        )
+    assert server.requests[-1].parts() == [
+        ("file", "report.pdf", "application/pdf", b"%PDF-1.7 report"),
+        ("caption", None, None, b"Q3"),
+        ("meta", None, "application/json", b'{"source":"scan"}'),
+        ("extras", "notes.txt", "text/plain", b"plain notes"),
+        ("extras", "data.csv", "text/csv", b"a,b"),
+    ]
+    call(lambda c: c.files.upload_attachment(file=b"raw bytes"))
+    assert server.requests[-1].parts() == [("file", "upload", "application/octet-stream", b"raw bytes")]
+
+
+def test_a_binary_body_streams_a_file_and_a_retry_sends_it_whole_again(
+    call: Call, server: FeatureServer, tmp_path: Path
+) -> None:
+    blob = tmp_path / "blob.bin"
+    blob.write_bytes(bytes(range(256)) * 1000)
+    key = f"{id(call)}-{time.monotonic()}"
+    call(lambda c: c.files.put_blob(name="flaky", body=blob, extra_headers={"x-attempt-key": key}))
+    first, second = server.requests
+    assert first.body == second.body == blob.read_bytes()  # the retry read the file again from its start
+    assert second.headers["content-type"] == "application/octet-stream"
+    assert second.headers["content-length"] == str(256_000)
+
+
+def test_a_big_upload_is_streamed_not_read_into_memory(features: Any, server: FeatureServer, tmp_path: Path) -> None:
+    import hashlib
+    import tracemalloc
+
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as out:
+        for index in range(32):
+            out.write(bytes([index]) * (1 << 20))
+    with features.Client(base_url=server.base_url) as client:
+        client.files.put_blob(name="warm-up", body=b"x")
+        tracemalloc.start()
+        try:
+            client.files.put_blob(name="big", body=big)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    sent = server.requests[-1]
+    assert sent.length == 32 << 20 and sent.sha256 == hashlib.sha256(big.read_bytes()).hexdigest()
+    assert peak < 8 << 20, f"peak {peak >> 20} MiB for a 32 MiB upload"

@@ -14,12 +14,15 @@ the wire, and that nothing did when the client had to refuse a call before sendi
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
+import hashlib
 import http.server
 import json
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 
@@ -34,9 +37,30 @@ class Recorded:
     body: bytes
     #: the values of the route's `{placeholders}`
     params: dict[str, str] = field(default_factory=dict)
+    #: for a body read without keeping it (`FeatureServer(hashed=...)`): its length and SHA-256
+    length: int = 0
+    sha256: str = ""
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+    def parts(self) -> list[tuple[str, str | None, str | None, bytes]]:
+        """A multipart/form-data body's parts: (name, filename, content type, content)."""
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"content-type: " + self.headers["content-type"].encode() + b"\r\n\r\n" + self.body
+        )
+        found = []
+        for part in message.iter_parts():
+            content = part.get_payload(decode=True)
+            found.append(
+                (
+                    str(part.get_param("name", header="content-disposition")),
+                    part.get_filename(),
+                    part.get("content-type"),
+                    content if isinstance(content, bytes) else b"",
+                )
+            )
+        return found
 
 
 @dataclass
@@ -53,8 +77,10 @@ Route = Callable[[Recorded], Reply]
 class FeatureServer:
     """Routes keyed by (method, path template); anything else answers 404 with a problem document."""
 
-    def __init__(self, routes: Mapping[tuple[str, str], Route]) -> None:
+    def __init__(self, routes: Mapping[tuple[str, str], Route], *, hashed: tuple[str, ...] = ()) -> None:
         self.requests: list[Recorded] = []
+        #: path prefixes whose request bodies are read a chunk at a time and hashed, not kept (big uploads)
+        self.hashed = hashed
         self._routes = [(method, _pattern(template), route) for (method, template), route in routes.items()]
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
@@ -104,14 +130,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         url = urlsplit(self.path)
-        length = int(self.headers.get("content-length") or 0)
-        body = self.rfile.read(length) if length else b""
+        digest = hashlib.sha256()
+        kept: list[bytes] = []
+        keep = not url.path.startswith(self.server.owner.hashed) if self.server.owner.hashed else True
+        size = 0
+        for chunk in self._body_chunks():
+            size += len(chunk)
+            digest.update(chunk)
+            if keep:
+                kept.append(chunk)
         recorded = Recorded(
             self.command,
             url.path,
             parse_qsl(url.query, keep_blank_values=True),
             {k.lower(): v for k, v in self.headers.items()},
-            body,
+            b"".join(kept),
+            length=size,
+            sha256=digest.hexdigest(),
         )
         reply = self.server.owner.answer(recorded)
         self.send_response(reply.status)
@@ -146,6 +181,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
 
     do_POST = do_DELETE = do_PATCH = do_PUT = do_GET
+
+    def _body_chunks(self) -> Iterator[bytes]:
+        if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return
+                yield self.rfile.read(size)
+                self.rfile.readline()
+        left = int(self.headers.get("content-length") or 0)
+        while left > 0:
+            chunk = self.rfile.read(min(left, 1 << 16))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk
 
 
 def _is_stream(body: Any) -> bool:

@@ -37,6 +37,7 @@ from ._errors import (
     ServiceUnavailableError,
     GatewayTimeoutError,
 )
+from ._files import FileTypes
 from ._not_given import NOT_GIVEN, NotGiven
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._response import APIResponse
@@ -57,6 +58,7 @@ __all__ = [
     "Client",
     "ENVIRONMENTS",
     "Error",
+    "FileTypes",
     "NOT_GIVEN",
     "NoContent",
     "NotGiven",

@@ -11,6 +11,7 @@ import httpx
 from .. import _base_client as _base
 from .. import _response
 from .._base_client import RequestOptions
+from .._files import FileTypes
 from .._not_given import NOT_GIVEN, NotGiven
 from ..models import UploadFileResponse
 
@@ -40,7 +41,7 @@ class Files:
     def upload(
         self,
         *,
-        body: bytes,
+        body: FileTypes,
         extra_headers: typing.Mapping[str, str] | None = None,
         extra_query: typing.Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
@@ -77,7 +78,7 @@ class AsyncFiles:
     async def upload(
         self,
         *,
-        body: bytes,
+        body: FileTypes,
         extra_headers: typing.Mapping[str, str] | None = None,
         extra_query: typing.Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,

@@ -12,6 +12,7 @@ from .. import _base_client as _base
 from .. import _response
 from .._base_client import RequestOptions
 from .._content import NoContent
+from .._files import FileTypes
 from .._not_given import NOT_GIVEN, NotGiven
 from ..models import SubmitFormRequest
 
@@ -43,7 +44,7 @@ class Forms:
         self,
         *,
         name: str,
-        attachment: bytes | NotGiven = NOT_GIVEN,
+        attachment: FileTypes | NotGiven = NOT_GIVEN,
         extra_headers: typing.Mapping[str, str] | None = None,
         extra_query: typing.Mapping[str, object] | None = None,
         extra_body: typing.Mapping[str, object] | None = None,
@@ -86,7 +87,7 @@ class AsyncForms:
         self,
         *,
         name: str,
-        attachment: bytes | NotGiven = NOT_GIVEN,
+        attachment: FileTypes | NotGiven = NOT_GIVEN,
         extra_headers: typing.Mapping[str, str] | None = None,
         extra_query: typing.Mapping[str, object] | None = None,
         extra_body: typing.Mapping[str, object] | None = None,

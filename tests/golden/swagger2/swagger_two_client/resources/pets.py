@@ -12,6 +12,7 @@ from .. import _base_client as _base
 from .. import _response
 from .._base_client import RequestOptions
 from .._content import NoContent
+from .._files import FileTypes
 from .._not_given import NOT_GIVEN, NotGiven
 from ..models import Error, NewPet, Pet, UploadPhotoRequest
 
@@ -68,7 +69,7 @@ class Pets:
         self,
         *,
         pet_id: int,
-        file: bytes,
+        file: FileTypes,
         caption: str | NotGiven = NOT_GIVEN,
         extra_headers: typing.Mapping[str, str] | None = None,
         extra_query: typing.Mapping[str, object] | None = None,
@@ -182,7 +183,7 @@ class AsyncPets:
         self,
         *,
         pet_id: int,
-        file: bytes,
+        file: FileTypes,
         caption: str | NotGiven = NOT_GIVEN,
         extra_headers: typing.Mapping[str, str] | None = None,
         extra_query: typing.Mapping[str, object] | None = None,
