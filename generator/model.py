@@ -141,7 +141,9 @@ class RequestBody:
     parts: tuple[tuple[str, str | None, bool], ...] = ()
 
 
-ResponseKind = Literal["json", "binary", "text", "empty"]
+#: `events`: server-sent events, `lines`: JSON lines; both read as they arrive (a `Stream` of items)
+ResponseKind = Literal["json", "binary", "text", "empty", "events", "lines"]
+STREAM_KINDS = ("events", "lines")
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,13 @@ class Operation:
         return tuple(r for r in self.responses if r.success)
 
     @property
+    def stream(self) -> str | None:
+        """How the result is read as it arrives ("events", "lines"), when every success body is a stream; the
+        return type is then the type of one item."""
+        kinds = {c.kind for r in self.success_responses for c in r.contents}
+        return kinds.pop() if len(kinds) == 1 and kinds <= set(STREAM_KINDS) else None
+
+    @property
     def return_type(self) -> Type | None:
         """The type a call returns; None means a result without a body."""
         types: list[Type] = []
@@ -232,6 +241,8 @@ class Operation:
 NO_CONTENT = Ref("NoContent")
 #: The result of a binary response (a PDF, an image): the runtime's BinaryContent class.
 BINARY = Ref("BinaryContent")
+#: An item of a server-sent event stream whose data the spec gives no schema: the runtime's ServerSentEvent.
+SERVER_SENT_EVENT = Ref("ServerSentEvent")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from generator.format import CUT, LINE_LENGTH, MEMBER
 from generator.model import (
     BINARY,
     NO_CONTENT,
+    SERVER_SENT_EVENT,
     AliasSchema,
     AnyType,
     Api,
@@ -74,6 +75,7 @@ RUNTIME_FILES = (
     "_content.py",
     "_files.py",
     "_not_given.py",
+    "_streaming.py",
     "_errors.py",
     "_pagination.py",
     "_response.py",
@@ -96,7 +98,11 @@ _PRIMITIVES = {
     "datetime": "_dt.datetime",
     "uuid": "_uuid.UUID",
 }
-_RUNTIME_TYPES = {NO_CONTENT.name: "_content.NoContent", BINARY.name: "_content.BinaryContent"}
+_RUNTIME_TYPES = {
+    NO_CONTENT.name: "_content.NoContent",
+    BINARY.name: "_content.BinaryContent",
+    SERVER_SENT_EVENT.name: "_streaming.ServerSentEvent",
+}
 _IMPORTS = {
     "_t": "import typing as _t",
     "_dt": "import datetime as _dt",
@@ -334,6 +340,9 @@ _RESOURCE_MODULE_NAMES = (
     "NoContent",
     "FileTypes",
     "NotGiven",
+    "ServerSentEvent",
+    "Stream",
+    "AsyncStream",
     "RequestOptions",
     "SyncPage",
     "AsyncPaginator",
@@ -341,13 +350,15 @@ _RESOURCE_MODULE_NAMES = (
 #: a string literal (skipped: spec text stays as it is), or a name through one of the modules' private aliases
 _SPELLED = re.compile(
     r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
-    r"|\b(_t|_dt|_decimal|_uuid|_content|_files|_models|_pagination|_base)\.(\w+)|\b(NotGiven|NOT_GIVEN)\b"
+    r"|\b(_t|_dt|_decimal|_uuid|_content|_files|_streaming|_models|_pagination|_base)\.(\w+)"
+    r"|\b(NotGiven|NOT_GIVEN)\b"
 )
 _STANDARD_MODULES = {"_t": "typing", "_dt": "datetime", "_decimal": "decimal", "_uuid": "uuid"}
 #: runtime names a resource module imports by name, and where from
 _RUNTIME_IMPORTS = {
     "_content": ".._content",
     "_files": ".._files",
+    "_streaming": ".._streaming",
     "_pagination": ".._pagination",
     "_base": ".._base_client",
     "_not_given": ".._not_given",
@@ -491,6 +502,9 @@ class MethodView:
 
     def result(self, asynchronous: bool) -> str:
         """The method's return annotation: a page (sync) or paginator (async) of items, or the response type."""
+        if self.operation.stream:
+            kind = "AsyncStream" if asynchronous else "Stream"
+            return self.spell(f"_streaming.{kind}[{self.return_annotation}]")
         if not self.page:
             return self.return_annotation
         return self.spell(f"_pagination.{'AsyncPaginator' if asynchronous else 'SyncPage'}[{self.item_annotation}]")
@@ -539,7 +553,11 @@ class MethodView:
         ]
         if nullable:
             items.append(layout.keyword("nullable", layout.tuple_of(nullable)))
-        head = f"{self.constant}: _base.Endpoint[{self.return_annotation}] = _base.Endpoint"
+        if operation.stream:
+            items.append(f"stream={pystr(operation.stream)}")
+        # a stream's call returns Stream or AsyncStream of the items, as the client is sync or async
+        result = self.spell("_t.Any") if operation.stream else self.return_annotation
+        head = f"{self.constant}: _base.Endpoint[{result}] = _base.Endpoint"
         return layout.lay(layout.call(head, *items))
 
     @property

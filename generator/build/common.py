@@ -161,8 +161,15 @@ def choose_request_media(media_types: list[str]) -> tuple[str, BodyKind]:
     return media_types[0], "binary"
 
 
+_LINES_MEDIA = re.compile(r"^application/(x-)?(ndjson|jsonl|jsonlines|x-jsonlines|json-seq)(;.*)?$", re.IGNORECASE)
+
+
 def response_kind(media_type: str, schema: Any) -> ResponseKind:
     media = media_type.lower()
+    if media.split(";")[0].strip() == "text/event-stream":
+        return "events"
+    if _LINES_MEDIA.match(media):
+        return "lines"
     if is_json_media(media) or is_problem_media(media):
         return "json"
     if _TEXT_MEDIA.match(media):

@@ -39,6 +39,8 @@ from generator.infer import client_setting_names, env_prefix
 from generator.load import Location, escape_pointer_token
 from generator.model import (
     BINARY,
+    SERVER_SENT_EVENT,
+    STREAM_KINDS,
     AnyType,
     ClientHeader,
     Content,
@@ -388,6 +390,17 @@ class _OperationBuilder:
         parts = _parts(media.get("encoding")) if kind == "multipart" else ()
         return RequestBody(media_type, kind, type_, required, None, "body", description, parts)
 
+    def _stream_item(self, kind: str, media: dict[str, Any], context: Context) -> Type:
+        """The type of one item of a stream: OpenAPI 3.2's `itemSchema`, else the `schema` (for events, the
+        schema of their data; a string schema or none leaves the events as they come)."""
+        key = "itemSchema" if "itemSchema" in media else "schema"
+        schema = media.get(key)
+        if key == "itemSchema":
+            context = Context(context.file, context.pointer.rsplit("/", 1)[0] + "/itemSchema", context.name)
+        if kind == "events" and (not isinstance(schema, dict) or schema.get("type") == "string"):
+            return SERVER_SENT_EVENT
+        return self.schemas.convert(schema, context) if schema is not None else AnyType()
+
     def _responses(self, raw: Any, context: Context) -> tuple[Response, ...]:
         responses: list[Response] = []
         if not isinstance(raw, dict):
@@ -428,9 +441,14 @@ class _OperationBuilder:
                     type_: Type | None = BINARY
                 elif kind == "text":
                     type_ = Primitive("str")
+                elif kind in STREAM_KINDS:
+                    type_ = self._stream_item(kind, media, schema_context)
                 else:
                     type_ = self.schemas.convert(media.get("schema"), schema_context) if "schema" in media else AnyType()
                 contents.append(Content(media_type, kind, type_))
+            if any(c.kind not in STREAM_KINDS for c in contents) and not error:
+                # one body, or a stream of items: a response that offers both is read whole
+                contents = [c for c in contents if c.kind not in STREAM_KINDS]
             headers = (
                 tuple(str(h).lower() for h in response.get("headers") or {})
                 if isinstance(response.get("headers"), dict)

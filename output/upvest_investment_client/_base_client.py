@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import (
     TYPE_CHECKING,
     Any,
+    Callable,
     Dict,
     Generator,
     Generic,
@@ -70,6 +71,7 @@ from ._errors import (
 from ._files import Upload, is_file
 from ._not_given import NOT_GIVEN, NotGiven
 from ._response import capture
+from ._streaming import AsyncStream, ServerSentEvent, Stream
 from ._retry import DEFAULT_RETRY, RETRY_STATUSES, RetryPolicy
 from ._version import __version__
 
@@ -129,6 +131,7 @@ class Endpoint(Generic[T]):
         "parts",
         "nullable",
         "errors",
+        "stream",
     )
 
     def __init__(
@@ -148,6 +151,7 @@ class Endpoint(Generic[T]):
         parts: Mapping[str, tuple[str | None, bool]] | None = None,
         nullable: tuple[str, ...] = (),
         errors: Mapping[str, Mapping[str, Any]] | None = None,
+        stream: str | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -167,6 +171,8 @@ class Endpoint(Generic[T]):
         self.nullable = frozenset(nullable)
         #: the error statuses whose body the spec describes (not as a problem document): media type -> type
         self.errors = errors or {}
+        #: how a success response is read as it arrives: "events" (server-sent events), "lines" (JSON lines)
+        self.stream = stream
 
     def accept(self) -> str:
         """The media types the operation declares, for the `accept` header: `*/*` when it declares only
@@ -440,10 +446,21 @@ def _env(name: str, value: Any) -> Any:
 
 
 class _Send:
-    __slots__ = ("request",)
+    __slots__ = ("request", "stream")
 
-    def __init__(self, request: httpx.Request) -> None:
+    def __init__(self, request: httpx.Request, stream: bool = False) -> None:
         self.request = request
+        #: leave the body unread: the caller reads it as it arrives
+        self.stream = stream
+
+
+class _Read:
+    """Read the body of a response sent with `stream`: one that is not handed to the caller unread."""
+
+    __slots__ = ("response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
 
 
 class _Sleep:
@@ -460,7 +477,7 @@ class _Token:
         self.key = key
 
 
-_Step = Union[_Send, _Sleep, _Token]
+_Step = Union[_Send, _Sleep, _Token, _Read]
 
 
 class _Prepared:
@@ -811,6 +828,7 @@ class BaseClient:
     ) -> Generator[_Step, Any, T]:
         """Send, retry and parse one call; yields the steps that need I/O to the driving loop."""
         policy = self.retry.for_call(options)
+        streaming = endpoint.stream is not None
         started = time.monotonic()
         key = self._token_key(endpoint)
         refreshed = False
@@ -831,7 +849,7 @@ class BaseClient:
             request = self._build(http, prepared, token, timeout, endpoint.authenticated)
             sent = time.monotonic()
             try:
-                response: httpx.Response = yield _Send(request)
+                response: httpx.Response = yield _Send(request, streaming)
             except httpx.TransportError as exc:
                 error = self._transport_error(request, exc)
                 wait = policy.delay(attempt)
@@ -848,6 +866,8 @@ class BaseClient:
                     continue
                 raise error from exc
             status = response.status_code
+            if streaming and not 200 <= status < 300:
+                yield _Read(response)  # errors and retries read the body whole
             logger.debug(
                 "%s %s -> %d (attempt %d, %.0f ms, request id %s)",
                 request.method,
@@ -879,7 +899,30 @@ class BaseClient:
                     )
                     yield _Sleep(wait)
                     continue
+            if streaming and 200 <= status < 300:
+                capture(response)
+                return self._open_stream(endpoint, response)  # type: ignore[no-any-return]
             return self._parse(endpoint, response)
+
+    def _open_stream(self, endpoint: Endpoint[Any], response: httpx.Response) -> Any:
+        """A streamed success response handed to the caller unread (`Stream`, `AsyncStream`)."""
+        raise NotImplementedError
+
+    def _stream_parts(
+        self, endpoint: Endpoint[Any], response: httpx.Response
+    ) -> tuple[str, Callable[[Any], Any] | None, str | None]:
+        """How a stream's items are made: its kind, the parser of one item (None: kept as they come), and the
+        response's request id."""
+        contents = _contents_for(endpoint, response.status_code)
+        type_ = contents.get(_media(response.headers.get("content-type", "")))
+        if type_ is None and contents:
+            type_ = next(iter(contents.values()))
+        parse = (
+            None
+            if type_ is None or type_ is Any or type_ is ServerSentEvent
+            else _adapter(type_).validate_python
+        )
+        return endpoint.stream or "events", parse, response.headers.get(REQUEST_ID_HEADER)
 
     @staticmethod
     def _transport_error(request: httpx.Request, exc: Exception) -> APIConnectionError:
@@ -1053,10 +1096,16 @@ class SyncAPIClient(BaseClient):
             try:
                 if isinstance(step, _Send):
                     try:
-                        outcome: Any = self._http.send(step.request)
+                        outcome: Any = self._http.send(step.request, stream=step.stream)
                     except httpx.TransportError as exc:
                         step = flow.throw(exc)
                         continue
+                elif isinstance(step, _Read):
+                    try:
+                        step.response.read()
+                    finally:
+                        step.response.close()
+                    outcome = None
                 elif isinstance(step, _Sleep):
                     time.sleep(step.seconds)
                     outcome = None
@@ -1068,6 +1117,9 @@ class SyncAPIClient(BaseClient):
 
     def _fetch_token(self, key: str) -> tuple[str, float]:
         return self._drive(self._token_call(self._http, key))
+
+    def _open_stream(self, endpoint: Endpoint[Any], response: httpx.Response) -> Any:
+        return Stream(response, *self._stream_parts(endpoint, response))
 
     def close(self) -> None:
         """Release the connections (only of an HTTP client this client made itself)."""
@@ -1109,10 +1161,16 @@ class AsyncAPIClient(BaseClient):
             try:
                 if isinstance(step, _Send):
                     try:
-                        outcome: Any = await self._http.send(step.request)
+                        outcome: Any = await self._http.send(step.request, stream=step.stream)
                     except httpx.TransportError as exc:
                         step = flow.throw(exc)
                         continue
+                elif isinstance(step, _Read):
+                    try:
+                        await step.response.aread()
+                    finally:
+                        await step.response.aclose()
+                    outcome = None
                 elif isinstance(step, _Sleep):
                     import asyncio
 
@@ -1126,6 +1184,9 @@ class AsyncAPIClient(BaseClient):
 
     async def _fetch_token(self, key: str) -> tuple[str, float]:
         return await self._drive(self._token_call(self._http, key))
+
+    def _open_stream(self, endpoint: Endpoint[Any], response: httpx.Response) -> Any:
+        return AsyncStream(response, *self._stream_parts(endpoint, response))
 
     async def aclose(self) -> None:
         """Release the connections (only of an HTTP client this client made itself)."""

@@ -9,6 +9,7 @@ async methods, and public names in signatures.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import inspect
 import re
 import sys
@@ -64,9 +65,29 @@ ROUTES = {
     ("DELETE", "/notes/{note_id}"): lambda r: Reply(204),
     ("POST", "/notes/{note_id}/archive"): lambda r: Reply(204),
     ("POST", "/attachments"): lambda r: Reply(204),
+    ("GET", "/events"): lambda r: (
+        Reply(404, {"title": "No such feed", "status": 404})
+        if ("fail", "1") in r.query
+        else Reply(200, iter(_EVENTS), {"content-type": "text/event-stream"})
+    ),
+    ("GET", "/events/raw"): lambda r: Reply(200, iter(_EVENTS), {"content-type": "text/event-stream"}),
+    ("GET", "/exports/notes"): lambda r: Reply(
+        200,
+        iter([b'{"id": "1", "title": "a"}\n', b"\n", b'{"id": "2", ', b'"title": "b"}\n']),
+        {"content-type": "application/x-ndjson"},
+    ),
     ("PUT", "/blobs/{name}"): lambda r: Reply(503 if r.params["name"] == "flaky" and _attempts(r) == 1 else 204),
 }
 _ATTEMPTS: dict[str, int] = {}
+#: a comment, an event split across chunks, data on two lines, an id and retry, then [DONE] and one too many
+_EVENTS = [
+    b": keep-alive\n\n",
+    b'event: created\ndata: {"type": "created", ',
+    b'"note_id": "n1"}\nid: 7\n\n',
+    b'data: {"type": "updated",\ndata:  "note_id": "n1"}\nretry: 1500\n\n',
+    b"data: [DONE]\n\n",
+    b'data: {"type": "never", "note_id": "x"}\n\n',
+]
 
 
 def _attempts(request: Recorded) -> int:
@@ -145,8 +166,10 @@ def test_deprecated_operations_and_arguments_warn_once_per_call_site(call: Call,
 
 
 def test_docstrings_say_what_is_deprecated(features: Any) -> None:
-    assert "Deprecated." in (features.resources.notes.Notes.archive.__doc__ or "")
-    assert "legacy_filter: Deprecated." in (features.resources.notes.Notes.list.__doc__ or "")
+    assert "Deprecated." in (importlib.import_module("features_client.resources.notes").Notes.archive.__doc__ or "")
+    assert "legacy_filter: Deprecated." in (
+        importlib.import_module("features_client.resources.notes").Notes.list.__doc__ or ""
+    )
 
 
 def test_per_call_options_reach_the_wire(call: Call, server: FeatureServer) -> None:
@@ -181,7 +204,7 @@ def _methods(resource_class: type) -> dict[str, Any]:
 
 def test_async_methods_are_coroutine_functions_of_their_own(features: Any) -> None:
     """Not the sync methods wrapped: `inspect`, `help()` and go-to-definition show the async method."""
-    notes = features.resources.notes
+    notes = importlib.import_module("features_client.resources.notes")
     sync_methods, async_methods = _methods(notes.Notes), _methods(notes.AsyncNotes)
     assert sync_methods.keys() == async_methods.keys() == {"list", "create", "retrieve", "update", "delete", "archive"}
     for name, method in async_methods.items():
@@ -194,7 +217,10 @@ def test_async_methods_are_coroutine_functions_of_their_own(features: Any) -> No
 def test_signatures_show_public_names_that_resolve(features: Any) -> None:
     """No private alias (`_models.Note`, `_uuid.UUID`) in any annotation, and every annotation resolves."""
     private = re.compile(r"(?<![\w.])_\w+\.")
-    for resource_class in (features.resources.notes.Notes, features.resources.notes.AsyncNotes):
+    for resource_class in (
+        importlib.import_module("features_client.resources.notes").Notes,
+        importlib.import_module("features_client.resources.notes").AsyncNotes,
+    ):
         for name, method in _methods(resource_class).items():
             signature = inspect.signature(method)
             annotations = [p.annotation for p in signature.parameters.values() if p.name != "self"]
@@ -202,8 +228,14 @@ def test_signatures_show_public_names_that_resolve(features: Any) -> None:
                 assert isinstance(annotation, str) and not private.search(annotation), (name, annotation)
             hints = typing.get_type_hints(method)
             assert hints["timeout"] is not None and "options" in hints
-    assert typing.get_type_hints(features.resources.notes.Notes.retrieve)["return"] is features.models.Note
-    assert features.NOT_GIVEN is features.resources.notes.NOT_GIVEN and not features.NOT_GIVEN
+    assert (
+        typing.get_type_hints(importlib.import_module("features_client.resources.notes").Notes.retrieve)["return"]
+        is features.models.Note
+    )
+    assert (
+        features.NOT_GIVEN is importlib.import_module("features_client.resources.notes").NOT_GIVEN
+        and not features.NOT_GIVEN
+    )
     assert repr(features.NOT_GIVEN) == "NOT_GIVEN" and isinstance(features.NOT_GIVEN, features.NotGiven)
 
 
@@ -310,3 +342,50 @@ def test_a_big_upload_is_streamed_not_read_into_memory(features: Any, server: Fe
     sent = server.requests[-1]
     assert sent.length == 32 << 20 and sent.sha256 == hashlib.sha256(big.read_bytes()).hexdigest()
     assert peak < 8 << 20, f"peak {peak >> 20} MiB for a 32 MiB upload"
+
+
+def _items(result: Any) -> Any:
+    """A stream's items: the sync Stream iterated, or the AsyncStream awaited and iterated."""
+    if inspect.isawaitable(result):
+
+        async def collect() -> list[Any]:
+            stream = await result
+            async with stream:
+                return [item async for item in stream]
+
+        return collect()
+    with result as stream:
+        return list(stream)
+
+
+def test_server_sent_events_are_parsed_into_the_model_the_spec_gives(call: Call, features: Any) -> None:
+    events = call(lambda c: _items(c.events.follow()))
+    assert [type(e) for e in events] == [features.models.NoteEvent] * 2
+    assert [(e.type, e.note_id) for e in events] == [("created", "n1"), ("updated", "n1")]
+
+
+def test_events_the_spec_does_not_describe_come_as_server_sent_events(call: Call, features: Any) -> None:
+    events = call(lambda c: _items(c.events.follow_raw()))
+    assert events == [
+        features.ServerSentEvent(event="created", data='{"type": "created", "note_id": "n1"}', id="7"),
+        features.ServerSentEvent(data='{"type": "updated",\n "note_id": "n1"}', id="7", retry=1500),
+    ]
+
+
+def test_json_lines_are_parsed_one_model_a_line(call: Call, features: Any) -> None:
+    notes = call(lambda c: _items(c.events.export_notes()))
+    assert [(n.id, n.title) for n in notes] == [("1", "a"), ("2", "b")]
+    assert all(isinstance(n, features.models.Note) for n in notes)
+
+
+def test_stream_methods_are_typed_as_streams(features: Any) -> None:
+    events = importlib.import_module("features_client.resources.events")
+    assert typing.get_type_hints(events.Events.follow)["return"] == features.Stream[features.models.NoteEvent]
+    assert typing.get_type_hints(events.AsyncEvents.follow)["return"] == features.AsyncStream[features.models.NoteEvent]
+    assert typing.get_type_hints(events.Events.follow_raw)["return"] == features.Stream[features.ServerSentEvent]
+
+
+def test_an_error_status_on_a_stream_raises_with_its_body_read(call: Call, features: Any) -> None:
+    with pytest.raises(features.NotFoundError) as missing:
+        call(lambda c: _items(c.events.follow(extra_query={"fail": "1"})))
+    assert missing.value.problem is not None and missing.value.problem.title == "No such feed"

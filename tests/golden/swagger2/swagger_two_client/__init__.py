@@ -41,6 +41,7 @@ from ._files import FileTypes
 from ._not_given import NOT_GIVEN, NotGiven
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._response import APIResponse
+from ._streaming import AsyncStream, ServerSentEvent, Stream
 from ._retry import RetryPolicy
 from ._version import __version__
 
@@ -53,6 +54,7 @@ __all__ = [
     "AsyncClient",
     "AsyncPage",
     "AsyncPaginator",
+    "AsyncStream",
     "AuthenticationError",
     "BinaryContent",
     "Client",
@@ -65,7 +67,9 @@ __all__ = [
     "Problem",
     "RequestOptions",
     "RetryPolicy",
+    "ServerSentEvent",
     "SignatureError",
+    "Stream",
     "SyncPage",
     "UnknownVariant",
     "__version__",

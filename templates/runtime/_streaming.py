@@ -1,0 +1,181 @@
+# The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
+"""Responses read as they arrive: server-sent events and JSON lines (`Stream`, `AsyncStream`).
+
+Server-sent events are decoded here as the WHATWG HTML standard describes them (fields `event`, `data`, `id`,
+`retry`; comments; an event per blank line) rather than with a library: it is forty lines, and it keeps the
+runtime's dependencies to httpx and pydantic. Each event's data is parsed into the model the spec gives it;
+with none, the items are the `ServerSentEvent`s themselves. A `data` of `[DONE]` ends a stream, as many APIs
+send it after their last event.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, AsyncIterator, Callable, Generic, Iterator, TypeVar
+
+import httpx
+
+__all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
+
+ItemT = TypeVar("ItemT")
+_DONE = "[DONE]"
+
+
+class ServerSentEvent:
+    """One event of a `text/event-stream` response."""
+
+    __slots__ = ("event", "data", "id", "retry")
+
+    def __init__(
+        self,
+        *,
+        event: str = "message",
+        data: str = "",
+        id: str | None = None,
+        retry: int | None = None,
+    ) -> None:
+        self.event = event
+        self.data = data
+        self.id = id
+        self.retry = retry
+
+    def json(self) -> Any:
+        return json.loads(self.data)
+
+    def __repr__(self) -> str:
+        return f"ServerSentEvent(event={self.event!r}, data={self.data!r}, id={self.id!r}, retry={self.retry!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ServerSentEvent) and (
+            (self.event, self.data, self.id, self.retry)
+            == (other.event, other.data, other.id, other.retry)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _EventDecoder:
+    """Lines in, events out (one per blank line that ends a non-empty event)."""
+
+    def __init__(self) -> None:
+        self._event = ""
+        self._data: list[str] = []
+        self._id: str | None = None
+        self._last_id: str | None = None
+        self._retry: int | None = None
+
+    def line(self, line: str) -> ServerSentEvent | None:
+        if not line:
+            if not self._data and not self._event:
+                return None
+            event = ServerSentEvent(
+                event=self._event or "message",
+                data="\n".join(self._data),
+                id=self._last_id,
+                retry=self._retry,
+            )
+            self._event, self._data, self._retry = "", [], None
+            return event
+        if line.startswith(":"):
+            return None  # a comment (often a keep-alive)
+        name, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if name == "event":
+            self._event = value
+        elif name == "data":
+            self._data.append(value)
+        elif name == "id" and "\0" not in value:
+            self._last_id = value
+        elif name == "retry" and value.isdigit():
+            self._retry = int(value)
+        return None
+
+
+class _Items(Generic[ItemT]):
+    """What both streams share: the response, how an item is made, and closing."""
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        kind: str,
+        parse: Callable[[Any], ItemT] | None,
+        request_id: str | None,
+    ) -> None:
+        self.response = response
+        self.request_id = request_id
+        self._kind = kind
+        self._parse = parse
+
+    def _events(self, lines: Iterator[str], decoder: _EventDecoder) -> Iterator[ItemT]:
+        """The items the given lines complete (a stream's last lines may complete none)."""
+        for line in lines:
+            if self._kind == "events":
+                event = decoder.line(line)
+                if event is None:
+                    continue
+                if event.data == _DONE:
+                    raise _Done
+                yield self._parse(event.json()) if self._parse else event  # type: ignore[misc]
+            elif line.strip():
+                data = json.loads(line)
+                yield self._parse(data) if self._parse else data
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status_code={self.response.status_code}, request_id={self.request_id!r})"
+
+
+class _Done(Exception):
+    """The `[DONE]` event: the stream is over."""
+
+
+class Stream(_Items[ItemT]):
+    """The items of a streamed response, parsed as they arrive: iterate it once; use it as a context manager,
+    or call `close()`, to release the connection when you stop early."""
+
+    def __iter__(self) -> Iterator[ItemT]:
+        decoder = _EventDecoder()
+        try:
+            for line in self.response.iter_lines():
+                yield from self._events(iter((line,)), decoder)
+            yield from self._events(
+                iter(("",)), decoder
+            )  # an event the stream ended without a blank line
+        except _Done:
+            pass
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.response.close()
+
+    def __enter__(self) -> Stream[ItemT]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncStream(_Items[ItemT]):
+    """`Stream` for `AsyncClient`: `async for item in stream`, `async with stream`, `await stream.close()`."""
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        decoder = _EventDecoder()
+        try:
+            async for line in self.response.aiter_lines():
+                for item in self._events(iter((line,)), decoder):
+                    yield item
+            for item in self._events(iter(("",)), decoder):
+                yield item
+        except _Done:
+            pass
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        await self.response.aclose()
+
+    async def __aenter__(self) -> AsyncStream[ItemT]:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
