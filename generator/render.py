@@ -641,10 +641,11 @@ class MethodView:
         arguments = ", ".join(["*", *shown]) if shown else ""
         return f"{self.operation.python_name}({arguments}) -> {self.result(False)}"
 
-    def raw_wrapper(self, asynchronous: bool) -> str:
-        """The `WithRawResponse` class's assignment of this method, at the indentation of `__init__`'s body."""
+    def raw_wrapper(self, asynchronous: bool, kind: str = "raw") -> str:
+        """The `WithRawResponse` (`kind` "raw") or `WithStreamingResponse` ("streamed") class's assignment of
+        this method, at the indentation of `__init__`'s body."""
         name = self.operation.python_name
-        wrapper = f"self.{name} = _response.{'async_' if asynchronous else ''}to_raw_response_wrapper"
+        wrapper = f"self.{name} = _response.{'async_' if asynchronous else ''}to_{kind}_response_wrapper"
         return layout.lay(layout.call(wrapper, f"resource.{name}"), 8)
 
 
@@ -931,7 +932,9 @@ def render(
     emit(f"{package}/resources/__init__.py", "package/resources/__init__.py.jinja")
     for group in api.groups:
         classes = [
-            f"{prefix}{group.class_name}{suffix}" for prefix in ("", "Async") for suffix in ("", "WithRawResponse")
+            f"{prefix}{group.class_name}{suffix}"
+            for prefix in ("", "Async")
+            for suffix in ("", "WithRawResponse", "WithStreamingResponse")
         ]
         spell = PublicNames([*classes, *_RESOURCE_MODULE_NAMES])
         methods = [method_view(op, schemas, group.attribute, spell) for op in group.operations]

@@ -144,7 +144,7 @@ def collect(run: Run, schemas: Schemas, security: Security) -> Operations:
     builder = _OperationBuilder(run, schemas, security, managed)
     operation_ids = names.Namespace()
     built: dict[tuple[str, str], Operation] = {}
-    methods = {group_name: names.Namespace(names.RESERVED | {"with_raw_response"}) for group_name in by_group}
+    methods = {group_name: names.Namespace(names.RESERVED | {"with_raw_response", "with_streaming_response"}) for group_name in by_group}
     walk = sorted(
         ((group_name, entry) for group_name, entries in by_group.items() for entry in entries),
         key=lambda item: (item[1][0], HTTP_METHODS.index(item[1][1]["method"])),

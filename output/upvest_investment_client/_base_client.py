@@ -70,7 +70,7 @@ from ._errors import (
 )
 from ._files import Upload, is_file
 from ._not_given import NOT_GIVEN, NotGiven
-from ._response import capture
+from ._response import Streamed, capture, take_stream_request
 from ._streaming import AsyncStream, ServerSentEvent, Stream
 from ._retry import DEFAULT_RETRY, RETRY_STATUSES, RetryPolicy
 from ._version import __version__
@@ -825,10 +825,12 @@ class BaseClient:
         endpoint: Endpoint[T],
         prepared: _Prepared,
         options: RequestOptions,
+        raw: bool = False,
     ) -> Generator[_Step, Any, T]:
-        """Send, retry and parse one call; yields the steps that need I/O to the driving loop."""
+        """Send, retry and parse one call; yields the steps that need I/O to the driving loop. `raw`: a success
+        response is handed over unread, raising `Streamed` (`with_streaming_response`)."""
         policy = self.retry.for_call(options)
-        streaming = endpoint.stream is not None
+        streaming = endpoint.stream is not None or raw
         started = time.monotonic()
         key = self._token_key(endpoint)
         refreshed = False
@@ -901,6 +903,8 @@ class BaseClient:
                     continue
             if streaming and 200 <= status < 300:
                 capture(response)
+                if raw:
+                    raise Streamed(response, functools.partial(self._parse, endpoint))
                 return self._open_stream(endpoint, response)  # type: ignore[no-any-return]
             return self._parse(endpoint, response)
 
@@ -1088,7 +1092,8 @@ class SyncAPIClient(BaseClient):
     ) -> T:
         options = options or {}
         prepared = self._prepare(endpoint, path, query, headers, body, options)
-        return self._drive(self._call(self._http, endpoint, prepared, options))
+        raw = take_stream_request()
+        return self._drive(self._call(self._http, endpoint, prepared, options, raw))
 
     def _drive(self, flow: Generator[_Step, Any, T]) -> T:
         step = next(flow)
@@ -1153,7 +1158,8 @@ class AsyncAPIClient(BaseClient):
     ) -> T:
         options = options or {}
         prepared = self._prepare(endpoint, path, query, headers, body, options)
-        return await self._drive(self._call(self._http, endpoint, prepared, options))
+        raw = take_stream_request()
+        return await self._drive(self._call(self._http, endpoint, prepared, options, raw))
 
     async def _drive(self, flow: Generator[_Step, Any, T]) -> T:
         step = next(flow)

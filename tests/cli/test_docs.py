@@ -128,6 +128,11 @@ def _check_raw(server: FakeUpvest, namespace: dict[str, Any], printed: str) -> N
     assert "200" in printed and "application/json" in printed and "NoContent(status_code=202" in printed
 
 
+def _check_streamed(server: FakeUpvest, namespace: dict[str, Any], printed: str) -> None:
+    order = namespace["order"]
+    assert printed.startswith("200 ") and json.loads(namespace["body"])["id"] == str(order.id)
+
+
 def _check_logging(server: FakeUpvest, namespace: dict[str, Any], printed: str) -> None:
     records = namespace["__records__"]
     messages = [r.getMessage() for r in records if r.name == "upvest_investment_client"]
@@ -144,12 +149,14 @@ def _check_quickstart(server: FakeUpvest, namespace: dict[str, Any], printed: st
 SETUPS: dict[str, Callable[[FakeUpvest], None]] = {
     "retries": lambda server: server.faults.add("POST", "/orders", "reset", apply_before_fault=True) and None,
     "raw": lambda server: server.add_order() and None,
+    "streamed": lambda server: server.add_order() and None,
 }
 CHECKS: dict[str, Callable[[FakeUpvest, dict[str, Any], str], None]] = {
     "webhooks": _check_webhooks,
     "retries": _check_retries,
     "pagination": _check_pagination,
     "raw": _check_raw,
+    "streamed": _check_streamed,
     "logging": _check_logging,
     "quickstart": _check_quickstart,
 }

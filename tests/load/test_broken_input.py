@@ -803,7 +803,7 @@ for n in dir(client):
         continue
     for m in dir(r):
         method = getattr(r, m)
-        if not m.startswith("_") and m != "with_raw_response" and len(set(inspect.signature(method).parameters) - set({sorted(CALL_OPTIONS)})) == 4:
+        if not m.startswith("_") and not m.startswith("with_") and len(set(inspect.signature(method).parameters) - set({sorted(CALL_OPTIONS)})) == 4:
             found.append(method)
 [method] = found
 required = [n for n, prm in inspect.signature(method).parameters.items() if prm.default is inspect.Parameter.empty]

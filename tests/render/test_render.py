@@ -176,7 +176,7 @@ def test_hostile_strings_never_run(payload: str, tmp_path: Path) -> None:
         "import respx, httpx\n"
         "c = p.Client(base_url='https://example.test', access_token='t')\n"
         "resource = next(getattr(c, n) for n in dir(c) if not n.startswith('_') and type(getattr(c, n)).__module__.startswith('hostile_client.resources'))\n"
-        "method = next(getattr(resource, n) for n in dir(resource) if not n.startswith('_') and n != 'with_raw_response')\n"
+        "method = next(getattr(resource, n) for n in dir(resource) if not n.startswith('_') and not n.startswith('with_'))\n"
         "import inspect\n"
         "kwargs = {n: 'v' for n, prm in inspect.signature(method).parameters.items() if prm.default is inspect.Parameter.empty}\n"
         "with respx.mock(assert_all_called=False) as mock:\n"

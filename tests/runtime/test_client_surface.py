@@ -71,6 +71,11 @@ ROUTES = {
         else Reply(200, iter(_EVENTS), {"content-type": "text/event-stream"})
     ),
     ("GET", "/events/raw"): lambda r: Reply(200, iter(_EVENTS), {"content-type": "text/event-stream"}),
+    ("GET", "/downloads/{name}"): lambda r: Reply(
+        200,
+        (bytes([index % 251]) * (1 << 20) for index in range(int(dict(r.query).get("megabytes", "1")))),
+        {"content-type": "application/octet-stream", "x-request-id": "req-download"},
+    ),
     ("GET", "/exports/notes"): lambda r: Reply(
         200,
         iter([b'{"id": "1", "title": "a"}\n', b"\n", b'{"id": "2", ', b'"title": "b"}\n']),
@@ -389,3 +394,83 @@ def test_an_error_status_on_a_stream_raises_with_its_body_read(call: Call, featu
     with pytest.raises(features.NotFoundError) as missing:
         call(lambda c: _items(c.events.follow(extra_query={"fail": "1"})))
     assert missing.value.problem is not None and missing.value.problem.title == "No such feed"
+
+
+def _expected_download(megabytes: int) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for index in range(megabytes):
+        digest.update(bytes([index % 251]) * (1 << 20))
+    return digest.hexdigest()
+
+
+def _stream_to_file(client: Any, path: Path) -> Any:
+    """A 50 MiB download written to `path` through with_streaming_response, sync or async; returns its headers."""
+    call = client.files.with_streaming_response.download(name="big", megabytes=50)
+    if inspect.iscoroutinefunction(client.files.download):
+
+        async def run() -> Any:
+            async with call as response:
+                await response.write_to_file(path)
+                return response.status_code, response.request_id
+
+        return run()
+    with call as response:
+        response.write_to_file(path)
+        return response.status_code, response.request_id
+
+
+def test_a_streamed_download_is_written_to_a_file_without_being_held_in_memory(
+    call: Call, server: FeatureServer, tmp_path: Path
+) -> None:
+    """Issue 17's done-when: a 50 MB download streamed with peak memory growing by less than 10 MB."""
+    import hashlib
+    import tracemalloc
+
+    target = tmp_path / "download.bin"
+    call(lambda c: c.notes.retrieve(note_id="warm-up"))  # imports and connections before measuring
+    tracemalloc.start()
+    try:
+        status, request_id = call(lambda c: _stream_to_file(c, target))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (status, request_id) == (200, "req-download")
+    assert target.stat().st_size == 50 << 20
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == _expected_download(50)
+    assert peak < 10 << 20, f"peak {peak >> 20} MiB for a 50 MiB download"
+
+
+def test_a_streamed_response_offers_chunks_text_lines_and_parse(features: Any, server: FeatureServer) -> None:
+    with features.Client(base_url=server.base_url) as client:
+        with client.files.with_streaming_response.download(name="small", megabytes=2) as response:
+            assert response.headers["content-type"] == "application/octet-stream"
+            sizes = [len(chunk) for chunk in response.iter_bytes(1 << 19)]
+        assert sizes == [1 << 19] * 4
+        with client.events.with_streaming_response.export_notes() as response:
+            assert [line for line in response.iter_lines() if line] == [
+                '{"id": "1", "title": "a"}',
+                '{"id": "2", "title": "b"}',
+            ]
+        with client.notes.with_streaming_response.retrieve(note_id="n1") as response:
+            note = response.parse()
+        assert isinstance(note, features.models.Note) and note.id == "n1"
+        with pytest.raises(features.NotFoundError):  # an error status raises when the call is entered
+            with client.notes.with_streaming_response.retrieve(note_id="missing"):
+                pass
+
+
+def test_an_async_streamed_response_offers_the_same(features: Any, server: FeatureServer) -> None:
+    async def run() -> tuple[list[int], Any, str]:
+        async with features.AsyncClient(base_url=server.base_url) as client:
+            async with client.files.with_streaming_response.download(name="small", megabytes=2) as response:
+                sizes = [len(chunk) async for chunk in response.iter_bytes(1 << 19)]
+            async with client.notes.with_streaming_response.retrieve(note_id="n1") as response:
+                note = await response.parse()
+            async with client.events.with_streaming_response.export_notes() as response:
+                text = "".join([part async for part in response.iter_text()])
+            return sizes, note, text
+
+    sizes, note, text = asyncio.run(run())
+    assert sizes == [1 << 19] * 4 and note.id == "n1" and text.count("title") == 2

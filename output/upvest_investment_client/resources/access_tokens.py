@@ -39,6 +39,11 @@ class AccessTokens:
         """The same methods, returning the HTTP response beside the result."""
         return AccessTokensWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> AccessTokensWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AccessTokensWithStreamingResponse(self)
+
     def issue(
         self,
         *,
@@ -89,6 +94,13 @@ class AccessTokensWithRawResponse:
         self.issue = _response.to_raw_response_wrapper(resource.issue)
 
 
+class AccessTokensWithStreamingResponse:
+    """`AccessTokens` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AccessTokens) -> None:
+        self.issue = _response.to_streamed_response_wrapper(resource.issue)
+
+
 class AsyncAccessTokens:
     """Obtaining OAuth 2.0 bearer tokens."""
 
@@ -99,6 +111,11 @@ class AsyncAccessTokens:
     def with_raw_response(self) -> AsyncAccessTokensWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncAccessTokensWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncAccessTokensWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncAccessTokensWithStreamingResponse(self)
 
     async def issue(
         self,
@@ -148,3 +165,10 @@ class AsyncAccessTokensWithRawResponse:
 
     def __init__(self, resource: AsyncAccessTokens) -> None:
         self.issue = _response.async_to_raw_response_wrapper(resource.issue)
+
+
+class AsyncAccessTokensWithStreamingResponse:
+    """`AsyncAccessTokens` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncAccessTokens) -> None:
+        self.issue = _response.async_to_streamed_response_wrapper(resource.issue)

@@ -61,6 +61,11 @@ class AccountGroups:
         """The same methods, returning the HTTP response beside the result."""
         return AccountGroupsWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> AccountGroupsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AccountGroupsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -165,6 +170,15 @@ class AccountGroupsWithRawResponse:
         self.retrieve = _response.to_raw_response_wrapper(resource.retrieve)
 
 
+class AccountGroupsWithStreamingResponse:
+    """`AccountGroups` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AccountGroups) -> None:
+        self.list = _response.to_streamed_response_wrapper(resource.list)
+        self.create = _response.to_streamed_response_wrapper(resource.create)
+        self.retrieve = _response.to_streamed_response_wrapper(resource.retrieve)
+
+
 class AsyncAccountGroups:
     """Securities accounts that hold a user's accounts."""
 
@@ -175,6 +189,11 @@ class AsyncAccountGroups:
     def with_raw_response(self) -> AsyncAccountGroupsWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncAccountGroupsWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncAccountGroupsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncAccountGroupsWithStreamingResponse(self)
 
     def list(
         self,
@@ -278,3 +297,12 @@ class AsyncAccountGroupsWithRawResponse:
         self.list = _response.async_to_raw_response_wrapper(resource.list)
         self.create = _response.async_to_raw_response_wrapper(resource.create)
         self.retrieve = _response.async_to_raw_response_wrapper(resource.retrieve)
+
+
+class AsyncAccountGroupsWithStreamingResponse:
+    """`AsyncAccountGroups` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncAccountGroups) -> None:
+        self.list = _response.async_to_streamed_response_wrapper(resource.list)
+        self.create = _response.async_to_streamed_response_wrapper(resource.create)
+        self.retrieve = _response.async_to_streamed_response_wrapper(resource.retrieve)

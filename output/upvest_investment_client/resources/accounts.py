@@ -77,6 +77,11 @@ class Accounts:
         """The same methods, returning the HTTP response beside the result."""
         return AccountsWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> AccountsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AccountsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -253,6 +258,17 @@ class AccountsWithRawResponse:
         self.update = _response.to_raw_response_wrapper(resource.update)
 
 
+class AccountsWithStreamingResponse:
+    """`Accounts` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Accounts) -> None:
+        self.list = _response.to_streamed_response_wrapper(resource.list)
+        self.create = _response.to_streamed_response_wrapper(resource.create)
+        self.retrieve = _response.to_streamed_response_wrapper(resource.retrieve)
+        self.closure = _response.to_streamed_response_wrapper(resource.closure)
+        self.update = _response.to_streamed_response_wrapper(resource.update)
+
+
 class AsyncAccounts:
     """Trading and portfolio accounts inside an account group."""
 
@@ -263,6 +279,11 @@ class AsyncAccounts:
     def with_raw_response(self) -> AsyncAccountsWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncAccountsWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncAccountsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncAccountsWithStreamingResponse(self)
 
     def list(
         self,
@@ -438,3 +459,14 @@ class AsyncAccountsWithRawResponse:
         self.retrieve = _response.async_to_raw_response_wrapper(resource.retrieve)
         self.closure = _response.async_to_raw_response_wrapper(resource.closure)
         self.update = _response.async_to_raw_response_wrapper(resource.update)
+
+
+class AsyncAccountsWithStreamingResponse:
+    """`AsyncAccounts` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncAccounts) -> None:
+        self.list = _response.async_to_streamed_response_wrapper(resource.list)
+        self.create = _response.async_to_streamed_response_wrapper(resource.create)
+        self.retrieve = _response.async_to_streamed_response_wrapper(resource.retrieve)
+        self.closure = _response.async_to_streamed_response_wrapper(resource.closure)
+        self.update = _response.async_to_streamed_response_wrapper(resource.update)

@@ -64,6 +64,11 @@ class Fees:
         """The same methods, returning the HTTP response beside the result."""
         return FeesWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> FeesWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return FeesWithStreamingResponse(self)
+
     def list_collections(
         self,
         *,
@@ -191,6 +196,17 @@ class FeesWithRawResponse:
         self.retrieve_collection = _response.to_raw_response_wrapper(resource.retrieve_collection)
 
 
+class FeesWithStreamingResponse:
+    """`Fees` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Fees) -> None:
+        self.list_collections = _response.to_streamed_response_wrapper(resource.list_collections)
+        self.create_collection = _response.to_streamed_response_wrapper(resource.create_collection)
+        self.retrieve_collection = _response.to_streamed_response_wrapper(
+            resource.retrieve_collection
+        )
+
+
 class AsyncFees:
     """Collecting tenant fees from user accounts."""
 
@@ -201,6 +217,11 @@ class AsyncFees:
     def with_raw_response(self) -> AsyncFeesWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncFeesWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncFeesWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncFeesWithStreamingResponse(self)
 
     def list_collections(
         self,
@@ -327,5 +348,20 @@ class AsyncFeesWithRawResponse:
         self.list_collections = _response.async_to_raw_response_wrapper(resource.list_collections)
         self.create_collection = _response.async_to_raw_response_wrapper(resource.create_collection)
         self.retrieve_collection = _response.async_to_raw_response_wrapper(
+            resource.retrieve_collection
+        )
+
+
+class AsyncFeesWithStreamingResponse:
+    """`AsyncFees` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncFees) -> None:
+        self.list_collections = _response.async_to_streamed_response_wrapper(
+            resource.list_collections
+        )
+        self.create_collection = _response.async_to_streamed_response_wrapper(
+            resource.create_collection
+        )
+        self.retrieve_collection = _response.async_to_streamed_response_wrapper(
             resource.retrieve_collection
         )

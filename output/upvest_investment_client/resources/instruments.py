@@ -44,6 +44,11 @@ class Instruments:
         """The same methods, returning the HTTP response beside the result."""
         return InstrumentsWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> InstrumentsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return InstrumentsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -122,6 +127,14 @@ class InstrumentsWithRawResponse:
         self.retrieve = _response.to_raw_response_wrapper(resource.retrieve)
 
 
+class InstrumentsWithStreamingResponse:
+    """`Instruments` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Instruments) -> None:
+        self.list = _response.to_streamed_response_wrapper(resource.list)
+        self.retrieve = _response.to_streamed_response_wrapper(resource.retrieve)
+
+
 class AsyncInstruments:
     """Tradeable securities."""
 
@@ -132,6 +145,11 @@ class AsyncInstruments:
     def with_raw_response(self) -> AsyncInstrumentsWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncInstrumentsWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncInstrumentsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncInstrumentsWithStreamingResponse(self)
 
     def list(
         self,
@@ -209,3 +227,11 @@ class AsyncInstrumentsWithRawResponse:
     def __init__(self, resource: AsyncInstruments) -> None:
         self.list = _response.async_to_raw_response_wrapper(resource.list)
         self.retrieve = _response.async_to_raw_response_wrapper(resource.retrieve)
+
+
+class AsyncInstrumentsWithStreamingResponse:
+    """`AsyncInstruments` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncInstruments) -> None:
+        self.list = _response.async_to_streamed_response_wrapper(resource.list)
+        self.retrieve = _response.async_to_streamed_response_wrapper(resource.retrieve)

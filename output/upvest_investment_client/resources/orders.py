@@ -74,6 +74,11 @@ class Orders:
         """The same methods, returning the HTTP response beside the result."""
         return OrdersWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> OrdersWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return OrdersWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -244,6 +249,16 @@ class OrdersWithRawResponse:
         self.cancel = _response.to_raw_response_wrapper(resource.cancel)
 
 
+class OrdersWithStreamingResponse:
+    """`Orders` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Orders) -> None:
+        self.list = _response.to_streamed_response_wrapper(resource.list)
+        self.place = _response.to_streamed_response_wrapper(resource.place)
+        self.retrieve = _response.to_streamed_response_wrapper(resource.retrieve)
+        self.cancel = _response.to_streamed_response_wrapper(resource.cancel)
+
+
 class AsyncOrders:
     """Placing, tracking and cancelling buy and sell orders."""
 
@@ -254,6 +269,11 @@ class AsyncOrders:
     def with_raw_response(self) -> AsyncOrdersWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncOrdersWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncOrdersWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncOrdersWithStreamingResponse(self)
 
     def list(
         self,
@@ -423,3 +443,13 @@ class AsyncOrdersWithRawResponse:
         self.place = _response.async_to_raw_response_wrapper(resource.place)
         self.retrieve = _response.async_to_raw_response_wrapper(resource.retrieve)
         self.cancel = _response.async_to_raw_response_wrapper(resource.cancel)
+
+
+class AsyncOrdersWithStreamingResponse:
+    """`AsyncOrders` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncOrders) -> None:
+        self.list = _response.async_to_streamed_response_wrapper(resource.list)
+        self.place = _response.async_to_streamed_response_wrapper(resource.place)
+        self.retrieve = _response.async_to_streamed_response_wrapper(resource.retrieve)
+        self.cancel = _response.async_to_streamed_response_wrapper(resource.cancel)

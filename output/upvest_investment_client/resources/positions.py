@@ -45,6 +45,11 @@ class Positions:
         """The same methods, returning the HTTP response beside the result."""
         return PositionsWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> PositionsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return PositionsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -114,6 +119,14 @@ class PositionsWithRawResponse:
         self.retrieve = _response.to_raw_response_wrapper(resource.retrieve)
 
 
+class PositionsWithStreamingResponse:
+    """`Positions` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Positions) -> None:
+        self.list = _response.to_streamed_response_wrapper(resource.list)
+        self.retrieve = _response.to_streamed_response_wrapper(resource.retrieve)
+
+
 class AsyncPositions:
     """Securities held in an account."""
 
@@ -124,6 +137,11 @@ class AsyncPositions:
     def with_raw_response(self) -> AsyncPositionsWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncPositionsWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncPositionsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncPositionsWithStreamingResponse(self)
 
     def list(
         self,
@@ -192,3 +210,11 @@ class AsyncPositionsWithRawResponse:
     def __init__(self, resource: AsyncPositions) -> None:
         self.list = _response.async_to_raw_response_wrapper(resource.list)
         self.retrieve = _response.async_to_raw_response_wrapper(resource.retrieve)
+
+
+class AsyncPositionsWithStreamingResponse:
+    """`AsyncPositions` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncPositions) -> None:
+        self.list = _response.async_to_streamed_response_wrapper(resource.list)
+        self.retrieve = _response.async_to_streamed_response_wrapper(resource.retrieve)

@@ -47,6 +47,11 @@ class Reports:
         """The same methods, returning the HTTP response beside the result."""
         return ReportsWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> ReportsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return ReportsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -144,6 +149,14 @@ class ReportsWithRawResponse:
         self.retrieve = _response.to_raw_response_wrapper(resource.retrieve)
 
 
+class ReportsWithStreamingResponse:
+    """`Reports` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Reports) -> None:
+        self.list = _response.to_streamed_response_wrapper(resource.list)
+        self.retrieve = _response.to_streamed_response_wrapper(resource.retrieve)
+
+
 class AsyncReports:
     """Documents issued to users, as metadata or PDF."""
 
@@ -154,6 +167,11 @@ class AsyncReports:
     def with_raw_response(self) -> AsyncReportsWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncReportsWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncReportsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncReportsWithStreamingResponse(self)
 
     def list(
         self,
@@ -250,3 +268,11 @@ class AsyncReportsWithRawResponse:
     def __init__(self, resource: AsyncReports) -> None:
         self.list = _response.async_to_raw_response_wrapper(resource.list)
         self.retrieve = _response.async_to_raw_response_wrapper(resource.retrieve)
+
+
+class AsyncReportsWithStreamingResponse:
+    """`AsyncReports` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncReports) -> None:
+        self.list = _response.async_to_streamed_response_wrapper(resource.list)
+        self.retrieve = _response.async_to_streamed_response_wrapper(resource.retrieve)

@@ -67,6 +67,11 @@ class Users:
         """The same methods, returning the HTTP response beside the result."""
         return UsersWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> UsersWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return UsersWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -183,6 +188,16 @@ class UsersWithRawResponse:
         self.offboard = _response.to_raw_response_wrapper(resource.offboard)
 
 
+class UsersWithStreamingResponse:
+    """`Users` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Users) -> None:
+        self.list = _response.to_streamed_response_wrapper(resource.list)
+        self.create = _response.to_streamed_response_wrapper(resource.create)
+        self.retrieve = _response.to_streamed_response_wrapper(resource.retrieve)
+        self.offboard = _response.to_streamed_response_wrapper(resource.offboard)
+
+
 class AsyncUsers:
     """Onboarding, reading and offboarding end users."""
 
@@ -193,6 +208,11 @@ class AsyncUsers:
     def with_raw_response(self) -> AsyncUsersWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncUsersWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncUsersWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncUsersWithStreamingResponse(self)
 
     def list(
         self,
@@ -308,3 +328,13 @@ class AsyncUsersWithRawResponse:
         self.create = _response.async_to_raw_response_wrapper(resource.create)
         self.retrieve = _response.async_to_raw_response_wrapper(resource.retrieve)
         self.offboard = _response.async_to_raw_response_wrapper(resource.offboard)
+
+
+class AsyncUsersWithStreamingResponse:
+    """`AsyncUsers` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncUsers) -> None:
+        self.list = _response.async_to_streamed_response_wrapper(resource.list)
+        self.create = _response.async_to_streamed_response_wrapper(resource.create)
+        self.retrieve = _response.async_to_streamed_response_wrapper(resource.retrieve)
+        self.offboard = _response.async_to_streamed_response_wrapper(resource.offboard)

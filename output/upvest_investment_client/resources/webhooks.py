@@ -90,6 +90,11 @@ class Webhooks:
         """The same methods, returning the HTTP response beside the result."""
         return WebhooksWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> WebhooksWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return WebhooksWithStreamingResponse(self)
+
     def get_jwks(
         self,
         *,
@@ -305,6 +310,19 @@ class WebhooksWithRawResponse:
         self.test = _response.to_raw_response_wrapper(resource.test)
 
 
+class WebhooksWithStreamingResponse:
+    """`Webhooks` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Webhooks) -> None:
+        self.get_jwks = _response.to_streamed_response_wrapper(resource.get_jwks)
+        self.list = _response.to_streamed_response_wrapper(resource.list)
+        self.create = _response.to_streamed_response_wrapper(resource.create)
+        self.retrieve = _response.to_streamed_response_wrapper(resource.retrieve)
+        self.delete = _response.to_streamed_response_wrapper(resource.delete)
+        self.update = _response.to_streamed_response_wrapper(resource.update)
+        self.test = _response.to_streamed_response_wrapper(resource.test)
+
+
 class AsyncWebhooks:
     """Event subscriptions and the keys that verify their deliveries."""
 
@@ -315,6 +333,11 @@ class AsyncWebhooks:
     def with_raw_response(self) -> AsyncWebhooksWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncWebhooksWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncWebhooksWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncWebhooksWithStreamingResponse(self)
 
     async def get_jwks(
         self,
@@ -529,3 +552,16 @@ class AsyncWebhooksWithRawResponse:
         self.delete = _response.async_to_raw_response_wrapper(resource.delete)
         self.update = _response.async_to_raw_response_wrapper(resource.update)
         self.test = _response.async_to_raw_response_wrapper(resource.test)
+
+
+class AsyncWebhooksWithStreamingResponse:
+    """`AsyncWebhooks` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncWebhooks) -> None:
+        self.get_jwks = _response.async_to_streamed_response_wrapper(resource.get_jwks)
+        self.list = _response.async_to_streamed_response_wrapper(resource.list)
+        self.create = _response.async_to_streamed_response_wrapper(resource.create)
+        self.retrieve = _response.async_to_streamed_response_wrapper(resource.retrieve)
+        self.delete = _response.async_to_streamed_response_wrapper(resource.delete)
+        self.update = _response.async_to_streamed_response_wrapper(resource.update)
+        self.test = _response.async_to_streamed_response_wrapper(resource.test)

@@ -40,7 +40,7 @@ from ._errors import (
 from ._files import FileTypes
 from ._not_given import NOT_GIVEN, NotGiven
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
-from ._response import APIResponse
+from ._response import APIResponse, AsyncStreamedAPIResponse, StreamedAPIResponse
 from ._streaming import AsyncStream, ServerSentEvent, Stream
 from ._retry import RetryPolicy
 from ._version import __version__
@@ -55,6 +55,7 @@ __all__ = [
     "AsyncPage",
     "AsyncPaginator",
     "AsyncStream",
+    "AsyncStreamedAPIResponse",
     "AuthenticationError",
     "BinaryContent",
     "Client",
@@ -70,6 +71,7 @@ __all__ = [
     "ServerSentEvent",
     "SignatureError",
     "Stream",
+    "StreamedAPIResponse",
     "SyncPage",
     "UnknownVariant",
     "__version__",

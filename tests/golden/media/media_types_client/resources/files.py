@@ -38,6 +38,11 @@ class Files:
         """The same methods, returning the HTTP response beside the result."""
         return FilesWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> FilesWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return FilesWithStreamingResponse(self)
+
     def upload(
         self,
         *,
@@ -64,6 +69,13 @@ class FilesWithRawResponse:
         self.upload = _response.to_raw_response_wrapper(resource.upload)
 
 
+class FilesWithStreamingResponse:
+    """`Files` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Files) -> None:
+        self.upload = _response.to_streamed_response_wrapper(resource.upload)
+
+
 class AsyncFiles:
     """files"""
 
@@ -74,6 +86,11 @@ class AsyncFiles:
     def with_raw_response(self) -> AsyncFilesWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncFilesWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncFilesWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncFilesWithStreamingResponse(self)
 
     async def upload(
         self,
@@ -99,3 +116,10 @@ class AsyncFilesWithRawResponse:
 
     def __init__(self, resource: AsyncFiles) -> None:
         self.upload = _response.async_to_raw_response_wrapper(resource.upload)
+
+
+class AsyncFilesWithStreamingResponse:
+    """`AsyncFiles` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncFiles) -> None:
+        self.upload = _response.async_to_streamed_response_wrapper(resource.upload)

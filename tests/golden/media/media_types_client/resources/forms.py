@@ -40,6 +40,11 @@ class Forms:
         """The same methods, returning the HTTP response beside the result."""
         return FormsWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> FormsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return FormsWithStreamingResponse(self)
+
     def submit(
         self,
         *,
@@ -72,6 +77,13 @@ class FormsWithRawResponse:
         self.submit = _response.to_raw_response_wrapper(resource.submit)
 
 
+class FormsWithStreamingResponse:
+    """`Forms` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Forms) -> None:
+        self.submit = _response.to_streamed_response_wrapper(resource.submit)
+
+
 class AsyncForms:
     """forms"""
 
@@ -82,6 +94,11 @@ class AsyncForms:
     def with_raw_response(self) -> AsyncFormsWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncFormsWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncFormsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncFormsWithStreamingResponse(self)
 
     async def submit(
         self,
@@ -113,3 +130,10 @@ class AsyncFormsWithRawResponse:
 
     def __init__(self, resource: AsyncForms) -> None:
         self.submit = _response.async_to_raw_response_wrapper(resource.submit)
+
+
+class AsyncFormsWithStreamingResponse:
+    """`AsyncForms` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncForms) -> None:
+        self.submit = _response.async_to_streamed_response_wrapper(resource.submit)

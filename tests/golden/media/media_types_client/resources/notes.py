@@ -58,6 +58,11 @@ class Notes:
         """The same methods, returning the HTTP response beside the result."""
         return NotesWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> NotesWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return NotesWithStreamingResponse(self)
+
     def create(
         self,
         *,
@@ -127,6 +132,15 @@ class NotesWithRawResponse:
         self.put_anything = _response.to_raw_response_wrapper(resource.put_anything)
 
 
+class NotesWithStreamingResponse:
+    """`Notes` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Notes) -> None:
+        self.create = _response.to_streamed_response_wrapper(resource.create)
+        self.get = _response.to_streamed_response_wrapper(resource.get)
+        self.put_anything = _response.to_streamed_response_wrapper(resource.put_anything)
+
+
 class AsyncNotes:
     """notes"""
 
@@ -137,6 +151,11 @@ class AsyncNotes:
     def with_raw_response(self) -> AsyncNotesWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncNotesWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncNotesWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncNotesWithStreamingResponse(self)
 
     async def create(
         self,
@@ -205,3 +224,12 @@ class AsyncNotesWithRawResponse:
         self.create = _response.async_to_raw_response_wrapper(resource.create)
         self.get = _response.async_to_raw_response_wrapper(resource.get)
         self.put_anything = _response.async_to_raw_response_wrapper(resource.put_anything)
+
+
+class AsyncNotesWithStreamingResponse:
+    """`AsyncNotes` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncNotes) -> None:
+        self.create = _response.async_to_streamed_response_wrapper(resource.create)
+        self.get = _response.async_to_streamed_response_wrapper(resource.get)
+        self.put_anything = _response.async_to_streamed_response_wrapper(resource.put_anything)

@@ -56,6 +56,11 @@ class Class:
         """The same methods, returning the HTTP response beside the result."""
         return ClassWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> ClassWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return ClassWithStreamingResponse(self)
+
     def get_thing(
         self,
         *,
@@ -140,6 +145,15 @@ class ClassWithRawResponse:
         self.list_things_2 = _response.to_raw_response_wrapper(resource.list_things_2)
 
 
+class ClassWithStreamingResponse:
+    """`Class` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Class) -> None:
+        self.get_thing = _response.to_streamed_response_wrapper(resource.get_thing)
+        self.list_things = _response.to_streamed_response_wrapper(resource.list_things)
+        self.list_things_2 = _response.to_streamed_response_wrapper(resource.list_things_2)
+
+
 class AsyncClass:
     """A tag that is a keyword."""
 
@@ -150,6 +164,11 @@ class AsyncClass:
     def with_raw_response(self) -> AsyncClassWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncClassWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncClassWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncClassWithStreamingResponse(self)
 
     async def get_thing(
         self,
@@ -233,3 +252,12 @@ class AsyncClassWithRawResponse:
         self.get_thing = _response.async_to_raw_response_wrapper(resource.get_thing)
         self.list_things = _response.async_to_raw_response_wrapper(resource.list_things)
         self.list_things_2 = _response.async_to_raw_response_wrapper(resource.list_things_2)
+
+
+class AsyncClassWithStreamingResponse:
+    """`AsyncClass` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncClass) -> None:
+        self.get_thing = _response.async_to_streamed_response_wrapper(resource.get_thing)
+        self.list_things = _response.async_to_streamed_response_wrapper(resource.list_things)
+        self.list_things_2 = _response.async_to_streamed_response_wrapper(resource.list_things_2)

@@ -32,6 +32,11 @@ class N2fa:
         """The same methods, returning the HTTP response beside the result."""
         return N2faWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> N2faWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return N2faWithStreamingResponse(self)
+
     def verify(
         self,
         *,
@@ -56,6 +61,13 @@ class N2faWithRawResponse:
         self.verify = _response.to_raw_response_wrapper(resource.verify)
 
 
+class N2faWithStreamingResponse:
+    """`N2fa` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: N2fa) -> None:
+        self.verify = _response.to_streamed_response_wrapper(resource.verify)
+
+
 class AsyncN2fa:
     """2fa"""
 
@@ -66,6 +78,11 @@ class AsyncN2fa:
     def with_raw_response(self) -> AsyncN2faWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncN2faWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncN2faWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncN2faWithStreamingResponse(self)
 
     async def verify(
         self,
@@ -89,3 +106,10 @@ class AsyncN2faWithRawResponse:
 
     def __init__(self, resource: AsyncN2fa) -> None:
         self.verify = _response.async_to_raw_response_wrapper(resource.verify)
+
+
+class AsyncN2faWithStreamingResponse:
+    """`AsyncN2fa` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncN2fa) -> None:
+        self.verify = _response.async_to_streamed_response_wrapper(resource.verify)

@@ -32,6 +32,11 @@ class UberThings:
         """The same methods, returning the HTTP response beside the result."""
         return UberThingsWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> UberThingsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return UberThingsWithStreamingResponse(self)
+
     def grosse(
         self,
         *,
@@ -56,6 +61,13 @@ class UberThingsWithRawResponse:
         self.grosse = _response.to_raw_response_wrapper(resource.grosse)
 
 
+class UberThingsWithStreamingResponse:
+    """`UberThings` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: UberThings) -> None:
+        self.grosse = _response.to_streamed_response_wrapper(resource.grosse)
+
+
 class AsyncUberThings:
     """Über Things"""
 
@@ -66,6 +78,11 @@ class AsyncUberThings:
     def with_raw_response(self) -> AsyncUberThingsWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncUberThingsWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncUberThingsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncUberThingsWithStreamingResponse(self)
 
     async def grosse(
         self,
@@ -89,3 +106,10 @@ class AsyncUberThingsWithRawResponse:
 
     def __init__(self, resource: AsyncUberThings) -> None:
         self.grosse = _response.async_to_raw_response_wrapper(resource.grosse)
+
+
+class AsyncUberThingsWithStreamingResponse:
+    """`AsyncUberThings` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncUberThings) -> None:
+        self.grosse = _response.async_to_streamed_response_wrapper(resource.grosse)

@@ -43,6 +43,11 @@ class Owners:
         """The same methods, returning the HTTP response beside the result."""
         return OwnersWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> OwnersWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return OwnersWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -94,6 +99,14 @@ class OwnersWithRawResponse:
         self.set_address = _response.to_raw_response_wrapper(resource.set_address)
 
 
+class OwnersWithStreamingResponse:
+    """`Owners` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Owners) -> None:
+        self.list = _response.to_streamed_response_wrapper(resource.list)
+        self.set_address = _response.to_streamed_response_wrapper(resource.set_address)
+
+
 class AsyncOwners:
     """owners"""
 
@@ -104,6 +117,11 @@ class AsyncOwners:
     def with_raw_response(self) -> AsyncOwnersWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncOwnersWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncOwnersWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncOwnersWithStreamingResponse(self)
 
     async def list(
         self,
@@ -154,3 +172,11 @@ class AsyncOwnersWithRawResponse:
     def __init__(self, resource: AsyncOwners) -> None:
         self.list = _response.async_to_raw_response_wrapper(resource.list)
         self.set_address = _response.async_to_raw_response_wrapper(resource.set_address)
+
+
+class AsyncOwnersWithStreamingResponse:
+    """`AsyncOwners` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncOwners) -> None:
+        self.list = _response.async_to_streamed_response_wrapper(resource.list)
+        self.set_address = _response.async_to_streamed_response_wrapper(resource.set_address)

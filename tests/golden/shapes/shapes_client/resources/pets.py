@@ -50,6 +50,11 @@ class Pets:
         """The same methods, returning the HTTP response beside the result."""
         return PetsWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> PetsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return PetsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -121,6 +126,15 @@ class PetsWithRawResponse:
         self.get = _response.to_raw_response_wrapper(resource.get)
 
 
+class PetsWithStreamingResponse:
+    """`Pets` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Pets) -> None:
+        self.list = _response.to_streamed_response_wrapper(resource.list)
+        self.create = _response.to_streamed_response_wrapper(resource.create)
+        self.get = _response.to_streamed_response_wrapper(resource.get)
+
+
 class AsyncPets:
     """pets"""
 
@@ -131,6 +145,11 @@ class AsyncPets:
     def with_raw_response(self) -> AsyncPetsWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncPetsWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncPetsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncPetsWithStreamingResponse(self)
 
     async def list(
         self,
@@ -201,3 +220,12 @@ class AsyncPetsWithRawResponse:
         self.list = _response.async_to_raw_response_wrapper(resource.list)
         self.create = _response.async_to_raw_response_wrapper(resource.create)
         self.get = _response.async_to_raw_response_wrapper(resource.get)
+
+
+class AsyncPetsWithStreamingResponse:
+    """`AsyncPets` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncPets) -> None:
+        self.list = _response.async_to_streamed_response_wrapper(resource.list)
+        self.create = _response.async_to_streamed_response_wrapper(resource.create)
+        self.get = _response.async_to_streamed_response_wrapper(resource.get)

@@ -37,6 +37,11 @@ class Auth:
         """The same methods, returning the HTTP response beside the result."""
         return AuthWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> AuthWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AuthWithStreamingResponse(self)
+
     def login(
         self,
         *,
@@ -69,6 +74,13 @@ class AuthWithRawResponse:
         self.login = _response.to_raw_response_wrapper(resource.login)
 
 
+class AuthWithStreamingResponse:
+    """`Auth` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Auth) -> None:
+        self.login = _response.to_streamed_response_wrapper(resource.login)
+
+
 class AsyncAuth:
     """auth"""
 
@@ -79,6 +91,11 @@ class AsyncAuth:
     def with_raw_response(self) -> AsyncAuthWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncAuthWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncAuthWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncAuthWithStreamingResponse(self)
 
     async def login(
         self,
@@ -110,3 +127,10 @@ class AsyncAuthWithRawResponse:
 
     def __init__(self, resource: AsyncAuth) -> None:
         self.login = _response.async_to_raw_response_wrapper(resource.login)
+
+
+class AsyncAuthWithStreamingResponse:
+    """`AsyncAuth` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncAuth) -> None:
+        self.login = _response.async_to_streamed_response_wrapper(resource.login)

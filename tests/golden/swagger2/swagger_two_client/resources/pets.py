@@ -65,6 +65,11 @@ class Pets:
         """The same methods, returning the HTTP response beside the result."""
         return PetsWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> PetsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return PetsWithStreamingResponse(self)
+
     def upload_photo(
         self,
         *,
@@ -168,6 +173,16 @@ class PetsWithRawResponse:
         self.add = _response.to_raw_response_wrapper(resource.add)
 
 
+class PetsWithStreamingResponse:
+    """`Pets` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Pets) -> None:
+        self.upload_photo = _response.to_streamed_response_wrapper(resource.upload_photo)
+        self.get = _response.to_streamed_response_wrapper(resource.get)
+        self.list = _response.to_streamed_response_wrapper(resource.list)
+        self.add = _response.to_streamed_response_wrapper(resource.add)
+
+
 class AsyncPets:
     """pets"""
 
@@ -178,6 +193,11 @@ class AsyncPets:
     def with_raw_response(self) -> AsyncPetsWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncPetsWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncPetsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncPetsWithStreamingResponse(self)
 
     async def upload_photo(
         self,
@@ -280,3 +300,13 @@ class AsyncPetsWithRawResponse:
         self.get = _response.async_to_raw_response_wrapper(resource.get)
         self.list = _response.async_to_raw_response_wrapper(resource.list)
         self.add = _response.async_to_raw_response_wrapper(resource.add)
+
+
+class AsyncPetsWithStreamingResponse:
+    """`AsyncPets` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncPets) -> None:
+        self.upload_photo = _response.async_to_streamed_response_wrapper(resource.upload_photo)
+        self.get = _response.async_to_streamed_response_wrapper(resource.get)
+        self.list = _response.async_to_streamed_response_wrapper(resource.list)
+        self.add = _response.async_to_streamed_response_wrapper(resource.add)

@@ -32,6 +32,11 @@ class Reports:
         """The same methods, returning the HTTP response beside the result."""
         return ReportsWithRawResponse(self)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> ReportsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return ReportsWithStreamingResponse(self)
+
     def get(
         self,
         *,
@@ -56,6 +61,13 @@ class ReportsWithRawResponse:
         self.get = _response.to_raw_response_wrapper(resource.get)
 
 
+class ReportsWithStreamingResponse:
+    """`Reports` methods that give `StreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: Reports) -> None:
+        self.get = _response.to_streamed_response_wrapper(resource.get)
+
+
 class AsyncReports:
     """reports"""
 
@@ -66,6 +78,11 @@ class AsyncReports:
     def with_raw_response(self) -> AsyncReportsWithRawResponse:
         """The same methods, returning the HTTP response beside the result."""
         return AsyncReportsWithRawResponse(self)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncReportsWithStreamingResponse:
+        """The same methods, giving the HTTP response before its body is read (`with` the call)."""
+        return AsyncReportsWithStreamingResponse(self)
 
     async def get(
         self,
@@ -89,3 +106,10 @@ class AsyncReportsWithRawResponse:
 
     def __init__(self, resource: AsyncReports) -> None:
         self.get = _response.async_to_raw_response_wrapper(resource.get)
+
+
+class AsyncReportsWithStreamingResponse:
+    """`AsyncReports` methods that give `AsyncStreamedAPIResponse` objects, the body unread."""
+
+    def __init__(self, resource: AsyncReports) -> None:
+        self.get = _response.async_to_streamed_response_wrapper(resource.get)
