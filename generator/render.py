@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -432,6 +432,18 @@ class Argument:
     deprecated: bool = False
 
 
+def _literal_values(type_: Type, schemas: dict[str, Schema]) -> tuple[str, ...] | None:
+    """The string values a type allows (a literal or an enum), None when it allows any string."""
+    if isinstance(type_, Nullable):
+        return _literal_values(type_.inner, schemas)
+    if isinstance(type_, LiteralType):
+        return type_.values
+    schema = schemas.get(type_.name) if isinstance(type_, Ref) else None
+    if isinstance(schema, EnumSchema):
+        return tuple(str(m.value) for m in schema.members)
+    return None
+
+
 def _constant_value(type_: Type, schemas: dict[str, Schema]) -> str | None:
     """The only value a type allows, when it allows one string (a literal, or an enum of one member)."""
     if isinstance(type_, LiteralType) and len(type_.values) == 1:
@@ -489,6 +501,7 @@ class MethodView:
     resource: str = ""
     #: how annotations are spelled in the module the method is written in (`PublicNames`)
     spell: Callable[[str], str] = str
+    schemas: dict[str, Schema] = field(default_factory=dict)
 
     @property
     def page(self) -> bool:
@@ -555,6 +568,9 @@ class MethodView:
             items.append(layout.keyword("nullable", layout.tuple_of(nullable)))
         if operation.stream:
             items.append(f"stream={pystr(operation.stream)}")
+        choices = self.accept_choices()
+        if choices:  # the accept argument left out asks for the media type its overload promises
+            items.append(f"accept={pystr(next(m for m, r in choices[1:] if r == choices[0][1]))}")
         # a stream's call returns Stream or AsyncStream of the items, as the client is sync or async
         result = self.spell("_t.Any") if operation.stream else self.return_annotation
         head = f"{self.constant}: _base.Endpoint[{result}] = _base.Endpoint"
@@ -566,13 +582,51 @@ class MethodView:
         body = self.operation.body
         return body is not None and body.kind in ("json", "form", "multipart")
 
-    def signature(self, asynchronous: bool) -> str:
+    def accept_choices(self) -> list[tuple[str | None, str]]:
+        """For an operation whose `accept` argument picks among media types answered with different types:
+        (media type, result annotation) per choice, None standing for the argument left out (the default media
+        type: the first JSON one declared, else the first). Empty for any other operation."""
+        accept = next((a for a in self.arguments if a.location == "header" and a.name.lower() == "accept"), None)
+        if accept is None or accept.required or self.page or self.operation.stream:
+            return []
+        by_media: dict[str, list[str]] = {}
+        for _, contents in self.response_types:
+            for media, text in contents:
+                by_media.setdefault(media, [])
+                if text not in by_media[media]:
+                    by_media[media].append(text)
+        results = {media: " | ".join(texts) for media, texts in by_media.items()}
+        if len(set(results.values())) < 2:
+            return []
+        parameter = next(p for p in self.operation.parameters if p.location == "header" and p.name == accept.name)
+        allowed = _literal_values(parameter.type, self.schemas)
+        choices = [m for m in results if allowed is None or m in allowed]
+        if len(choices) < 2:
+            return []
+        default = next((m for m in choices if re.search(r"[/+]json\b", m)), choices[0])
+        return [(None, results[default]), *((m, results[m]) for m in choices)]
+
+    def overloads(self, asynchronous: bool) -> list[str]:
+        """`@typing.overload` signatures (with their `...` bodies), one per accept choice: the result's type
+        follows the media type asked for (`accept="application/pdf"`: `BinaryContent`)."""
+        found = []
+        for media, result in self.accept_choices():
+            annotation = self.spell("NotGiven = NOT_GIVEN" if media is None else f"_t.Literal[{pystr(media)}]")
+            signature = self.signature(asynchronous, accept=annotation, result=result)
+            found.append(f"@{self.spell('_t.overload')}\n    {signature} ...")
+        return found
+
+    def signature(self, asynchronous: bool, *, accept: str | None = None, result: str | None = None) -> str:
         """The `def` line(s), at the indentation of a method: the operation's arguments, then the per-call ones
         every method takes (`extra_headers`, `extra_query`, `extra_body` where there is an object body,
-        `timeout`, `options`)."""
+        `timeout`, `options`). `accept` and `result`: an overload's annotation of the accept argument (with its
+        default, if any) and its result."""
         parameters: list[layout.Node] = ["self", "*"]
         for argument in self.arguments:
             default = f" = {argument.default}" if argument.default else ""
+            if accept is not None and argument.location == "header" and argument.name.lower() == "accept":
+                parameters.append(f"{argument.python_name}: {accept}")
+                continue
             parameters.append(f"{argument.python_name}: {argument.annotation}{default}")
         extras = [
             "extra_headers: _t.Mapping[str, str] | None = None",
@@ -586,9 +640,8 @@ class MethodView:
         ]
         parameters += [self.spell(extra) for extra in extras]
         keyword = "async def" if asynchronous and not self.page else "def"
-        group = layout.Group(
-            f"{keyword} {self.operation.python_name}", tuple(parameters), f" -> {self.result(asynchronous)}:"
-        )
+        returned = result if result is not None else self.result(asynchronous)
+        group = layout.Group(f"{keyword} {self.operation.python_name}", tuple(parameters), f" -> {returned}:")
         return layout.lay(group, 4)
 
     def call(self, asynchronous: bool) -> str:
@@ -739,6 +792,7 @@ def method_view(
         page_fields=page_fields,
         resource=resource,
         spell=spell,
+        schemas=schemas,
     )
 
 

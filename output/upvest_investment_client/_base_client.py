@@ -132,6 +132,7 @@ class Endpoint(Generic[T]):
         "nullable",
         "errors",
         "stream",
+        "default_accept",
     )
 
     def __init__(
@@ -152,6 +153,7 @@ class Endpoint(Generic[T]):
         nullable: tuple[str, ...] = (),
         errors: Mapping[str, Mapping[str, Any]] | None = None,
         stream: str | None = None,
+        accept: str | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -173,10 +175,14 @@ class Endpoint(Generic[T]):
         self.errors = errors or {}
         #: how a success response is read as it arrives: "events" (server-sent events), "lines" (JSON lines)
         self.stream = stream
+        #: the accept header when the call does not choose (an `accept` argument with typed overloads)
+        self.default_accept = accept
 
     def accept(self) -> str:
         """The media types the operation declares, for the `accept` header: `*/*` when it declares only
         that (a server may refuse `application/json` with 406), JSON when it declares none."""
+        if self.default_accept:
+            return self.default_accept
         declared = [m for content in self.responses.values() for m in content]
         media_types = dict.fromkeys(m for m in declared if m != "*/*")
         if media_types:

@@ -474,3 +474,52 @@ def test_an_async_streamed_response_offers_the_same(features: Any, server: Featu
 
     sizes, note, text = asyncio.run(run())
     assert sizes == [1 << 19] * 4 and note.id == "n1" and text.count("title") == 2
+
+
+TYPICAL_CALLS = """
+import uuid
+
+from upvest_investment_client import AsyncClient, Client
+
+client = Client(base_url="https://upvest.test", access_token="t")
+reveal_type(client.reports.retrieve(report_id=uuid.uuid4(), accept="application/pdf"))
+reveal_type(client.reports.retrieve(report_id=uuid.uuid4()))
+reveal_type(client.orders.list())
+with client.reports.with_streaming_response.retrieve(report_id=uuid.uuid4()) as response:
+    reveal_type(response.parse())
+
+
+async def main() -> None:
+    async_client = AsyncClient(base_url="https://upvest.test", access_token="t")
+    reveal_type(await async_client.orders.retrieve(order_id=uuid.uuid4()))
+    reveal_type(await async_client.reports.retrieve(report_id=uuid.uuid4(), accept="application/pdf"))
+    async for order in async_client.orders.list():
+        reveal_type(order)
+"""
+
+
+def test_pyright_reports_no_error_and_resolves_typical_calls(tmp_path: Path) -> None:
+    """The generated Upvest client (output/) and a script of typical calls: no pyright error; the accept
+    overloads give BinaryContent for a PDF, async results are the awaited types."""
+    import subprocess
+
+    script = tmp_path / "calls.py"
+    script.write_text(TYPICAL_CALLS, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pyright", "--pythonpath", sys.executable, str(script), "upvest_investment_client"],
+        cwd=ROOT / "output",
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0 and "0 errors" in result.stdout, result.stdout + result.stderr
+    revealed = re.findall(r' is "([^"]+)"$', result.stdout, re.MULTILINE)
+    assert revealed == [
+        "BinaryContent",
+        "Report",
+        "SyncPage[Order]",
+        "Report",  # parse() of a streamed call: its first overload, the default media type
+        "Order",
+        "BinaryContent",
+        "Order",
+    ], result.stdout

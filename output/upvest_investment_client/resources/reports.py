@@ -33,6 +33,7 @@ _RETRIEVE: _base.Endpoint[Report | BinaryContent] = _base.Endpoint(
     "/reports/{report_id}",
     responses={"200": {"application/json": Report, "application/pdf": BinaryContent}},
     scopes=(("reports:read",),),
+    accept="application/json",
 )
 
 
@@ -112,6 +113,42 @@ class Reports:
                 options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
             ),
         )
+
+    @typing.overload
+    def retrieve(
+        self,
+        *,
+        report_id: uuid.UUID,
+        accept: NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Report: ...
+
+    @typing.overload
+    def retrieve(
+        self,
+        *,
+        report_id: uuid.UUID,
+        accept: typing.Literal["application/json"],
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Report: ...
+
+    @typing.overload
+    def retrieve(
+        self,
+        *,
+        report_id: uuid.UUID,
+        accept: typing.Literal["application/pdf"],
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> BinaryContent: ...
 
     def retrieve(
         self,
@@ -233,6 +270,42 @@ class AsyncReports:
                 options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
             ),
         )
+
+    @typing.overload
+    async def retrieve(
+        self,
+        *,
+        report_id: uuid.UUID,
+        accept: NotGiven = NOT_GIVEN,
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Report: ...
+
+    @typing.overload
+    async def retrieve(
+        self,
+        *,
+        report_id: uuid.UUID,
+        accept: typing.Literal["application/json"],
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Report: ...
+
+    @typing.overload
+    async def retrieve(
+        self,
+        *,
+        report_id: uuid.UUID,
+        accept: typing.Literal["application/pdf"],
+        extra_headers: typing.Mapping[str, str] | None = None,
+        extra_query: typing.Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> BinaryContent: ...
 
     async def retrieve(
         self,
