@@ -229,11 +229,21 @@ class Paging:
     """Which list operations page, and how."""
 
     style: str = _setting(
-        "offset",
-        "Pagination style of list operations: offset/limit pages, or none.",
+        "auto",
+        "Which list operations page: `auto` finds each one's style from the spec (offset and limit, page number,"
+        " cursor, a next-page URL, the Link header), `offset` only offset/limit pages, `none` no paging.",
         "choice",
         key="pagination",
-        choices=("offset", "none"),
+        choices=("auto", "offset", "none"),
+    )
+    #: operationId -> paging style, or "none"
+    operations: tuple[tuple[str, str], ...] = _setting(
+        (),
+        'Paging per operation, `operationId = "style"` (offset, page, cursor, next-url, link, or none), over'
+        " what `pagination` finds; a style needs what it reads in the spec (parameters, response fields).",
+        "table",
+        key="paging-operations",
+        shown="none",
     )
     offset_param: str = _setting("offset", "Query parameter of the page offset.", key="page-offset-param")
     limit_param: str = _setting("limit", "Query parameter of the page size.", key="page-limit-param")
@@ -534,6 +544,16 @@ def _environments(key: Key, value: dict[str, Any]) -> tuple[tuple[str, str], ...
     return tuple((name, url.rstrip("/")) for name, url in value.items())
 
 
+def _paging_operations(key: Key, value: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    for operation_id, style in value.items():
+        if style not in PAGING_STYLES:
+            raise _Invalid(
+                f"'{key.name}.{operation_id}' must be one of {', '.join(PAGING_STYLES)}, got {style!r}",
+                f"{key.name}/{operation_id}",
+            )
+    return tuple((str(k), str(v)) for k, v in value.items())
+
+
 def _retry(key: Key, value: dict[str, Any]) -> Retry:
     fields: dict[str, Any] = {}
     for name, setting in value.items():
@@ -595,7 +615,9 @@ _TABLES: dict[str, Callable[[Key, dict[str, Any]], Any]] = {
     "environments": _environments,
     "retry": _retry,
     "names": _names,
+    "paging-operations": _paging_operations,
 }
+PAGING_STYLES = ("offset", "page", "cursor", "next-url", "link", "none")
 
 
 def config_keys() -> tuple[str, ...]:

@@ -142,6 +142,7 @@ class RequestBody:
 
 
 #: `events`: server-sent events, `lines`: JSON lines; both read as they arrive (a `Stream` of items)
+PagingStyle = Literal["offset", "page", "cursor", "next-url", "link"]
 ResponseKind = Literal["json", "binary", "text", "empty", "events", "lines"]
 STREAM_KINDS = ("events", "lines")
 
@@ -176,14 +177,30 @@ class SecurityRequirement:
 
 @dataclass(frozen=True)
 class Pagination:
-    """Offset/limit paging: the parameters that move through pages, and where the items are."""
+    """How a list operation moves through pages, and where a page's items are.
 
-    offset_param: str
-    limit_param: str
-    items_field: str
-    meta_field: str
-    total_field: str
+    `style`: `offset` (an offset parameter moved by the items seen), `page` (a page number moved by one),
+    `cursor` (a parameter fed from a response field, or from the last item's `cursor_item_field`), `next-url` (a
+    response field holding the next page's URL), `link` (the RFC 8288 `Link: <...>; rel="next"` header).
+    Fields are Python attribute paths into the response (`("meta", "next_cursor")`); parameters are wire names.
+    """
+
+    style: PagingStyle
     item_type: Type
+    #: the attribute holding the items; empty: the response is the list of items
+    items_field: str = ""
+    #: the parameter the style moves (offset, page number, cursor); "" for next-url and link
+    param: str = ""
+    #: the page size parameter, if any
+    size_param: str = ""
+    #: the cursor or the next page's URL
+    next_field: tuple[str, ...] = ()
+    #: the total number of items, when the response says
+    total_field: tuple[str, ...] = ()
+    #: a flag saying more pages follow
+    has_more_field: tuple[str, ...] = ()
+    #: cursor style fed from the last item: its attribute (`id` for `starting_after`)
+    cursor_item_field: str = ""
 
 
 @dataclass(frozen=True)

@@ -495,8 +495,8 @@ class MethodView:
     response_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     #: the same for the error responses the spec gives a JSON schema (not a problem document)
     error_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
-    #: for paginated operations: offset, limit, items, meta and total field names
-    page_fields: tuple[str, ...] = ()
+    #: for paginated operations: how it pages (`Pagination`, as the runtime's Endpoint.page reads it)
+    page_fields: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
     #: the resource's attribute on the client, for messages (`orders.place()`)
     resource: str = ""
     #: how annotations are spelled in the module the method is written in (`PublicNames`)
@@ -560,7 +560,11 @@ class MethodView:
         if self.csv_query:
             items.append(layout.keyword("csv_query", layout.tuple_of([pystr(name) for name in self.csv_query])))
         if self.page:
-            items.append(layout.keyword("page", layout.tuple_of([pystr(v) for v in self.page_fields])))
+            spec: list[tuple[str, layout.Node]] = [
+                (pystr(key), pystr(value) if isinstance(value, str) else layout.tuple_of([pystr(v) for v in value]))
+                for key, value in self.page_fields
+            ]
+            items.append(layout.keyword("page", layout.mapping(spec)))
         nullable: list[layout.Node] = [
             pystr(a.name) for a in self.arguments if a.nullable and a.location in _NULL_CHECKED
         ]
@@ -766,16 +770,20 @@ def method_view(
     csv_query = tuple(p.name for p in operation.parameters if p.location == "query" and not p.explode)
     pagination = operation.pagination
     item = ""
-    page_fields: tuple[str, ...] = ()
+    page_fields: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
     if pagination is not None:
         item = spell(annotation(pagination.item_type, schemas=schemas))
-        page_fields = (
-            pagination.offset_param,
-            pagination.limit_param,
-            pagination.items_field,
-            pagination.meta_field,
-            pagination.total_field,
-        )
+        described: list[tuple[str, str | tuple[str, ...]]] = [
+            ("style", pagination.style),
+            ("items", pagination.items_field),
+            ("param", pagination.param),
+            ("size", pagination.size_param),
+            ("next", pagination.next_field),
+            ("total", pagination.total_field),
+            ("has_more", pagination.has_more_field),
+            ("item_cursor", pagination.cursor_item_field),
+        ]
+        page_fields = tuple((key, value) for key, value in described if value)
     return MethodView(
         operation=operation,
         constant=f"_{names.constant(operation.python_name)}",

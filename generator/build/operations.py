@@ -32,7 +32,7 @@ from generator.build.common import (
     wire_text,
 )
 from generator.build.naming import Naming
-from generator.build.pagination import pagination
+from generator.build.pagination import pagination, paging_notes
 from generator.build.schemas import Schemas
 from generator.build.security import Security, requirements
 from generator.infer import client_setting_names, env_prefix
@@ -47,6 +47,7 @@ from generator.model import (
     Field,
     Group,
     Operation,
+    Pagination,
     Parameter,
     Primitive,
     RequestBody,
@@ -179,6 +180,9 @@ def collect(run: Run, schemas: Schemas, security: Security) -> Operations:
 def finish(run: Run, operations: Operations, naming: Naming, index: dict[str, Schema]) -> tuple[Group, ...]:
     """The groups with real class names, bodies flattened where they can be, and paging worked out."""
     groups: list[Group] = []
+    overrides = dict(run.config.paging.operations)
+    styles: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
     for group in operations.groups:
         finished: list[Operation] = []
         for operation in group.operations:
@@ -196,10 +200,40 @@ def finish(run: Run, operations: Operations, naming: Naming, index: dict[str, Sc
                 or any(new is not old for new, old in zip(responses, operation.responses))
             ):
                 operation = replace(operation, parameters=parameters, body=body, responses=responses)
-            paging = pagination(run.config, operation, index)
+            paging = _paging(run, operation, index, overrides.get(operation.operation_id), styles)
+            if operation.operation_id in overrides:
+                seen.add(operation.operation_id)
             finished.append(operation if paging is None else replace(operation, pagination=paging))
         groups.append(replace(group, operations=tuple(finished)))
+    # what `pagination = "auto"` found, unless the configuration chose the paging itself
+    for note, pointer in paging_notes(styles) if not run.config.is_set("pagination") else ():
+        run.diagnostics.append(run.document.diagnostic("note", "paging", note, Location(run.document.main, pointer)))
+    for operation_id in sorted(set(overrides) - seen):
+        run.warn_configuration(
+            "paging-unused", f"paging-operations: '{operation_id}' matches no operation; the entry is not used"
+        )
     return tuple(groups)
+
+
+def _paging(
+    run: Run,
+    operation: Operation,
+    index: dict[str, Schema],
+    wanted: str | None,
+    styles: list[tuple[str, str, str]],
+) -> Pagination | None:
+    """The paging found for one operation, with the configuration's override for it (`paging-operations`)."""
+    found = pagination(run.config, operation, index, wanted)
+    if wanted not in (None, "none") and (found is None or found.style != wanted):
+        run.warn_configuration(
+            "paging-unavailable",
+            f"paging-operations: '{operation.operation_id}' cannot page by {wanted}: the spec does not give it"
+            " what that style reads (parameters, response fields); "
+            + ("it pages by " + found.style if found else "it does not page"),
+        )
+    if found is not None:
+        styles.append((found.style, operation.operation_id, operation.pointer))
+    return found
 
 
 def client_headers(run: Run, schemas: Schemas, uses: HeaderUses, title: str, operations: int) -> tuple[ClientHeader, ...]:

@@ -14,6 +14,7 @@ from generator.build.operations import method_name as _method_name
 from generator.build.package import pep440
 from generator.build.schemas import _is_decimal_pattern
 from generator.config import Config, Names, load_config
+from generator.diagnostics import SpecError
 from generator.load import load, load_text
 from generator.model import (
     AliasSchema,
@@ -645,3 +646,46 @@ def test_an_inline_list_item_is_named_after_what_the_list_lists() -> None:
                 returned[(group.name, operation.python_name)] = type_.item if isinstance(type_, ArrayType) else type_
         assert {key: returned[key] for key in expected} == {key: Ref(name) for key, name in expected.items()}
         assert schema_named(api, "DirectDebit").fields[-1].type == Ref("DirectDebitMandate")
+
+
+def test_paging_styles_are_found_and_configured_per_operation(tmp_path: Path) -> None:
+    """Issue 17: `pagination = "auto"` finds each list operation's style; `paging-operations` overrides one
+    (`none`, or another style it fits), warns when the spec does not give a style what it reads, and warns of
+    an entry that names no operation; a style that is not one is refused."""
+
+    def listing(operation_id: str, parameters: list[str], headers: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = json_response(
+            {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}}
+        )
+        if headers:
+            response["200"]["headers"] = headers
+        query = [{"name": n, "in": "query", "schema": {"type": "string"}} for n in parameters]
+        return {"get": {"operationId": operation_id, "parameters": query, "responses": response}}
+
+    spec = minimal(
+        {
+            "/a": listing("listLinked", ["page", "per_page"], {"Link": {"schema": {"type": "string"}}}),
+            "/b": listing("listNumbered", ["page", "per_page"]),
+            "/c": listing("listPlain", ["q"]),
+        }
+    )
+    styles = lambda api: {o.operation_id: o.pagination.style if o.pagination else None for o in api.operations}
+    document = load_text(yaml.safe_dump(spec, sort_keys=False))
+    api, diagnostics = build(document, Config())
+    assert styles(api) == {"listLinked": "link", "listNumbered": "page", "listPlain": None}
+    assert [d.message.split(" (")[0] for d in diagnostics if d.code == "paging"] == [
+        "1 list operation page by the Link header",
+        "1 list operation page by page number",
+    ]
+    config_file = tmp_path / "clientgen.toml"
+    config_file.write_text(
+        '[paging-operations]\nlistLinked = "page"\nlistNumbered = "none"\nlistPlain = "cursor"\nnoSuchOp = "link"\n'
+    )
+    api, diagnostics = build(document, load_config(config_file))
+    assert styles(api) == {"listLinked": "page", "listNumbered": None, "listPlain": None}
+    codes = [(d.code, d.message.split(":")[1].strip()) for d in diagnostics if d.severity == "warning"]
+    assert ("paging-unavailable", "'listPlain' cannot page by cursor") in codes
+    assert ("paging-unused", "'noSuchOp' matches no operation; the entry is not used") in codes
+    config_file.write_text('[paging-operations]\nlistLinked = "sideways"\n')
+    with pytest.raises(SpecError, match="must be one of offset, page, cursor, next-url, link, none"):
+        load_config(config_file)

@@ -76,6 +76,30 @@ ROUTES = {
         (bytes([index % 251]) * (1 << 20) for index in range(int(dict(r.query).get("megabytes", "1")))),
         {"content-type": "application/octet-stream", "x-request-id": "req-download"},
     ),
+    ("GET", "/pages/numbered"): lambda r: Reply(200, _slice(r, "page", "per_page", numbered=True)[0]),
+    ("GET", "/pages/cursor"): lambda r: Reply(
+        200, {"data": _slice(r, "cursor", "limit")[0], "meta": {"next_cursor": _slice(r, "cursor", "limit")[1]}}
+    ),
+    ("GET", "/pages/after"): lambda r: Reply(
+        200, {"data": _after(r), "has_more": bool(_after(r)) and _after(r)[-1]["id"] != "n5"}
+    ),
+    ("GET", "/pages/next"): lambda r: Reply(
+        200,
+        {
+            "results": _slice(r, "from", "size")[0],
+            "next": (
+                f"/pages/next?size={dict(r.query).get('size', '2')}&from={_slice(r, 'from', 'size')[1]}"
+                if _slice(r, "from", "size")[1]
+                else None
+            ),
+        },
+    ),
+    ("GET", "/pages/link"): lambda r: Reply(
+        200,
+        _slice(r, "page", "per_page", numbered=True)[0],
+        {"link": _link_header(r)},
+    ),
+    ("GET", "/pages/stuck"): lambda r: Reply(200, {"data": [_note(r)], "next_cursor": "same"}),
     ("GET", "/exports/notes"): lambda r: Reply(
         200,
         iter([b'{"id": "1", "title": "a"}\n', b"\n", b'{"id": "2", ', b'"title": "b"}\n']),
@@ -84,6 +108,36 @@ ROUTES = {
     ("PUT", "/blobs/{name}"): lambda r: Reply(503 if r.params["name"] == "flaky" and _attempts(r) == 1 else 204),
 }
 _ATTEMPTS: dict[str, int] = {}
+#: the notes the paging routes serve, two a page unless the call asks otherwise
+_PAGED = [{"id": f"n{index}", "title": f"note {index}"} for index in range(1, 6)]
+
+
+def _slice(request: Recorded, param: str, size_param: str, numbered: bool = False) -> tuple[list[Any], str | None]:
+    """The page a call asks for, and where the next one starts (None after the last)."""
+    query = dict(request.query)
+    size = int(query.get(size_param, "2"))
+    start = (int(query.get(param, "1")) - 1) * size if numbered else int(query.get(param) or 0)
+    end = start + size
+    return _PAGED[start:end], (str(end) if end < len(_PAGED) else None)
+
+
+def _after(request: Recorded) -> list[Any]:
+    after = dict(request.query).get("starting_after")
+    start = next((i + 1 for i, note in enumerate(_PAGED) if note["id"] == after), 0)
+    return _PAGED[start : start + int(dict(request.query).get("limit", "2"))]
+
+
+def _link_header(request: Recorded) -> str:
+    query = dict(request.query)
+    page, size = int(query.get("page", "1")), int(query.get("per_page", "2"))
+    links = [f'<http://elsewhere.invalid/pages/link?page=1&per_page={size}>; rel="first"']
+    if "elsewhere" in query:
+        links.append('<http://elsewhere.invalid/pages/link?page=2>; rel="next"')
+    elif page * size < len(_PAGED):
+        links.append(f'</pages/link?page={page + 1}&per_page={size}>; rel="next"')
+    return ", ".join(links)
+
+
 #: a comment, an event split across chunks, data on two lines, an id and retry, then [DONE] and one too many
 _EVENTS = [
     b": keep-alive\n\n",
@@ -523,3 +577,64 @@ def test_pyright_reports_no_error_and_resolves_typical_calls(tmp_path: Path) -> 
         "BinaryContent",
         "Order",
     ], result.stdout
+
+
+def _walk(result: Any) -> Any:
+    """Every item of a list method's pages: the sync page iterated, or the async paginator."""
+    if hasattr(result, "__aiter__"):
+
+        async def collect() -> list[Any]:
+            return [item async for item in result]
+
+        return collect()
+    return list(result)
+
+
+@pytest.mark.parametrize(
+    ("method", "arguments", "requests"),
+    [
+        ("list_numbered", {"per_page": 2}, 3),
+        ("list_by_cursor", {"limit": 2}, 3),
+        ("list_after", {"limit": 2}, 3),
+        ("list_by_next_url", {"size": 2}, 3),
+        ("list_by_link", {"per_page": 2}, 3),
+    ],
+)
+def test_every_paging_style_walks_to_the_end(
+    call: Call, server: FeatureServer, method: str, arguments: dict[str, Any], requests: int
+) -> None:
+    """Issue 17: page number, cursor from a response field, cursor from the last item (starting_after +
+    has_more), a next-page URL in the body, and the Link header: `for item in client.x.list()` walks them all."""
+    notes = call(lambda c: _walk(getattr(c.pages, method)(**arguments)))
+    assert [n.id for n in notes] == ["n1", "n2", "n3", "n4", "n5"]
+    assert len(server.requests) == requests
+
+
+def test_pages_move_one_at_a_time(features: Any, server: FeatureServer) -> None:
+    with features.Client(base_url=server.base_url) as client:
+        page = client.pages.list_by_cursor(limit=2)
+        assert [n.id for n in page.data] == ["n1", "n2"] and page.has_next_page()
+        second = page.next_page()
+        assert [n.id for n in second.data] == ["n3", "n4"]
+        assert sorted(server.requests[-1].query) == [("cursor", "2"), ("limit", "2")]
+        last = second.next_page()
+        assert [n.id for n in last.data] == ["n5"] and not last.has_next_page()
+        with pytest.raises(features.PaginationError, match="last page"):
+            last.next_page()
+        assert [len(p.data) for p in client.pages.list_numbered(per_page=2).iter_pages()] == [2, 2, 1]
+
+
+def test_a_server_that_answers_the_same_page_again_stops_the_walk(
+    call: Call, features: Any, server: FeatureServer
+) -> None:
+    with pytest.raises(features.PaginationError, match="same next page twice"):
+        call(lambda c: _walk(c.pages.list_stuck()))
+    assert len(server.requests) == 2  # the first page, then the one its cursor named; never a third
+
+
+def test_the_link_header_is_followed_only_on_the_apis_origin(call: Call, features: Any, server: FeatureServer) -> None:
+    """rel="first" points elsewhere and is ignored; a rel="next" to another origin is refused, not followed (the
+    client's credentials would go there)."""
+    with pytest.raises(features.PaginationError, match="not on the API's origin"):
+        call(lambda c: _walk(c.pages.list_by_link(per_page=2, extra_query={"elsewhere": "1"})))
+    assert len(server.requests) == 1

@@ -28,7 +28,13 @@ _LIST: _base.Endpoint[AccountGroupsListResponse] = _base.Endpoint(
     "/account_groups",
     responses={"200": {"application/json": AccountGroupsListResponse}},
     scopes=(("accounts:read",), ("accounts:admin",)),
-    page=("offset", "limit", "data", "meta", "total_count"),
+    page={
+        "style": "offset",
+        "items": "data",
+        "param": "offset",
+        "size": "limit",
+        "total": ("meta", "total_count"),
+    },
 )
 
 _CREATE: _base.Endpoint[AccountGroup] = _base.Endpoint(

@@ -30,7 +30,13 @@ _LIST: _base.Endpoint[AccountsListResponse] = _base.Endpoint(
     "/accounts",
     responses={"200": {"application/json": AccountsListResponse}},
     scopes=(("accounts:read",), ("accounts:admin",)),
-    page=("offset", "limit", "data", "meta", "total_count"),
+    page={
+        "style": "offset",
+        "items": "data",
+        "param": "offset",
+        "size": "limit",
+        "total": ("meta", "total_count"),
+    },
 )
 
 _CREATE: _base.Endpoint[Account] = _base.Endpoint(

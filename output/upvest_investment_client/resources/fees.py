@@ -31,7 +31,13 @@ _LIST_COLLECTIONS: _base.Endpoint[FeeCollectionsListResponse] = _base.Endpoint(
     "/fees/collections",
     responses={"200": {"application/json": FeeCollectionsListResponse}},
     scopes=(("fees:read",), ("fees:admin",)),
-    page=("offset", "limit", "data", "meta", "total_count"),
+    page={
+        "style": "offset",
+        "items": "data",
+        "param": "offset",
+        "size": "limit",
+        "total": ("meta", "total_count"),
+    },
 )
 
 _CREATE_COLLECTION: _base.Endpoint[FeeCollection] = _base.Endpoint(

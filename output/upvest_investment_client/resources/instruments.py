@@ -22,7 +22,13 @@ _LIST: _base.Endpoint[InstrumentsListResponse] = _base.Endpoint(
     "/instruments",
     responses={"200": {"application/json": InstrumentsListResponse}},
     scopes=(("instruments:read",),),
-    page=("offset", "limit", "data", "meta", "total_count"),
+    page={
+        "style": "offset",
+        "items": "data",
+        "param": "offset",
+        "size": "limit",
+        "total": ("meta", "total_count"),
+    },
 )
 
 _RETRIEVE: _base.Endpoint[Instrument] = _base.Endpoint(

@@ -34,7 +34,13 @@ _LIST: _base.Endpoint[OrdersListResponse] = _base.Endpoint(
     "/orders",
     responses={"200": {"application/json": OrdersListResponse}},
     scopes=(("orders:read",), ("orders:admin",)),
-    page=("offset", "limit", "data", "meta", "total_count"),
+    page={
+        "style": "offset",
+        "items": "data",
+        "param": "offset",
+        "size": "limit",
+        "total": ("meta", "total_count"),
+    },
 )
 
 _PLACE: _base.Endpoint[Order] = _base.Endpoint(

@@ -23,7 +23,13 @@ _LIST: _base.Endpoint[PositionsListResponse] = _base.Endpoint(
     "/accounts/{account_id}/positions",
     responses={"200": {"application/json": PositionsListResponse}},
     scopes=(("positions:read",),),
-    page=("offset", "limit", "data", "meta", "total_count"),
+    page={
+        "style": "offset",
+        "items": "data",
+        "param": "offset",
+        "size": "limit",
+        "total": ("meta", "total_count"),
+    },
 )
 
 _RETRIEVE: _base.Endpoint[Position] = _base.Endpoint(

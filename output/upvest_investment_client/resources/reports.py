@@ -25,7 +25,13 @@ _LIST: _base.Endpoint[ReportsListResponse] = _base.Endpoint(
     "/users/{user_id}/reports",
     responses={"200": {"application/json": ReportsListResponse}},
     scopes=(("reports:read",),),
-    page=("offset", "limit", "data", "meta", "total_count"),
+    page={
+        "style": "offset",
+        "items": "data",
+        "param": "offset",
+        "size": "limit",
+        "total": ("meta", "total_count"),
+    },
 )
 
 _RETRIEVE: _base.Endpoint[Report | BinaryContent] = _base.Endpoint(

@@ -30,7 +30,13 @@ _LIST: _base.Endpoint[UsersListResponse] = _base.Endpoint(
     "/users",
     responses={"200": {"application/json": UsersListResponse}},
     scopes=(("users:read",), ("users:admin",)),
-    page=("offset", "limit", "data", "meta", "total_count"),
+    page={
+        "style": "offset",
+        "items": "data",
+        "param": "offset",
+        "size": "limit",
+        "total": ("meta", "total_count"),
+    },
 )
 
 _CREATE: _base.Endpoint[UserByol | UserTol] = _base.Endpoint(

@@ -39,7 +39,13 @@ _LIST: _base.Endpoint[WebhooksListResponse] = _base.Endpoint(
     "/webhooks",
     responses={"200": {"application/json": WebhooksListResponse}},
     scopes=(("webhooks:read",), ("webhooks:admin",)),
-    page=("offset", "limit", "data", "meta", "total_count"),
+    page={
+        "style": "offset",
+        "items": "data",
+        "param": "offset",
+        "size": "limit",
+        "total": ("meta", "total_count"),
+    },
 )
 
 _CREATE: _base.Endpoint[Webhook] = _base.Endpoint(

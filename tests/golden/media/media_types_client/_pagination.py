@@ -1,40 +1,53 @@
 # The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
 """Pages of list operations, and iterators over all their items, fetched as needed.
 
-`for item in client.x.list(): ...` walks every page; `page.data` is one page; `page.iter_pages()` walks pages.
+`for item in client.x.list(): ...` walks every page; `page.data` is one page; `page.iter_pages()` walks pages;
+`page.has_next_page()` and `page.next_page()` move one at a time. How an operation pages is data in its
+endpoint (`Endpoint.page`): by offset, page number, cursor (from a response field or the last item), a next-page
+URL in the response, or the `Link` header. A server that answers the same next page twice ends the walk with
+`PaginationError` instead of a loop.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, AsyncIterator, Generator, Generic, Iterator, List, Mapping, TypeVar
 
-from ._base_client import AsyncAPIClient, Endpoint, RequestOptions, SyncAPIClient
+import httpx
+
+from ._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
+from ._errors import PaginationError
+from ._response import capturing
 
 __all__ = ["AsyncPage", "AsyncPaginator", "SyncPage"]
 
 ItemT = TypeVar("ItemT")
+_LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
 
 
 class _Page(Generic[ItemT]):
-    """One page: the parsed response, its items, and how to ask for the next one."""
+    """One page: the parsed response, its items, and the call that fetches the next one (None: the last)."""
 
-    def __init__(self, endpoint: Endpoint[Any], response: Any, call: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint[Any],
+        response: Any,
+        call: Mapping[str, Any],
+        http_response: httpx.Response | None,
+    ) -> None:
         assert endpoint.page is not None
         self._endpoint = endpoint
         self._call = call
-        offset_name, limit_name, items_name, meta_name, total_name = endpoint.page
+        self._spec = endpoint.page
         self.response = response
-        self.data: List[ItemT] = list(getattr(response, items_name, None) or [])
-        self.meta: Any = getattr(response, meta_name, None)
-        query = call.get("query") or {}
-        self._offset = _number(
-            getattr(self.meta, offset_name, None), _number(query.get(offset_name), 0)
+        items = (
+            response
+            if not self._spec.get("items")
+            else getattr(response, self._spec["items"], None)
         )
-        self._limit = _number(
-            getattr(self.meta, limit_name, None), _number(query.get(limit_name), None)
-        )
-        self._total = _number(getattr(self.meta, total_name, None), None)
-        self._offset_name = offset_name
+        self.data: List[ItemT] = list(items or [])
+        self.meta: Any = getattr(response, "meta", None)
+        self._next = self._next_call(http_response) if self.data else None
 
     @property
     def request_id(self) -> str | None:
@@ -42,39 +55,126 @@ class _Page(Generic[ItemT]):
         return value
 
     def has_next_page(self) -> bool:
-        if not self.data:
-            return False
-        if self._total is not None:
-            return bool(self._offset + len(self.data) < self._total)
-        return self._limit is None or len(self.data) >= int(self._limit)
+        return self._next is not None
 
-    def _next_call(self) -> dict[str, Any]:
+    def _next_call(self, http_response: httpx.Response | None) -> dict[str, Any] | None:
+        spec = self._spec
+        style = spec["style"]
         query = dict(self._call.get("query") or {})
-        query[self._offset_name] = self._offset + len(self.data)
-        return {**self._call, "query": query}
+        param, size_name = spec.get("param", ""), spec.get("size", "")
+        size = _number(query.get(size_name), None) if size_name else None
+        total = _number(_get(self.response, spec.get("total", ())), None)
+        if style in ("offset", "page"):
+            total_path = spec.get("total", ())
+            meta = _get(self.response, total_path[:-1]) if len(total_path) > 1 else None
+            if style == "offset":
+                offset = _number(getattr(meta, param, None), _number(query.get(param), 0))
+                size = _number(getattr(meta, size_name, None), size) if size_name else None
+                more = (
+                    offset + len(self.data) < total
+                    if total is not None
+                    else size is None or len(self.data) >= size
+                )
+                query[param] = offset + len(self.data)
+            else:
+                number = _number(query.get(param), 1)
+                seen = (number - 1) * size + len(self.data) if size else None
+                more = (
+                    seen < total
+                    if total is not None and seen is not None
+                    else size is None or len(self.data) >= size
+                )
+                query[param] = number + 1
+            return {**self._call, "query": query} if more else None
+        if style == "cursor":
+            if spec.get("has_more") and _get(self.response, spec["has_more"]) is False:
+                return None
+            if spec.get("item_cursor"):
+                cursor = getattr(self.data[-1], spec["item_cursor"], None)
+            else:
+                cursor = _get(self.response, spec.get("next", ()))
+            if cursor in (None, ""):
+                return None
+            query[param] = cursor
+            return {**self._call, "query": query}
+        if style == "next-url":
+            url = _get(self.response, spec.get("next", ()))
+        else:  # link
+            url = (
+                _next_link(http_response.headers.get("link", ""))
+                if http_response is not None
+                else None
+            )
+        return {**self._call, "query": None, "url": str(url)} if url else None
+
+    def _key(self, call: Mapping[str, Any]) -> str:
+        """What makes a call fetch another page: its URL, or its query."""
+        return repr(
+            (
+                call.get("url"),
+                sorted((str(k), repr(v)) for k, v in (call.get("query") or {}).items()),
+            )
+        )
+
+    def _check_advances(self, seen: set[str]) -> None:
+        if self._next is None:
+            return
+        key = self._key(self._next)
+        if key in seen:
+            raise PaginationError(
+                f"{self._endpoint.method} {self._endpoint.path}: the API answered the same next page twice"
+                f" ({key}); stopping instead of fetching it again"
+            )
+        seen.add(key)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(items={len(self.data)}, offset={self._offset}, total={self._total})"
+        return (
+            f"{type(self).__name__}(items={len(self.data)}, has_next_page={self.has_next_page()})"
+        )
+
+
+def _get(value: Any, path: Any) -> Any:
+    for name in path:
+        if value is None:
+            return None
+        value = value.get(name) if isinstance(value, Mapping) else getattr(value, name, None)
+    return value
 
 
 def _number(value: Any, default: Any) -> Any:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
+def _next_link(header: str) -> str | None:
+    """The `rel="next"` target of an RFC 8288 `Link` header."""
+    for match in _LINK.finditer(header):
+        for parameter in match.group(2).split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name.strip().lower() == "rel" and "next" in value.strip().strip('"').lower().split():
+                return match.group(1)
+    return None
+
+
 class SyncPage(_Page[ItemT]):
     """A page of results; iterating it yields the items of this page and of every page after it."""
 
     def __init__(self, client: SyncAPIClient, endpoint: Endpoint[Any], **call: Any) -> None:
-        super().__init__(endpoint, client.request(endpoint, **call), call)
+        with capturing() as responses:
+            response = client.request(endpoint, **call)
+        super().__init__(endpoint, response, call, responses[-1] if responses else None)
         self._client = client
 
     def next_page(self) -> SyncPage[ItemT]:
-        return SyncPage(self._client, self._endpoint, **self._next_call())
+        if self._next is None:
+            raise PaginationError("this is the last page: has_next_page() is False")
+        return SyncPage(self._client, self._endpoint, **self._next)
 
     def iter_pages(self) -> Iterator[SyncPage[ItemT]]:
         page: SyncPage[ItemT] = self
+        seen = {self._key(self._call)}
         while True:
             yield page
+            page._check_advances(seen)
             if not page.has_next_page():
                 return
             page = page.next_page()
@@ -93,20 +193,22 @@ class AsyncPage(_Page[ItemT]):
         endpoint: Endpoint[Any],
         response: Any,
         call: Mapping[str, Any],
+        http_response: httpx.Response | None = None,
     ) -> None:
-        super().__init__(endpoint, response, call)
+        super().__init__(endpoint, response, call, http_response)
         self._client = client
 
     async def next_page(self) -> AsyncPage[ItemT]:
-        call = self._next_call()
-        return AsyncPage(
-            self._client, self._endpoint, await self._client.request(self._endpoint, **call), call
-        )
+        if self._next is None:
+            raise PaginationError("this is the last page: has_next_page() is False")
+        return await _fetch(self._client, self._endpoint, self._next)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[ItemT]]:
         page: AsyncPage[ItemT] = self
+        seen = {self._key(self._call)}
         while True:
             yield page
+            page._check_advances(seen)
             if not page.has_next_page():
                 return
             page = await page.next_page()
@@ -115,6 +217,14 @@ class AsyncPage(_Page[ItemT]):
         async for page in self.iter_pages():
             for item in page.data:
                 yield item
+
+
+async def _fetch(
+    client: AsyncAPIClient, endpoint: Endpoint[Any], call: Mapping[str, Any]
+) -> AsyncPage[Any]:
+    with capturing() as responses:
+        response = await client.request(endpoint, **call)
+    return AsyncPage(client, endpoint, response, call, responses[-1] if responses else None)
 
 
 class AsyncPaginator(Generic[ItemT]):
@@ -126,8 +236,7 @@ class AsyncPaginator(Generic[ItemT]):
         self._call = call
 
     async def _first(self) -> AsyncPage[ItemT]:
-        response = await self._client.request(self._endpoint, **self._call)
-        return AsyncPage(self._client, self._endpoint, response, self._call)
+        return await _fetch(self._client, self._endpoint, self._call)
 
     def __await__(self) -> Generator[Any, None, AsyncPage[ItemT]]:
         return self._first().__await__()

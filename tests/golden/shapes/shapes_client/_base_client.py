@@ -148,7 +148,7 @@ class Endpoint(Generic[T]):
         scopes: tuple[tuple[str, ...], ...] = (),
         authenticated: bool = True,
         csv_query: tuple[str, ...] = (),
-        page: tuple[str, str, str, str, str] | None = None,
+        page: Mapping[str, Any] | None = None,
         parts: Mapping[str, tuple[str | None, bool]] | None = None,
         nullable: tuple[str, ...] = (),
         errors: Mapping[str, Mapping[str, Any]] | None = None,
@@ -165,7 +165,8 @@ class Endpoint(Generic[T]):
         self.scopes = scopes
         self.authenticated = authenticated
         self.csv_query = csv_query
-        #: offset parameter, limit parameter, items field, meta field, total field
+        #: how the operation pages (`_pagination`): style, items, param, size, next, total, has_more,
+        #: item_cursor
         self.page = page
         #: multipart properties the spec's encoding describes: (content type, one part per item)
         self.parts = parts or {}
@@ -654,7 +655,12 @@ class BaseClient:
         body: Any,
         options: RequestOptions,
         base_url: str | None = None,
+        *,
+        url: str | None = None,
     ) -> _Prepared:
+        """The request of a call, but for what each attempt adds. `url`: a next page's URL as the API gave it
+        (relative to the base URL, or absolute on its origin), instead of the endpoint's path and `query`.
+        """
         values = path or {}
 
         def substitute(match: re.Match[str]) -> str:
@@ -672,10 +678,13 @@ class BaseClient:
         # a path key may carry a fixed query string (`/search?type=link`): sent as written, before the
         # call's parameters (`_build` puts it back, as httpx's params replace a URL's query)
         template, mark, fixed_query = endpoint.path.partition("?")
-        url = (self.base_url if base_url is None else base_url) + _PATH_PARAMETER.sub(
-            substitute, template
-        )
-        url += mark + fixed_query
+        if url is not None:
+            url = self._same_origin(endpoint, url)
+        else:
+            url = (self.base_url if base_url is None else base_url) + _PATH_PARAMETER.sub(
+                substitute, template
+            )
+            url += mark + fixed_query
         request_headers: dict[str, str] = {
             "accept": endpoint.accept(),
             "user-agent": f"{__package__}/{__version__} httpx/{httpx.__version__}",
@@ -760,6 +769,20 @@ class BaseClient:
         return _Prepared(
             endpoint.method, url, params, request_headers, content, files, timeout, idempotent
         )
+
+    def _same_origin(self, endpoint: Endpoint[Any], url: str) -> str:
+        """A URL the API gave (a next page's), resolved against the base URL; refused on another origin, where
+        the client's credentials must not go."""
+        from ._errors import PaginationError
+
+        base = httpx.URL(self.base_url + "/")
+        resolved = base.join(url)
+        if (resolved.scheme, resolved.host, resolved.port) != (base.scheme, base.host, base.port):
+            raise PaginationError(
+                f"{endpoint.method} {endpoint.path}: the next page's URL {url!r} is not on the API's origin"
+                f" ({base.scheme}://{base.host}); not followed"
+            )
+        return str(resolved)
 
     def _build(
         self,
@@ -1095,9 +1118,10 @@ class SyncAPIClient(BaseClient):
         headers: Mapping[str, Any] | None = None,
         body: Any = None,
         options: RequestOptions | None = None,
+        url: str | None = None,
     ) -> T:
         options = options or {}
-        prepared = self._prepare(endpoint, path, query, headers, body, options)
+        prepared = self._prepare(endpoint, path, query, headers, body, options, url=url)
         raw = take_stream_request()
         return self._drive(self._call(self._http, endpoint, prepared, options, raw))
 
@@ -1161,9 +1185,10 @@ class AsyncAPIClient(BaseClient):
         headers: Mapping[str, Any] | None = None,
         body: Any = None,
         options: RequestOptions | None = None,
+        url: str | None = None,
     ) -> T:
         options = options or {}
-        prepared = self._prepare(endpoint, path, query, headers, body, options)
+        prepared = self._prepare(endpoint, path, query, headers, body, options, url=url)
         raw = take_stream_request()
         return await self._drive(self._call(self._http, endpoint, prepared, options, raw))
 

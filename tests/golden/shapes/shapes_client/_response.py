@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import os
@@ -46,6 +47,20 @@ def capture(response: httpx.Response) -> None:
     slot = _captured.get()
     if slot is not None:
         slot.append(response)
+
+
+@contextlib.contextmanager
+def capturing() -> Iterator[list[httpx.Response]]:
+    """The HTTP responses of the calls made inside the block (a page reads its `Link` header), passed on to
+    an outer `with_raw_response` too."""
+    slot: list[httpx.Response] = []
+    token = _captured.set(slot)
+    try:
+        yield slot
+    finally:
+        _captured.reset(token)
+        for response in slot:
+            capture(response)
 
 
 class APIResponse(Generic[R]):

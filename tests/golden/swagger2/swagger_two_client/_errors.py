@@ -19,6 +19,7 @@ __all__ = [
     "APIResponseValidationError",
     "AuthenticationError",
     "SignatureError",
+    "PaginationError",
     "BadRequestError",
     "UnauthorizedError",
     "ForbiddenError",
@@ -64,6 +65,12 @@ class AuthenticationError(Error):
 
 class SignatureError(Error):
     """A signature could not be made or did not verify (so `except Error` catches it too)."""
+
+
+class PaginationError(Error):
+    """Walking pages went wrong: the API answered the same next page twice (a cursor or offset that does not
+    advance), or a next page was asked of the last one, or its URL points away from the client's API.
+    """
 
 
 class APIResponseValidationError(Error):
