@@ -144,9 +144,11 @@ def _field(
 
 
 def _leaf(field: Field, index: dict[str, Schema], href: bool) -> tuple[str, ...]:
+    """The path to a field's value: itself, or with `href` its link object's `href`; a next-page URL (`href`)
+    must be text (an integer `next_page` is a page number)."""
     link = object_schema(_bare(field.type), index)
     if link is None:
-        return (field.python_name,)
+        return (field.python_name,) if not href or _bare(field.type) == Primitive("str") else ()
     target = next((f for f in link.fields if f.name == "href"), None) if href else None
     return (field.python_name, target.python_name) if target is not None else ()
 

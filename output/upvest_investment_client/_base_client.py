@@ -499,6 +499,7 @@ class _Prepared:
         "files",
         "timeout",
         "idempotent",
+        "replayable",
     )
 
     def __init__(
@@ -520,6 +521,8 @@ class _Prepared:
         self.files = files
         self.timeout = timeout
         self.idempotent = idempotent
+        #: whether the body can be sent again (a stream that cannot seek back cannot)
+        self.replayable = True
 
 
 class BaseClient:
@@ -622,7 +625,8 @@ class BaseClient:
         default_headers: Mapping[str, str] | None = None,
     ) -> _ClientT:
         """This client configured differently: the copy shares its connections, credentials, signing key and
-        token cache, so making one per call site is cheap. `default_headers` are added to the client's.
+        token cache (not with another `base_url`: tokens stay with their server), so making one per call site
+        is cheap. `default_headers` are added to the client's.
         Closing the copy leaves the connections open: close the client that made them."""
         http = self._http  # made now if no call made it yet, so that both use the same pool
         new = copy.copy(self)
@@ -631,8 +635,10 @@ class BaseClient:
                 if isinstance(member, functools.cached_property) and name != "_http":
                     new.__dict__.pop(name, None)
         new._given_http = http
-        if base_url is not None:
+        if base_url is not None and base_url.rstrip("/") != self.base_url:
             new.base_url = base_url.rstrip("/")
+            # a token of one server (one environment) must never be sent to another
+            new._tokens = TokenCache(self._tokens.refresh_skew)
         if not isinstance(timeout, NotGiven):
             new.timeout = timeout
         if retry is not None or max_retries is not None:
@@ -678,6 +684,7 @@ class BaseClient:
         # a path key may carry a fixed query string (`/search?type=link`): sent as written, before the
         # call's parameters (`_build` puts it back, as httpx's params replace a URL's query)
         template, mark, fixed_query = endpoint.path.partition("?")
+        next_page = url is not None
         if url is not None:
             url = self._same_origin(endpoint, url)
         else:
@@ -701,17 +708,20 @@ class BaseClient:
                 f"{endpoint.method} {endpoint.path} takes no idempotency key: the API does not declare one"
             )
         for name, value in _given(endpoint, "header", headers).items():
-            request_headers[name] = _text(value)
+            request_headers[name.lower()] = _text(value)
         request_headers.update({k.lower(): v for k, v in options.get("headers", {}).items()})
-        missing = [hint for header, hint in self._missing_settings if header not in request_headers]
+        missing = [
+            hint for header, hint in self._missing_settings if header.lower() not in request_headers
+        ]
         if missing:
             raise ValueError(
                 f"{endpoint.method} {endpoint.path}: the API requires a header the client was not given:"
                 f" pass {' and '.join(missing)} to the client"
             )
+        # a next page's URL carries the query it needs
+        extra_query: Mapping[str, Any] = {} if next_page else options.get("query", {})
         params = _query_items(
-            {**_given(endpoint, "query parameter", query), **options.get("query", {})},
-            endpoint.csv_query,
+            {**_given(endpoint, "query parameter", query), **extra_query}, endpoint.csv_query
         )
         content: bytes | Upload | None = None
         files: list[tuple[str, Any]] | None = None
@@ -757,6 +767,11 @@ class BaseClient:
             elif isinstance(body, (bytes, bytearray, memoryview)):
                 content = bytes(body)
                 request_headers["content-type"] = endpoint.media_type or "application/octet-stream"
+            elif not is_file(body):
+                raise TypeError(
+                    f"{endpoint.method} {endpoint.path}: the body is a file: bytes, a binary file object, a"
+                    f" path (pathlib.Path) or (filename, content), not {type(body).__name__}"
+                )
             else:  # a file object, a path, or (filename, content[, content type]): streamed
                 content = Upload(body, endpoint.media_type)
                 request_headers["content-type"] = content.content_type
@@ -766,9 +781,16 @@ class BaseClient:
         idempotent = RetryPolicy.safe_to_repeat(
             endpoint.method, endpoint.idempotency_header is not None
         )
-        return _Prepared(
+        prepared = _Prepared(
             endpoint.method, url, params, request_headers, content, files, timeout, idempotent
         )
+        uploads = [content] if isinstance(content, Upload) else []
+        uploads += [part for _, part in files or () if isinstance(part, Upload)]
+        if not all(upload.rewindable for upload in uploads):
+            prepared.idempotent = prepared.replayable = (
+                False  # a retry would send what is left of it
+            )
+        return prepared
 
     def _same_origin(self, endpoint: Endpoint[Any], url: str) -> str:
         """A URL the API gave (a next page's), resolved against the base URL; refused on another origin, where
@@ -881,6 +903,8 @@ class BaseClient:
             sent = time.monotonic()
             try:
                 response: httpx.Response = yield _Send(request, streaming)
+                if streaming and not 200 <= response.status_code < 300:
+                    yield _Read(response)  # errors and retries read the body whole
             except httpx.TransportError as exc:
                 error = self._transport_error(request, exc)
                 wait = policy.delay(attempt)
@@ -897,8 +921,6 @@ class BaseClient:
                     continue
                 raise error from exc
             status = response.status_code
-            if streaming and not 200 <= status < 300:
-                yield _Read(response)  # errors and retries read the body whole
             logger.debug(
                 "%s %s -> %d (attempt %d, %.0f ms, request id %s)",
                 request.method,
@@ -908,7 +930,13 @@ class BaseClient:
                 (time.monotonic() - sent) * 1000,
                 response.headers.get(REQUEST_ID_HEADER),
             )
-            if status == 401 and key is not None and token is not None and not refreshed:
+            if (
+                status == 401
+                and key is not None
+                and token is not None
+                and not refreshed
+                and prepared.replayable
+            ):
                 # an expired or revoked token: fetch a new one and try once more
                 refreshed = True
                 self._tokens.invalidate(key, token)
@@ -933,13 +961,21 @@ class BaseClient:
             if streaming and 200 <= status < 300:
                 capture(response)
                 if raw:
-                    raise Streamed(response, functools.partial(self._parse, endpoint))
+                    raise Streamed(response, functools.partial(self._parse_streamed, endpoint))
                 return self._open_stream(endpoint, response)  # type: ignore[no-any-return]
             return self._parse(endpoint, response)
 
     def _open_stream(self, endpoint: Endpoint[Any], response: httpx.Response) -> Any:
         """A streamed success response handed to the caller unread (`Stream`, `AsyncStream`)."""
         raise NotImplementedError
+
+    def _parse_streamed(self, endpoint: Endpoint[Any], response: httpx.Response) -> Any:
+        """What the plain method returns, from a response `with_streaming_response` read."""
+        return (
+            self._open_stream(endpoint, response)
+            if endpoint.stream
+            else self._parse(endpoint, response)
+        )
 
     def _stream_parts(
         self, endpoint: Endpoint[Any], response: httpx.Response

@@ -105,7 +105,13 @@ class _Page(Generic[ItemT]):
                 if http_response is not None
                 else None
             )
-        return {**self._call, "query": None, "url": str(url)} if url else None
+        if not url:
+            return None
+        if (
+            http_response is not None
+        ):  # relative to the page that gave it (RFC 3986), not to the base URL
+            url = http_response.url.join(str(url))
+        return {**self._call, "query": None, "url": str(url)}
 
     def _key(self, call: Mapping[str, Any]) -> str:
         """What makes a call fetch another page: its URL, or its query."""
@@ -117,20 +123,32 @@ class _Page(Generic[ItemT]):
         )
 
     def _check_advances(self, seen: set[str]) -> None:
+        """Refuse a next page the walk asked for before, or a page that repeats the one before it (a server
+        that ignores the offset or page number)."""
         if self._next is None:
             return
         key = self._key(self._next)
-        if key in seen:
+        items = (
+            repr((len(self.data), _dump(self.data[0]), _dump(self.data[-1]))) if self.data else ""
+        )
+        if key in seen or (items and items in seen):
             raise PaginationError(
                 f"{self._endpoint.method} {self._endpoint.path}: the API answered the same next page twice"
                 f" ({key}); stopping instead of fetching it again"
             )
         seen.add(key)
+        if items:
+            seen.add(items)
 
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(items={len(self.data)}, has_next_page={self.has_next_page()})"
         )
+
+
+def _dump(item: Any) -> Any:
+    dump = getattr(item, "model_dump", None)
+    return dump() if callable(dump) else item
 
 
 def _get(value: Any, path: Any) -> Any:

@@ -1,8 +1,8 @@
 # The runtime clientgen copies, unchanged, into every client it generates. Do not edit.
 """Responses read as they arrive: server-sent events and JSON lines (`Stream`, `AsyncStream`).
 
-Server-sent events are decoded here as the WHATWG HTML standard describes them (fields `event`, `data`, `id`,
-`retry`; comments; an event per blank line) rather than with a library: it is forty lines, and it keeps the
+Server-sent events are decoded here as the WHATWG HTML standard describes them (lines split at CR, LF or CRLF
+only; fields `event`, `data`, `id`, `retry`; comments; an event per blank line, none without data) rather than with a library: it is forty lines, and it keeps the
 runtime's dependencies to httpx and pydantic. Each event's data is parsed into the model the spec gives it;
 with none, the items are the `ServerSentEvent`s themselves. A `data` of `[DONE]` ends a stream, as many APIs
 send it after their last event.
@@ -11,9 +11,12 @@ send it after their last event.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, AsyncIterator, Callable, Generic, Iterator, TypeVar
 
 import httpx
+
+from ._errors import APIResponseValidationError
 
 __all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
 
@@ -66,7 +69,10 @@ class _EventDecoder:
 
     def line(self, line: str) -> ServerSentEvent | None:
         if not line:
-            if not self._data and not self._event:
+            if (
+                not self._data
+            ):  # the standard dispatches no event without data (an `event:` alone is dropped)
+                self._event, self._retry = "", None
                 return None
             event = ServerSentEvent(
                 event=self._event or "message",
@@ -86,9 +92,30 @@ class _EventDecoder:
             self._data.append(value)
         elif name == "id" and "\0" not in value:
             self._last_id = value
-        elif name == "retry" and value.isdigit():
+        elif name == "retry" and value.isascii() and value.isdigit():
             self._retry = int(value)
         return None
+
+
+class _LineSplitter:
+    """Text in, lines out, split only at CR, LF or CRLF (as the standard says: a JSON string may hold U+2028,
+    which `str.splitlines` would split at), a CR at the end of one chunk and an LF at the start of the next
+    being one break."""
+
+    def __init__(self) -> None:
+        self._rest = ""
+
+    def feed(self, text: str) -> Iterator[str]:
+        text = self._rest + text
+        body, held = (text[:-1], "\r") if text.endswith("\r") else (text, "")
+        lines = re.split(r"\r\n|\r|\n", body)
+        self._rest = lines.pop() + held  # the last line may go on in the next chunk
+        return iter(lines)
+
+    def end(self) -> Iterator[str]:
+        """The last line, and the blank line that ends an event the stream ended without one."""
+        rest, self._rest = self._rest.rstrip("\r"), ""
+        return iter([rest, ""] if rest else [""])
 
 
 class _Items(Generic[ItemT]):
@@ -115,10 +142,24 @@ class _Items(Generic[ItemT]):
                     continue
                 if event.data == _DONE:
                     raise _Done
-                yield self._parse(event.json()) if self._parse else event  # type: ignore[misc]
+                yield self._item(event.data, event) if self._parse else event  # type: ignore[misc]
             elif line.strip():
-                data = json.loads(line)
-                yield self._parse(data) if self._parse else data
+                yield self._item(line, None)
+
+    def _item(self, text: str, event: ServerSentEvent | None) -> Any:
+        """One item parsed from its JSON text; an item that is not what the spec describes raises
+        `APIResponseValidationError`, as a whole response would."""
+        try:
+            data = json.loads(text)
+            return self._parse(data) if self._parse else data
+        except (
+            ValueError
+        ) as exc:  # not JSON, or not the model (pydantic's ValidationError is a ValueError)
+            raise APIResponseValidationError(
+                f"a streamed item does not match the API description: {str(exc).splitlines()[0]}",
+                response=self.response,
+                request_id=self.request_id,
+            ) from None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status_code={self.response.status_code}, request_id={self.request_id!r})"
@@ -135,11 +176,10 @@ class Stream(_Items[ItemT]):
     def __iter__(self) -> Iterator[ItemT]:
         decoder = _EventDecoder()
         try:
-            for line in self.response.iter_lines():
-                yield from self._events(iter((line,)), decoder)
-            yield from self._events(
-                iter(("",)), decoder
-            )  # an event the stream ended without a blank line
+            splitter = _LineSplitter()
+            for text in self.response.iter_text():
+                yield from self._events(splitter.feed(text), decoder)
+            yield from self._events(splitter.end(), decoder)
         except _Done:
             pass
         finally:
@@ -161,10 +201,11 @@ class AsyncStream(_Items[ItemT]):
     async def __aiter__(self) -> AsyncIterator[ItemT]:
         decoder = _EventDecoder()
         try:
-            async for line in self.response.aiter_lines():
-                for item in self._events(iter((line,)), decoder):
+            splitter = _LineSplitter()
+            async for text in self.response.aiter_text():
+                for item in self._events(splitter.feed(text), decoder):
                     yield item
-            for item in self._events(iter(("",)), decoder):
+            for item in self._events(splitter.end(), decoder):
                 yield item
         except _Done:
             pass

@@ -689,3 +689,21 @@ def test_paging_styles_are_found_and_configured_per_operation(tmp_path: Path) ->
     config_file.write_text('[paging-operations]\nlistLinked = "sideways"\n')
     with pytest.raises(SpecError, match="must be one of offset, page, cursor, next-url, link, none"):
         load_config(config_file)
+
+
+def test_an_integer_next_page_is_a_page_number_not_a_url() -> None:
+    """A review finding: `{items, next_page: integer}` was read as a next-page URL (`.../v1/2` requested)."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}},
+            "next_page": {"type": "integer"},
+        },
+    }
+    operation = {
+        "operationId": "listThings",
+        "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}}],
+        "responses": json_response(schema),
+    }
+    [listing] = api_of(minimal({"/things": {"get": operation}})).operations
+    assert listing.pagination is not None and listing.pagination.style == "page"

@@ -638,3 +638,76 @@ def test_the_link_header_is_followed_only_on_the_apis_origin(call: Call, feature
     with pytest.raises(features.PaginationError, match="not on the API's origin"):
         call(lambda c: _walk(c.pages.list_by_link(per_page=2, extra_query={"elsewhere": "1"})))
     assert len(server.requests) == 1
+
+
+# -- review findings (issue 17), each with the scenario that showed it --------------------------------------------
+
+
+class _Pipe:
+    """A stream that cannot seek back (a pipe, a socket): read once."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def read(self, size: int = -1) -> bytes:
+        chunk, self._data = (self._data, b"") if size < 0 else (self._data[:size], self._data[size:])
+        return chunk
+
+
+def test_a_body_that_cannot_be_read_again_is_not_retried(call: Call, features: Any, server: FeatureServer) -> None:
+    """A 503 used to be retried with what was left of the stream: an empty body the server accepted."""
+    key = f"pipe-{time.monotonic()}"
+    with pytest.raises(features.ServiceUnavailableError):
+        call(lambda c: c.files.put_blob(name="flaky", body=_Pipe(b"data"), extra_headers={"x-attempt-key": key}))
+    assert [r.body for r in server.requests] == [b"data"]
+
+
+def test_text_is_no_file(call: Call, server: FeatureServer) -> None:
+    with pytest.raises(TypeError, match="the body is a file"):
+        call(lambda c: c.files.put_blob(name="x", body="photo.jpg"))
+    assert server.requests == []
+
+
+def test_stream_lines_break_only_at_cr_and_lf_and_events_need_data(features: Any) -> None:
+    """U+2028 inside JSON is no line break; `event: ping` without data is no event; CRLF split across chunks."""
+    import httpx
+
+    body = [b"event: ping\r", b"\n\r\n", 'data: {"type": "a\u2028b", "note_id": "n1"}\r\n\r\n'.encode()]
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, headers={"content-type": "text/event-stream"}, content=iter(body))
+    )
+    with features.Client(base_url="https://api.example.com", http_client=httpx.Client(transport=transport)) as client:
+        with client.events.follow() as events:
+            assert [(e.type, e.note_id) for e in events] == [("a\u2028b", "n1")]
+
+
+def test_a_relative_next_link_is_read_against_the_page_that_gave_it(features: Any) -> None:
+    import httpx
+
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        page = int(request.url.params.get("page", "1"))
+        link = {"link": '<?page=2&per_page=2>; rel="next"'} if page == 1 else {}
+        return httpx.Response(200, json=_PAGED[(page - 1) * 2 : page * 2], headers=link)
+
+    transport = httpx.MockTransport(answer)
+    with features.Client(base_url="https://api.example.com/v1", http_client=httpx.Client(transport=transport)) as c:
+        assert [n.id for n in c.pages.list_by_link(per_page=2)] == ["n1", "n2", "n3", "n4"]
+    assert seen[1] == "https://api.example.com/v1/pages/link?page=2&per_page=2"
+
+
+def test_a_server_that_ignores_the_page_number_stops_the_walk(features: Any) -> None:
+    import httpx
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=_PAGED[:2]))
+    with features.Client(base_url="https://api.example.com", http_client=httpx.Client(transport=transport)) as c:
+        with pytest.raises(features.PaginationError, match="same next page twice"):
+            list(c.pages.list_numbered(per_page=2))
+
+
+def test_with_options_on_another_base_url_keeps_tokens_apart(features: Any) -> None:
+    with features.Client(base_url="https://prod.example.com") as client:
+        assert client.with_options(timeout=3.0)._tokens is client._tokens
+        assert client.with_options(base_url="https://sandbox.example.com")._tokens is not client._tokens

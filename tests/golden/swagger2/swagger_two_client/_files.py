@@ -4,7 +4,9 @@
 A file argument takes bytes, a binary file object, a path, or a tuple `(filename, content)` or
 `(filename, content, content_type)` whose content is any of those. The filename comes from the path or the file
 object's name when the tuple does not give one; the content type from the tuple, else the spec's encoding, else
-the filename's extension. Paths and file objects are streamed: a retry reads them again from the start.
+the filename's extension. Paths and file objects are streamed: a retry reads them again from where the call
+began (a multipart part from the start of the file: httpx rewinds parts itself). A stream that cannot seek back
+is sent once: the call is not retried.
 """
 
 from __future__ import annotations
@@ -108,6 +110,16 @@ class Upload:
         self.content_type = given_type or declared or guessed or "application/octet-stream"
         self._content: Any = bytes(value) if isinstance(value, (bytearray, memoryview)) else value
         self._start = 0 if isinstance(self._content, bytes) else _position(self._content)
+
+    @property
+    def rewindable(self) -> bool:
+        """Whether the content can be read again from where it began (for a retry)."""
+        if isinstance(self._content, bytes) or isinstance(self._content, _PathReader):
+            return True
+        try:
+            return bool(self._content.seekable())
+        except (AttributeError, OSError, ValueError):
+            return False
 
     def part(self) -> tuple[str, Any, str]:
         """The (filename, content, content type) of a multipart part; httpx reads the content in chunks."""
