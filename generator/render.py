@@ -502,6 +502,8 @@ class MethodView:
     #: how annotations are spelled in the module the method is written in (`PublicNames`)
     spell: Callable[[str], str] = str
     schemas: dict[str, Schema] = field(default_factory=dict)
+    #: signatures made, by their arguments: the imports and the template both ask for each
+    _signatures: dict[tuple[bool, str | None, str | None], str] = field(default_factory=dict, compare=False)
 
     @property
     def page(self) -> bool:
@@ -625,6 +627,12 @@ class MethodView:
         every method takes (`extra_headers`, `extra_query`, `extra_body` where there is an object body,
         `timeout`, `options`). `accept` and `result`: an overload's annotation of the accept argument (with its
         default, if any) and its result."""
+        known = self._signatures.get((asynchronous, accept, result))
+        if known is None:
+            known = self._signatures[(asynchronous, accept, result)] = self._signature(asynchronous, accept, result)
+        return known
+
+    def _signature(self, asynchronous: bool, accept: str | None, result: str | None) -> str:
         parameters: list[layout.Node] = ["self", "*"]
         for argument in self.arguments:
             default = f" = {argument.default}" if argument.default else ""
@@ -663,11 +671,9 @@ class MethodView:
             items.append(layout.keyword("body", body))
         elif self.arguments_in("body"):
             items.append(f"body={self.arguments_in('body')[0].python_name}")
-        extras = ["options", "extra_headers=extra_headers", "extra_query=extra_query"]
-        if self.object_body:
-            extras.append("extra_body=extra_body")
-        extras.append("timeout=timeout")
-        items.append(layout.keyword("options", layout.call("_base.request_options", *extras)))
+        # one line: the per-call arguments over `options` (`_base.options`)
+        body_extra = "extra_body" if self.object_body else "None"
+        items.append(f"options=_base.options(options, extra_headers, extra_query, {body_extra}, timeout)")
         if self.page:
             return layout.lay(layout.call(f"return {self.result(asynchronous)}", "self._client", *items), 8)
         awaiting = "await " if asynchronous else ""

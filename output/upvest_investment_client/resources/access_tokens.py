@@ -77,13 +77,7 @@ class AccessTokens:
                     "grant_type": grant_type,
                 }
             ),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 
@@ -150,13 +144,7 @@ class AsyncAccessTokens:
                     "grant_type": grant_type,
                 }
             ),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 

@@ -106,9 +106,7 @@ class AccountGroups:
                 "sort": sort,
                 "order": order,
             },
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def create(
@@ -133,13 +131,7 @@ class AccountGroups:
         return self._client.request(
             _CREATE,
             body=_base.fields({"user_id": user_id, "type": type}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     def retrieve(
@@ -161,9 +153,7 @@ class AccountGroups:
         return self._client.request(
             _RETRIEVE,
             path={"account_group_id": account_group_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 
@@ -235,9 +225,7 @@ class AsyncAccountGroups:
                 "sort": sort,
                 "order": order,
             },
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def create(
@@ -262,13 +250,7 @@ class AsyncAccountGroups:
         return await self._client.request(
             _CREATE,
             body=_base.fields({"user_id": user_id, "type": type}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     async def retrieve(
@@ -290,9 +272,7 @@ class AsyncAccountGroups:
         return await self._client.request(
             _RETRIEVE,
             path={"account_group_id": account_group_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 

@@ -125,9 +125,7 @@ class Accounts:
                 "sort": sort,
                 "order": order,
             },
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def create(
@@ -163,13 +161,7 @@ class Accounts:
                     "name": name,
                 }
             ),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     def retrieve(
@@ -191,9 +183,7 @@ class Accounts:
         return self._client.request(
             _RETRIEVE,
             path={"account_id": account_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def closure(
@@ -215,9 +205,7 @@ class Accounts:
         return self._client.request(
             _CLOSURE,
             path={"account_id": account_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def update(
@@ -243,13 +231,7 @@ class Accounts:
             _UPDATE,
             path={"account_id": account_id},
             body=_base.fields({"name": name}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 
@@ -328,9 +310,7 @@ class AsyncAccounts:
                 "sort": sort,
                 "order": order,
             },
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def create(
@@ -366,13 +346,7 @@ class AsyncAccounts:
                     "name": name,
                 }
             ),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     async def retrieve(
@@ -394,9 +368,7 @@ class AsyncAccounts:
         return await self._client.request(
             _RETRIEVE,
             path={"account_id": account_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def closure(
@@ -418,9 +390,7 @@ class AsyncAccounts:
         return await self._client.request(
             _CLOSURE,
             path={"account_id": account_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def update(
@@ -446,13 +416,7 @@ class AsyncAccounts:
             _UPDATE,
             path={"account_id": account_id},
             body=_base.fields({"name": name}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 

@@ -115,9 +115,7 @@ class Fees:
                 "sort": sort,
                 "order": order,
             },
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def create_collection(
@@ -159,13 +157,7 @@ class Fees:
                     "currency": currency,
                 }
             ),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     def retrieve_collection(
@@ -187,9 +179,7 @@ class Fees:
         return self._client.request(
             _RETRIEVE_COLLECTION,
             path={"fee_collection_id": fee_collection_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 
@@ -269,9 +259,7 @@ class AsyncFees:
                 "sort": sort,
                 "order": order,
             },
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def create_collection(
@@ -313,13 +301,7 @@ class AsyncFees:
                     "currency": currency,
                 }
             ),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     async def retrieve_collection(
@@ -341,9 +323,7 @@ class AsyncFees:
         return await self._client.request(
             _RETRIEVE_COLLECTION,
             path={"fee_collection_id": fee_collection_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 

@@ -95,9 +95,7 @@ class Instruments:
                 "sort": sort,
                 "order": order,
             },
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def retrieve(
@@ -119,9 +117,7 @@ class Instruments:
         return self._client.request(
             _RETRIEVE,
             path={"instrument_id": instrument_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 
@@ -197,9 +193,7 @@ class AsyncInstruments:
                 "sort": sort,
                 "order": order,
             },
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def retrieve(
@@ -221,9 +215,7 @@ class AsyncInstruments:
         return await self._client.request(
             _RETRIEVE,
             path={"instrument_id": instrument_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 

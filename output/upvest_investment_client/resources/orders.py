@@ -125,9 +125,7 @@ class Orders:
                 "sort": sort,
                 "order": order,
             },
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def place(
@@ -187,13 +185,7 @@ class Orders:
                     "client_reference": client_reference,
                 }
             ),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     def retrieve(
@@ -215,9 +207,7 @@ class Orders:
         return self._client.request(
             _RETRIEVE,
             path={"order_id": order_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def cancel(
@@ -239,9 +229,7 @@ class Orders:
         return self._client.request(
             _CANCEL,
             path={"order_id": order_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 
@@ -321,9 +309,7 @@ class AsyncOrders:
                 "sort": sort,
                 "order": order,
             },
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def place(
@@ -383,13 +369,7 @@ class AsyncOrders:
                     "client_reference": client_reference,
                 }
             ),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     async def retrieve(
@@ -411,9 +391,7 @@ class AsyncOrders:
         return await self._client.request(
             _RETRIEVE,
             path={"order_id": order_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def cancel(
@@ -435,9 +413,7 @@ class AsyncOrders:
         return await self._client.request(
             _CANCEL,
             path={"order_id": order_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 

@@ -85,9 +85,7 @@ class Positions:
             _LIST,
             path={"account_id": account_id},
             query={"offset": offset, "limit": limit, "sort": sort, "order": order},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def retrieve(
@@ -111,9 +109,7 @@ class Positions:
         return self._client.request(
             _RETRIEVE,
             path={"account_id": account_id, "instrument_id": instrument_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 
@@ -178,9 +174,7 @@ class AsyncPositions:
             _LIST,
             path={"account_id": account_id},
             query={"offset": offset, "limit": limit, "sort": sort, "order": order},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def retrieve(
@@ -204,9 +198,7 @@ class AsyncPositions:
         return await self._client.request(
             _RETRIEVE,
             path={"account_id": account_id, "instrument_id": instrument_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 

@@ -115,9 +115,7 @@ class Reports:
                 "sort": sort,
                 "order": order,
             },
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     @typing.overload
@@ -178,9 +176,7 @@ class Reports:
             _RETRIEVE,
             path={"report_id": report_id},
             headers={"accept": accept},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 
@@ -272,9 +268,7 @@ class AsyncReports:
                 "sort": sort,
                 "order": order,
             },
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     @typing.overload
@@ -335,9 +329,7 @@ class AsyncReports:
             _RETRIEVE,
             path={"report_id": report_id},
             headers={"accept": accept},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 

@@ -104,9 +104,7 @@ class Users:
             self._client,
             _LIST,
             query={"offset": offset, "limit": limit, "sort": sort, "order": order},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def create(
@@ -126,13 +124,7 @@ class Users:
         return self._client.request(
             _CREATE,
             body=body,
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     def retrieve(
@@ -154,9 +146,7 @@ class Users:
         return self._client.request(
             _RETRIEVE,
             path={"user_id": user_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def offboard(
@@ -178,9 +168,7 @@ class Users:
         return self._client.request(
             _OFFBOARD,
             path={"user_id": user_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 
@@ -246,9 +234,7 @@ class AsyncUsers:
             self._client,
             _LIST,
             query={"offset": offset, "limit": limit, "sort": sort, "order": order},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def create(
@@ -268,13 +254,7 @@ class AsyncUsers:
         return await self._client.request(
             _CREATE,
             body=body,
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     async def retrieve(
@@ -296,9 +276,7 @@ class AsyncUsers:
         return await self._client.request(
             _RETRIEVE,
             path={"user_id": user_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def offboard(
@@ -320,9 +298,7 @@ class AsyncUsers:
         return await self._client.request(
             _OFFBOARD,
             path={"user_id": user_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 

@@ -114,10 +114,7 @@ class Webhooks:
         Returns the public keys (JWKS) needed to check the signatures Upvest puts on webhook deliveries.
         """
         return self._client.request(
-            _GET_JWKS,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            _GET_JWKS, options=_base.options(options, extra_headers, extra_query, None, timeout)
         )
 
     def list(
@@ -148,9 +145,7 @@ class Webhooks:
             self._client,
             _LIST,
             query={"offset": offset, "limit": limit, "sort": sort, "order": order},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def create(
@@ -179,13 +174,7 @@ class Webhooks:
         return self._client.request(
             _CREATE,
             body=_base.fields({"title": title, "url": url, "type": type, "config": config}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     def retrieve(
@@ -207,9 +196,7 @@ class Webhooks:
         return self._client.request(
             _RETRIEVE,
             path={"webhook_id": webhook_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def delete(
@@ -231,9 +218,7 @@ class Webhooks:
         return self._client.request(
             _DELETE,
             path={"webhook_id": webhook_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def update(
@@ -269,13 +254,7 @@ class Webhooks:
             body=_base.fields(
                 {"title": title, "url": url, "enabled": enabled, "type": type, "config": config}
             ),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     def test(
@@ -297,9 +276,7 @@ class Webhooks:
         return self._client.request(
             _TEST,
             path={"webhook_id": webhook_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 
@@ -358,10 +335,7 @@ class AsyncWebhooks:
         Returns the public keys (JWKS) needed to check the signatures Upvest puts on webhook deliveries.
         """
         return await self._client.request(
-            _GET_JWKS,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            _GET_JWKS, options=_base.options(options, extra_headers, extra_query, None, timeout)
         )
 
     def list(
@@ -392,9 +366,7 @@ class AsyncWebhooks:
             self._client,
             _LIST,
             query={"offset": offset, "limit": limit, "sort": sort, "order": order},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def create(
@@ -423,13 +395,7 @@ class AsyncWebhooks:
         return await self._client.request(
             _CREATE,
             body=_base.fields({"title": title, "url": url, "type": type, "config": config}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     async def retrieve(
@@ -451,9 +417,7 @@ class AsyncWebhooks:
         return await self._client.request(
             _RETRIEVE,
             path={"webhook_id": webhook_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def delete(
@@ -475,9 +439,7 @@ class AsyncWebhooks:
         return await self._client.request(
             _DELETE,
             path={"webhook_id": webhook_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def update(
@@ -513,13 +475,7 @@ class AsyncWebhooks:
             body=_base.fields(
                 {"title": title, "url": url, "enabled": enabled, "type": type, "config": config}
             ),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     async def test(
@@ -541,9 +497,7 @@ class AsyncWebhooks:
         return await self._client.request(
             _TEST,
             path={"webhook_id": webhook_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 

@@ -220,15 +220,15 @@ def deprecated(message: str) -> None:
     warnings.warn(message, DeprecationWarning, stacklevel=3)
 
 
-def request_options(
+def options(
     options: RequestOptions | None,
-    *,
     extra_headers: Mapping[str, str] | None = None,
     extra_query: Mapping[str, object] | None = None,
     extra_body: Mapping[str, object] | None = None,
     timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
 ) -> RequestOptions:
-    """A call's options: `options=` with the method's own per-call arguments over it."""
+    """A call's options: `options=` with the method's own per-call arguments over it (positional: generated
+    methods pass them in this order, on one line)."""
     merged = RequestOptions(**(options or {}))
     if extra_headers:
         merged["headers"] = {**merged.get("headers", {}), **extra_headers}

@@ -56,9 +56,7 @@ class Files:
         return self._client.request(
             _UPLOAD,
             body=body,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 
@@ -105,9 +103,7 @@ class AsyncFiles:
         return await self._client.request(
             _UPLOAD,
             body=body,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 

@@ -60,13 +60,7 @@ class Forms:
         return self._client.request(
             _SUBMIT,
             body=_base.fields({"name": name, "attachment": attachment}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 
@@ -115,13 +109,7 @@ class AsyncForms:
         return await self._client.request(
             _SUBMIT,
             body=_base.fields({"name": name, "attachment": attachment}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 

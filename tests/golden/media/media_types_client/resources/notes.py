@@ -76,9 +76,7 @@ class Notes:
         return self._client.request(
             _CREATE,
             body=body,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def get(
@@ -94,9 +92,7 @@ class Notes:
         return self._client.request(
             _GET,
             path={"id": id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def put_anything(
@@ -113,13 +109,7 @@ class Notes:
         return self._client.request(
             _PUT_ANYTHING,
             body=body,
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 
@@ -170,9 +160,7 @@ class AsyncNotes:
         return await self._client.request(
             _CREATE,
             body=body,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def get(
@@ -188,9 +176,7 @@ class AsyncNotes:
         return await self._client.request(
             _GET,
             path={"id": id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def put_anything(
@@ -207,13 +193,7 @@ class AsyncNotes:
         return await self._client.request(
             _PUT_ANYTHING,
             body=body,
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 

@@ -90,9 +90,7 @@ class Class:
                 "list": list,
             },
             headers={"X-Trace-Id": x_trace_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def list_things(
@@ -105,10 +103,7 @@ class Class:
     ) -> typing.List[Thing]:
         """GET /things"""
         return self._client.request(
-            _LIST_THINGS,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            _LIST_THINGS, options=_base.options(options, extra_headers, extra_query, None, timeout)
         )
 
     def list_things_2(
@@ -126,13 +121,7 @@ class Class:
         return self._client.request(
             _LIST_THINGS_2,
             body=_base.fields({"kind": kind, "priority": priority}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 
@@ -199,9 +188,7 @@ class AsyncClass:
                 "list": list,
             },
             headers={"X-Trace-Id": x_trace_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def list_things(
@@ -214,10 +201,7 @@ class AsyncClass:
     ) -> typing.List[Thing]:
         """GET /things"""
         return await self._client.request(
-            _LIST_THINGS,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            _LIST_THINGS, options=_base.options(options, extra_headers, extra_query, None, timeout)
         )
 
     async def list_things_2(
@@ -235,13 +219,7 @@ class AsyncClass:
         return await self._client.request(
             _LIST_THINGS_2,
             body=_base.fields({"kind": kind, "priority": priority}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 

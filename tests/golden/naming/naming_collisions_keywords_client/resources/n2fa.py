@@ -47,10 +47,7 @@ class N2fa:
     ) -> NoContent:
         """POST /2fa"""
         return self._client.request(
-            _VERIFY,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            _VERIFY, options=_base.options(options, extra_headers, extra_query, None, timeout)
         )
 
 
@@ -94,10 +91,7 @@ class AsyncN2fa:
     ) -> NoContent:
         """POST /2fa"""
         return await self._client.request(
-            _VERIFY,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            _VERIFY, options=_base.options(options, extra_headers, extra_query, None, timeout)
         )
 
 

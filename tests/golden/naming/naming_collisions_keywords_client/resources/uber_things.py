@@ -47,10 +47,7 @@ class UberThings:
     ) -> Grosse:
         """GET /über"""
         return self._client.request(
-            _GROSSE,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            _GROSSE, options=_base.options(options, extra_headers, extra_query, None, timeout)
         )
 
 
@@ -94,10 +91,7 @@ class AsyncUberThings:
     ) -> Grosse:
         """GET /über"""
         return await self._client.request(
-            _GROSSE,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            _GROSSE, options=_base.options(options, extra_headers, extra_query, None, timeout)
         )
 
 

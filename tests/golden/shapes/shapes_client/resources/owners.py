@@ -58,10 +58,7 @@ class Owners:
     ) -> OwnerPage:
         """GET /owners"""
         return self._client.request(
-            _LIST,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            _LIST, options=_base.options(options, extra_headers, extra_query, None, timeout)
         )
 
     def set_address(
@@ -81,13 +78,7 @@ class Owners:
             _SET_ADDRESS,
             path={"owner_id": owner_id},
             body=_base.fields({"street": street, "city": city}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 
@@ -133,10 +124,7 @@ class AsyncOwners:
     ) -> OwnerPage:
         """GET /owners"""
         return await self._client.request(
-            _LIST,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            _LIST, options=_base.options(options, extra_headers, extra_query, None, timeout)
         )
 
     async def set_address(
@@ -156,13 +144,7 @@ class AsyncOwners:
             _SET_ADDRESS,
             path={"owner_id": owner_id},
             body=_base.fields({"street": street, "city": city}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 

@@ -70,9 +70,7 @@ class Pets:
         return self._client.request(
             _LIST,
             query={"kind": kind, "tags": tags, "filter": filter},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def create(
@@ -89,13 +87,7 @@ class Pets:
         return self._client.request(
             _CREATE,
             body=body,
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     def get(
@@ -111,9 +103,7 @@ class Pets:
         return self._client.request(
             _GET,
             path={"pet_id": pet_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 
@@ -166,9 +156,7 @@ class AsyncPets:
         return await self._client.request(
             _LIST,
             query={"kind": kind, "tags": tags, "filter": filter},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def create(
@@ -185,13 +173,7 @@ class AsyncPets:
         return await self._client.request(
             _CREATE,
             body=body,
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     async def get(
@@ -207,9 +189,7 @@ class AsyncPets:
         return await self._client.request(
             _GET,
             path={"pet_id": pet_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
 

@@ -57,13 +57,7 @@ class Auth:
         return self._client.request(
             _LOGIN,
             body=_base.fields({"username": username, "password": password}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 
@@ -112,13 +106,7 @@ class AsyncAuth:
         return await self._client.request(
             _LOGIN,
             body=_base.fields({"username": username, "password": password}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 

@@ -91,13 +91,7 @@ class Pets:
             _UPLOAD_PHOTO,
             path={"petId": pet_id},
             body=_base.fields({"file": file, "caption": caption}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     def get(
@@ -113,9 +107,7 @@ class Pets:
         return self._client.request(
             _GET,
             path={"petId": pet_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def list(
@@ -133,9 +125,7 @@ class Pets:
         return self._client.request(
             _LIST,
             query={"limit": limit, "tags": tags, "ids": ids},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     def add(
@@ -153,13 +143,7 @@ class Pets:
         return self._client.request(
             _ADD,
             body=_base.fields({"name": name, "tag": tag}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 
@@ -220,13 +204,7 @@ class AsyncPets:
             _UPLOAD_PHOTO,
             path={"petId": pet_id},
             body=_base.fields({"file": file, "caption": caption}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
     async def get(
@@ -242,9 +220,7 @@ class AsyncPets:
         return await self._client.request(
             _GET,
             path={"petId": pet_id},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def list(
@@ -262,9 +238,7 @@ class AsyncPets:
         return await self._client.request(
             _LIST,
             query={"limit": limit, "tags": tags, "ids": ids},
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            options=_base.options(options, extra_headers, extra_query, None, timeout),
         )
 
     async def add(
@@ -282,13 +256,7 @@ class AsyncPets:
         return await self._client.request(
             _ADD,
             body=_base.fields({"name": name, "tag": tag}),
-            options=_base.request_options(
-                options,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=_base.options(options, extra_headers, extra_query, extra_body, timeout),
         )
 
 

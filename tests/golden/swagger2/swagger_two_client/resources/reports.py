@@ -47,10 +47,7 @@ class Reports:
     ) -> BinaryContent:
         """GET /report"""
         return self._client.request(
-            _GET,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            _GET, options=_base.options(options, extra_headers, extra_query, None, timeout)
         )
 
 
@@ -94,10 +91,7 @@ class AsyncReports:
     ) -> BinaryContent:
         """GET /report"""
         return await self._client.request(
-            _GET,
-            options=_base.request_options(
-                options, extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
-            ),
+            _GET, options=_base.options(options, extra_headers, extra_query, None, timeout)
         )
 
 
