@@ -70,8 +70,6 @@ RUNTIME_NAMES = frozenset(
         "BinaryContent",
         "UnknownVariant",
         "ServerSentEvent",
-        "Stream",
-        "AsyncStream",
         "Any",
         "Field",
         "Optional",

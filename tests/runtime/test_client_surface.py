@@ -711,3 +711,28 @@ def test_with_options_on_another_base_url_keeps_tokens_apart(features: Any) -> N
     with features.Client(base_url="https://prod.example.com") as client:
         assert client.with_options(timeout=3.0)._tokens is client._tokens
         assert client.with_options(base_url="https://sandbox.example.com")._tokens is not client._tokens
+
+
+def test_a_broken_error_body_on_a_stream_is_retried_like_a_broken_send(features: Any) -> None:
+    """Reading a streamed call's 503 body failed with a raw httpx.ReadError after one attempt."""
+    import httpx
+
+    class Broken(httpx.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            raise httpx.ReadError("connection reset while reading the body")
+
+    attempts: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        attempts.append(1)
+        if len(attempts) == 1:
+            return httpx.Response(503, stream=Broken())
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=_EVENTS[1] + _EVENTS[2])
+
+    transport = httpx.MockTransport(answer)
+    with features.Client(base_url="https://api.example.com", http_client=httpx.Client(transport=transport)) as client:
+        with client.with_options(
+            retry=features.RetryPolicy(initial_delay=0.0, max_delay=0.0)
+        ).events.follow() as events:
+            assert [e.type for e in events] == ["created"]
+    assert len(attempts) == 2

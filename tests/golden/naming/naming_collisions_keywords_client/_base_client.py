@@ -1172,10 +1172,14 @@ class SyncAPIClient(BaseClient):
                         step = flow.throw(exc)
                         continue
                 elif isinstance(step, _Read):
+                    unread = step.response
                     try:
-                        step.response.read()
+                        unread.read()
+                    except httpx.TransportError as exc:  # retried as a failed send is
+                        step = flow.throw(exc)
+                        continue
                     finally:
-                        step.response.close()
+                        unread.close()
                     outcome = None
                 elif isinstance(step, _Sleep):
                     time.sleep(step.seconds)
@@ -1239,10 +1243,14 @@ class AsyncAPIClient(BaseClient):
                         step = flow.throw(exc)
                         continue
                 elif isinstance(step, _Read):
+                    unread = step.response
                     try:
-                        await step.response.aread()
+                        await unread.aread()
+                    except httpx.TransportError as exc:  # retried as a failed send is
+                        step = flow.throw(exc)
+                        continue
                     finally:
-                        await step.response.aclose()
+                        await unread.aclose()
                     outcome = None
                 elif isinstance(step, _Sleep):
                     import asyncio
