@@ -110,6 +110,7 @@ _IMPORTS = {
     "_uuid": "import uuid as _uuid",
 }
 _MODULE_PREFIX = re.compile(r"\b(_t|_dt|_decimal|_uuid|_content|_models|_pydantic|_types)\.")
+_PUBLIC_MODULE = re.compile(r"(?<![\w.])(typing|datetime|decimal|uuid)\.")
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
@@ -318,7 +319,12 @@ def import_lines(
 ) -> list[str]:
     """The imports a module of annotations needs, found from the prefixes the annotations use."""
     used = {m.group(1) for text in texts for m in _MODULE_PREFIX.finditer(text)}
-    lines = sorted([_IMPORTS[prefix] for prefix in ("_dt", "_decimal", "_t", "_uuid") if prefix in used] + list(extra))
+    public = {m.group(1) for text in texts for m in _PUBLIC_MODULE.finditer(text)}
+    lines = sorted(
+        [_IMPORTS[prefix] for prefix in ("_dt", "_decimal", "_t", "_uuid") if prefix in used]
+        + [f"import {module}" for module in public]
+        + list(extra)
+    )
     third_party = ["import pydantic as _pydantic"] if "_pydantic" in used else []
     local = []
     if "_content" in used:
@@ -1126,17 +1132,23 @@ def _models_context(api: Api) -> dict[str, Any]:
     texts: list[str] = []
     for schema in objects:
         rows = []
+        # public module names (`datetime.date`), unless a field of the class takes one: pydantic reads the
+        # annotations in the class's namespace, where `datetime = None` would hide the module
+        public = not {f.python_name for f in schema.fields} & set(_STANDARD_MODULES.values())
         for field in schema.fields:
             text = annotation(field.type, "models", schemas=schemas)
             if not field.required and not text.endswith("| None") and text != "_t.Any":
                 text += " | None"
+            text = _standard_modules(text) if public else text
             rows.append((field, text))
             texts.append(text)
         fields[schema.name] = rows
-    alias_texts = {schema.name: annotation(schema.type, "models", schemas=schemas) for schema in aliases}
+    alias_texts = {
+        schema.name: _standard_modules(annotation(schema.type, "models", schemas=schemas)) for schema in aliases
+    }
     texts += alias_texts.values()
     if aliases:
-        texts.append("_t.TypeAlias")
+        texts.append("typing.TypeAlias")
     runtime = [
         name
         for name, used in (
@@ -1160,6 +1172,15 @@ def _models_context(api: Api) -> dict[str, Any]:
         "runtime_imports": runtime,
         "exported": sorted(s.name for s in api.schemas),
     }
+
+
+_STANDARD_SPELLED = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|\b(_t|_dt|_decimal|_uuid)\.""")
+
+
+def _standard_modules(text: str) -> str:
+    """An annotation with the standard modules by their own names (`_dt.date` -> `datetime.date`); string
+    literals stay as they are."""
+    return _STANDARD_SPELLED.sub(lambda m: m.group(1) or f"{_STANDARD_MODULES[m.group(2)]}.", text)
 
 
 def _alias_order(aliases: list[AliasSchema]) -> list[AliasSchema]:

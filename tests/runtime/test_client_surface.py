@@ -736,3 +736,23 @@ def test_a_broken_error_body_on_a_stream_is_retried_like_a_broken_send(features:
         ).events.follow() as events:
             assert [e.type for e in events] == ["created"]
     assert len(attempts) == 2
+
+
+def test_models_show_public_names_unless_a_field_takes_the_modules_name(
+    features: Any, upvest_client_path: Path
+) -> None:
+    """help(Note) and hovers show `datetime.date`, not `_dt.date`; a class with a field called `uuid` keeps the
+    private alias (pydantic reads annotations in the class's namespace, where the field's default would hide the
+    module), and both validate."""
+    import datetime
+
+    assert features.models.Note.__annotations__["due"] == "datetime.date | None"
+    assert features.models.Note.model_validate({"id": "1", "title": "t", "due": "2026-12-04"}).due == datetime.date(
+        2026, 12, 4
+    )
+    upvest = importlib.import_module("upvest_investment_client.models")
+    assert upvest.PositionInstrument.__annotations__["uuid"] == "_uuid.UUID"
+    assert upvest.Order.__annotations__["created_at"] == "datetime.datetime"
+    assert str(
+        upvest.PositionInstrument.model_validate({"uuid": "6f1c7d1e-0000-4000-8000-000000000000"}).uuid
+    ).startswith("6f1c")

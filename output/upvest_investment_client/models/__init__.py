@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import decimal as _decimal
-import typing as _t
+import datetime
+import decimal
+import typing
+import uuid
 import uuid as _uuid
 
 import pydantic as _pydantic
@@ -333,20 +334,20 @@ class ListMeta(BaseModel):
 
 
 class AccountGroupUsersItem(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """User identifier."""
     type: AccountGroupUsersItemType
     """Kind of relation."""
 
 
 class AccountGroup(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Account group identifier."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the resource was created (UTC)."""
-    updated_at: _dt.datetime
+    updated_at: datetime.datetime
     """When the resource was last changed (UTC)."""
-    users: _t.List[AccountGroupUsersItem]
+    users: typing.List[AccountGroupUsersItem]
     """Users related to the resource."""
     type: AccountGroupType
     """PERSONAL for an individual, LEGAL_ENTITY for a company."""
@@ -359,28 +360,28 @@ class AccountGroup(BaseModel):
 class AccountGroupsListResponse(BaseModel):
     meta: ListMeta
     """Paging information of a list response."""
-    data: _t.List[AccountGroup]
+    data: typing.List[AccountGroup]
 
 
 class AccountGroupCreateRequest(BaseModel):
-    user_id: _uuid.UUID
+    user_id: uuid.UUID
     """Owner of the group."""
     type: AccountGroupType
     """PERSONAL for an individual, LEGAL_ENTITY for a company."""
 
 
 class Account(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Account identifier."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the resource was created (UTC)."""
-    updated_at: _dt.datetime
+    updated_at: datetime.datetime
     """When the resource was last changed (UTC)."""
-    account_group_id: _uuid.UUID
+    account_group_id: uuid.UUID
     """Account group the account belongs to."""
     type: AccountType
     """TRADING accounts trade single instruments; PORTFOLIO accounts are managed as a portfolio."""
-    users: _t.List[AccountGroupUsersItem]
+    users: typing.List[AccountGroupUsersItem]
     """Users related to the resource."""
     account_number: int
     """Running number of the account inside its group."""
@@ -393,13 +394,13 @@ class Account(BaseModel):
 class AccountsListResponse(BaseModel):
     meta: ListMeta
     """Paging information of a list response."""
-    data: _t.List[Account]
+    data: typing.List[Account]
 
 
 class AccountCreateRequest(BaseModel):
-    user_id: _uuid.UUID
+    user_id: uuid.UUID
     """Owner of the account."""
-    account_group_id: _uuid.UUID
+    account_group_id: uuid.UUID
     """Group that will contain the account."""
     type: AccountType
     """TRADING accounts trade single instruments; PORTFOLIO accounts are managed as a portfolio."""
@@ -422,24 +423,24 @@ class PositionInstrument(BaseModel):
 
 
 class Position(BaseModel):
-    account_id: _uuid.UUID
+    account_id: uuid.UUID
     """Account holding the position."""
     instrument: PositionInstrument
     """Instrument held."""
-    quantity: _decimal.Decimal
-    locked_for_trading: _decimal.Decimal
-    pending_settlement: _decimal.Decimal
-    available_for_trading: _decimal.Decimal
+    quantity: decimal.Decimal
+    locked_for_trading: decimal.Decimal
+    pending_settlement: decimal.Decimal
+    available_for_trading: decimal.Decimal
 
 
 class PositionsListResponse(BaseModel):
     meta: ListMeta
     """Paging information of a list response."""
-    data: _t.List[Position]
+    data: typing.List[Position]
 
 
 class AuthTokenRequest(BaseModel):
-    client_id: _uuid.UUID
+    client_id: uuid.UUID
     """Client ID received during onboarding."""
     client_secret: str
     """Client secret received during onboarding."""
@@ -461,7 +462,7 @@ class AuthToken(BaseModel):
 
 
 class Jwk(BaseModel):
-    kid: _uuid.UUID
+    kid: uuid.UUID
     """Key identifier, matched against the keyid of a signature."""
     kty: JwkKty
     """Key family."""
@@ -474,33 +475,33 @@ class Jwk(BaseModel):
 
 
 class AuthVerificationKeys(BaseModel):
-    keys: _t.List[Jwk]
+    keys: typing.List[Jwk]
     """Public keys in JWK form."""
 
 
 class FeeCollectionProcessedAmount(BaseModel):
     """How the amount was raised so far."""
 
-    cash_balance: _decimal.Decimal | None = None
+    cash_balance: decimal.Decimal | None = None
     """Part taken from the cash balance."""
-    sell_to_cover: _decimal.Decimal | None = None
+    sell_to_cover: decimal.Decimal | None = None
     """Part raised by selling securities."""
 
 
 class FeeCollection(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Fee collection identifier."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the resource was created (UTC)."""
-    updated_at: _dt.datetime
+    updated_at: datetime.datetime
     """When the resource was last changed (UTC)."""
-    account_id: _uuid.UUID
+    account_id: uuid.UUID
     """Account charged."""
-    account_group_id: _uuid.UUID
+    account_group_id: uuid.UUID
     """Account group of the charged account."""
     type: FeeCollectionType
     """Regular service fee, or a fee taken when a portfolio is liquidated."""
-    collection_amount: _decimal.Decimal
+    collection_amount: decimal.Decimal
     """Amount to collect."""
     processed_amount: FeeCollectionProcessedAmount
     """How the amount was raised so far."""
@@ -508,39 +509,39 @@ class FeeCollection(BaseModel):
     """Currency of the amounts. Three-letter ISO 4217 code."""
     status: FeeCollectionStatus
     """Processing status."""
-    period_start: _dt.date
+    period_start: datetime.date
     """First day of the billed period."""
-    period_end: _dt.date
+    period_end: datetime.date
     """Last day of the billed period."""
 
 
 class FeeCollectionsListResponse(BaseModel):
     meta: ListMeta
     """Paging information of a list response."""
-    data: _t.List[FeeCollection]
+    data: typing.List[FeeCollection]
 
 
 class FeeCollectionCreateRequest(BaseModel):
-    account_id: _uuid.UUID
+    account_id: uuid.UUID
     """Account to charge."""
     type: FeeCollectionType
     """Regular service fee, or a fee taken when a portfolio is liquidated."""
-    collection_amount: _decimal.Decimal
+    collection_amount: decimal.Decimal
     """Amount to collect."""
     currency: Currency
     """Currency of the amounts. Three-letter ISO 4217 code."""
-    period_start: _dt.date
+    period_start: datetime.date
     """First day of the billed period."""
-    period_end: _dt.date
+    period_end: datetime.date
     """Last day of the billed period."""
 
 
 class Instrument(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Instrument identifier."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the resource was created (UTC)."""
-    updated_at: _dt.datetime
+    updated_at: datetime.datetime
     """When the resource was last changed (UTC)."""
     isin: str
     """ISIN of the instrument (ISO 6166)."""
@@ -557,45 +558,45 @@ class Instrument(BaseModel):
 class InstrumentsListResponse(BaseModel):
     meta: ListMeta
     """Paging information of a list response."""
-    data: _t.List[Instrument]
+    data: typing.List[Instrument]
 
 
 class OrderExecution(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Execution identifier."""
-    order_id: _uuid.UUID
+    order_id: uuid.UUID
     """Order the execution belongs to."""
     status: OrderExecutionStatus
     """Status of the execution."""
     side: OrderSide
     """Side of the execution."""
-    cash_amount: _decimal.Decimal
+    cash_amount: decimal.Decimal
     """Cash amount exchanged."""
-    share_quantity: _decimal.Decimal
+    share_quantity: decimal.Decimal
     """Units exchanged."""
-    price: _decimal.Decimal
+    price: decimal.Decimal
     """Price per unit."""
     currency: Currency
     """Currency of the amounts. Three-letter ISO 4217 code."""
-    transaction_time: _dt.datetime
+    transaction_time: datetime.datetime
     """When the trade happened."""
-    settlement_date: _dt.date | None = None
+    settlement_date: datetime.date | None = None
     """Settlement day of the trade."""
 
 
 class Order(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Order identifier."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the resource was created (UTC)."""
-    updated_at: _dt.datetime
+    updated_at: datetime.datetime
     """When the resource was last changed (UTC)."""
-    user_id: _uuid.UUID
+    user_id: uuid.UUID
     """User who placed the order."""
-    account_id: _uuid.UUID
+    account_id: uuid.UUID
     """Account the order trades for."""
-    cash_amount: _decimal.Decimal | None = None
-    quantity: _decimal.Decimal | None = None
+    cash_amount: decimal.Decimal | None = None
+    quantity: decimal.Decimal | None = None
     currency: Currency
     """Currency of the amounts. Three-letter ISO 4217 code."""
     side: OrderSide
@@ -606,34 +607,34 @@ class Order(BaseModel):
     """Kind of identifier in instrument_id."""
     order_type: OrderType
     """How the order is priced."""
-    limit_price: _decimal.Decimal | None = None
-    expiry_date: _dt.date | None = None
+    limit_price: decimal.Decimal | None = None
+    expiry_date: datetime.date | None = None
     """Last trading day of the order."""
     status: OrderStatus
     """Processing status of the order."""
-    fee: _decimal.Decimal | None = None
+    fee: decimal.Decimal | None = None
     """Fee charged for the order."""
     cancellation_reason: OrderCancellationReason | None = None
     """Why the order was cancelled; only set when status is CANCELLED."""
     client_reference: str | None = None
     """Tenant's own reference for the order."""
-    executions: _t.List[OrderExecution] | None = None
+    executions: typing.List[OrderExecution] | None = None
     """Fills of the order so far."""
 
 
 class OrdersListResponse(BaseModel):
     meta: ListMeta
     """Paging information of a list response."""
-    data: _t.List[Order]
+    data: typing.List[Order]
 
 
 class OrderPlaceRequest(BaseModel):
-    user_id: _uuid.UUID
+    user_id: uuid.UUID
     """User placing the order."""
-    account_id: _uuid.UUID
+    account_id: uuid.UUID
     """Account to trade for."""
-    cash_amount: _decimal.Decimal | None = None
-    quantity: _decimal.Decimal | None = None
+    cash_amount: decimal.Decimal | None = None
+    quantity: decimal.Decimal | None = None
     currency: Currency | None = None
     """Currency of cash_amount and limit_price. Three-letter ISO 4217 code."""
     side: OrderSide
@@ -644,8 +645,8 @@ class OrderPlaceRequest(BaseModel):
     """Kind of identifier in instrument_id."""
     order_type: OrderType
     """MARKET executes at the next available price, LIMIT only at limit_price or better."""
-    limit_price: _decimal.Decimal | None = None
-    expiry_date: _dt.date | None = None
+    limit_price: decimal.Decimal | None = None
+    expiry_date: datetime.date | None = None
     """Last trading day for a LIMIT order."""
     user_instrument_fit_acknowledgement: bool | None = None
     """Set to true when the user confirmed trading an instrument that failed the appropriateness check."""
@@ -654,7 +655,7 @@ class OrderPlaceRequest(BaseModel):
 
 
 class OrderCancelResponse(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Order identifier."""
     status: OrderStatus | None = None
     """Status of the order when the request was taken."""
@@ -663,7 +664,7 @@ class OrderCancelResponse(BaseModel):
 class ReportDataAccount(BaseModel):
     """Account the report is about."""
 
-    id: _uuid.UUID | None = None
+    id: uuid.UUID | None = None
     """Account identifier."""
 
 
@@ -677,15 +678,15 @@ class ReportData(BaseModel):
 class Report(BaseModel):
     """Metadata of a document produced for a user."""
 
-    id: _uuid.UUID
+    id: uuid.UUID
     """Report identifier."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the resource was created (UTC)."""
-    user_id: _uuid.UUID
+    user_id: uuid.UUID
     """User the report is addressed to."""
     type: ReportType
     """Kind of document."""
-    substituted_report_id: _uuid.UUID | None
+    substituted_report_id: uuid.UUID | None
     """Report this one replaces, if any."""
     data: ReportData | None = None
     """Structured extract of the report contents."""
@@ -711,11 +712,11 @@ class Address(BaseModel):
 class UserByol(BaseModel):
     """User of a tenant that holds its own banking licence (KYC data kept by the tenant)."""
 
-    id: _uuid.UUID
+    id: uuid.UUID
     """User identifier."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the resource was created (UTC)."""
-    updated_at: _dt.datetime
+    updated_at: datetime.datetime
     """When the resource was last changed (UTC)."""
     first_name: str
     """Given name."""
@@ -723,11 +724,11 @@ class UserByol(BaseModel):
     """Family name."""
     salutation: UserSalutation | None = None
     """Salutation printed on reports."""
-    birth_date: _dt.date
+    birth_date: datetime.date
     """Date of birth."""
     birth_country: str | None = None
     """Country of birth. ISO 3166-1 alpha-2 code."""
-    nationalities: _t.List[str]
+    nationalities: typing.List[str]
     """Countries of citizenship."""
     address: Address
     """Residential address; P.O. boxes and c/o addresses are refused."""
@@ -742,27 +743,27 @@ class UserTolFatca(BaseModel):
 
     status: bool
     """True when the user is liable to US taxation."""
-    confirmed_at: _dt.datetime
+    confirmed_at: datetime.datetime
     """When the user confirmed the FATCA status."""
 
 
 class UserTolTermsAndConditions(BaseModel):
     """Acceptance of the terms and conditions."""
 
-    consent_document_id: _uuid.UUID
+    consent_document_id: uuid.UUID
     """Version of the document the user agreed to."""
-    confirmed_at: _dt.datetime
+    confirmed_at: datetime.datetime
     """When the user agreed."""
 
 
 class UserTol(BaseModel):
     """User of a tenant operating under Upvest's licence; carries contact data and consents."""
 
-    id: _uuid.UUID
+    id: uuid.UUID
     """User identifier."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the resource was created (UTC)."""
-    updated_at: _dt.datetime
+    updated_at: datetime.datetime
     """When the resource was last changed (UTC)."""
     first_name: str
     """Given name."""
@@ -770,11 +771,11 @@ class UserTol(BaseModel):
     """Family name."""
     salutation: UserSalutation | None = None
     """Salutation printed on reports."""
-    birth_date: _dt.date
+    birth_date: datetime.date
     """Date of birth."""
     birth_country: str | None = None
     """Country of birth. ISO 3166-1 alpha-2 code."""
-    nationalities: _t.List[str]
+    nationalities: typing.List[str]
     """Countries of citizenship."""
     address: Address
     """Residential address; P.O. boxes and c/o addresses are refused."""
@@ -795,7 +796,7 @@ class UserTol(BaseModel):
 class UsersListResponse(BaseModel):
     meta: ListMeta
     """Paging information of a list response."""
-    data: _t.List[UserByol | UserTol]
+    data: typing.List[UserByol | UserTol]
 
 
 class UserByolCreateRequest(BaseModel):
@@ -805,11 +806,11 @@ class UserByolCreateRequest(BaseModel):
     """Family name."""
     salutation: UserSalutation | None = None
     """Salutation printed on reports."""
-    birth_date: _dt.date
+    birth_date: datetime.date
     """Date of birth."""
     birth_country: str | None = None
     """Country of birth. ISO 3166-1 alpha-2 code."""
-    nationalities: _t.List[str]
+    nationalities: typing.List[str]
     """Countries of citizenship."""
     address: Address
     """Residential address; P.O. boxes and c/o addresses are refused."""
@@ -824,11 +825,11 @@ class UserTolCreateRequest(BaseModel):
     """Family name."""
     salutation: UserSalutation | None = None
     """Salutation printed on reports."""
-    birth_date: _dt.date
+    birth_date: datetime.date
     """Date of birth."""
     birth_country: str | None = None
     """Country of birth. ISO 3166-1 alpha-2 code."""
-    nationalities: _t.List[str]
+    nationalities: typing.List[str]
     """Countries of citizenship."""
     address: Address
     """Residential address; P.O. boxes and c/o addresses are refused."""
@@ -847,7 +848,7 @@ class UserTolCreateRequest(BaseModel):
 class ReportsListResponse(BaseModel):
     meta: ListMeta
     """Paging information of a list response."""
-    data: _t.List[Report]
+    data: typing.List[Report]
 
 
 class WebhookConfig(BaseModel):
@@ -860,11 +861,11 @@ class WebhookConfig(BaseModel):
 
 
 class Webhook(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Webhook identifier."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the resource was created (UTC)."""
-    updated_at: _dt.datetime
+    updated_at: datetime.datetime
     """When the resource was last changed (UTC)."""
     title: str
     """Tenant-side label."""
@@ -872,7 +873,7 @@ class Webhook(BaseModel):
     """HTTPS endpoint that receives the events."""
     enabled: bool
     """Whether events are delivered."""
-    type: _t.List[WebhookType]
+    type: typing.List[WebhookType]
     """Event categories to deliver."""
     config: WebhookConfig
     """Batching of event deliveries."""
@@ -881,7 +882,7 @@ class Webhook(BaseModel):
 class WebhooksListResponse(BaseModel):
     meta: ListMeta
     """Paging information of a list response."""
-    data: _t.List[Webhook]
+    data: typing.List[Webhook]
 
 
 class WebhookCreateRequest(BaseModel):
@@ -889,7 +890,7 @@ class WebhookCreateRequest(BaseModel):
     """Tenant-side label."""
     url: str
     """HTTPS endpoint that receives the events."""
-    type: _t.List[WebhookType] | None = None
+    type: typing.List[WebhookType] | None = None
     """Event categories to deliver."""
     config: WebhookConfig | None = None
     """Batching of event deliveries."""
@@ -902,121 +903,121 @@ class WebhookUpdateRequest(BaseModel):
     """HTTPS endpoint that receives the events."""
     enabled: bool | None = None
     """Switch delivery on or off."""
-    type: _t.List[WebhookType] | None = None
+    type: typing.List[WebhookType] | None = None
     """Event categories to deliver."""
     config: WebhookConfig | None = None
     """Batching of event deliveries."""
 
 
 class WebhookAccountEvent(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Event identifier; use it to drop duplicate deliveries."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the event happened."""
     type: WebhookAccountEventType
     """What happened."""
     object_: Account = _pydantic.Field(alias="object")
-    webhook_id: _uuid.UUID
+    webhook_id: uuid.UUID
     """Webhook subscription that delivered the event."""
 
 
 class WebhookAccountCallback(BaseModel):
     """Body Upvest POSTs to a webhook URL: a batch of events."""
 
-    payload: _t.List[WebhookAccountEvent]
+    payload: typing.List[WebhookAccountEvent]
     """Events of this delivery, oldest first."""
 
 
 class WebhookOrderEvent(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Event identifier; use it to drop duplicate deliveries."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the event happened."""
     type: WebhookOrderEventType
     """What happened."""
     object_: Order = _pydantic.Field(alias="object")
-    webhook_id: _uuid.UUID
+    webhook_id: uuid.UUID
     """Webhook subscription that delivered the event."""
 
 
 class WebhookOrderCallback(BaseModel):
     """Body Upvest POSTs to a webhook URL: a batch of events."""
 
-    payload: _t.List[WebhookOrderEvent]
+    payload: typing.List[WebhookOrderEvent]
     """Events of this delivery, oldest first."""
 
 
 class WebhookPositionEvent(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Event identifier; use it to drop duplicate deliveries."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the event happened."""
     type: WebhookPositionEventType
     """What happened."""
     object_: Position = _pydantic.Field(alias="object")
-    webhook_id: _uuid.UUID
+    webhook_id: uuid.UUID
     """Webhook subscription that delivered the event."""
 
 
 class WebhookPositionCallback(BaseModel):
     """Body Upvest POSTs to a webhook URL: a batch of events."""
 
-    payload: _t.List[WebhookPositionEvent]
+    payload: typing.List[WebhookPositionEvent]
     """Events of this delivery, oldest first."""
 
 
 class WebhookReportEventObject(BaseModel):
     """Metadata of a document produced for a user."""
 
-    id: _uuid.UUID
+    id: uuid.UUID
     """Report identifier."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the resource was created (UTC)."""
-    user_id: _uuid.UUID
+    user_id: uuid.UUID
     """User the report is addressed to."""
     type: ReportType
     """Kind of document."""
-    substituted_report_id: _uuid.UUID | None
+    substituted_report_id: uuid.UUID | None
     """Report this one replaces, if any."""
     data: ReportData | None = None
     """Structured extract of the report contents."""
 
 
 class WebhookReportEvent(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Event identifier; use it to drop duplicate deliveries."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the event happened."""
     type: WebhookReportEventType
     """What happened."""
     object_: WebhookReportEventObject = _pydantic.Field(alias="object")
     """Metadata of a document produced for a user."""
-    webhook_id: _uuid.UUID
+    webhook_id: uuid.UUID
     """Webhook subscription that delivered the event."""
 
 
 class WebhookReportCallback(BaseModel):
     """Body Upvest POSTs to a webhook URL: a batch of events."""
 
-    payload: _t.List[WebhookReportEvent]
+    payload: typing.List[WebhookReportEvent]
     """Events of this delivery, oldest first."""
 
 
 class WebhookUserEvent(BaseModel):
-    id: _uuid.UUID
+    id: uuid.UUID
     """Event identifier; use it to drop duplicate deliveries."""
-    created_at: _dt.datetime
+    created_at: datetime.datetime
     """When the event happened."""
     type: WebhookUserEventType
     """What happened."""
     object_: UserByol | UserTol = _pydantic.Field(alias="object")
     """A user, in one of the two licence models."""
-    webhook_id: _uuid.UUID
+    webhook_id: uuid.UUID
     """Webhook subscription that delivered the event."""
 
 
 class WebhookUserCallback(BaseModel):
     """Body Upvest POSTs to a webhook URL: a batch of events."""
 
-    payload: _t.List[WebhookUserEvent]
+    payload: typing.List[WebhookUserEvent]
     """Events of this delivery, oldest first."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import typing as _t
+import typing
 
 import pydantic as _pydantic
 
@@ -68,4 +68,4 @@ class BaseModel2(BaseModel):
     value: str | None = None
 
 
-NoContent2: _t.TypeAlias = str
+NoContent2: typing.TypeAlias = str

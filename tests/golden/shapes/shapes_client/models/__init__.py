@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import decimal as _decimal
-import typing as _t
-import uuid as _uuid
+import datetime
+import decimal
+import typing
+import uuid
 
 import pydantic as _pydantic
 
@@ -37,28 +37,28 @@ class Level(OpenIntEnum):
 
 class Cat(BaseModel):
     name: str
-    birthday: _dt.date | None = None
-    weight: _decimal.Decimal | None = None
+    birthday: datetime.date | None = None
+    weight: decimal.Decimal | None = None
     owner: Owner | None = None
-    pet_type: _t.Literal["cat"]
+    pet_type: typing.Literal["cat"]
     lives: int | None = None
 
 
 class Dog(BaseModel):
     name: str
-    birthday: _dt.date | None = None
-    weight: _decimal.Decimal | None = None
+    birthday: datetime.date | None = None
+    weight: decimal.Decimal | None = None
     owner: Owner | None = None
-    pet_type: _t.Literal["dog"]
+    pet_type: typing.Literal["dog"]
     good: bool | None = None
 
 
 class Owner(BaseModel):
-    id: _uuid.UUID | None = None
-    pets: _t.List[Pet] | None = None
+    id: uuid.UUID | None = None
+    pets: typing.List[Pet] | None = None
     nickname: str | int | None = None
-    attributes: _t.Dict[str, _t.Any] | None = None
-    updated_at: _dt.datetime | None = None
+    attributes: typing.Dict[str, typing.Any] | None = None
+    updated_at: datetime.datetime | None = None
 
 
 class Meta(BaseModel):
@@ -68,7 +68,7 @@ class Meta(BaseModel):
 
 
 class OwnerPage(BaseModel):
-    data: _t.List[Owner] | None = None
+    data: typing.List[Owner] | None = None
     meta: Meta | None = None
     """The same shape as the pets page meta; shared."""
 
@@ -85,14 +85,14 @@ class ListPetsFilter(BaseModel):
 
 
 class PetPage(BaseModel):
-    data: _t.List[Pet] | None = None
+    data: typing.List[Pet] | None = None
     meta: Meta | None = None
 
 
 class Animal(BaseModel):
     name: str
-    birthday: _dt.date | None = None
-    weight: _decimal.Decimal | None = None
+    birthday: datetime.date | None = None
+    weight: decimal.Decimal | None = None
     owner: Owner | None = None
 
 
@@ -101,14 +101,14 @@ class Error(BaseModel):
 
 
 class Tree(BaseModel):
-    children: _t.List[Tree] | None = None
+    children: typing.List[Tree] | None = None
 
 
-Pet: _t.TypeAlias = _t.Annotated[
-    _t.Union[
-        _t.Annotated[Cat, _pydantic.Tag("Cat")],
-        _t.Annotated[Dog, _pydantic.Tag("Dog")],
-        _t.Annotated[UnknownVariant, _pydantic.Tag("unknown")],
+Pet: typing.TypeAlias = typing.Annotated[
+    typing.Union[
+        typing.Annotated[Cat, _pydantic.Tag("Cat")],
+        typing.Annotated[Dog, _pydantic.Tag("Dog")],
+        typing.Annotated[UnknownVariant, _pydantic.Tag("unknown")],
     ],
     _pydantic.Discriminator(discriminate("pet_type", "pet_type", {"cat": "Cat", "dog": "Dog"})),
 ]
