@@ -63,12 +63,10 @@ def capturing() -> Iterator[list[httpx.Response]]:
             capture(response)
 
 
-class APIResponse(Generic[R]):
-    """An HTTP response and the result parsed from it."""
+class _ResponseView:
+    """What every response wrapper shows of its HTTP response."""
 
-    def __init__(self, http_response: httpx.Response, parsed: R) -> None:
-        self.http_response = http_response
-        self._parsed = parsed
+    http_response: httpx.Response
 
     @property
     def status_code(self) -> int:
@@ -83,12 +81,22 @@ class APIResponse(Generic[R]):
         value: str | None = self.http_response.headers.get(REQUEST_ID_HEADER)
         return value
 
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code}, request_id={self.request_id!r})"
+        )
+
+
+class APIResponse(_ResponseView, Generic[R]):
+    """An HTTP response and the result parsed from it."""
+
+    def __init__(self, http_response: httpx.Response, parsed: R) -> None:
+        self.http_response = http_response
+        self._parsed = parsed
+
     def parse(self) -> R:
         """The result the plain method would have returned."""
         return self._parsed
-
-    def __repr__(self) -> str:
-        return f"APIResponse(status_code={self.status_code}, request_id={self.request_id!r})"
 
 
 def to_raw_response_wrapper(func: Callable[P, R]) -> Callable[P, APIResponse[R]]:
@@ -146,30 +154,12 @@ class Streamed(Exception):
         self.parse = parse
 
 
-class _StreamedBase:
+class _StreamedBase(_ResponseView):
     def __init__(
         self, http_response: httpx.Response, parse: Callable[[httpx.Response], Any]
     ) -> None:
         self.http_response = http_response
         self._parse = parse
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
-
-    @property
-    def request_id(self) -> str | None:
-        value: str | None = self.http_response.headers.get(REQUEST_ID_HEADER)
-        return value
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(status_code={self.status_code}, request_id={self.request_id!r})"
-        )
 
 
 class StreamedAPIResponse(_StreamedBase, Generic[R]):
