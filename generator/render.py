@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+import dataclasses
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -507,9 +508,9 @@ class MethodView:
     resource: str = ""
     #: how annotations are spelled in the module the method is written in (`PublicNames`)
     spell: Callable[[str], str] = str
-    schemas: dict[str, Schema] = field(default_factory=dict)
+    schemas: dict[str, Schema] = dataclasses.field(default_factory=dict)
     #: signatures made, by their arguments: the imports and the template both ask for each
-    _signatures: dict[tuple[bool, str | None, str | None], str] = field(default_factory=dict, compare=False)
+    _signatures: dict[tuple[bool, str | None, str | None], str] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
     def page(self) -> bool:

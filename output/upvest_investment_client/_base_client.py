@@ -37,7 +37,6 @@ from typing import (
     TypedDict,
     TypeVar,
     Union,
-    cast,
 )
 from urllib.parse import quote, urlencode
 
