@@ -10,6 +10,11 @@ Black is most of a run's time, so it is fed small pieces, and each piece at most
 - Pieces not in the cache are formatted by this process and worker processes forked at the start: one worker
   for a spec under 2 MB, one per further core for bigger ones. A few pieces (a regeneration) go to a worker
   alone, which imported black while this process built.
+- An async piece whose sync twin is in the same file (an async method beside its sync method, an async class
+  beside its sync class) is not formatted when black leaves the twin as it is: the two differ only by words
+  within lines (`async def` for `def`, `await`, `AsyncX` for `X`), each line as long or longer, so when every
+  line of the async piece still fits, black leaves it as it is too (`twin_of`). This halves black's work on
+  resource modules; `format_files(verify=True)` checks it against black (the corpus tests run it).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import os
 import re
 import tempfile
 import time
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
@@ -227,43 +233,124 @@ def format_files(
     jobs: int = 1,
     workers: Workers | None = None,
     progress: Callable[[int, int], None] | None = None,
+    verify: bool = False,
 ) -> dict[str, str]:
     """Black-format every Python file (other files pass through), piece by piece; on `jobs` cores, with the
     `workers` given (forked early) or forked now.
 
     `progress` (in this process) is told (done, total) of the pieces the cache lacks: (0, total) first, then as
-    they are formatted.
+    they are formatted. `verify` formats the async pieces derived from their sync twins with black as well, and
+    raises FormatError where the two differ (for tests: it costs the time the derivation saves).
     """
     pieces: dict[str, list[tuple[str, str]]] = {}  # path -> [(kind, cache key)]
     todo: dict[str, _Work] = {}  # key -> (kind, text, path)
     done: dict[str, str] = {}
+    twins: dict[str, tuple[_Work, str, str]] = {}  # key -> (its work, its twin's key, its twin's text)
     for path, text in files.items():
         if not path.endswith(".py"):
             continue
+        split = _split(text)
+        keyed = [(kind, piece, FormatCache.key(kind, piece)) for kind, piece in split]
+        here = {(kind, piece): key for kind, piece, key in keyed}
         keys = pieces[path] = []
-        for kind, piece in _split(text):
-            key = FormatCache.key(kind, piece)
+        for kind, piece, key in keyed:
             keys.append((kind, key))
-            if key in done or key in todo:
+            if key in done or key in todo or key in twins:
                 continue
             cached = cache.get(key) if cache is not None else None
             if cached is not None:
                 done[key] = cached
+                continue
+            twin = twin_of(piece)
+            twin_key = here.get((kind, twin)) if twin is not None else None
+            if twin is not None and twin_key is not None and twin_key != key:
+                twins[key] = ((kind, piece, path), twin_key, twin)
             else:
                 todo[key] = (kind, piece, path)
+    for key in [key for key, (_, twin_key, _) in twins.items() if twin_key in twins]:
+        todo[key] = twins.pop(key)[0]  # a twin that is itself derived is not formatted: format this one
     if progress is not None:
         progress(0, len(todo))
     formatted = _format_all(list(todo.items()), jobs, workers, progress)
-    for key, text in formatted.items():
-        done[key] = text
-        if cache is not None:
-            cache.put(key, text)
+    done.update(formatted)
+    derived, undecided = _derive(twins, done)
+    if verify:
+        _verify(derived, twins, jobs, workers)
+    formatted.update(derived)
+    formatted.update(_format_all(undecided, jobs, workers))
+    done.update(formatted)
     if cache is not None:
+        for key, text in formatted.items():
+            cache.put(key, text)
         cache.save()
     return {
         path: _join([(kind, done[key]) for kind, key in pieces[path]]) if path in pieces else text
         for path, text in files.items()
     }
+
+
+#: the words by which an async piece differs from its sync twin, and the twin's words (None: the word goes)
+_SYNC_WORDS = {"async def": "def", "AsyncAPIClient": "SyncAPIClient", "AsyncPaginator": "SyncPage"}
+_ASYNC_WORD = re.compile(
+    r"\basync def\b|\bawait |\bAsyncAPIClient\b|\bAsyncPaginator\b|\basync_(?=to_)|\bAsync(?=[A-Z])"
+)
+
+
+def twin_of(piece: str) -> str | None:
+    """The sync twin's text of an async piece (None for a piece with no async words): each async word replaced
+    by its sync word. A piece whose twin is in the same file is derived from it (`_derive`)."""
+    if "sync" not in piece and "await" not in piece:
+        return None
+    twin = _ASYNC_WORD.sub(lambda match: _SYNC_WORDS.get(match.group(), ""), piece)
+    return twin if twin != piece else None
+
+
+def _unchanged(text: str) -> str:
+    """A piece as black gives it back when it has nothing to change: without leading blank lines, one newline
+    at the end."""
+    return text.lstrip("\n").rstrip() + "\n"
+
+
+def _fits(text: str, twin: str) -> bool:
+    """Whether every line of `text` that differs from its twin's fits in LINE_LENGTH columns, counted as black
+    counts them (wide characters take two). Lines the twins share are left alone by black in both, as in the
+    twin (docstring lines are often longer)."""
+    for line, twin_line in zip(text.splitlines(), twin.splitlines()):
+        if line == twin_line:
+            continue
+        if line.isascii():
+            if len(line) > LINE_LENGTH:
+                return False
+        elif sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) > LINE_LENGTH:
+            return False
+    return True
+
+
+def _derive(twins: dict[str, tuple[_Work, str, str]], done: dict[str, str]) -> tuple[dict[str, str], _Keyed]:
+    """The async pieces black would leave as they are (their twin was left as it was, and every line fits), and
+    the others, to format."""
+    derived: dict[str, str] = {}
+    undecided: _Keyed = []
+    for key, (work, twin_key, twin) in twins.items():
+        text = _unchanged(work[1])
+        if done[twin_key] == _unchanged(twin) and _fits(text, twin):
+            derived[key] = text
+        else:
+            undecided.append((key, work))
+    return derived, undecided
+
+
+def _verify(
+    derived: dict[str, str], twins: dict[str, tuple[_Work, str, str]], jobs: int, workers: Workers | None
+) -> None:
+    blacked = _format_all([(key, twins[key][0]) for key in derived], jobs, workers)
+    wrong = [twins[key][0] for key in derived if blacked[key] != derived[key]]
+    if wrong:
+        kind, text, path = wrong[0]
+        raise FormatError(
+            f"{len(wrong)} async pieces derived from their twins are not what black makes of them; "
+            f"the first, in {path}:\n{text}"
+        )
 
 
 def _split(text: str) -> list[tuple[str, str]]:

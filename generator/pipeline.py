@@ -135,6 +135,7 @@ def generate(
     jobs: int = 1,
     timings: dict[str, float] | None = None,
     progress: Progress | None = None,
+    verify_format: bool = False,
 ) -> Generation:
     """Everything `generate` writes, in memory: the files by relative path, manifest included.
 
@@ -142,6 +143,7 @@ def generate(
     forked first thing, while this process is small). `timings` (when given) receives the seconds of each stage:
     "load", "validate", "build", "render", "format". `progress` is told of each stage as it starts, and of the
     pieces formatted so far: ("format", done, total), where total is the number of pieces the cache lacked.
+    `verify_format` checks the pieces black is spared against black (`format_files(verify=True)`; for tests).
     """
     overlay: list[Diagnostic] = []
     if config.project.templates is not None:  # checked first: a wrong folder should not cost a whole build
@@ -166,6 +168,13 @@ def generate(
                 compiled=cache.folder / "templates" if cache is not None else None,
             )
         with _stage("format", timings, progress):
-            files = format_files(rendered, cache=cache, jobs=jobs, workers=workers, progress=_formatting(progress))
+            files = format_files(
+                rendered,
+                cache=cache,
+                jobs=jobs,
+                workers=workers,
+                progress=_formatting(progress),
+                verify=verify_format,
+            )
         files.update(runtime_files(api))  # black-clean already: never formatted again
     return Generation(api=api, files=with_manifest(files, __version__), diagnostics=tuple(diagnostics))

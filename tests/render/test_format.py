@@ -345,3 +345,85 @@ def test_the_cache_key_follows_every_setting_of_the_mode(monkeypatch: pytest.Mon
                 formatting.mode.cache_clear()
                 formatting._mode_key.cache_clear()
     assert formatting.FormatCache.key("py", "x = 1\n") == before
+
+
+# -- async twins: derived from their sync twins when black leaves those as they are ----------------------------
+
+TWINS = (
+    "import typing\n"
+    + CUT
+    + "class Things:\n    def __init__(self, client: _base.SyncAPIClient) -> None:\n        self._client = client\n"
+    + MEMBER
+    + "    def get(self, *, thing_id: str) -> Thing:\n        return self._client.request(_GET, path={'id': thing_id})\n"
+    + MEMBER
+    + "    def pages(self) -> SyncPage[Thing]:\n        return SyncPage[Thing](self._client, _LIST)\n"
+    + CUT
+    + "class AsyncThings:\n    def __init__(self, client: _base.AsyncAPIClient) -> None:\n        self._client = client\n"
+    + MEMBER
+    + "    async def get(self, *, thing_id: str) -> Thing:\n"
+    "        return await self._client.request(_GET, path={'id': thing_id})\n"
+    + MEMBER
+    + "    def pages(self) -> AsyncPaginator[Thing]:\n        return AsyncPaginator[Thing](self._client, _LIST)\n"
+)
+
+
+def _blacked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pieces black is asked to format from now on (in this process)."""
+    seen: list[str] = []
+    original = fmt._format_piece
+
+    def recording(kind: str, text: str, path: str) -> str:
+        seen.append(text)
+        return original(kind, text, path)
+
+    monkeypatch.setattr(fmt, "_format_piece", recording)
+    return seen
+
+
+def test_async_twins_of_pieces_black_leaves_alone_are_not_formatted(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = TWINS.replace("{'id': thing_id}", '{"id": thing_id}')  # nothing for black to change in the sync twins
+    seen = _blacked(monkeypatch)
+    out = format_files({"pkg/things.py": text})["pkg/things.py"]
+    assert out == whole(text)
+    assert not [piece for piece in seen if "async def" in piece or "Async" in piece]
+    assert any("def get" in piece for piece in seen)
+    # verify=True formats them with black too, and agrees
+    assert format_files({"pkg/things.py": text}, verify=True)["pkg/things.py"] == out
+
+
+def test_async_twins_go_to_black_when_black_changes_the_sync_twin(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _blacked(monkeypatch)
+    out = format_files({"pkg/things.py": TWINS})["pkg/things.py"]  # single quotes: black changes both
+    assert out == whole(TWINS)
+    assert any("async def get" in piece for piece in seen)
+
+
+def test_async_twins_go_to_black_when_a_line_grows_too_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 100 columns in the sync twin; `async ` makes it 106: black must split the async signature
+    name = "x" * (100 - len("    def (self, *, thing_id: str) -> Thing:"))
+    text = TWINS.replace("{'id': thing_id}", '{"id": thing_id}').replace("def get(", f"def {name}(")
+    assert max(len(line) for line in text.splitlines()) == 106
+    seen = _blacked(monkeypatch)
+    out = format_files({"pkg/things.py": text})["pkg/things.py"]
+    assert out == whole(text)
+    assert any(f"async def {name}" in piece for piece in seen)
+    assert f"    async def {name}(\n" in out
+
+
+def test_a_piece_whose_words_only_look_async_has_no_twin() -> None:
+    assert fmt.twin_of("x = 1\n") is None
+    assert fmt.twin_of("class AsyncThings:\n    pass\n") == "class Things:\n    pass\n"
+    assert fmt.twin_of("async def f(self) -> AsyncPaginator[X]:\n    return await g()\n") == (
+        "def f(self) -> SyncPage[X]:\n    return g()\n"
+    )
+    # a model named AsyncJob in a sync piece: its "twin" (Job) is no piece of the file, so it is formatted
+    text = "import typing\n" + CUT + "def get() -> AsyncJob:\n    return AsyncJob()\n"
+    assert format_files({"pkg/m.py": text})["pkg/m.py"] == whole(text)
+
+
+def test_verify_catches_a_derivation_black_disagrees_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = TWINS.replace("{'id': thing_id}", '{"id": thing_id}')
+    monkeypatch.setattr(fmt, "_fits", lambda text, twin: True)  # a broken length check lets a long line through
+    name = "x" * (100 - len("    def (self, *, thing_id: str) -> Thing:"))
+    with pytest.raises(FormatError, match="not what black makes of them"):
+        format_files({"pkg/things.py": text.replace("def get(", f"def {name}(")}, verify=True)

@@ -367,7 +367,8 @@ def run_spec(spec: Path, *, strict: bool = False, workdir: Path | None = None) -
         target = (workdir or Path(scratch)) / result.package
         started = time.perf_counter()
         try:
-            generation = generate(spec, Config.of(package=result.package), strict=strict)
+            # verify_format: the async pieces spared black (derived from their sync twins) are checked against it
+            generation = generate(spec, Config.of(package=result.package), strict=strict, verify_format=True)
             write(generation.files, target)
         except SpecError as exc:
             result.status = "spec-error"
