@@ -51,11 +51,66 @@ class Group:
         return Group(head, self.items, self.tail, self.brackets, self.literal)
 
 
-Node = Union[str, Group]
+@dataclass(frozen=True)
+class Annotated:
+    """`name: A | B = default`: a parameter or a class attribute whose annotation is a union. Too long for its
+    line, black puts the annotation between parentheses of its own, on one line between them when it fits
+    there, else one alternative per line (`| B`). With `head` "name: typing.TypeAlias =" and no default: a type
+    alias, whose value black parenthesizes the same way."""
+
+    head: str
+    alternatives: tuple[str, ...]
+    default: str = ""
+    #: a statement of its own (a class attribute), not a parameter: black splits its default first, when it can
+    statement: bool = False
+
+    def flat(self) -> str:
+        return f"{self.head} {' | '.join(self.alternatives)}" + (f" = {self.default}" if self.default else "")
+
+
+Node = Union[str, Group, Annotated]
 
 
 def flat(node: Node) -> str:
     return node if isinstance(node, str) else node.flat()
+
+
+def annotated(name: str, annotation: str, default: str = "", *, statement: bool = False) -> Node:
+    """`name: annotation = default` (no default when empty), laid out as black lays out a long union; a parameter,
+    or with `statement` a class attribute."""
+    return Annotated(f"{name}:", alternatives(annotation), default, statement)
+
+
+def alias(name: str, value: str) -> Node:
+    """`name: typing.TypeAlias = value`, laid out as black lays out a long union."""
+    return Annotated(f"{name}: typing.TypeAlias =", alternatives(value))
+
+
+def alternatives(annotation: str) -> tuple[str, ...]:
+    """The alternatives of a union annotation (`A | B[C | D]` has two), outside brackets and string literals."""
+    parts: list[str] = []
+    depth, start, index, quote = 0, 0, 0, ""
+    while index < len(annotation):
+        char = annotation[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and annotation.startswith(" | ", index):
+            parts.append(annotation[start:index])
+            index += 3
+            start = index
+            continue
+        index += 1
+    parts.append(annotation[start:])
+    return tuple(parts)
 
 
 def fits(text: str, indent: int) -> bool:
@@ -74,6 +129,8 @@ def _width(text: str) -> int:
 def lay(node: Node, indent: int = 0, suffix: str = "") -> str:
     """The node's text starting at column `indent` (the first line without its indentation), then `suffix`."""
     text = flat(node) + suffix
+    if isinstance(node, Annotated):
+        return _lay_annotated(node, indent, suffix) if not fits(text, indent) else text
     if isinstance(node, str) or not node.items or fits(text, indent):
         return text
     inner = " " * (indent + 4)
@@ -88,16 +145,37 @@ def lay(node: Node, indent: int = 0, suffix: str = "") -> str:
     return "\n".join(lines)
 
 
+def _lay_annotated(node: Annotated, indent: int, suffix: str) -> str:
+    """A union that does not fit: in parentheses (black keeps them around two or more alternatives), one line
+    or one alternative per line. One alternative, a default with brackets (black splits those instead) or an
+    alternative too long for its own line: left to black."""
+    text = node.flat() + suffix
+    if len(node.alternatives) < 2 or any(bracket in node.default for bracket in "([{"):
+        return text
+    inner = " " * (indent + 4)
+    joined = " | ".join(node.alternatives)
+    if node.statement and node.default and fits(f"{node.head} {joined} = (", indent):
+        # an attribute's default in parentheses of its own, when the annotation fits before them
+        return f"{node.head} {joined} = (\n{inner}{node.default}\n{' ' * indent}){suffix}"
+    closing = " " * indent + ")" + (f" = {node.default}" if node.default else "") + suffix
+    if fits(joined, indent + 4):
+        return f"{node.head} (\n{inner}{joined}\n{closing}"
+    lines = [node.alternatives[0], *(f"| {alternative}" for alternative in node.alternatives[1:])]
+    if not all(fits(line, indent + 4) for line in lines):
+        return text
+    return "\n".join([f"{node.head} (", *(inner + line for line in lines), closing])
+
+
 def call(function: str, *arguments: Node, tail: str = "") -> Group:
     return Group(function, tuple(arguments), tail)
 
 
-def keyword(name: str, value: Node) -> Node:
+def keyword(name: str, value: str | Group) -> Node:
     """`name=value`, where the value may be a group that explodes."""
     return f"{name}={value}" if isinstance(value, str) else value.renamed(f"{name}={value.head}")
 
 
-def mapping(pairs: list[tuple[str, Node]]) -> Group:
+def mapping(pairs: list[tuple[str, str | Group]]) -> Group:
     """A dict literal of already-written keys and values."""
     items = tuple(
         f"{key}: {value}" if isinstance(value, str) else value.renamed(f"{key}: {value.head}") for key, value in pairs

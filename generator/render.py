@@ -554,7 +554,7 @@ class MethodView:
             if self.body_type != "None":
                 items.append(f"body_type={self.body_type}")
             if operation.body.parts:
-                parts: list[tuple[str, layout.Node]] = [
+                parts: list[tuple[str, str | layout.Group]] = [
                     (pystr(name), layout.tuple_of([pystr(content_type) if content_type else "None", str(repeated)]))
                     for name, content_type, repeated in operation.body.parts
                 ]
@@ -569,7 +569,7 @@ class MethodView:
         if self.csv_query:
             items.append(layout.keyword("csv_query", layout.tuple_of([pystr(name) for name in self.csv_query])))
         if self.page:
-            spec: list[tuple[str, layout.Node]] = [
+            spec: list[tuple[str, str | layout.Group]] = [
                 (pystr(key), pystr(value) if isinstance(value, str) else layout.tuple_of([pystr(v) for v in value]))
                 for key, value in self.page_fields
             ]
@@ -642,11 +642,10 @@ class MethodView:
     def _signature(self, asynchronous: bool, accept: str | None, result: str | None) -> str:
         parameters: list[layout.Node] = ["self", "*"]
         for argument in self.arguments:
-            default = f" = {argument.default}" if argument.default else ""
             if accept is not None and argument.location == "header" and argument.name.lower() == "accept":
                 parameters.append(f"{argument.python_name}: {accept}")
                 continue
-            parameters.append(f"{argument.python_name}: {argument.annotation}{default}")
+            parameters.append(layout.annotated(argument.python_name, argument.annotation, argument.default or ""))
         extras = [
             "extra_headers: _t.Mapping[str, str] | None = None",
             "extra_query: _t.Mapping[str, object] | None = None",
@@ -692,14 +691,17 @@ class MethodView:
         call = f"{self.resource}.{self.operation.python_name}()"
         found: list[str] = []
         if self.operation.deprecated:
-            found.append(f"_base.deprecated({pystr(call + ' is deprecated')})")
+            found.append(layout.lay(layout.call("_base.deprecated", pystr(call + " is deprecated")), 8))
         for argument in self.arguments:
             if argument.deprecated:
-                statement = f"_base.deprecated({pystr(f'{call}: the argument {argument.python_name} is deprecated')})"
-                found.append(
-                    statement if argument.required else f"if {argument.python_name} is not NOT_GIVEN:\n    {statement}"
-                )
-        return "\n".join(found).replace("\n", "\n" + " " * 8)
+                message = pystr(f"{call}: the argument {argument.python_name} is deprecated")
+                if argument.required:
+                    found.append(layout.lay(layout.call("_base.deprecated", message), 8))
+                else:
+                    statement = layout.lay(layout.call("_base.deprecated", message), 12)
+                    found.append(f"if {argument.python_name} is not NOT_GIVEN:\n{' ' * 12}{statement}")
+        # each statement's first line unindented (the template indents it), the lines after it indented in full
+        return ("\n" + " " * 8).join(found)
 
     def reference(self) -> str:
         """The method as api.md shows it: `name(*, argument: type, optional: type = ...) -> result` (the
@@ -715,8 +717,21 @@ class MethodView:
         """The `WithRawResponse` (`kind` "raw") or `WithStreamingResponse` ("streamed") class's assignment of
         this method, at the indentation of `__init__`'s body."""
         name = self.operation.python_name
-        wrapper = f"self.{name} = _response.{'async_' if asynchronous else ''}to_{kind}_response_wrapper"
-        return layout.lay(layout.call(wrapper, f"resource.{name}"), 8)
+        function = f"_response.{'async_' if asynchronous else ''}to_{kind}_response_wrapper"
+        return raw_wrapper_line(f"self.{name}", function, f"resource.{name}")
+
+
+def raw_wrapper_line(target: str, function: str, argument: str) -> str:
+    """`target = function(argument)` in a method body, as black lays it out: when even `target = function(` is too
+    long, the value goes between parentheses of its own (and splits inside them when still too long)."""
+    value = layout.lay(layout.call(function, argument), 12)
+    if (
+        layout.fits(f"{target} = {function}(", 8)
+        or not layout.fits(f"{target} = (", 8)
+        or not all(layout.fits(line.strip(), 16) for line in value.splitlines()[1:-1])
+    ):  # the value's parentheses help only when the head and the argument fit (black's fallback otherwise)
+        return layout.lay(layout.call(f"{target} = {function}", argument), 8)
+    return f"{target} = (\n{' ' * 12}{value}\n{' ' * 8})"
 
 
 #: where None is checked against the spec by the runtime (a path parameter refuses it always)
@@ -1129,7 +1144,8 @@ def _models_context(api: Api) -> dict[str, Any]:
     enums = [s for s in api.schemas if isinstance(s, EnumSchema)]
     objects = [s for s in api.schemas if isinstance(s, ObjectSchema)]
     aliases = _alias_order([s for s in api.schemas if isinstance(s, AliasSchema)])
-    fields: dict[str, list[tuple[Any, str]]] = {}
+    fields: dict[str, list[tuple[Any, str]]] = {}  # per class: (field, annotation)
+    field_lines: dict[str, dict[str, str]] = {}  # per class and field: `name: annotation = None`, laid out
     texts: list[str] = []
     for schema in objects:
         rows = []
@@ -1141,6 +1157,9 @@ def _models_context(api: Api) -> dict[str, Any]:
             if not field.required and not text.endswith("| None") and text != "_t.Any":
                 text += " | None"
             text = _standard_modules(text) if public else text
+            default = "" if field.required else "None"
+            line = layout.lay(layout.annotated(field.python_name, text, default, statement=True), 4)
+            field_lines.setdefault(schema.name, {})[field.python_name] = line
             rows.append((field, text))
             texts.append(text)
         fields[schema.name] = rows
@@ -1148,6 +1167,7 @@ def _models_context(api: Api) -> dict[str, Any]:
         schema.name: _standard_modules(annotation(schema.type, "models", schemas=schemas)) for schema in aliases
     }
     texts += alias_texts.values()
+    alias_lines = {name: layout.lay(layout.alias(name, text)) for name, text in alias_texts.items()}
     if aliases:
         texts.append("typing.TypeAlias")
     runtime = [
@@ -1168,7 +1188,9 @@ def _models_context(api: Api) -> dict[str, Any]:
         "objects": objects,
         "aliases": aliases,
         "fields": fields,
+        "field_lines": field_lines,
         "alias_texts": alias_texts,
+        "alias_lines": alias_lines,
         "imports": import_lines(*texts),
         "runtime_imports": runtime,
         "exported": sorted(s.name for s in api.schemas),

@@ -270,6 +270,71 @@ def test_layout_is_black_stable(node: layout.Node, depth: int, target: str) -> N
     assert black.format_str(source, mode=MODE) == source
 
 
+_ALTERNATIVE = st.one_of(
+    _NAME.map(lambda n: "T" + n.title()),
+    st.builds(lambda n, m: f"typing.Sequence[T{n.title()} | T{m.title()}]", _NAME, _NAME),
+    st.lists(_NAME, min_size=1, max_size=4).map(lambda ns: "typing.Literal[" + ", ".join(f'"{n}"' for n in ns) + "]"),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=_NAME,
+    alternatives=st.lists(_ALTERNATIVE, min_size=1, max_size=6),
+    default=st.sampled_from(["", "None", "NOT_GIVEN"]),
+    where=st.sampled_from(["parameter", "attribute", "alias"]),
+)
+def test_layout_of_unions_is_black_stable(name: str, alternatives: list[str], default: str, where: str) -> None:
+    """A long union, as a parameter, a class attribute or a type alias, is laid out as black lays it out: in
+    parentheses, on one line or one alternative per line; what the layout leaves flat, black changes (a cost in
+    time, never in the result), so the test asks only that black agrees wherever the layout split the union."""
+    annotation = " | ".join(alternatives)
+    if where == "parameter":
+        laid = layout.lay(layout.Group("def f", ("self", "*", layout.annotated(name, annotation, default)), ":"), 4)
+        source = f"class C:\n    {laid}\n        pass\n"
+    elif where == "attribute":
+        source = f"class C:\n    {layout.lay(layout.annotated(name, annotation, default, statement=True), 4)}\n"
+    else:
+        source = layout.lay(layout.alias("T" + name.title(), annotation)) + "\n"
+    if "(\n" in source.replace("def f(\n", ""):  # the layout split the union
+        assert black.format_str(source, mode=MODE) == source
+    assert layout.alternatives(annotation) == tuple(alternatives)
+
+
+def test_layout_of_a_long_union_parameter() -> None:
+    laid = layout.lay(layout.annotated("sort", 'typing.Literal["created_at", "updated_at"] | NotGiven', "NOT_GIVEN"), 8)
+    assert (
+        laid
+        == "sort: (\n"
+        + " " * 12
+        + 'typing.Literal["created_at", "updated_at"] | NotGiven\n'
+        + " " * 8
+        + ") = NOT_GIVEN"
+        or (len('        sort: typing.Literal["created_at", "updated_at"] | NotGiven = NOT_GIVEN') <= 100)
+    )
+    long = " | ".join(f"AlternativeNumber{i}WithAVeryLongName" for i in range(4))
+    laid = layout.lay(layout.annotated("body", long, "NOT_GIVEN"), 8)
+    assert laid.splitlines()[1:] == [
+        " " * 12 + "AlternativeNumber0WithAVeryLongName",
+        *(" " * 12 + f"| AlternativeNumber{i}WithAVeryLongName" for i in range(1, 4)),
+        " " * 8 + ") = NOT_GIVEN",
+    ]
+    assert layout.alternatives('typing.Literal["a | b", \'c"|\'] | X[Y | Z]') == (
+        'typing.Literal["a | b", \'c"|\']',
+        "X[Y | Z]",
+    )
+
+
+@pytest.mark.parametrize("length", [20, 50, 58, 59, 60, 66, 67, 70, 74, 75, 76, 80, 83, 84, 85, 90])
+def test_wrapper_assignments_are_laid_out_as_black_does(length: int) -> None:
+    from generator.render import raw_wrapper_line
+
+    name = "n" * length
+    line = raw_wrapper_line(f"self.{name}", "_response.async_to_streamed_response_wrapper", f"resource.{name}")
+    source = f"class C:\n    def __init__(self, resource: R) -> None:\n        {line}\n"
+    assert black.format_str(source, mode=MODE) == source
+
+
 def test_layout_examples() -> None:
     short = layout.call("f", "a", "b")
     assert layout.lay(short) == "f(a, b)"
