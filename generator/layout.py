@@ -88,6 +88,20 @@ def alias(name: str, value: str) -> Node:
 
 def alternatives(annotation: str) -> tuple[str, ...]:
     """The alternatives of a union annotation (`A | B[C | D]` has two), outside brackets and string literals."""
+    if " | " not in annotation:
+        return (annotation,)
+    known = _ALTERNATIVES.get(annotation)
+    if known is None:
+        plain = not any(char in annotation for char in "([{'\"")
+        known = _ALTERNATIVES[annotation] = tuple(annotation.split(" | ")) if plain else _split_union(annotation)
+    return known
+
+
+#: annotations split before (a spec's methods repeat the same few: `str | NotGiven`)
+_ALTERNATIVES: dict[str, tuple[str, ...]] = {}
+
+
+def _split_union(annotation: str) -> tuple[str, ...]:
     parts: list[str] = []
     depth, start, index, quote = 0, 0, 0, ""
     while index < len(annotation):

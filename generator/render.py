@@ -1316,18 +1316,9 @@ def _placeholder(type_: Type, schemas: dict[str, Schema], imports: set[str], dep
 def example_call(group: Group, operation: Operation, schemas: dict[str, Schema]) -> ExampleCall:
     """The call of `operation` with every argument it requires, as its method's signature has them."""
     imports: set[str] = set()
-    typed: list[tuple[str, Type, bool]] = [(p.python_name, p.type, p.required) for p in operation.parameters]
-    body = operation.body
-    if body is not None:
-        if body.fields is not None:
-            typed += [(f.python_name, f.type, f.required) for f in body.fields]
-        else:
-            typed.append((body.python_name, body.type, body.required))
     order = {name: i for i, name in enumerate(a.python_name for a in method_view(operation, schemas).arguments)}
     arguments = [
-        (name, _placeholder(type_, schemas, imports))
-        for name, type_, required in typed
-        if required and _constant_value(type_, schemas) is None
+        (name, _placeholder(type_, schemas, imports)) for name, type_ in _example_arguments(operation, schemas)
     ]
     arguments.sort(key=lambda a: order.get(a[0], 0))
     return ExampleCall(group.attribute, operation.python_name, tuple(arguments), tuple(sorted(imports)))
@@ -1344,20 +1335,20 @@ def _examples(api: Api) -> dict[str, Any]:
         for operation in group.operations:
             path_params = [p for p in operation.parameters if p.location == "path"]
             required_other = [p for p in operation.parameters if p.location != "path" and p.required]
-            call = example_call(group, operation, schemas)
-            if simplest is None or (operation.method != "GET", len(call.arguments)) < fewest:
-                simplest, fewest = call, (operation.method != "GET", len(call.arguments))
+            arguments = len(_example_arguments(operation, schemas))
+            if simplest is None or (operation.method != "GET", arguments) < fewest:
+                simplest, fewest = (group, operation), (operation.method != "GET", arguments)
             if operation.pagination is not None and paged is None:
-                paged = call
+                paged = (group, operation)
             if (
-                (listing is None or not listing.method.startswith("list"))
+                (listing is None or not listing[1].python_name.startswith("list"))
                 and operation.method == "GET"
-                and not call.arguments
+                and not arguments
                 and operation.return_type is not None
             ):
-                listing = call
+                listing = (group, operation)
             elif retrieval is None and operation.method == "GET" and len(path_params) == 1 and not required_other:
-                retrieval = call
+                retrieval = (group, operation)
             elif (
                 creation is None
                 and operation.method == "POST"
@@ -1365,11 +1356,20 @@ def _examples(api: Api) -> dict[str, Any]:
                 and operation.body.fields
                 and operation.security
             ):
-                creation = call
-    return {
-        "listing": listing,
-        "retrieval": retrieval,
-        "creation": creation,
-        "paged": paged,
-        "any": listing or simplest,
-    }
+                creation = (group, operation)
+    chosen = {"listing": listing, "retrieval": retrieval, "creation": creation, "paged": paged}
+    chosen["any"] = listing or simplest
+    # the calls are made for the chosen operations only: ordering arguments takes the method's view
+    return {key: example_call(*pair, schemas) if pair is not None else None for key, pair in chosen.items()}
+
+
+def _example_arguments(operation: Operation, schemas: dict[str, Schema]) -> list[tuple[str, Type]]:
+    """The arguments an example call of `operation` passes: those required, but for constants."""
+    typed: list[tuple[str, Type, bool]] = [(p.python_name, p.type, p.required) for p in operation.parameters]
+    body = operation.body
+    if body is not None:
+        if body.fields is not None:
+            typed += [(f.python_name, f.type, f.required) for f in body.fields]
+        else:
+            typed.append((body.python_name, body.type, body.required))
+    return [(name, type_) for name, type_, required in typed if required and _constant_value(type_, schemas) is None]
