@@ -346,7 +346,7 @@ def _verify(
     blacked = _format_all([(key, twins[key][0]) for key in derived], jobs, workers)
     wrong = [twins[key][0] for key in derived if blacked[key] != derived[key]]
     if wrong:
-        kind, text, path = wrong[0]
+        _, text, path = wrong[0]
         raise FormatError(
             f"{len(wrong)} async pieces derived from their twins are not what black makes of them; "
             f"the first, in {path}:\n{text}"
