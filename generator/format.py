@@ -151,12 +151,13 @@ class FormatCache:
         if isinstance(entries, dict):
             self._old = {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, str)}
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str, *, counted: bool = True) -> str | None:
+        """The text kept under `key`; `counted`: a formatted piece, counted in `hits` (not a rendered module)."""
         if not self._loaded:
             self._load()
         text = self._used.get(key) or self._old.get(key)
         if text is not None:
-            self.hits += 1
+            self.hits += counted
             self._used[key] = text
         return text
 

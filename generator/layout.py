@@ -59,13 +59,18 @@ class Annotated:
     alias, whose value black parenthesizes the same way."""
 
     head: str
-    alternatives: tuple[str, ...]
+    annotation: str
     default: str = ""
     #: a statement of its own (a class attribute), not a parameter: black splits its default first, when it can
     statement: bool = False
 
     def flat(self) -> str:
-        return f"{self.head} {' | '.join(self.alternatives)}" + (f" = {self.default}" if self.default else "")
+        return f"{self.head} {self.annotation}" + (f" = {self.default}" if self.default else "")
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        """Split only when the node does not fit its line."""
+        return alternatives(self.annotation)
 
 
 Node = Union[str, Group, Annotated]
@@ -78,12 +83,12 @@ def flat(node: Node) -> str:
 def annotated(name: str, annotation: str, default: str = "", *, statement: bool = False) -> Node:
     """`name: annotation = default` (no default when empty), laid out as black lays out a long union; a parameter,
     or with `statement` a class attribute."""
-    return Annotated(f"{name}:", alternatives(annotation), default, statement)
+    return Annotated(f"{name}:", annotation, default, statement)
 
 
 def alias(name: str, value: str) -> Node:
     """`name: typing.TypeAlias = value`, laid out as black lays out a long union."""
-    return Annotated(f"{name}: typing.TypeAlias =", alternatives(value))
+    return Annotated(f"{name}: typing.TypeAlias =", value)
 
 
 def alternatives(annotation: str) -> tuple[str, ...]:
@@ -159,6 +164,19 @@ def lay(node: Node, indent: int = 0, suffix: str = "") -> str:
     return "\n".join(lines)
 
 
+def reheaded(laid: str, head: str, new_head: str, indent: int) -> str | None:
+    """What `lay` gives for a group laid out as `laid` (at `indent`) when its head `head` is `new_head`, no shorter,
+    without laying it out again: below a group's first line, its layout does not depend on the head. None when
+    it has to be laid out again: a group on one line that no longer fits, or a shorter head."""
+    if not laid.startswith(head) or _width(new_head) < _width(head):
+        return None
+    first, newline, rest = laid.partition("\n")
+    first = new_head + first[len(head) :]
+    if not newline and not fits(first, indent):
+        return None
+    return first + newline + rest
+
+
 def _lay_annotated(node: Annotated, indent: int, suffix: str) -> str:
     """A union that does not fit: in parentheses (black keeps them around two or more alternatives), one line
     or one alternative per line. One alternative, a default with brackets (black splits those instead) or an
@@ -167,7 +185,7 @@ def _lay_annotated(node: Annotated, indent: int, suffix: str) -> str:
     if len(node.alternatives) < 2 or any(bracket in node.default for bracket in "([{"):
         return text
     inner = " " * (indent + 4)
-    joined = " | ".join(node.alternatives)
+    joined = node.annotation  # the alternatives joined
     if node.statement and node.default and fits(f"{node.head} {joined} = (", indent):
         # an attribute's default in parentheses of its own, when the annotation fits before them
         return f"{node.head} {joined} = (\n{inner}{node.default}\n{' ' * indent}){suffix}"

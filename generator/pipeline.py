@@ -166,6 +166,7 @@ def generate(
                 spec_name=spec.name,
                 overlay=config.project.templates,
                 compiled=cache.folder / "templates" if cache is not None else None,
+                cache=cache,
             )
         with _stage("format", timings, progress):
             files = format_files(

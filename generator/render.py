@@ -6,10 +6,13 @@ the escaping filters (`pystr`, `pyvalue`, `docstring`, `oneline`), identifiers w
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import dataclasses
-from dataclasses import dataclass, replace
+import functools
+import hashlib
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -18,7 +21,7 @@ from urllib.parse import quote
 from generator import __version__, names
 from generator import layout
 from generator.diagnostics import Diagnostic
-from generator.format import CUT, LINE_LENGTH, MEMBER
+from generator.format import CUT, LINE_LENGTH, MEMBER, FormatCache
 from generator.model import (
     BINARY,
     NO_CONTENT,
@@ -149,7 +152,15 @@ def docstring(text: object, indent: int = 0) -> str:
 
     A text of several lines ends with a line break and `indent` spaces, so the closing quotes stand alone.
     """
-    value = unicodedata.normalize("NFC", str(text))
+    if type(text) is str and text.isascii() and text.isprintable():  # most: one line, nothing to normalize
+        value = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        return value + " " if value.endswith('"') else value
+    return _docstring(str(text), indent)
+
+
+@lru_cache(maxsize=4096)  # a method's, for its sync and async twins
+def _docstring(text: str, indent: int) -> str:
+    value = unicodedata.normalize("NFC", text)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _LINE_BREAKS.sub(lambda m: "\n" * m.group().count("\n") or " ", value)
     if not value.replace("\n", "").replace("\t", "").isprintable():  # the rare text with control characters
@@ -384,9 +395,14 @@ class PublicNames:
         self.models: set[str] = set()
         self.runtime: dict[str, set[str]] = {}
         self.models_module = False
+        #: texts spelled before (what they import is noted already): a module's methods repeat the same few
+        self._spelled: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
-        return _SPELLED.sub(self._spell, text)
+        known = self._spelled.get(text)
+        if known is None:
+            known = self._spelled[text] = _SPELLED.sub(self._spell, text)
+        return known
 
     def _spell(self, match: re.Match[str]) -> str:
         literal, prefix, name, sentinel = match.groups()
@@ -470,19 +486,20 @@ def _argument(
     description: str,
     schemas: dict[str, Schema],
     deprecated: bool = False,
+    spell: Callable[[str], str] = str,
 ) -> Argument:
     """A method's keyword argument. An optional one defaults to `NOT_GIVEN` (left out of the request); None is
-    in its type only when the spec lets the value be null."""
+    in its type only when the spec lets the value be null. `spell` rewrites the annotation (`PublicNames`)."""
     text = annotation(type_, argument=True, schemas=schemas)
     nullable = text == "_t.Any" or "None" in _union_members(text)
     constant = _constant_value(type_, schemas)
     if constant is not None and required:
-        return Argument(python_name, name, location, text, False, description, pystr(constant), nullable, deprecated)
-    if not required:
-        return Argument(
-            python_name, name, location, f"{text} | NotGiven", False, description, "NOT_GIVEN", nullable, deprecated
-        )
-    return Argument(python_name, name, location, text, required, description, "", nullable, deprecated)
+        text, required, default = spell(text), False, pystr(constant)
+    elif not required:
+        text, default = spell(f"{text} | NotGiven"), "NOT_GIVEN"
+    else:
+        text, default = spell(text), ""
+    return Argument(python_name, name, location, text, required, description, default, nullable, deprecated)
 
 
 @dataclass(frozen=True)
@@ -511,6 +528,8 @@ class MethodView:
     schemas: dict[str, Schema] = dataclasses.field(default_factory=dict)
     #: signatures made, by their arguments: the imports and the template both ask for each
     _signatures: dict[tuple[bool, str | None, str | None], str] = dataclasses.field(default_factory=dict, compare=False)
+    #: the `return` statements made, sync and async
+    _calls: dict[bool, str] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
     def page(self) -> bool:
@@ -640,6 +659,13 @@ class MethodView:
         return known
 
     def _signature(self, asynchronous: bool, accept: str | None, result: str | None) -> str:
+        name = self.operation.python_name
+        if asynchronous and not self.page and (result is not None or self.result(True) == self.result(False)):
+            # the sync twin with `async def`: laid out the same below its first line
+            twin = self.signature(False, accept=accept, result=result)
+            derived = layout.reheaded(twin, f"def {name}(", f"async def {name}(", 4)
+            if derived is not None:
+                return derived
         parameters: list[layout.Node] = ["self", "*"]
         for argument in self.arguments:
             if accept is not None and argument.location == "header" and argument.name.lower() == "accept":
@@ -659,11 +685,22 @@ class MethodView:
         parameters += [self.spell(extra) for extra in extras]
         keyword = "async def" if asynchronous and not self.page else "def"
         returned = result if result is not None else self.result(asynchronous)
-        group = layout.Group(f"{keyword} {self.operation.python_name}", tuple(parameters), f" -> {returned}:")
+        group = layout.Group(f"{keyword} {name}", tuple(parameters), f" -> {returned}:")
         return layout.lay(group, 4)
 
     def call(self, asynchronous: bool) -> str:
         """The method body's `return ...` statement, at the indentation of a method body."""
+        known = self._calls.get(asynchronous)
+        if known is None:
+            known = self._calls[asynchronous] = self._call(asynchronous)
+        return known
+
+    def _call(self, asynchronous: bool) -> str:
+        head = "return self._client.request("
+        if asynchronous and not self.page:  # the sync twin's, awaited: laid out the same below its first line
+            derived = layout.reheaded(self.call(False), head, "return await self._client.request(", 8)
+            if derived is not None:
+                return derived
         items: list[layout.Node] = [self.constant]
         for location, keyword in (("path", "path"), ("query", "query"), ("header", "headers")):
             arguments = self.arguments_in(location)
@@ -724,6 +761,9 @@ class MethodView:
 def raw_wrapper_line(target: str, function: str, argument: str) -> str:
     """`target = function(argument)` in a method body, as black lays it out: when even `target = function(` is too
     long, the value goes between parentheses of its own (and splits inside them when still too long)."""
+    line = f"{target} = {function}({argument})"
+    if layout.fits(line, 8):  # most
+        return line
     value = layout.lay(layout.call(function, argument), 12)
     if (
         layout.fits(f"{target} = {function}(", 8)
@@ -743,6 +783,7 @@ def method_view(
 ) -> MethodView:
     """What the resource template lays out for one operation; `spell` rewrites every annotation (a resource
     module spells them with public names: `PublicNames`)."""
+    spell = spell or str
     arguments: list[Argument] = []
     for parameter in operation.parameters:
         arguments.append(
@@ -755,6 +796,7 @@ def method_view(
                 parameter.description,
                 schemas,
                 parameter.deprecated,
+                spell,
             )
         )
     body = operation.body
@@ -773,16 +815,16 @@ def method_view(
                         field.description,
                         schemas,
                         field.deprecated,
+                        spell,
                     )
                 )
         else:
             arguments.append(
-                _argument(body.python_name, "body", "body", body.type, body.required, body.description, schemas)
+                _argument(
+                    body.python_name, "body", "body", body.type, body.required, body.description, schemas, spell=spell
+                )
             )
     arguments.sort(key=lambda a: (a.location != "path", not a.required))
-    spell = spell or str
-    if spell is not str:
-        arguments = [replace(a, annotation=spell(a.annotation)) for a in arguments]
     response_types: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     error_types: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for response in operation.responses:
@@ -967,17 +1009,77 @@ def check_overlay(overlay: Path) -> list[Diagnostic]:
     return found
 
 
+class RenderStore:
+    """Rendered modules kept between runs (in the formatting cache), each by a hash of all that went into it: the
+    generator's code and templates (their content), the overlay's templates, the spec's file name, and the model
+    (the `repr` of its frozen dataclasses, which shows every field). A regeneration after a small change renders
+    again only the modules it touches: a resource module is keyed by the model without the other resources; the
+    models module by the model without the resources. With an overlay, whose templates may read any part of the
+    model, every module is keyed by the whole of it."""
+
+    def __init__(self, cache: FormatCache, api: Api, spec_name: str, overlay: Path | None) -> None:
+        self.cache = cache
+        self.overlay = overlay
+        import jinja2
+
+        versions = f"{__version__}\x00{jinja2.__version__}\x00{sys.version}\x00{spec_name}\x00"
+        digest = hashlib.sha256(versions.encode("utf-8", "surrogatepass"))
+        for root in _code_roots(overlay):
+            for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+                content = path.read_bytes()
+                name = f"{path.relative_to(root).as_posix()}\x00{len(content)}\x00"
+                digest.update(name.encode("utf-8", "surrogatepass") + content)
+        digest.update(_identity(dataclasses.replace(api, groups=(), schemas=())))
+        digest.update(_identity(api.schemas))
+        self._base = digest
+        if overlay is not None:
+            self._base = self._part(_identity(api.groups))
+
+    def _part(self, identity: bytes) -> Any:
+        digest = self._base.copy()
+        digest.update(identity)
+        return digest
+
+    def key(self, template: str, group: Group | None = None) -> str:
+        """The key of a module made from `template`, about `group` (a resource module) or no group."""
+        identity = _identity(group) if group is not None else b""
+        digest = self._part(identity)
+        digest.update(f"\x00{template}".encode("utf-8", "surrogatepass"))
+        return f"render:{digest.hexdigest()}"
+
+    def get(self, key: str) -> str | None:
+        return self.cache.get(key, counted=False)
+
+    def put(self, key: str, text: str) -> None:
+        self.cache.put(key, text)
+
+
+def _code_roots(overlay: Path | None) -> list[Path]:
+    generator = Path(__file__).resolve().parent
+    roots = [generator, templates_root()]
+    if roots[1].is_relative_to(generator):  # installed: the templates are package data
+        roots.pop()
+    return roots + ([overlay] if overlay is not None else [])
+
+
+def _identity(value: object) -> bytes:
+    return repr(value).encode("utf-8", "surrogatepass")
+
+
 def render(
     api: Api,
     *,
     spec_name: str = "",
     overlay: Path | None = None,
     compiled: Path | None = None,
+    cache: FormatCache | None = None,
 ) -> dict[str, str]:
     """The files of the generated project made from templates, by path relative to the output folder (`overlay`:
-    a folder of templates replacing built-in ones; `compiled`: a folder keeping compiled templates between runs).
-    The runtime's modules, copied as they are, come from `runtime_files`."""
+    a folder of templates replacing built-in ones; `compiled`: a folder keeping compiled templates between runs;
+    `cache`: keeps the rendered resource and models modules between runs, `RenderStore`). The runtime's modules,
+    copied as they are, come from `runtime_files`."""
     env = environment(None, overlay, compiled)
+    store = RenderStore(cache, api, spec_name, overlay) if cache is not None else None
     package = api.package.name
     schemas = {schema.name: schema for schema in api.schemas}
     header = f"# Generated by clientgen {__version__} from {oneline(api.title)} {oneline(api.version)}. Do not edit."
@@ -1000,6 +1102,19 @@ def render(
     def emit(path: str, template: str, **context: Any) -> None:
         files[path] = env.get_template(template).render(**common, **context)
 
+    def emit_stored(
+        path: str, template: str, context: Callable[[], dict[str, Any]], group: Group | None = None
+    ) -> None:
+        """`emit`, or the text the store kept for the same inputs (`context` is worked out only when needed)."""
+        key = store.key(template, group) if store is not None else ""
+        text = store.get(key) if store is not None else None
+        if text is not None:
+            files[path] = text
+            return
+        emit(path, template, **context())
+        if store is not None:
+            store.put(key, files[path])
+
     emit("pyproject.toml", "pyproject.toml.jinja")
     resources: list[tuple[Group, list[MethodView]]] = []
     emit("README.md", "README.md.jinja", examples=_examples(api))
@@ -1018,7 +1133,7 @@ def render(
             ),
         )
     emit(f"{package}/_client.py", "package/_client.py.jinja")
-    emit(f"{package}/models/__init__.py", "package/models/__init__.py.jinja", **_models_context(api))
+    emit_stored(f"{package}/models/__init__.py", "package/models/__init__.py.jinja", lambda: _models_context(api))
     emit(f"{package}/resources/__init__.py", "package/resources/__init__.py.jinja")
     for group in api.groups:
         classes = [
@@ -1028,22 +1143,23 @@ def render(
         ]
         spell = PublicNames([*classes, *_RESOURCE_MODULE_NAMES])
         methods = [method_view(op, schemas, group.attribute, spell) for op in group.operations]
-        signatures = [
-            m.signature(asynchronous) + m.result(asynchronous) for m in methods for asynchronous in (False, True)
-        ]
-        texts = [m.return_annotation for m in methods] + [m.body_type for m in methods] + signatures
-        texts += [text for m in methods for _, typed in (*m.response_types, *m.error_types) for _, text in typed]
-        emit(
+        emit_stored(
             f"{package}/resources/{group.module}.py",
             "package/resources/resource.py.jinja",
-            group=group,
-            methods=methods,
-            imports=spell.imports(*texts),
+            functools.partial(_resource_context, group, methods, spell),
+            group,
         )
         resources.append((group, methods))
     models = [(schema.name, _summary(schema.description)) for schema in api.schemas]
     emit("api.md", "api.md.jinja", resources=resources, models=models)
     return files
+
+
+def _resource_context(group: Group, methods: list[MethodView], spell: PublicNames) -> dict[str, Any]:
+    signatures = [m.signature(asynchronous) + m.result(asynchronous) for m in methods for asynchronous in (False, True)]
+    texts = [m.return_annotation for m in methods] + [m.body_type for m in methods] + signatures
+    texts += [text for m in methods for _, typed in (*m.response_types, *m.error_types) for _, text in typed]
+    return {"group": group, "methods": methods, "imports": spell.imports(*texts)}
 
 
 def runtime_files(api: Api) -> dict[str, str]:
@@ -1157,8 +1273,10 @@ def _models_context(api: Api) -> dict[str, Any]:
             if not field.required and not text.endswith("| None") and text != "_t.Any":
                 text += " | None"
             text = _standard_modules(text) if public else text
-            default = "" if field.required else "None"
-            line = layout.lay(layout.annotated(field.python_name, text, default, statement=True), 4)
+            line = f"{field.python_name}: {text}" if field.required else f"{field.python_name}: {text} = None"
+            if not layout.fits(line, 4):  # most fit
+                default = "" if field.required else "None"
+                line = layout.lay(layout.annotated(field.python_name, text, default, statement=True), 4)
             field_lines.setdefault(schema.name, {})[field.python_name] = line
             rows.append((field, text))
             texts.append(text)
@@ -1200,6 +1318,7 @@ def _models_context(api: Api) -> dict[str, Any]:
 _STANDARD_SPELLED = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|\b(_t|_dt|_decimal|_uuid)\.""")
 
 
+@lru_cache(maxsize=8192)
 def _standard_modules(text: str) -> str:
     """An annotation with the standard modules by their own names (`_dt.date` -> `datetime.date`); string
     literals stay as they are."""

@@ -270,6 +270,29 @@ def test_layout_is_black_stable(node: layout.Node, depth: int, target: str) -> N
     assert black.format_str(source, mode=MODE) == source
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    head=_NAME,
+    arguments=st.lists(_NODES, min_size=1, max_size=6),
+    prefix=st.sampled_from(["async ", "await ", "return await ", ""]),
+    indent=st.sampled_from([0, 4, 8, 40]),
+)
+def test_a_group_reheaded_is_the_group_laid_out_with_the_new_head(
+    head: str, arguments: list[layout.Node], prefix: str, indent: int
+) -> None:
+    """An async method's signature and call are its sync twin's with a longer head (`reheaded`): the same as laying
+    them out again, or None (laid out again) only when the twin was on one line and the longer one does not fit."""
+    group = layout.Group(head, tuple(arguments))
+    laid = layout.lay(group, indent)
+    derived = layout.reheaded(laid, head + "(", prefix + head + "(", indent)
+    expected = layout.lay(group.renamed(prefix + head), indent)
+    if derived is None:
+        assert "\n" not in laid and "\n" in expected
+    else:
+        assert derived == expected
+    assert layout.reheaded(laid, head + "(", head[1:] + "(", indent) is None  # a shorter head: laid out again
+
+
 _ALTERNATIVE = st.one_of(
     _NAME.map(lambda n: "T" + n.title()),
     st.builds(lambda n, m: f"typing.Sequence[T{n.title()} | T{m.title()}]", _NAME, _NAME),

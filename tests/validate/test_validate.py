@@ -181,22 +181,7 @@ def test_unsupported_versions(tmp_path: Path, version: str) -> None:
 # -- the OpenAPI JSON Schema, and openapi-spec-validator -------------------------------------------------------
 
 #: our own checks pass, the OpenAPI schema does not: a 3.0 response needs a description
-VALIDATOR_ONLY = """\
-openapi: 3.0.3
-info:
-  title: Validator findings
-  version: "1.0"
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      responses:
-        "200":
-          content:
-            application/json:
-              schema:
-                type: string
-"""
+VALIDATOR_ONLY = (FIXTURES / "validator-only.yaml").read_text(encoding="utf-8")
 
 
 def test_schema_findings_are_warnings_at_the_offending_node(tmp_path: Path) -> None:
