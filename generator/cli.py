@@ -186,7 +186,7 @@ _skip_invalid_option = click.option(
 _no_cache_option = click.option(
     "--no-cache",
     is_flag=True,
-    help="Format everything afresh; don't read or write the cache of formatted code"
+    help="Render and format everything afresh; don't read or write the cache of formatted code"
     " (CLIENTGEN_CACHE_DIR, default ~/.cache/clientgen).",
 )
 
