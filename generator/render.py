@@ -835,6 +835,10 @@ def method_view(
         status = response.status.lower() if response.status == "DEFAULT" else response.status
         if response.success:
             response_types.append((status, typed))
+        elif status.startswith("3") and operation.return_type is None:
+            # a declared redirect of an operation that returns no body: its result (`NoContent`, with the
+            # `Location` header); elsewhere, and undeclared, the runtime raises `RedirectError`
+            response_types.append((status, ()))
         elif typed:
             error_types.append((status, typed))
     csv_query = tuple(p.name for p in operation.parameters if p.location == "query" and not p.explode)

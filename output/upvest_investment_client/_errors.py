@@ -20,6 +20,7 @@ __all__ = [
     "AuthenticationError",
     "SignatureError",
     "PaginationError",
+    "RedirectError",
     "BadRequestError",
     "UnauthorizedError",
     "ForbiddenError",
@@ -113,6 +114,28 @@ class APIError(Error):
         return (
             f"{type(self).__name__}(status_code={self.status_code}, request_id={self.request_id!r})"
         )
+
+
+class RedirectError(APIError):
+    """The API answered a redirect (3xx) the operation does not declare. The client never follows redirects: the
+    next request would carry its token, signature or client secret to wherever `location` points."""
+
+    def __init__(
+        self, response: httpx.Response, *, problem: Problem | None, request_id: str | None
+    ) -> None:
+        #: where the API pointed (the `Location` header), not visited
+        self.location = response.headers.get("location")
+        super().__init__(response, problem=problem, request_id=request_id)
+
+    def _message(self) -> str:
+        request = self.response.request
+        where = f"{request.method} {request.url.path}"
+        message = f"{self.status_code} {self.response.reason_phrase}".strip()
+        message += f": the API redirected {where} to {self.location or 'no location'}, and the client does not"
+        message += " follow redirects (they would carry its credentials there)"
+        if self.request_id:
+            message += f" (request id: {self.request_id})"
+        return message
 
 
 class BadRequestError(APIError):
@@ -216,4 +239,6 @@ _BY_STATUS: dict[int, type[APIError]] = {
 
 def error_class(status_code: int) -> type[APIError]:
     """The exception class raised for a status code."""
+    if 300 <= status_code < 400:
+        return RedirectError
     return _BY_STATUS.get(status_code, APIError)

@@ -756,3 +756,30 @@ def test_models_show_public_names_unless_a_field_takes_the_modules_name(
     assert str(
         upvest.PositionInstrument.model_validate({"uuid": "6f1c7d1e-0000-4000-8000-000000000000"}).uuid
     ).startswith("6f1c")
+
+
+@pytest.mark.parametrize("status", [302, 307])
+def test_a_redirect_is_never_followed_and_is_a_result_only_where_declared(features: Any, status: int) -> None:
+    """A caller's client that follows redirects is overridden: a declared 302 is the method's result (its
+    `Location` for the caller to use), any other 3xx a `RedirectError`; the new location is never requested."""
+    import httpx
+
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(status, headers={"location": "https://elsewhere.example/file"})
+
+    http = httpx.Client(transport=httpx.MockTransport(answer), follow_redirects=True)
+    with features.Client(base_url="https://api.example.com", http_client=http) as client:
+        if status == 302:
+            result = client.files.download_link(name="a")
+            assert result.status_code == 302 and result.headers["location"] == "https://elsewhere.example/file"
+        else:
+            with pytest.raises(features.RedirectError, match="elsewhere.example") as caught:
+                client.files.download_link(name="a")
+            assert caught.value.location == "https://elsewhere.example/file"
+        with pytest.raises(features.RedirectError) as caught:
+            client.files.download(name="a")  # declares no redirect
+        assert caught.value.status_code == status
+    assert seen == ["https://api.example.com/downloads/a/link", "https://api.example.com/downloads/a"]

@@ -398,6 +398,11 @@ def _contents_for(endpoint: Endpoint[Any], status: int) -> Mapping[str, Any]:
     return endpoint.responses.get("default", {})
 
 
+def _declares(endpoint: Endpoint[Any], status: int) -> bool:
+    """Whether the description lists this status (or its class, `3XX`) among the operation's responses."""
+    return str(status) in endpoint.responses or f"{status // 100}XX" in endpoint.responses
+
+
 def _error_type(endpoint: Endpoint[Any], status: int, media: str) -> Any:
     """The type the spec gives the body of an error status (exact, `4XX`, then `default`), if any."""
     for key in (str(status), f"{status // 100}XX", "default"):
@@ -1005,7 +1010,7 @@ class BaseClient:
         capture(response)
         request_id = response.headers.get(REQUEST_ID_HEADER)
         status = response.status_code
-        if status >= 400:
+        if status >= 400 or (300 <= status < 400 and not _declares(endpoint, status)):
             raise self._error(response, request_id, endpoint)
         contents = _contents_for(endpoint, status)
         media = _media(response.headers.get("content-type", ""))
@@ -1166,7 +1171,11 @@ class SyncAPIClient(BaseClient):
             try:
                 if isinstance(step, _Send):
                     try:
-                        outcome: Any = self._http.send(step.request, stream=step.stream)
+                        # never redirected, whatever client the caller passed in: the next request
+                        # would carry the credentials to wherever the API points (RedirectError)
+                        outcome: Any = self._http.send(
+                            step.request, stream=step.stream, follow_redirects=False
+                        )
                     except httpx.TransportError as exc:
                         step = flow.throw(exc)
                         continue
@@ -1237,7 +1246,11 @@ class AsyncAPIClient(BaseClient):
             try:
                 if isinstance(step, _Send):
                     try:
-                        outcome: Any = await self._http.send(step.request, stream=step.stream)
+                        outcome: Any = (
+                            await self._http.send(  # never redirected, as the sync client
+                                step.request, stream=step.stream, follow_redirects=False
+                            )
+                        )
                     except httpx.TransportError as exc:
                         step = flow.throw(exc)
                         continue
