@@ -112,3 +112,19 @@ def test_a_package_ships_the_signing_and_webhook_runtime_only_when_it_needs_them
     files = generate(tmp_path / "api.yaml", Config.of(package="plain_client")).files
     assert "plain_client/_signing.py" not in files and "plain_client/_webhooks.py" not in files
     assert "cryptography" not in files["pyproject.toml"]
+
+
+def test_keys_and_passwords_with_a_line_end_are_refused_before_any_call(tmp_path: Path) -> None:
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "basic").mkdir()
+    keys = client_package(tmp_path / "keys", "keys_line_end_client", "key")
+    seen, http = recording()
+    with pytest.raises(ValueError, match="api_key") as caught:
+        keys.Client(api_key="s3cret-key\n", http_client=http)
+    assert "s3cret" not in str(caught.value)
+    basic = client_package(tmp_path / "basic", "basic_line_end_client", "basic")
+    with pytest.raises(ValueError, match="password") as caught:
+        basic.Client(username="user", password="s3cret pass\n", http_client=http)
+    assert "s3cret" not in str(caught.value)
+    basic.Client(username="user", password=" s3cret pass ", http_client=http)  # spaces may belong to a password
+    assert seen == []

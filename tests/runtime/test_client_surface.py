@@ -783,3 +783,19 @@ def test_a_redirect_is_never_followed_and_is_a_result_only_where_declared(featur
             client.files.download(name="a")  # declares no redirect
         assert caught.value.status_code == status
     assert seen == ["https://api.example.com/downloads/a/link", "https://api.example.com/downloads/a"]
+
+
+def test_a_streamed_item_nested_too_deeply_is_a_package_error(features: Any) -> None:
+    import httpx
+
+    deep = b"[" * 200_000 + b"]" * 200_000
+    body = b'{"id": "n1", "title": "first"}\n' + deep + b"\n"
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, headers={"content-type": "application/x-ndjson"}, content=body)
+    )
+    with features.Client(base_url="https://api.example.com", http_client=httpx.Client(transport=transport)) as client:
+        with client.events.export_notes() as notes:
+            items = iter(notes)
+            assert next(items).id == "n1"
+            with pytest.raises(features.APIResponseValidationError, match="nested too deeply"):
+                next(items)

@@ -66,3 +66,62 @@ def test_a_redirected_call_is_an_error_not_a_request_to_the_new_location(
     assert elsewhere.requests == []  # neither the token nor the signed request went there
     assert caught.value.status_code == 302 and caught.value.location == elsewhere.base_url + "/users"
     assert isinstance(caught.value, up.pkg.APIError)
+
+
+# -- credentials read from files with their line end: refused at construction, never shown --------------------
+
+
+@pytest.mark.parametrize("setting", ["client_secret", "client_id", "access_token", "key_id"])
+@pytest.mark.parametrize("value", ["s3cret-value\n", "s3cret-value\r\n", " s3cret-value", "s3cret\x00value"])
+def test_a_credential_with_a_line_end_is_refused_at_construction(
+    up: Any, monkeypatch: pytest.MonkeyPatch, setting: str, value: str
+) -> None:
+    with pytest.raises(ValueError, match=f"{setting}=") as caught:
+        up.Client(base_url="http://127.0.0.1:9", **{setting: value})
+    assert "s3cret" not in str(caught.value) and "strip it" in str(caught.value)
+    if "\x00" in value:
+        return  # no environment variable holds one
+    variable = f"UPVEST_{setting.upper()}"
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValueError, match=variable) as caught:
+        up.Client(base_url="http://127.0.0.1:9")
+    assert "s3cret" not in str(caught.value)
+
+
+def test_a_credential_with_inner_spaces_is_taken_as_it_is(up: Any) -> None:
+    client = up.Client(base_url="http://127.0.0.1:9", client_id="an id", client_secret="a secret with spaces")
+    assert client.client_id == "an id"
+
+
+# -- responses nested too deeply: an error of the package, with status and request id ------------------------
+
+_DEEP = b"[" * 200_000 + b"]" * 200_000
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("status", [200, 400])
+def test_a_body_nested_too_deeply_is_a_package_error(
+    up: Any,
+    make_server: Callable[..., FakeUpvest],
+    make_client: Callable[..., Any],
+    asynchronous: bool,
+    status: int,
+) -> None:
+    server = make_server()
+    server.faults.add("GET", "/users", "body", status=status, content=_DEEP)
+    client = make_client(server, async_=asynchronous)
+    expected = up.pkg.APIResponseValidationError if status == 200 else up.pkg.BadRequestError
+    with pytest.raises(expected) as caught:
+        _list_users(client, asynchronous)
+    assert "request id" in str(caught.value) or caught.value.request_id
+    if status == 200:
+        assert "nested too deeply" in str(caught.value) and caught.value.response.status_code == 200
+
+
+def test_a_token_response_nested_too_deeply_is_an_authentication_error(
+    up: Any, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any]
+) -> None:
+    server = make_server()
+    server.faults.add("POST", "/auth/token", "body", content=_DEEP)
+    with pytest.raises(up.pkg.AuthenticationError, match="nested too deeply"):
+        make_client(server).users.list()

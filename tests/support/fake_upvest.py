@@ -172,7 +172,7 @@ class RecordedRequest:
         return json.loads(self.body)
 
 
-FAULT_KINDS = ("reset", "status", "delay", "expire_token")
+FAULT_KINDS = ("reset", "status", "delay", "expire_token", "body")
 
 
 @dataclass
@@ -201,6 +201,8 @@ class FaultPlan:
     * ``"delay"``: sleep ``seconds=`` before processing (or, with ``apply_before_fault=True``, after processing and
       before answering).
     * ``"expire_token"``: the presented bearer token is treated as expired from now on -> 401.
+    * ``"body"``: answer ``status=`` (default 200) with ``content=`` bytes as they are, of ``content_type=``
+      (default application/json): a malformed or hostile response.
     """
 
     def __init__(self) -> None:
@@ -216,6 +218,7 @@ class FaultPlan:
             "status": {"status", "retry_after", "headers", "apply_before_fault", "detail"},
             "delay": {"seconds", "apply_before_fault"},
             "expire_token": set(),
+            "body": {"status", "content", "content_type"},
         }[kind]
         unknown = set(kw) - allowed
         if unknown:
@@ -667,6 +670,13 @@ class FakeUpvest:
                 if fault.kind == "status":
                     response = self._fault_response(fault, path, request_id)
                     record.outcome, record.status = "fault_status", response.status
+                    handler.send(response, request_id)
+                    return
+                if fault.kind == "body":
+                    status = int(fault.kw.get("status", 200))
+                    content_type = str(fault.kw.get("content_type", "application/json"))
+                    response = _Response(status, bytes(fault.kw["content"]), content_type, outcome="fault_body")
+                    record.outcome, record.status = "fault_body", status
                     handler.send(response, request_id)
                     return
                 if fault.kind == "delay":

@@ -453,6 +453,24 @@ def _env(name: str, value: Any) -> Any:
     return value if value is not None else os.environ.get(f"{ENV_PREFIX}_{name}")
 
 
+def _credential(value: Any, argument: str, variable: str, *, ends: bool = True) -> Any:
+    """A credential as given, refused when it holds a line break or another control character, or (`ends`) space
+    at either end: read from a file with its line end, it would fail every call, retries and all, and end up in
+    tracebacks and logs. The message never shows the value."""
+    if (
+        isinstance(value, str)
+        and value
+        and (not value.isprintable() or (ends and value != value.strip()))
+    ):
+        where = (
+            "a line break or control character" if not value.isprintable() else "space at an end"
+        )
+        raise ValueError(
+            f"{argument}= (or {variable}) has {where} (read from a file with its line end?): strip it"
+        )
+    return value
+
+
 # -- the steps of a call: what the driving loop must do for the call generator --------------------------
 
 
@@ -558,24 +576,34 @@ class BaseClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retry = (retry or DEFAULT_RETRY).with_overrides(max_retries, None)
-        self._access_token = _env("ACCESS_TOKEN", access_token)
+        self._access_token = _credential(
+            _env("ACCESS_TOKEN", access_token), "access_token", f"{ENV_PREFIX}_ACCESS_TOKEN"
+        )
         #: what authenticated requests carry besides a bearer token, from the API's security schemes
         self._credentials: list[Credentials] = []
         api_key = _env("API_KEY", api_key) if API_KEY_HEADER or API_KEY_QUERY else None
+        _credential(api_key, "api_key", f"{ENV_PREFIX}_API_KEY")
         if api_key:
             self._credentials.append(
                 ApiKey(str(api_key), header=API_KEY_HEADER, query=API_KEY_QUERY)
             )
         for argument, variable, header, query in API_KEYS:  # keys the API needs together
             value = (api_keys or {}).get(argument) or os.environ.get(variable)
+            _credential(value, f"api_keys[{argument!r}]", variable)
             if value:
                 self._credentials.append(ApiKey(str(value), header=header, query=query))
         if BASIC_AUTH:
             username, password = _env("USERNAME", username), _env("PASSWORD", password)
             if username is not None and password is not None:
+                _credential(username, "username", f"{ENV_PREFIX}_USERNAME")
+                _credential(password, "password", f"{ENV_PREFIX}_PASSWORD", ends=False)
                 self._credentials.append(BasicAuth(str(username), str(password)))
         self._headers = {k.lower(): v for k, v in (headers or {}).items()}
-        self.client_id = _env("CLIENT_ID", client_id) if TOKEN_PATH or CLIENT_ID_HEADER else None
+        self.client_id = (
+            _credential(_env("CLIENT_ID", client_id), "client_id", f"{ENV_PREFIX}_CLIENT_ID")
+            if TOKEN_PATH or CLIENT_ID_HEADER
+            else None
+        )
         if CLIENT_ID_HEADER and self.client_id:
             self._headers.setdefault(CLIENT_ID_HEADER, str(self.client_id))
         #: required client settings not given: (header, how to give it); a call without the header (which
@@ -589,10 +617,16 @@ class BaseClient:
                 self._headers.setdefault(header, _text(value))
             elif required and header not in self._headers:
                 self._missing_settings.append((header, f"{argument}= (or {variable})"))
-        self._client_secret = _env("CLIENT_SECRET", client_secret) if TOKEN_PATH else None
+        self._client_secret = (
+            _credential(
+                _env("CLIENT_SECRET", client_secret), "client_secret", f"{ENV_PREFIX}_CLIENT_SECRET"
+            )
+            if TOKEN_PATH
+            else None
+        )
         self._fixed_scopes = tuple(scopes) if scopes is not None else None
         self._tokens = TokenCache(token_refresh_skew)
-        key_id = _env("KEY_ID", key_id)
+        key_id = _credential(_env("KEY_ID", key_id), "key_id", f"{ENV_PREFIX}_KEY_ID")
         private_key = _env("PRIVATE_KEY", private_key)
         private_key_password = _env("PRIVATE_KEY_PASSWORD", private_key_password)
         self._signer: _Signs | None = None
@@ -1042,6 +1076,12 @@ class BaseClient:
                 response=response,
                 request_id=request_id,
             ) from None
+        except RecursionError:
+            raise APIResponseValidationError(
+                f"{endpoint.method} {endpoint.path} answered {status} with a JSON body nested too deeply to read",
+                response=response,
+                request_id=request_id,
+            ) from None
         # pydantic is imported by the first body to validate, not with the package
         import pydantic
 
@@ -1078,7 +1118,7 @@ class BaseClient:
 
             try:
                 data = response.json()
-            except ValueError:
+            except (ValueError, RecursionError):  # the error keeps its text (`body`)
                 data = None
             try:
                 problem = Problem.model_validate(data)

@@ -153,10 +153,15 @@ class _Items(Generic[ItemT]):
             data = json.loads(text)
             return self._parse(data) if self._parse else data
         except (
-            ValueError
-        ) as exc:  # not JSON, or not the model (pydantic's ValidationError is a ValueError)
+            ValueError,
+            RecursionError,
+        ) as exc:  # not JSON (or too deep to read), or not the model
+            # (pydantic's ValidationError is a ValueError)
+            reason = (
+                str(exc).splitlines()[0] if isinstance(exc, ValueError) else "nested too deeply"
+            )
             raise APIResponseValidationError(
-                f"a streamed item does not match the API description: {str(exc).splitlines()[0]}",
+                f"a streamed item does not match the API description: {reason}",
                 response=self.response,
                 request_id=self.request_id,
             ) from None
