@@ -151,12 +151,16 @@ class Client(SyncAPIClient):
         return Fees(self)
 
     def webhook_verifier(
-        self, *, keys: Mapping[str, PublicKey] | None = None, max_age: int = 300
+        self,
+        *,
+        keys: Mapping[str, PublicKey] | None = None,
+        max_age: int = 300,
+        refresh_interval: float = 60.0,
     ) -> WebhookVerifier:
-        """Verifies and parses webhook deliveries: with `keys` (key id -> public key), and the keys this client fetches from the API."""
+        """Verifies and parses webhook deliveries: with `keys` (key id -> public key), and the keys this client fetches from the API (again when older than `refresh_interval` seconds)."""
         from .webhooks import WebhookVerifier
 
-        return WebhookVerifier(self, keys=keys, max_age=max_age)
+        return WebhookVerifier(self, keys=keys, max_age=max_age, refresh_interval=refresh_interval)
 
     def __enter__(self) -> Client:
         return self
@@ -277,12 +281,18 @@ class AsyncClient(AsyncAPIClient):
         return AsyncFees(self)
 
     def webhook_verifier(
-        self, *, keys: Mapping[str, PublicKey] | None = None, max_age: int = 300
+        self,
+        *,
+        keys: Mapping[str, PublicKey] | None = None,
+        max_age: int = 300,
+        refresh_interval: float = 60.0,
     ) -> AsyncWebhookVerifier:
-        """Verifies and parses webhook deliveries: with `keys` (key id -> public key), and the keys this client fetches from the API."""
+        """Verifies and parses webhook deliveries: with `keys` (key id -> public key), and the keys this client fetches from the API (again when older than `refresh_interval` seconds)."""
         from .webhooks import AsyncWebhookVerifier
 
-        return AsyncWebhookVerifier(self, keys=keys, max_age=max_age)
+        return AsyncWebhookVerifier(
+            self, keys=keys, max_age=max_age, refresh_interval=refresh_interval
+        )
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -9,6 +9,8 @@ and the field naming an event's type are data in `_config.py`.
 from __future__ import annotations
 
 import json
+import logging
+import time
 from typing import Any, Dict, Generic, List, Mapping, TypeVar
 
 import httpx
@@ -24,6 +26,8 @@ from ._signing import PublicKey, SignatureError, public_key_from_jwk, verify_mes
 from ._types import BaseModel
 
 __all__ = ["AsyncWebhookVerifier", "UnknownEvent", "WebhookVerifier", "parse_events"]
+
+logger = logging.getLogger(__package__)
 
 E = TypeVar("E")
 
@@ -61,7 +65,7 @@ def parse_events(
     return events
 
 
-def _keys_of(jwks: Dict[str, Any]) -> dict[str, PublicKey]:
+def _keys_of(jwks: Mapping[str, Any]) -> dict[str, PublicKey]:
     keys: dict[str, PublicKey] = {}
     for jwk in jwks.get("keys") or []:
         if isinstance(jwk, Mapping) and jwk.get("kid"):
@@ -73,33 +77,75 @@ def _keys_of(jwks: Dict[str, Any]) -> dict[str, PublicKey]:
 
 
 class _Verifier(Generic[E]):
-    def __init__(
-        self, keys: Mapping[str, PublicKey] | None, max_age: int, models: Mapping[str, Any]
-    ) -> None:
-        self._keys: dict[str, PublicKey] = dict(keys or {})
-        self.max_age = max_age
-        self._models = models
+    """The keys a verifier trusts: those given, and those it fetched from the API (the set the API serves, as
+    fetched last: a key the API stops listing stops verifying at the next fetch). It fetches when a delivery
+    comes and its keys are older than `refresh_interval` seconds (or were never fetched), so at most once per
+    interval, whatever forged deliveries ask for; a failed fetch keeps the keys fetched before."""
 
-    def _check(
+    def __init__(
+        self,
+        client: Any,
+        keys: Mapping[str, PublicKey] | None,
+        max_age: int,
+        models: Mapping[str, Any],
+        refresh_interval: float,
+    ) -> None:
+        self._client = client
+        self._given: dict[str, PublicKey] = dict(keys or {})
+        self._fetched: dict[str, PublicKey] = {}
+        #: when keys were last asked of the API (time.monotonic), None before the first time
+        self._asked_at: float | None = None
+        self._failure: str | None = None
+        self.max_age = max_age
+        self.refresh_interval = refresh_interval
+        self._models = models
+        self._clock = time.monotonic
+
+    @property
+    def _keys(self) -> dict[str, PublicKey]:
+        return {**self._fetched, **self._given}
+
+    def _due(self) -> bool:
+        """Whether to ask the API for its keys now (and note that it is being asked)."""
+        if self._client is None or _KEYS is None:
+            return False
+        now = self._clock()
+        if self._asked_at is not None and now - self._asked_at < self.refresh_interval:
+            return False
+        self._asked_at = now
+        return True
+
+    def _fetched_now(self, jwks: Any) -> None:
+        self._fetched = _keys_of(jwks) if isinstance(jwks, Mapping) else {}
+        self._failure = None
+
+    def _fetch_failed(self, error: Exception) -> None:
+        self._failure = f"{type(error).__name__}: {error}"
+        logger.warning(
+            "could not fetch the API's webhook keys (%s); using those fetched before", self._failure
+        )
+
+    def _verify(
         self, method: str, url: str | httpx.URL, headers: Mapping[str, str], body: bytes
-    ) -> str | None:
-        """The key id, when a known key verifies the delivery; None when its key id is unknown."""
+    ) -> str:
         try:
             return verify_message(method, url, headers, body, self._keys, max_age=self.max_age)
         except SignatureError as error:
-            if "unknown key id" not in str(error):
-                raise
-        return None
+            if self._failure is not None and str(error).startswith("unknown key id"):
+                raise SignatureError(
+                    f"{error}; fetching the API's keys failed: {self._failure}"
+                ) from None
+            raise
 
-    def _verify_again(
-        self, method: str, url: str | httpx.URL, headers: Mapping[str, str], body: bytes
-    ) -> str:
-        return verify_message(method, url, headers, body, self._keys, max_age=self.max_age)
+
+#: how a fetch of the keys is made: once, without retries (a delivery should not wait), whatever fails caught
+_FETCH_OPTIONS: Any = {"max_retries": 0}
 
 
 class WebhookVerifier(_Verifier[E]):
     """Checks deliveries against the API's signing keys: those given, and (with a client, when the API serves
-    them) those fetched from it, once and again for an unknown key id."""
+    them) those fetched from it, again when they are older than `refresh_interval` seconds. Everything wrong
+    with a delivery, or with fetching the keys, raises `SignatureError`."""
 
     def __init__(
         self,
@@ -108,23 +154,23 @@ class WebhookVerifier(_Verifier[E]):
         keys: Mapping[str, PublicKey] | None = None,
         max_age: int = 300,
         models: Mapping[str, Any] | None = None,
+        refresh_interval: float = 60.0,
     ) -> None:
-        super().__init__(keys, max_age, models or {})
-        self._client = client
-
-    def _refresh(self) -> None:
-        if self._client is not None and _KEYS is not None:
-            self._keys.update(_keys_of(self._client.request(_KEYS)))
+        super().__init__(client, keys, max_age, models or {}, refresh_interval)
 
     def verify(
         self, *, method: str, url: str | httpx.URL, headers: Mapping[str, str], body: bytes
     ) -> str:
         """Raise SignatureError unless the delivery is signed by a known key; return the key id."""
-        key_id = self._check(method, url, headers, body)
-        if key_id is not None:
-            return key_id
-        self._refresh()
-        return self._verify_again(method, url, headers, body)
+        if self._due():
+            assert _KEYS is not None
+            try:
+                self._fetched_now(self._client.request(_KEYS, options=_FETCH_OPTIONS))
+            except (
+                Exception
+            ) as error:  # noqa: BLE001 - any failure to fetch is reported as the signature's
+                self._fetch_failed(error)
+        return self._verify(method, url, headers, body)
 
     def unwrap(
         self, *, body: bytes, headers: Mapping[str, str], url: str | httpx.URL, method: str = "POST"
@@ -144,23 +190,21 @@ class AsyncWebhookVerifier(_Verifier[E]):
         keys: Mapping[str, PublicKey] | None = None,
         max_age: int = 300,
         models: Mapping[str, Any] | None = None,
+        refresh_interval: float = 60.0,
     ) -> None:
-        super().__init__(keys, max_age, models or {})
-        self._client = client
-
-    async def _refresh(self) -> None:
-        if self._client is not None and _KEYS is not None:
-            self._keys.update(_keys_of(await self._client.request(_KEYS)))
+        super().__init__(client, keys, max_age, models or {}, refresh_interval)
 
     async def verify(
         self, *, method: str, url: str | httpx.URL, headers: Mapping[str, str], body: bytes
     ) -> str:
         """Raise SignatureError unless the delivery is signed by a known key; return the key id."""
-        key_id = self._check(method, url, headers, body)
-        if key_id is not None:
-            return key_id
-        await self._refresh()
-        return self._verify_again(method, url, headers, body)
+        if self._due():
+            assert _KEYS is not None
+            try:
+                self._fetched_now(await self._client.request(_KEYS, options=_FETCH_OPTIONS))
+            except Exception as error:  # noqa: BLE001 - as the sync verifier's
+                self._fetch_failed(error)
+        return self._verify(method, url, headers, body)
 
     async def unwrap(
         self, *, body: bytes, headers: Mapping[str, str], url: str | httpx.URL, method: str = "POST"

@@ -64,7 +64,7 @@ def parse_events(body: bytes | str | Mapping[str, Any] | List[Any]) -> List[Even
 
 
 class WebhookVerifier(_webhooks.WebhookVerifier[Event]):
-    """Checks deliveries against the API's signing keys, fetched from /auth/verify_keys once and again for an unknown key id."""
+    """Checks deliveries against the API's signing keys, fetched from /auth/verify_keys again when older than refresh_interval seconds."""
 
     def __init__(
         self,
@@ -72,8 +72,15 @@ class WebhookVerifier(_webhooks.WebhookVerifier[Event]):
         *,
         keys: Mapping[str, PublicKey] | None = None,
         max_age: int = 300,
+        refresh_interval: float = 60.0,
     ) -> None:
-        super().__init__(client, keys=keys, max_age=max_age, models=EVENT_MODELS)
+        super().__init__(
+            client,
+            keys=keys,
+            max_age=max_age,
+            models=EVENT_MODELS,
+            refresh_interval=refresh_interval,
+        )
 
 
 class AsyncWebhookVerifier(_webhooks.AsyncWebhookVerifier[Event]):
@@ -85,5 +92,12 @@ class AsyncWebhookVerifier(_webhooks.AsyncWebhookVerifier[Event]):
         *,
         keys: Mapping[str, PublicKey] | None = None,
         max_age: int = 300,
+        refresh_interval: float = 60.0,
     ) -> None:
-        super().__init__(client, keys=keys, max_age=max_age, models=EVENT_MODELS)
+        super().__init__(
+            client,
+            keys=keys,
+            max_age=max_age,
+            models=EVENT_MODELS,
+            refresh_interval=refresh_interval,
+        )

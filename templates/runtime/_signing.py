@@ -44,9 +44,172 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "secp521r1": hashes.SHA512,
 }
 _BODY_COMPONENTS = frozenset({"content-digest", "content-length", "content-type"})
-_INPUT = re.compile(r"^\s*(?P<label>[A-Za-z0-9_.*-]+)=\((?P<components>[^)]*)\)(?P<params>.*)$")
-_PARAM = re.compile(r';\s*([a-z0-9_.*-]+)=("(?:[^"\\]|\\.)*"|-?[0-9]+)')
-_SIGNATURE = re.compile(r"^\s*(?P<label>[A-Za-z0-9_.*-]+)=:(?P<value>[A-Za-z0-9+/=]*):\s*$")
+
+
+# -- RFC 8941 structured fields, as the signature headers use them ---------------------------------------------
+
+
+class _Token(str):
+    """A structured-field token (written bare, unlike a string)."""
+
+
+#: a member's value (a bare item, or an inner list of (item, parameters)) and its parameters
+_Member = tuple[Any, dict[str, Any]]
+
+
+class _Fields:
+    """Reads an RFC 8941 dictionary (`sig1=("@method" "@path");keyid="k";created=1`, `sig1=:Ym9keQ==:`);
+    anything it does not allow raises SignatureError."""
+
+    _KEY = re.compile(r"[a-z*][a-z0-9_.*-]*")
+    _INTEGER = re.compile(r"-?[0-9]{1,15}(?![0-9.])")
+    _DECIMAL = re.compile(r"-?[0-9]{1,12}\.[0-9]{1,3}(?![0-9])")
+    _TOKEN = re.compile(r"[A-Za-z*][!#$%&'*+.^_`|~:/A-Za-z0-9-]*")
+    _BYTES = re.compile(r":([A-Za-z0-9+/=]*):")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.at = 0
+
+    def dictionary(self) -> dict[str, _Member]:
+        members: dict[str, _Member] = {}
+        self._skip(" \t")
+        while self.at < len(self.text):
+            key = self._match(self._KEY, "a key")
+            if self._next("="):
+                value: Any = self._inner_list() if self._peek() == "(" else self._item()
+            else:
+                value = True
+            members[key] = (value, self._parameters())
+            self._skip(" \t")
+            if self.at >= len(self.text):
+                break
+            if not self._next(","):
+                raise SignatureError(f"malformed structured field at column {self.at + 1}")
+            self._skip(" \t")
+            if self.at >= len(self.text):
+                raise SignatureError("malformed structured field: it ends with a comma")
+        return members
+
+    def _inner_list(self) -> list[_Member]:
+        self.at += 1  # "("
+        items: list[_Member] = []
+        while True:
+            self._skip(" ")
+            if self._next(")"):
+                return items
+            if items and self.text[self.at - 1] != " ":
+                raise SignatureError("malformed inner list: items need a space between them")
+            items.append((self._item(), self._parameters()))
+            if self.at >= len(self.text):
+                raise SignatureError("malformed inner list: no closing parenthesis")
+
+    def _parameters(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        while self._next(";"):
+            self._skip(" ")
+            key = self._match(self._KEY, "a parameter name")
+            found[key] = self._item() if self._next("=") else True
+        return found
+
+    def _item(self) -> Any:
+        char = self._peek()
+        if char == '"':
+            return self._string()
+        if char == ":":
+            value = self._match(self._BYTES, "a byte sequence")[1:-1]
+            try:
+                return base64.b64decode(value, validate=True)
+            except ValueError:
+                raise SignatureError("malformed byte sequence in a structured field") from None
+        if char == "?":
+            flag = self.text[self.at : self.at + 2]
+            if flag not in ("?0", "?1"):
+                raise SignatureError("malformed boolean in a structured field")
+            self.at += 2
+            return flag == "?1"
+        if char == "-" or char.isdigit():
+            decimal = self._DECIMAL.match(self.text, self.at)
+            if decimal:
+                self.at = decimal.end()
+                return float(decimal.group())
+            return int(self._match(self._INTEGER, "an integer"))
+        return _Token(self._match(self._TOKEN, "an item"))
+
+    def _string(self) -> str:
+        self.at += 1
+        out: list[str] = []
+        while self.at < len(self.text):
+            char = self.text[self.at]
+            self.at += 1
+            if char == "\\":
+                escaped = self.text[self.at : self.at + 1]
+                if escaped not in ('"', "\\"):
+                    raise SignatureError("malformed string in a structured field: a bad escape")
+                out.append(escaped)
+                self.at += 1
+            elif char == '"':
+                return "".join(out)
+            elif not " " <= char <= "~":
+                raise SignatureError(
+                    "malformed string in a structured field: a character it cannot hold"
+                )
+            else:
+                out.append(char)
+        raise SignatureError("malformed string in a structured field: no closing quote")
+
+    def _match(self, pattern: re.Pattern[str], what: str) -> str:
+        found = pattern.match(self.text, self.at)
+        if found is None:
+            raise SignatureError(
+                f"malformed structured field: expected {what} at column {self.at + 1}"
+            )
+        self.at = found.end()
+        return found.group()
+
+    def _peek(self) -> str:
+        return self.text[self.at : self.at + 1]
+
+    def _next(self, char: str) -> bool:
+        if self._peek() == char:
+            self.at += 1
+            return True
+        return False
+
+    def _skip(self, chars: str) -> None:
+        while self.at < len(self.text) and self.text[self.at] in chars:
+            self.at += 1
+
+
+def _serialize_item(value: Any) -> str:
+    """An RFC 8941 bare item: a string quoted and escaped (printable ASCII only), a token bare, and so on."""
+    if isinstance(value, bool):
+        return "?1" if value else "?0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = f"{value:.3f}".rstrip("0")
+        return text + "0" if text.endswith(".") else text
+    if isinstance(value, bytes):
+        return f":{base64.b64encode(value).decode('ascii')}:"
+    if isinstance(value, _Token):
+        return str(value)
+    text = str(value)
+    if not all(" " <= char <= "~" for char in text):
+        raise SignatureError("a structured-field string holds printable ASCII only")
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _serialize_parameters(parameters: Mapping[str, Any]) -> str:
+    return "".join(
+        f";{name}" if value is True else f";{name}={_serialize_item(value)}"
+        for name, value in parameters.items()
+    )
+
+
+def _serialize_inner_list(items: Sequence[_Member], parameters: Mapping[str, Any]) -> str:
+    inner = " ".join(_serialize_item(item) + _serialize_parameters(ps) for item, ps in items)
+    return f"({inner}){_serialize_parameters(parameters)}"
 
 
 def content_digest(body: bytes) -> str:
@@ -150,6 +313,12 @@ class Signer:
     expires_in: int = 30
     label: str = "sig1"
 
+    def __post_init__(self) -> None:
+        if not self.key_id or not all(" " <= char <= "~" for char in self.key_id):
+            raise SignatureError(
+                "the key id must be printable ASCII (a structured-field string holds nothing else)"
+            )
+
     def __repr__(self) -> str:
         return f"Signer(key_id={self.key_id!r})"
 
@@ -172,8 +341,13 @@ class Signer:
             values[name] = value
         created = int(time.time())
         nonce = secrets.token_urlsafe(16)
-        inner = " ".join(f'"{name}"' for name in covered)
-        params = f'({inner});keyid="{self.key_id}";created={created};expires={created + self.expires_in};nonce="{nonce}"'
+        parameters = {
+            "keyid": self.key_id,
+            "created": created,
+            "expires": created + self.expires_in,
+            "nonce": nonce,
+        }
+        params = _serialize_inner_list([(name, {}) for name in covered], parameters)
         signature = _sign_bytes(self.private_key, _signature_base(covered, values, params))
         request.headers["signature-input"] = f"{self.label}={params}"
         request.headers["signature"] = (
@@ -215,40 +389,72 @@ def verify_message(
     *,
     max_age: int = 300,
     now: float | None = None,
+    label: str | None = None,
 ) -> str:
-    """Verify a signed message (a webhook delivery); return the key id, or raise SignatureError."""
+    """Verify a signed message (a webhook delivery); return the key id, or raise SignatureError, whatever is
+    wrong with it. Every signature the message carries must verify (`label`: only the one of that label, which
+    must be there); a content digest, when the signature covers one, must be the body's (an empty body too).
+    """
     header_map = httpx.Headers(headers)
     raw_input = header_map.get("signature-input")
     raw_signature = header_map.get("signature")
     if not raw_input or not raw_signature:
         raise SignatureError("the message is not signed: signature or signature-input is missing")
-    parsed = _INPUT.match(raw_input.split(",")[0] if raw_input.count("=(") > 1 else raw_input)
-    signature_match = _SIGNATURE.match(raw_signature.split(",")[0])
-    if (
-        parsed is None
-        or signature_match is None
-        or parsed.group("label") != signature_match.group("label")
-    ):
-        raise SignatureError("malformed signature or signature-input header")
-    components = re.findall(r'"([^"]+)"', parsed.group("components"))
-    params = {k: v.strip('"') for k, v in _PARAM.findall(parsed.group("params"))}
-    key = keys.get(params.get("keyid", ""))
-    if key is None:
-        raise SignatureError(f"unknown key id {params.get('keyid')!r}")
+    inputs = _Fields(raw_input).dictionary()
+    signatures = _Fields(raw_signature).dictionary()
+    labels = [label] if label is not None else list(inputs)
+    if not labels:
+        raise SignatureError("the message is not signed: signature-input names no signature")
     moment = time.time() if now is None else now
-    if "created" not in params:
+    key_ids = [
+        _verify_one(name, inputs, signatures, method, url, header_map, body, keys, max_age, moment)
+        for name in labels
+    ]
+    return key_ids[0]
+
+
+def _verify_one(
+    label: str,
+    inputs: Mapping[str, _Member],
+    signatures: Mapping[str, _Member],
+    method: str,
+    url: str | httpx.URL,
+    header_map: httpx.Headers,
+    body: bytes,
+    keys: Mapping[str, PublicKey],
+    max_age: int,
+    moment: float,
+) -> str:
+    if label not in inputs or label not in signatures:
+        raise SignatureError(f"no signature labelled {label!r} in signature-input and signature")
+    covered, params = inputs[label]
+    signature = signatures[label][0]
+    if not isinstance(covered, list) or not isinstance(signature, bytes):
+        raise SignatureError(f"malformed signature or signature-input header (label {label!r})")
+    components: list[str] = []
+    for item, item_params in covered:
+        if not isinstance(item, str) or isinstance(item, _Token) or item_params:
+            raise SignatureError("a covered component this verifier does not support")
+        components.append(item)
+    key_id = params.get("keyid")
+    key = keys.get(key_id) if isinstance(key_id, str) and not isinstance(key_id, _Token) else None
+    if key is None:
+        raise SignatureError(f"unknown key id {key_id!r}")
+    created, expires = params.get("created"), params.get("expires", 0)
+    if not isinstance(created, int) or isinstance(created, bool):
         raise SignatureError("the signature has no created timestamp, so its age cannot be checked")
-    if int(params["created"]) > moment + 60:
+    if not isinstance(expires, int) or isinstance(expires, bool):
+        raise SignatureError("the signature's expires is not a timestamp")
+    if created > moment + 60:
         raise SignatureError("the signature was created in the future")
-    if int(params["created"]) < moment - max_age:
+    if created < moment - max_age:
         raise SignatureError("the signature is too old")
-    if "expires" in params and int(params["expires"]) < moment:
+    if "expires" in params and expires < moment:
         raise SignatureError("the signature has expired")
-    if body:
-        if "content-digest" not in components:
-            raise SignatureError("the body is not covered by the signature (no content-digest)")
-        if header_map.get("content-digest", "").strip() != content_digest(body):
-            raise SignatureError("content-digest does not match the body")
+    if body and "content-digest" not in components:
+        raise SignatureError("the body is not covered by the signature (no content-digest)")
+    if "content-digest" in components:
+        _check_digest(header_map.get("content-digest", ""), body)
     target = httpx.URL(url)
     values: dict[str, str] = {}
     for name in components:
@@ -256,8 +462,17 @@ def verify_message(
         if value is None:
             raise SignatureError(f"covered component {name!r} is missing from the message")
         values[name] = value
-    params_text = parsed.group(0).split("=", 1)[1].strip()
-    signature = base64.b64decode(signature_match.group("value"))
-    if not _verify_bytes(key, signature, _signature_base(components, values, params_text)):
+    base = _signature_base(components, values, _serialize_inner_list(covered, params))
+    if not _verify_bytes(key, signature, base):
         raise SignatureError("the signature does not verify")
-    return str(params.get("keyid", ""))
+    return key_id  # type: ignore[return-value]
+
+
+def _check_digest(header: str, body: bytes) -> None:
+    """The content-digest header's SHA-512 entry must be the digest of `body`, empty or not."""
+    digests = _Fields(header).dictionary() if header else {}
+    sha512 = digests.get("sha-512", (None, {}))[0]
+    if not isinstance(sha512, bytes):
+        raise SignatureError("content-digest has no sha-512 entry")
+    if sha512 != hashlib.sha512(body).digest():
+        raise SignatureError("content-digest does not match the body")

@@ -8,12 +8,16 @@ checks (no internal error, no rejected signature).
 from __future__ import annotations
 
 import asyncio
+import base64
+import importlib
+import re
 from typing import Any, Callable
 
 import httpx
 import pytest
 
 from fake_upvest import FakeUpvest
+from signing_verifier import sign_request, verify_request
 from test_runtime_e2e import make_client, make_server, up  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.usefixtures("upvest_client_path")
@@ -125,3 +129,227 @@ def test_a_token_response_nested_too_deeply_is_an_authentication_error(
     server.faults.add("POST", "/auth/token", "body", content=_DEEP)
     with pytest.raises(up.pkg.AuthenticationError, match="nested too deeply"):
         make_client(server).users.list()
+
+
+# -- webhook verification: keys that can be revoked, fetches that forged deliveries cannot multiply ----------
+
+WEBHOOK_URL = "https://tenant.example/webhooks/upvest"
+BODY = b'{"id": "e1", "type": "USER.CREATED", "object": {}}'
+
+
+class _Clock:
+    """time.monotonic for a verifier, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _verifier(client: Any, clock: _Clock, **kw: Any) -> Any:
+    verifier = client.webhook_verifier(**kw)
+    verifier._clock = clock
+    return verifier
+
+
+def _key_fetches(server: FakeUpvest) -> int:
+    return len(server.api_requests("GET", "/auth/verify_keys"))
+
+
+def test_a_key_the_api_stops_listing_stops_verifying(
+    up: Any, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any]
+) -> None:
+    server = make_server(webhook_keys=2)
+    first, second = list(server.webhook_private_keys)
+    clock = _Clock()
+    verifier = _verifier(make_client(server), clock)
+    signed_by_first = server.sign_webhook(BODY, url=WEBHOOK_URL, key_id=first)
+    assert verifier.verify(method="POST", url=WEBHOOK_URL, headers=signed_by_first, body=BODY) == first
+    del server.webhook_private_keys[first]  # revoked: the key set no longer lists it
+    clock.now += 30  # within the interval: the keys fetched are trusted
+    assert verifier.verify(method="POST", url=WEBHOOK_URL, headers=signed_by_first, body=BODY) == first
+    assert _key_fetches(server) == 1
+    clock.now += 31  # past it: fetched again, and the set replaced
+    with pytest.raises(up.pkg.SignatureError, match="unknown key id"):
+        verifier.verify(method="POST", url=WEBHOOK_URL, headers=signed_by_first, body=BODY)
+    assert _key_fetches(server) == 2
+    signed_by_second = server.sign_webhook(BODY, url=WEBHOOK_URL, key_id=second)
+    assert verifier.verify(method="POST", url=WEBHOOK_URL, headers=signed_by_second, body=BODY) == second
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_forged_key_ids_fetch_the_keys_at_most_once_per_interval(
+    up: Any,
+    make_server: Callable[..., FakeUpvest],
+    make_client: Callable[..., Any],
+    asynchronous: bool,
+) -> None:
+    server = make_server()
+    clock = _Clock()
+    intruder = FakeUpvest(webhook_keys=1)  # not started: only its keys, which the API never listed
+    forged = [intruder.sign_webhook(BODY, url=WEBHOOK_URL) for _ in range(20)]
+
+    async def run_async() -> list[Exception]:
+        async with make_client(server, async_=True) as client:
+            verifier = _verifier(client, clock, refresh_interval=60)
+            errors = []
+            for headers in forged:
+                try:
+                    await verifier.verify(method="POST", url=WEBHOOK_URL, headers=headers, body=BODY)
+                except Exception as error:  # noqa: BLE001 - the test looks at which
+                    errors.append(error)
+            return errors
+
+    if asynchronous:
+        errors = asyncio.run(run_async())
+    else:
+        verifier = _verifier(make_client(server), clock, refresh_interval=60)
+        errors = []
+        for headers in forged:
+            with pytest.raises(up.pkg.SignatureError) as caught:
+                verifier.verify(method="POST", url=WEBHOOK_URL, headers=headers, body=BODY)
+            errors.append(caught.value)
+    assert len(errors) == 20 and all(type(e) is up.pkg.SignatureError for e in errors)
+    assert _key_fetches(server) == 1
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_a_failed_key_fetch_is_a_signature_error_at_once(
+    up: Any,
+    make_server: Callable[..., FakeUpvest],
+    make_client: Callable[..., Any],
+    asynchronous: bool,
+) -> None:
+    server = make_server()
+    server.faults.add("GET", "/auth/verify_keys", "status", status=503, times=5)
+    headers = server.sign_webhook(BODY, url=WEBHOOK_URL)
+    clock = _Clock()
+
+    async def run_async() -> None:
+        async with make_client(server, async_=True) as client:
+            await _verifier(client, clock).verify(method="POST", url=WEBHOOK_URL, headers=headers, body=BODY)
+
+    with pytest.raises(up.pkg.SignatureError, match="fetching the API's keys failed: ServiceUnavailableError"):
+        if asynchronous:
+            asyncio.run(run_async())
+        else:
+            _verifier(make_client(server), clock).verify(method="POST", url=WEBHOOK_URL, headers=headers, body=BODY)
+    assert _key_fetches(server) == 1  # not retried: a delivery does not wait for the API
+
+
+def _tampered(headers: dict[str, str], how: str) -> dict[str, str]:
+    changed = dict(headers)
+    if how == "created-not-a-number":
+        changed["signature-input"] = re.sub(r"created=\d+", "created=abc", changed["signature-input"])
+    elif how == "expires-a-string":
+        changed["signature-input"] = re.sub(r"expires=\d+", 'expires="soon"', changed["signature-input"])
+    elif how == "signature-not-base64":
+        changed["signature"] = "sig1=:not base64!:"
+    elif how == "signature-bad-padding":  # base64 characters, but not base64 (binascii.Error)
+        changed["signature"] = "sig1=:abc:"
+    elif how == "signature-input-garbage":
+        changed["signature-input"] = 'sig1=("@method" ;;;'
+    elif how == "digest-garbage":
+        changed["content-digest"] = "sha-512=:%%%:"
+    elif how == "huge-created":
+        changed["signature-input"] = re.sub(r"created=\d+", "created=" + "9" * 20, changed["signature-input"])
+    elif how == "second-signature-forged":  # the first verifies; the one after it must be checked too
+        label_input = changed["signature-input"].split("=", 1)[1]
+        changed["signature-input"] += f", sig2={label_input}"
+        changed["signature"] += ", sig2=:" + base64.b64encode(b"\x00" * 132).decode() + ":"
+    return changed
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "created-not-a-number",
+        "expires-a-string",
+        "signature-not-base64",
+        "signature-bad-padding",
+        "signature-input-garbage",
+        "digest-garbage",
+        "huge-created",
+        "second-signature-forged",
+    ],
+)
+def test_everything_wrong_with_a_delivery_is_a_signature_error(
+    up: Any, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any], how: str
+) -> None:
+    server = make_server()
+    verifier = make_client(server).webhook_verifier()
+    headers = server.sign_webhook(BODY, url=WEBHOOK_URL)
+    assert verifier.verify(method="POST", url=WEBHOOK_URL, headers=headers, body=BODY)  # untampered: fine
+    with pytest.raises(up.pkg.SignatureError):
+        verifier.verify(method="POST", url=WEBHOOK_URL, headers=_tampered(headers, how), body=BODY)
+
+
+def test_an_emptied_body_does_not_pass_for_the_one_signed(
+    up: Any, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any]
+) -> None:
+    server = make_server()
+    verifier = make_client(server).webhook_verifier()
+    body = b"x" * 51
+    headers = server.sign_webhook(body, url=WEBHOOK_URL)
+    with pytest.raises(up.pkg.SignatureError, match="content-digest does not match"):
+        verifier.verify(method="POST", url=WEBHOOK_URL, headers=headers, body=b"")
+
+
+def test_a_second_valid_signature_verifies_and_a_label_picks_one(
+    up: Any, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any]
+) -> None:
+    server = make_server(webhook_keys=2)
+    first, second = list(server.webhook_private_keys)
+    one = server.sign_webhook(BODY, url=WEBHOOK_URL, key_id=first)
+    other = sign_request(
+        "POST",
+        WEBHOOK_URL,
+        {"content-type": "application/json", "content-length": str(len(BODY))},
+        BODY,
+        private_key=server.webhook_private_keys[second],
+        keyid=second,
+        components=["@method", "@path", "content-digest", "content-type", "content-length"],
+        label="proxy",
+    )
+    both = dict(one)
+    both["signature-input"] += ", " + other["signature-input"]
+    both["signature"] += ", " + other["signature"]
+    signing = importlib.import_module(up.pkg.__name__ + "._signing")
+    keys = server.webhook_public_keys
+    assert signing.verify_message("POST", WEBHOOK_URL, both, BODY, keys) == first
+    assert signing.verify_message("POST", WEBHOOK_URL, both, BODY, keys, label="proxy") == second
+    with pytest.raises(up.pkg.SignatureError, match="no signature labelled"):
+        signing.verify_message("POST", WEBHOOK_URL, one, BODY, keys, label="proxy")
+
+
+# -- signature headers are RFC 8941 structured fields ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("key_id", ['key "quoted"', "back\\slash", 'both \\"'])
+def test_a_key_id_with_quotes_or_backslashes_is_escaped_and_verifies_independently(up: Any, key_id: str) -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    signing = importlib.import_module(up.pkg.__name__ + "._signing")
+    private = ec.generate_private_key(ec.SECP521R1())
+    signer = signing.Signer(key_id=key_id, private_key=private, components=("@method", "@path", "content-digest"))
+    request = httpx.Request("POST", "https://api.example/users", content=b'{"a": 1}')
+    signer.sign(request)
+    verified = verify_request(
+        "POST", str(request.url), dict(request.headers), b'{"a": 1}', {key_id: private.public_key()}
+    )
+    assert verified.keyid == key_id
+    # and the client's own verifier reads it back
+    assert (
+        signing.verify_message("POST", request.url, request.headers, b'{"a": 1}', {key_id: private.public_key()})
+        == key_id
+    )
+
+
+@pytest.mark.parametrize("key_id", ["", "tab\there", "line\nbreak", "caf\u00e9"])
+def test_a_key_id_a_structured_field_cannot_hold_is_refused(up: Any, key_id: str) -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    signing = importlib.import_module(up.pkg.__name__ + "._signing")
+    with pytest.raises(up.pkg.SignatureError, match="printable ASCII"):
+        signing.Signer(key_id=key_id, private_key=ec.generate_private_key(ec.SECP256R1()), components=("@method",))

@@ -75,12 +75,16 @@ class Client(SyncAPIClient):
         return Notes(self)
 
     def webhook_verifier(
-        self, *, keys: Mapping[str, PublicKey] | None = None, max_age: int = 300
+        self,
+        *,
+        keys: Mapping[str, PublicKey] | None = None,
+        max_age: int = 300,
+        refresh_interval: float = 60.0,
     ) -> WebhookVerifier:
         """Verifies and parses webhook deliveries: with `keys` (key id -> public key)."""
         from .webhooks import WebhookVerifier
 
-        return WebhookVerifier(keys=keys, max_age=max_age)
+        return WebhookVerifier(keys=keys, max_age=max_age, refresh_interval=refresh_interval)
 
     def __enter__(self) -> Client:
         return self
@@ -133,12 +137,16 @@ class AsyncClient(AsyncAPIClient):
         return AsyncNotes(self)
 
     def webhook_verifier(
-        self, *, keys: Mapping[str, PublicKey] | None = None, max_age: int = 300
+        self,
+        *,
+        keys: Mapping[str, PublicKey] | None = None,
+        max_age: int = 300,
+        refresh_interval: float = 60.0,
     ) -> AsyncWebhookVerifier:
         """Verifies and parses webhook deliveries: with `keys` (key id -> public key)."""
         from .webhooks import AsyncWebhookVerifier
 
-        return AsyncWebhookVerifier(keys=keys, max_age=max_age)
+        return AsyncWebhookVerifier(keys=keys, max_age=max_age, refresh_interval=refresh_interval)
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -49,8 +49,15 @@ class WebhookVerifier(_webhooks.WebhookVerifier[Event]):
         *,
         keys: Mapping[str, PublicKey] | None = None,
         max_age: int = 300,
+        refresh_interval: float = 60.0,
     ) -> None:
-        super().__init__(client, keys=keys, max_age=max_age, models=EVENT_MODELS)
+        super().__init__(
+            client,
+            keys=keys,
+            max_age=max_age,
+            models=EVENT_MODELS,
+            refresh_interval=refresh_interval,
+        )
 
 
 class AsyncWebhookVerifier(_webhooks.AsyncWebhookVerifier[Event]):
@@ -62,5 +69,12 @@ class AsyncWebhookVerifier(_webhooks.AsyncWebhookVerifier[Event]):
         *,
         keys: Mapping[str, PublicKey] | None = None,
         max_age: int = 300,
+        refresh_interval: float = 60.0,
     ) -> None:
-        super().__init__(client, keys=keys, max_age=max_age, models=EVENT_MODELS)
+        super().__init__(
+            client,
+            keys=keys,
+            max_age=max_age,
+            models=EVENT_MODELS,
+            refresh_interval=refresh_interval,
+        )
