@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -128,3 +129,15 @@ def test_keys_and_passwords_with_a_line_end_are_refused_before_any_call(tmp_path
     assert "s3cret" not in str(caught.value)
     basic.Client(username="user", password=" s3cret pass ", http_client=http)  # spaces may belong to a password
     assert seen == []
+
+
+def test_an_api_key_in_the_query_is_redacted_from_httpx_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    package = client_package(tmp_path, "keys_logged_client", "query")
+    seen, http = recording()
+    client = package.Client(api_key="s3cret-key+/=", http_client=http)
+    with caplog.at_level(logging.DEBUG):
+        client.things.list(extra_query={"other": "kept"})
+    assert seen[0].url.params["api_key"] == "s3cret-key+/="  # sent as it is
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith(("httpx", "httpcore"))]
+    assert any("api_key=REDACTED" in line and "other=kept" in line for line in lines), lines
+    assert "s3cret" not in caplog.text and "s3cret" not in "".join(lines)

@@ -9,10 +9,13 @@ else the API's security schemes ask for, after it.
 from __future__ import annotations
 
 import base64
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+import httpx
 
 if TYPE_CHECKING:
     import asyncio
@@ -35,10 +38,13 @@ class Credentials:
 
 
 class ApiKey(Credentials):
-    """An API key, in a header or a query parameter (or both, as the security schemes say)."""
+    """An API key, in a header or a query parameter (or both, as the security schemes say). A key in the query
+    is redacted from the URLs httpx logs (`_RedactQuery`)."""
 
     def __init__(self, key: str, *, header: str | None, query: str | None) -> None:
         self._key, self._header, self._query = key, header, query
+        if query:
+            _RedactQuery.install(query)
 
     def __repr__(self) -> str:  # never the key
         return f"ApiKey(header={self._header!r}, query={self._query!r})"
@@ -47,6 +53,36 @@ class ApiKey(Credentials):
         if self._header:
             headers[self._header] = self._key
         return [*params, (self._query, self._key)] if self._query else params
+
+
+class _RedactQuery(logging.Filter):
+    """Rewrites httpx's `HTTP Request: GET https://...?api_key=... "HTTP/1.1 200 OK"` lines (INFO) with the
+    value of each query parameter that carries an API key replaced by REDACTED. One filter on httpx's logger,
+    for every parameter name a client of this package sends a key in."""
+
+    _names: set[str] = set()
+    _lock = threading.Lock()
+
+    @classmethod
+    def install(cls, name: str) -> None:
+        with cls._lock:
+            if not cls._names:
+                logging.getLogger("httpx").addFilter(cls())
+            cls._names.add(name)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(
+            isinstance(arg, httpx.URL) for arg in record.args
+        ):
+            record.args = tuple(
+                self._redacted(arg) if isinstance(arg, httpx.URL) else arg for arg in record.args
+            )
+        return True
+
+    def _redacted(self, url: httpx.URL) -> httpx.URL:
+        for name in self._names & set(url.params.keys()):
+            url = url.copy_set_param(name, "REDACTED")
+        return url
 
 
 class BasicAuth(Credentials):
