@@ -77,6 +77,7 @@ RUNTIME_FILES = (
     "_auth.py",
     "_base_client.py",
     "_content.py",
+    "_deadline.py",
     "_files.py",
     "_not_given.py",
     "_streaming.py",

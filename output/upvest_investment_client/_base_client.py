@@ -9,6 +9,7 @@ API (its kind of authentication, signing, headers, defaults) is data in the gene
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import datetime
 import decimal
@@ -19,6 +20,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
 import uuid
 import warnings
@@ -27,6 +29,7 @@ from functools import lru_cache
 from typing import (
     TYPE_CHECKING,
     Any,
+    Awaitable,
     Callable,
     Dict,
     Generator,
@@ -475,21 +478,27 @@ def _credential(value: Any, argument: str, variable: str, *, ends: bool = True) 
 
 
 class _Send:
-    __slots__ = ("request", "stream")
+    __slots__ = ("request", "stream", "until")
 
-    def __init__(self, request: httpx.Request, stream: bool = False) -> None:
+    def __init__(
+        self, request: httpx.Request, stream: bool = False, until: float | None = None
+    ) -> None:
         self.request = request
         #: leave the body unread: the caller reads it as it arrives
         self.stream = stream
+        #: when the call's deadline passes (time.monotonic), if it has one: the send, however slowly the
+        #: server answers (a byte at a time keeps every read under the read timeout), ends by then
+        self.until = until
 
 
 class _Read:
     """Read the body of a response sent with `stream`: one that is not handed to the caller unread."""
 
-    __slots__ = ("response",)
+    __slots__ = ("response", "until")
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, until: float | None = None) -> None:
         self.response = response
+        self.until = until
 
 
 class _Sleep:
@@ -500,10 +509,98 @@ class _Sleep:
 
 
 class _Token:
-    __slots__ = ("key",)
+    """Get a token for a scope set: a fetch, if one is needed, spends the call's budget (what is left of its
+    deadline, its retries), not one of its own."""
 
-    def __init__(self, key: str) -> None:
+    __slots__ = ("key", "options")
+
+    def __init__(self, key: str, options: RequestOptions) -> None:
         self.key = key
+        self.options = options
+
+
+class _DeadlinePassed(Exception):
+    """A send or read still going when its call's deadline passed (`_Send.until`)."""
+
+
+def _within(until: float | None, work: Callable[[], T]) -> T:
+    """`work()` (a blocking send or read), given up when `until` (time.monotonic) passes: a socket read cannot be
+    interrupted, and a server that answers a few bytes at a time keeps each read under its timeout, so with a
+    deadline the work runs in a helper thread that the caller stops waiting for (`_DeadlinePassed`). What the
+    abandoned work still returns is closed, and its connection goes back to the pool or away as it ends.
+    """
+    if until is None:
+        return work()
+    outcome: list[tuple[Any, bool]] = []
+    lock = threading.Lock()
+    finished = threading.Event()
+    abandoned: list[bool] = []
+
+    def run() -> None:
+        try:
+            result: Any = work()
+            failed = False
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+            result, failed = exc, True
+        with lock:
+            if abandoned:
+                if not failed and isinstance(result, httpx.Response):
+                    result.close()
+                return
+            outcome.append((result, failed))
+            finished.set()
+
+    context = (
+        contextvars.copy_context()
+    )  # the caller's context (tracing, logging) goes with the work
+    threading.Thread(target=context.run, args=(run,), daemon=True, name="api-call").start()
+    finished.wait(max(0.0, until - time.monotonic()))
+    with lock:
+        if not outcome:
+            abandoned.append(True)
+            raise _DeadlinePassed()
+    result, failed = outcome[0]
+    if failed:
+        raise result
+    return result  # type: ignore[no-any-return]
+
+
+def _bound_by_deadlines(http: httpx.Client) -> bool:
+    """Whether calls through `http` are bounded by their deadlines in this thread (`_deadline`); httpcore is
+    imported here, by the first call, as httpx itself does."""
+    from ._deadline import bound_by_deadlines
+
+    return bound_by_deadlines(http)
+
+
+def _send_within(bounded: bool, until: float | None, work: Callable[[], T]) -> T:
+    """`work()` ended by `until`: in this thread when the client's connections are bounded by deadlines,
+    else in a helper thread (`_within`)."""
+    if until is None or not bounded:
+        return _within(until, work)
+    from ._deadline import UNTIL
+
+    token = UNTIL.set(until)
+    try:
+        return work()
+    except httpx.TimeoutException:
+        if time.monotonic() >= until:
+            raise _DeadlinePassed() from None
+        raise
+    finally:
+        UNTIL.reset(token)
+
+
+async def _awithin(until: float | None, work: Awaitable[T]) -> T:
+    """`await work`, cancelled when `until` (time.monotonic) passes (`_DeadlinePassed`)."""
+    if until is None:
+        return await work
+    import asyncio
+
+    try:
+        return await asyncio.wait_for(work, max(0.0, until - time.monotonic()))
+    except asyncio.TimeoutError:
+        raise _DeadlinePassed() from None
 
 
 _Step = Union[_Send, _Sleep, _Token, _Read]
@@ -924,25 +1021,29 @@ class BaseClient:
         key = self._token_key(endpoint)
         refreshed = False
         attempt = 0
+        until = started + policy.deadline if policy.deadline is not None else None
+        late = f"{endpoint.method} {endpoint.path} did not finish within its deadline of {policy.deadline}s"
         while True:
             attempt += 1
             token = self._access_token if endpoint.authenticated else None
             if key is not None:
-                token = yield _Token(key)
+                budget: RequestOptions = {"max_retries": max(0, policy.max_retries - attempt + 1)}
+                budget["deadline"] = until - time.monotonic() if until is not None else None
+                token = yield _Token(key, budget)
             timeout = prepared.timeout
-            if policy.deadline is not None:
-                left = policy.deadline - (time.monotonic() - started)
+            if until is not None:
+                left = until - time.monotonic()
                 if left <= 0:
-                    raise APITimeoutError(
-                        f"{endpoint.method} {endpoint.path} did not finish within its deadline of {policy.deadline}s"
-                    )
+                    raise APITimeoutError(late)
                 timeout = _capped(timeout, left)
             request = self._build(http, prepared, token, timeout, endpoint.authenticated)
             sent = time.monotonic()
             try:
-                response: httpx.Response = yield _Send(request, streaming)
+                response: httpx.Response = yield _Send(request, streaming, until)
                 if streaming and not 200 <= response.status_code < 300:
-                    yield _Read(response)  # errors and retries read the body whole
+                    yield _Read(response, until)  # errors and retries read the body whole
+            except _DeadlinePassed:
+                raise APITimeoutError(late, request=request) from None
             except httpx.TransportError as exc:
                 error = self._transport_error(request, exc)
                 wait = policy.delay(attempt)
@@ -1150,9 +1251,10 @@ class BaseClient:
     )
 
     def _token_call(
-        self, http: httpx.Client | httpx.AsyncClient, key: str
+        self, http: httpx.Client | httpx.AsyncClient, key: str, options: RequestOptions
     ) -> Generator[_Step, Any, tuple[str, float]]:
-        """Fetch a token for a scope set: a signed form request, retried like any call."""
+        """Fetch a token for a scope set: a signed form request, retried like any call, within the budget of
+        the call that needs it (`options`: its retries and what is left of its deadline)."""
         body = {
             "client_id": self.client_id,
             "client_secret": self._client_secret,
@@ -1163,10 +1265,17 @@ class BaseClient:
         prepared = self._prepare(self._TOKEN_ENDPOINT, None, None, None, body, {}, base)
         prepared.idempotent = True  # asking for a token twice is harmless
         try:
-            data = yield from self._call(http, self._TOKEN_ENDPOINT, prepared, {})
+            data = yield from self._call(http, self._TOKEN_ENDPOINT, prepared, options)
         except APIResponseValidationError as exc:
             raise AuthenticationError(
                 f"the token endpoint answered without a token: {exc}"
+            ) from None
+        except APITimeoutError as exc:
+            if options.get("deadline") is None:
+                raise
+            raise APITimeoutError(
+                "fetching a token did not finish within the deadline of the call that needed it",
+                request=exc.request,
             ) from None
         token = data.get("access_token")
         if not isinstance(token, str) or not token:
@@ -1188,6 +1297,10 @@ class SyncAPIClient(BaseClient):
     def _http(self) -> httpx.Client:
         # made by the first call: making one (TLS context, connection pool) costs as much as importing httpx
         return self._given_http or httpx.Client(timeout=self.timeout)
+
+    @functools.cached_property
+    def _bounded(self) -> bool:
+        return _bound_by_deadlines(self._http)
 
     def request(
         self,
@@ -1213,17 +1326,27 @@ class SyncAPIClient(BaseClient):
                     try:
                         # never redirected, whatever client the caller passed in: the next request
                         # would carry the credentials to wherever the API points (RedirectError)
-                        outcome: Any = self._http.send(
-                            step.request, stream=step.stream, follow_redirects=False
+                        outcome: Any = _send_within(
+                            self._bounded,
+                            step.until,
+                            functools.partial(
+                                self._http.send,
+                                step.request,
+                                stream=step.stream,
+                                follow_redirects=False,
+                            ),
                         )
-                    except httpx.TransportError as exc:
+                    except (httpx.TransportError, _DeadlinePassed) as exc:
                         step = flow.throw(exc)
                         continue
                 elif isinstance(step, _Read):
                     unread = step.response
                     try:
-                        unread.read()
-                    except httpx.TransportError as exc:  # retried as a failed send is
+                        _send_within(self._bounded, step.until, unread.read)
+                    except (
+                        httpx.TransportError,
+                        _DeadlinePassed,
+                    ) as exc:  # retried as a failed send is
                         step = flow.throw(exc)
                         continue
                     finally:
@@ -1233,13 +1356,14 @@ class SyncAPIClient(BaseClient):
                     time.sleep(step.seconds)
                     outcome = None
                 else:
-                    outcome = self._tokens.get(step.key, self._fetch_token)
+                    options = step.options
+                    outcome = self._tokens.get(
+                        step.key,
+                        lambda key: self._drive(self._token_call(self._http, key, options)),
+                    )
                 step = flow.send(outcome)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
-
-    def _fetch_token(self, key: str) -> tuple[str, float]:
-        return self._drive(self._token_call(self._http, key))
 
     def _open_stream(self, endpoint: Endpoint[Any], response: httpx.Response) -> Any:
         return Stream(response, *self._stream_parts(endpoint, response))
@@ -1286,19 +1410,23 @@ class AsyncAPIClient(BaseClient):
             try:
                 if isinstance(step, _Send):
                     try:
-                        outcome: Any = (
-                            await self._http.send(  # never redirected, as the sync client
+                        outcome: Any = await _awithin(
+                            step.until,
+                            self._http.send(  # never redirected, as the sync client
                                 step.request, stream=step.stream, follow_redirects=False
-                            )
+                            ),
                         )
-                    except httpx.TransportError as exc:
+                    except (httpx.TransportError, _DeadlinePassed) as exc:
                         step = flow.throw(exc)
                         continue
                 elif isinstance(step, _Read):
                     unread = step.response
                     try:
-                        await unread.aread()
-                    except httpx.TransportError as exc:  # retried as a failed send is
+                        await _awithin(step.until, unread.aread())
+                    except (
+                        httpx.TransportError,
+                        _DeadlinePassed,
+                    ) as exc:  # retried as a failed send is
                         step = flow.throw(exc)
                         continue
                     finally:
@@ -1310,13 +1438,15 @@ class AsyncAPIClient(BaseClient):
                     await asyncio.sleep(step.seconds)
                     outcome = None
                 else:
-                    outcome = await self._tokens.aget(step.key, self._fetch_token)
+                    options = step.options
+
+                    async def fetch(key: str) -> tuple[str, float]:
+                        return await self._drive(self._token_call(self._http, key, options))
+
+                    outcome = await self._tokens.aget(step.key, fetch)
                 step = flow.send(outcome)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
-
-    async def _fetch_token(self, key: str) -> tuple[str, float]:
-        return await self._drive(self._token_call(self._http, key))
 
     def _open_stream(self, endpoint: Endpoint[Any], response: httpx.Response) -> Any:
         return AsyncStream(response, *self._stream_parts(endpoint, response))

@@ -799,3 +799,63 @@ def test_a_streamed_item_nested_too_deeply_is_a_package_error(features: Any) -> 
             assert next(items).id == "n1"
             with pytest.raises(features.APIResponseValidationError, match="nested too deeply"):
                 next(items)
+
+
+class _Wrapped:
+    """A transport of the caller's own (not httpx's HTTPTransport): one the client cannot bound in this thread."""
+
+    def __init__(self) -> None:
+        import httpx
+
+        self._inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: Any) -> Any:
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+@pytest.mark.parametrize("phase", ["headers", "body"])
+@pytest.mark.parametrize(
+    "asynchronous,transport", [(False, "own"), (False, "wrapped"), (True, "own")], ids=["sync", "sync-wrapped", "async"]
+)
+def test_a_server_that_answers_a_byte_at_a_time_cannot_hold_a_call_past_its_deadline(
+    features: Any, phase: str, asynchronous: bool, transport: str
+) -> None:
+    """Each read ends well within the read timeout (5 s), the whole answer would take 20 s: the deadline (1 s)
+    bounds the call, sync (each read's timeout is what is left of it; with a transport of the caller's own, the
+    send runs in a thread the call stops waiting for) and async (cancelled)."""
+    import asyncio
+    import time
+
+    import httpx
+    from drip_server import DripServer
+
+    with DripServer(phase, every=0.05) as server:
+        started = time.monotonic()
+        with pytest.raises(features.APITimeoutError, match="deadline of 1.0s"):
+            if asynchronous:
+
+                async def run() -> None:
+                    async with features.AsyncClient(base_url=server.base_url, timeout=5.0) as client:
+                        await client.notes.retrieve(note_id="n1", options={"deadline": 1.0, "max_retries": 0})
+
+                asyncio.run(run())
+            else:
+                http = httpx.Client(transport=_Wrapped(), timeout=5.0) if transport == "wrapped" else None  # type: ignore[arg-type]
+                with features.Client(base_url=server.base_url, timeout=5.0, http_client=http) as client:
+                    client.notes.retrieve(note_id="n1", options={"deadline": 1.0, "max_retries": 0})
+                    assert client._bounded is (transport == "own")
+        elapsed = time.monotonic() - started
+    assert elapsed < 1.0 + 0.5, elapsed  # was 20 s: every read came in under the read timeout
+    assert server.requests == 1
+
+
+def test_a_fast_answer_within_a_deadline_is_not_held_up(features: Any) -> None:
+    from drip_server import DripServer
+
+    with DripServer("body", every=0.001) as server:
+        with features.Client(base_url=server.base_url, timeout=5.0) as client:
+            note = client.notes.retrieve(note_id="n1", options={"deadline": 30.0})
+    assert note.id == "n1"

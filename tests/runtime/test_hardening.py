@@ -11,6 +11,7 @@ import asyncio
 import base64
 import importlib
 import re
+import time
 from typing import Any, Callable
 
 import httpx
@@ -353,3 +354,25 @@ def test_a_key_id_a_structured_field_cannot_hold_is_refused(up: Any, key_id: str
     signing = importlib.import_module(up.pkg.__name__ + "._signing")
     with pytest.raises(up.pkg.SignatureError, match="printable ASCII"):
         signing.Signer(key_id=key_id, private_key=ec.generate_private_key(ec.SECP256R1()), components=("@method",))
+
+
+# -- deadlines: a call, its token fetch and its retries end within the deadline ------------------------------
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_the_token_fetch_spends_the_calls_deadline_and_retries(
+    up: Any,
+    make_server: Callable[..., FakeUpvest],
+    make_client: Callable[..., Any],
+    asynchronous: bool,
+) -> None:
+    server = make_server()
+    server.faults.add("POST", "/auth/token", "status", status=503, after=1.5, times=10)
+    client = make_client(server, async_=asynchronous, retry=up.RetryPolicy(max_retries=0, deadline=1.0))
+    started = time.monotonic()
+    with pytest.raises(up.pkg.APITimeoutError, match="fetching a token did not finish within the deadline"):
+        _list_users(client, asynchronous)
+    elapsed = time.monotonic() - started
+    assert elapsed < 1.0 + 0.4, elapsed  # was 4 token requests and 6 s: the fetch had a policy of its own
+    assert [r.path for r in server.requests] == ["/auth/token"]  # no retry: max_retries=0 holds for it too
+    time.sleep(0.6)  # the abandoned token request ends at the server before the fake is checked

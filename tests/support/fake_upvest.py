@@ -195,7 +195,8 @@ class FaultPlan:
     * ``"reset"``: read the request, then drop the connection without a response (TCP RST; ``graceful=True`` for a
       plain close). ``apply_before_fault=True`` first processes the request (e.g. creates the order) and then drops
       the response.
-    * ``"status"``: answer ``status=`` (429, 500, 502, 503, 504, 408, ...) with a problem+json body;
+    * ``"status"``: answer ``status=`` (429, 500, 502, 503, 504, 408, ...) with a problem+json body (``after=``
+      seconds later);
       ``retry_after=`` sets a Retry-After header; ``headers=`` adds more; ``apply_before_fault=True`` processes
       the request first (the effect happens, the client sees only the error).
     * ``"delay"``: sleep ``seconds=`` before processing (or, with ``apply_before_fault=True``, after processing and
@@ -215,7 +216,7 @@ class FaultPlan:
             raise ValueError(f"unknown fault kind {kind!r}; one of {FAULT_KINDS}")
         allowed = {
             "reset": {"apply_before_fault", "graceful"},
-            "status": {"status", "retry_after", "headers", "apply_before_fault", "detail"},
+            "status": {"status", "retry_after", "headers", "apply_before_fault", "detail", "after"},
             "delay": {"seconds", "apply_before_fault"},
             "expire_token": set(),
             "body": {"status", "content", "content_type"},
@@ -670,6 +671,7 @@ class FakeUpvest:
                 if fault.kind == "status":
                     response = self._fault_response(fault, path, request_id)
                     record.outcome, record.status = "fault_status", response.status
+                    time.sleep(float(fault.kw.get("after", 0)))
                     handler.send(response, request_id)
                     return
                 if fault.kind == "body":
