@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, NoReturn
 import click
 
 from generator import __version__
-from generator.config import Config, config_keys, find_config, load_config, reference
+from generator.urls import display_url
+from generator.config import Config, config_keys, find_config, load_config, package_name_problem, reference
 from generator.diagnostics import PublishError, SpecError
 from generator.format import FormatCache, FormatError, default_cache_folder, default_jobs
 from generator.load import load
@@ -198,6 +199,14 @@ def _cache(no_cache: bool, output: Path) -> FormatCache | None:
     return FormatCache(default_cache_folder(), hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:32])
 
 
+def _package_name(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    """--package, checked as the configuration file's `package` is (a bad name is a usage error: exit 2)."""
+    problem = package_name_problem(value) if value is not None else None
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
 _remote_option = click.option(
     "--allow-remote-refs", is_flag=True, help="Follow $refs to URLs and to files outside the spec's folder."
 )
@@ -238,7 +247,7 @@ def main() -> None:
 @_spec_argument
 @_output_option
 @_config_option
-@click.option("--package", help="Import name of the generated package.")
+@click.option("--package", callback=_package_name, help="Import name of the generated package.")
 @_strict_option
 @_skip_invalid_option
 @_remote_option
@@ -325,7 +334,7 @@ def generate_command(
 @_spec_argument
 @_output_option
 @_config_option
-@click.option("--package", help="Import name of the generated package (as given to generate).")
+@click.option("--package", callback=_package_name, help="Import name of the generated package (as given to generate).")
 @_strict_option
 @_skip_invalid_option
 @_remote_option
@@ -530,7 +539,8 @@ def update_command(
         reporter.diagnostics(done.generation.diagnostics)
         package = done.generation.api.package
         message = (
-            f"updated {spec_path} from {source} and regenerated {package.name} {package.version} into {output_path}"
+            f"updated {spec_path} from {display_url(source)} and regenerated {package.name} {package.version}"
+            f" into {output_path}"
         )
         return reporter.done(message, spec=str(spec_path), version=package.version, bump=done.bump)
 
@@ -724,7 +734,7 @@ def config_reference_command() -> None:
 @config_group.command("show")
 @_spec_argument
 @_config_option
-@click.option("--package", help="Import name of the generated package (as given to generate).")
+@click.option("--package", callback=_package_name, help="Import name of the generated package (as given to generate).")
 @_remote_option
 def config_show_command(
     spec: Path | None, config_path: Path | None, package: str | None, allow_remote_refs: bool

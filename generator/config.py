@@ -13,6 +13,7 @@ import functools
 import keyword
 import math
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -400,6 +401,26 @@ _BY_NAME = {key.name: key for key in SCHEMA}
 _NAME_TABLES = ("operations", "resources", "models", "fields", "enum-members")
 _RETRY_KEYS = {"max-retries": "integer", "initial-delay": "number", "max-delay": "number", "deadline": "number"}
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
+#: what a generated package imports: a package of the same name would shadow it for its users
+_DEPENDENCIES = frozenset(
+    {"httpx", "httpcore", "h11", "anyio", "sniffio", "certifi", "idna", "pydantic", "pydantic_core"}
+    | {"annotated_types", "typing_extensions", "typing_inspection", "cryptography", "cffi"}
+)
+
+
+def package_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a generated package's import name (None when it can): it must be a lowercase Python
+    identifier, no keyword, and no name of a module its users already import (the standard library's, or a
+    dependency of the generated client, which the package would shadow)."""
+    if not _PACKAGE.match(name) or not name.isascii():
+        return f"must be a lowercase Python package name (letters, digits, underscores), got {name!r}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return f"must not be a Python keyword, got {name!r}"
+    if name in sys.stdlib_module_names or name in _DEPENDENCIES:
+        return f"must not be the name of a module the client's users import ({name!r} would shadow it)"
+    return None
+
+
 _DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -490,8 +511,9 @@ def _type_name(value: Any) -> str:
 def _string(key: Key, value: Any, path: Path) -> str:
     if not isinstance(value, str):
         raise _Invalid(f"'{key.name}' must be a string, not {_type_name(value)}")
-    if key.name == "package" and not _PACKAGE.match(value):
-        raise _Invalid(f"'{key.name}' must be a lowercase Python package name, got {value!r}")
+    problem = package_name_problem(value) if key.name == "package" else None
+    if problem:
+        raise _Invalid(f"'{key.name}' {problem}")
     if key.name == "env-prefix" and not re.match(r"^[A-Z][A-Z0-9_]*$", value):
         raise _Invalid(f"'{key.name}' must be upper case letters, digits and underscores, got {value!r}")
     if key.name == "distribution" and not _DISTRIBUTION.match(value):

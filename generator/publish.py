@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
+from generator.urls import display_url
+
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -149,17 +151,6 @@ def distributions(folder: Path) -> tuple[Project, list[Path]]:
             f"no wheel or sdist of {found.name} {found.version} in {found.dist}: run clientgen build {folder} first"
         )
     return found, [*wheels, *sdists]
-
-
-def display_url(url: str) -> str:
-    """`url` without user name and password."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    host = f"[{host}]" if ":" in host else host
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def publish(

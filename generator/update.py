@@ -20,6 +20,7 @@ from generator.config import Config
 from generator.diagnostics import Diagnostic, SpecError
 from generator.format import FormatCache, default_jobs
 from generator.pipeline import Generation, Progress, generate
+from generator.urls import display_url
 from generator.version import Level, next_version, record_version
 from generator.write import write
 
@@ -59,16 +60,22 @@ def stage_spec(source: str, destination: Path) -> Path:
 
 def _download(url: str, handle: BinaryIO) -> None:
     try:
+        import base64
         import urllib.request  # here: `generate` imports this module, and needs no downloads
 
-        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:  # noqa: S310 - http(s) only
+        parts = urlsplit(url)
+        request = urllib.request.Request(display_url(url))
+        if parts.username is not None or parts.password is not None:  # user info: HTTP basic authentication
+            pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}".encode()
+            request.add_unredirected_header("Authorization", "Basic " + base64.b64encode(pair).decode("ascii"))
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - http(s) only
             data = response.read(MAX_BYTES + 1)
     except (OSError, ValueError) as exc:
-        raise SpecError([Diagnostic("error", "update-source", f"cannot download the new spec: {exc}", url)]) from None
+        message = f"cannot download the new spec: {exc}"
+        raise SpecError([Diagnostic("error", "update-source", message, display_url(url))]) from None
     if len(data) > MAX_BYTES:
-        raise SpecError(
-            [Diagnostic("error", "update-source", f"the new spec is larger than {MAX_BYTES // 2**20} MB", url)]
-        )
+        message = f"the new spec is larger than {MAX_BYTES // 2**20} MB"
+        raise SpecError([Diagnostic("error", "update-source", message, display_url(url))])
     handle.write(data)
 
 
@@ -145,4 +152,5 @@ def _named(diagnostics: Iterable[Diagnostic], staged: Path, source: str) -> list
     """Diagnostics of a staged spec, naming it as the user did (the staged file is gone when they read them).
     They name files by their resolved paths: the staged one's differs when its folder is reached by a symlink."""
     names = {str(staged), str(staged.resolve())}
-    return [dataclasses.replace(d, file=source) if d.file in names else d for d in diagnostics]
+    shown = display_url(source)  # never the credentials a URL carries
+    return [dataclasses.replace(d, file=shown) if d.file in names else d for d in diagnostics]

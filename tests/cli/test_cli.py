@@ -556,3 +556,16 @@ def test_unknown_command_exits_2(tmp_path: Path) -> None:
     result = clientgen("frobnicate", cwd=tmp_path)
     assert result.returncode == 2
     no_traceback(result)
+
+
+@pytest.mark.parametrize("name", ["a/b", "x-y", "Upper", "httpx", "pydantic", "json", "class", 'a"""b', "caf\u00e9"])
+def test_a_package_name_that_cannot_be_imported_or_would_shadow_a_module_is_refused(tmp_path: Path, name: str) -> None:
+    result = clientgen("generate", UPVEST_SPEC, "-o", tmp_path / "out", "--package", name, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    no_traceback(result)
+    assert "--package" in result.stderr and not (tmp_path / "out").exists()
+    config = tmp_path / "clientgen.toml"
+    config.write_text(f"package = {json.dumps(name)}\n", encoding="utf-8")
+    result = clientgen("generate", UPVEST_SPEC, "-o", tmp_path / "out", "--config", config, cwd=tmp_path)
+    assert result.returncode == 2 and "'package'" in result.stderr and not (tmp_path / "out").exists()
+    no_traceback(result)

@@ -199,3 +199,16 @@ def test_update_names_the_new_spec_in_its_warnings_and_strict_refuses_them(
     assert done.stderr.splitlines()[-1].startswith("updated ")
     assert not cache.exists()  # --no-cache: nothing read or written there
     assert generated_version(project / "out") == "1.5.0"
+
+
+def test_credentials_in_the_url_of_the_new_spec_are_never_shown(project: Path, served: tuple[str, Path]) -> None:
+    url, folder = served
+    (folder / "new.yaml").write_text(_with_a_warning(CASES / "operation_added" / "new.yaml"), encoding="utf-8")
+    secret_url = url.replace("http://", "http://deploy:s3cret-TOKEN@")
+    done = clientgen("update", "--from", f"{secret_url}/new.yaml", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert f"{url}/new.yaml:" in done.stderr and f"from {url}/new.yaml and regenerated" in done.stderr
+    missing = clientgen("update", "--from", f"{secret_url}/missing.yaml", cwd=project)
+    assert missing.returncode == 2 and f"{url}/missing.yaml" in missing.stderr
+    for result in (done, missing):
+        assert "s3cret" not in result.stdout + result.stderr and "deploy" not in result.stdout + result.stderr
