@@ -133,15 +133,18 @@ def collect(run: Run, schemas: Schemas, security: Security) -> Operations:
             by_group.setdefault(group, []).append((str(path), {"method": method, **operation}, context, shared))
     default_security = root.get("security")
     attributes = names.Namespace(CLIENT_ATTRIBUTES)
-    classes = names.Namespace()
     chosen_groups = {group_name: run.chosen("resources", group_name) for group_name in by_group}
-    group_names: dict[str, tuple[str, str]] = {}
-    for group_name in sorted(by_group):
-        chosen_group = chosen_groups[group_name]
-        group_names[group_name] = (
-            attributes.claim(names.safe(chosen_group or names.snake(group_name, fallback="default"))),
-            classes.claim(names.pascal(chosen_group or group_name, fallback="Default"), ""),
+    group_names: dict[str, tuple[str, str]] = {
+        group_name: (
+            attributes.claim(names.safe(chosen_groups[group_name] or names.snake(group_name, fallback="default"))),
+            "",
         )
+        for group_name in sorted(by_group)
+    }
+    for group_name, class_name in _resource_classes(
+        {group_name: names.pascal(chosen_groups[group_name] or group_name, fallback="Default") for group_name in by_group}
+    ).items():
+        group_names[group_name] = (group_names[group_name][0], class_name)
     builder = _OperationBuilder(run, schemas, security, managed)
     operation_ids = names.Namespace()
     built: dict[tuple[str, str], Operation] = {}
@@ -490,6 +493,30 @@ class _OperationBuilder:
             )
             responses.append(Response(status, text(response.get("description")), tuple(contents), problem, headers))
         return tuple(responses)
+
+
+def _class_forms(name: str) -> set[str]:
+    """The classes a resource module defines for a resource class name."""
+    return {f"{base}{suffix}" for base in (name, f"Async{name}") for suffix in ("", "WithRawResponse", "WithStreamingResponse")}
+
+
+def _resource_classes(wanted: dict[str, str]) -> dict[str, str]:
+    """A resource class name per group, none of whose classes (`Users`, `AsyncUsers`, `UsersWithRawResponse`,
+    ...) is another's: tags "Users" and "Async Users" would both define `AsyncUsers`. A name that is one of
+    another group's classes yields (`AsyncUsers2`); the rest, in the order of their names, take a number when
+    taken."""
+    derived = {name for name in wanted.values() for other in wanted.values() if name != other and name in _class_forms(other)}
+    taken: set[str] = set()
+    chosen: dict[str, str] = {}
+    for group_name in sorted(wanted, key=lambda group: (wanted[group] in derived, group)):
+        name = candidate = wanted[group_name]
+        counter = 2
+        while _class_forms(candidate) & taken:
+            candidate = f"{name}{counter}"
+            counter += 1
+        taken |= _class_forms(candidate)
+        chosen[group_name] = candidate
+    return chosen
 
 
 def _reconcile(merged: dict[tuple[str, str], tuple[Any, Context]], key: PathKey, where: Context) -> None:

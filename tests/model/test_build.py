@@ -707,3 +707,24 @@ def test_an_integer_next_page_is_a_page_number_not_a_url() -> None:
     }
     [listing] = api_of(minimal({"/things": {"get": operation}})).operations
     assert listing.pagination is not None and listing.pagination.style == "page"
+
+
+def test_resource_classes_of_tags_never_collide() -> None:
+    """Tags "Users" and "Async Users" both made `AsyncUsers` (the first's async class, the second's sync one),
+    and "Users With Raw Response" made `UsersWithRawResponse` twice: every class a resource module defines is
+    unique, and a plain name keeps its class where it can."""
+    ok = {"200": {"description": "ok"}}
+    paths = {
+        f"/{index}": {"get": {"operationId": f"op{index}", "tags": [tag], "responses": ok}}
+        for index, tag in enumerate(["Async Users", "Users", "Users With Raw Response", "Async Async Users"])
+    }
+    api = api_of({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": paths})
+    classes = [
+        f"{prefix}{group.class_name}{suffix}"
+        for group in api.groups
+        for prefix in ("", "Async")
+        for suffix in ("", "WithRawResponse", "WithStreamingResponse")
+    ]
+    assert len(classes) == len(set(classes)), sorted(classes)
+    by_tag = {group.name: group.class_name for group in api.groups}
+    assert by_tag["Users"] == "Users" and by_tag["Async Users"] == "AsyncUsers2"
