@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,29 +356,92 @@ def read_spec_file(path: Path) -> tuple[str, Any, Any]:
     """Read and parse one YAML or JSON file; raise SpecError naming the file and the line."""
     file = str(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, /dev/zero never end
+            message = "the spec is not a regular file (a pipe, a device or a folder): save it to a file first"
+            raise SpecError([Diagnostic("error", "file-unreadable", message, file)])
         raw = path.read_bytes()
     except OSError as exc:
         raise SpecError([Diagnostic("error", "file-unreadable", f"cannot read the spec: {exc.strerror}", file)])
     return parse_spec_bytes(raw, file, path.name)
 
 
+#: byte order marks of the encodings besides UTF-8 that YAML allows (longest first: UTF-32's begin as UTF-16's)
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\xff\xfe", "utf-16"),
+)
+#: a \u escape of a surrogate in JSON or YAML text: a pair is one character, a lone one no character at all
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\U0000[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _decoded(raw: bytes, file: str) -> str:
+    """The text of a spec: UTF-8 (with or without a BOM), or UTF-16 or UTF-32 with a BOM."""
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), None)
+    if encoding is not None:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            message = f"the file is not {encoding.upper()} text, as its byte order mark says: {exc.reason}"
+            raise SpecError([Diagnostic("error", "file-encoding", message, file)]) from None
+    if b"\x00" in raw[:8192]:
+        message = "the file is binary, not YAML or JSON (text in UTF-16 or UTF-32 needs a byte order mark)"
+        raise SpecError([Diagnostic("error", "file-binary", message, file)])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad_line = raw.count(b"\n", 0, exc.start) + 1
+        message = f"the file is not UTF-8 text: {exc.reason} (byte {exc.start})"
+        raise SpecError([Diagnostic("error", "file-encoding", message, file, "", bad_line)]) from None
+
+
+def _check_surrogates(text: str, tree: Any, file: str) -> None:
+    """Refuse a string holding a lone surrogate (`"\\ud800"`): no UTF-8 text can carry it, so the client would
+    fail on the first request that sends it. Only a text with a surrogate escape is walked."""
+    if _SURROGATE_ESCAPE.search(text) is None:
+        return
+    found = _lone_surrogate(tree, "")
+    if found is not None:
+        pointer, value = found
+        shown = value.encode("ascii", "backslashreplace").decode("ascii")[:80]
+        message = f"a string holds a lone surrogate, which is no character ({shown!r}): fix the escape"
+        line = JsonLines(text).line(pointer) if isinstance(tree, (dict, list)) and text.lstrip()[:1] in "{[" else None
+        raise SpecError([Diagnostic("error", "invalid-unicode", message, file, pointer, line)])
+
+
+def _lone_surrogate(node: Any, pointer: str) -> tuple[str, str] | None:
+    pending = [(node, pointer)]
+    while pending:
+        value, where = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return where, value
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                token = escape_pointer_token(str(key))
+                if isinstance(key, str) and _lone_surrogate(key, "") is not None:
+                    return f"{where}/{token}", key
+                pending.append((child, f"{where}/{token}"))
+        elif isinstance(value, list):
+            pending.extend((child, f"{where}/{index}") for index, child in enumerate(value))
+    return None
+
+
 def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any, Any]:
     """Parse YAML or JSON bytes (JSON by the `.json` suffix of `name` or a leading brace): the text, the tree,
     and for YAML up to KEEP_NODES_BELOW characters the composed nodes (where each value starts)."""
     suffix = Path(name).suffix.lower()
-    if b"\x00" in raw[:8192]:
-        raise SpecError([Diagnostic("error", "file-binary", "the file is binary, not YAML or JSON", file)])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bad_line = raw.count(b"\n", 0, exc.start) + 1
-        message = f"the file is not UTF-8 text: {exc.reason} (byte {exc.start})"
-        raise SpecError([Diagnostic("error", "file-encoding", message, file, "", bad_line)])
+    text = _decoded(raw, file)
     if not text.strip():
         raise SpecError([Diagnostic("error", "file-empty", "the file is empty", file)])
     if suffix == ".json" or text.lstrip().startswith("{"):
         try:
-            return text, json.loads(text), None
+            tree = json.loads(text)
+            _check_surrogates(text, tree, file)
+            return text, tree, None
         except RecursionError:
             raise SpecError([_too_deep_json(text, file)]) from None
         except json.JSONDecodeError as exc:
@@ -401,6 +465,7 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any, Any]:
             loader.dispose()
         if anchors:  # refuse a tree that expands beyond reason
             _check_expansion(tree, text, file)
+        _check_surrogates(text, tree, file)
         return text, tree, node if len(text) < KEEP_NODES_BELOW else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

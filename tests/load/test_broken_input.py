@@ -671,7 +671,8 @@ class Generated(NamedTuple):
 GENERATED: dict[str, Generated] = {
     "whitespace_only": Generated(_writer("spec.yaml", b"  \n\t\n\n"), "error", "file-empty"),
     "bom_only": Generated(_writer("spec.yaml", b"\xef\xbb\xbf\n"), "error", "file-empty"),
-    "utf16": Generated(_writer("spec.yaml", SMALL.encode("utf-16")), "error"),
+    "utf16": Generated(_writer("spec.yaml", SMALL.encode("utf-16")), "generate"),  # with its byte order mark
+    "utf16_no_bom": Generated(_writer("spec.yaml", SMALL.encode("utf-16-le")), "error", "file-binary"),
     "gzip": Generated(_writer("spec.yaml", gzip.compress(SMALL.encode(), mtime=0)), "error", "file-binary"),
     "png_named_json": Generated(
         _writer("spec.json", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))), "error", "file-binary"

@@ -118,6 +118,58 @@ def test_json_with_escaped_surrogate_pairs(tmp_path: Path) -> None:
     assert document.root["info"]["title"].encode("utf-8")
 
 
+@pytest.mark.parametrize("where", ["enum", "key"])
+def test_a_lone_surrogate_is_refused_with_its_pointer_and_line(tmp_path: Path, where: str) -> None:
+    """JSON lets `\\ud800` stand alone; no UTF-8 text (a request body, a generated module) can carry it."""
+    bad = '"bad \\ud800"'
+    schema = f'{{"type": "string", "enum": ["pair \\ud83d\\udc4d", "\\\\ud800 is text", {bad}]}}'
+    if where == "key":
+        schema = f'{{"type": "object", "properties": {{{bad}: {{"type": "string"}}}}}}'
+    text = (
+        '{"openapi": "3.0.3", "info": {"title": "S", "version": "1"},\n'
+        ' "paths": {},\n'
+        f' "components": {{"schemas": {{"S": {schema}}}}}}}\n'
+    )
+    with pytest.raises(SpecError) as caught:
+        load(write(tmp_path / "s.json", text))
+    [diagnostic] = caught.value.diagnostics
+    assert diagnostic.code == "invalid-unicode" and diagnostic.line == 3
+    expected = "/components/schemas/S/enum/2" if where == "enum" else "/components/schemas/S/properties/bad \ud800"
+    assert diagnostic.pointer == expected
+
+
+def test_surrogate_pairs_and_escaped_backslashes_are_no_lone_surrogates(tmp_path: Path) -> None:
+    text = '{"openapi": "3.0.3", "info": {"title": "\\ud83d\\udc4d \\\\ud800", "version": "1"}, "paths": {}}'
+    assert load(write(tmp_path / "ok.json", text)).root["info"]["title"] == "\N{THUMBS UP SIGN} \\ud800"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path: Path, encoding: str, suffix: str) -> None:
+    text = '{"openapi": "3.0.3", "info": {"title": "Caf\u00e9 \u2615", "version": "1"}, "paths": {}}\n'
+    bom = {"utf-16-le": "\ufeff", "utf-16-be": "\ufeff", "utf-32-le": "\ufeff", "utf-32-be": "\ufeff"}.get(encoding, "")
+    spec = tmp_path / f"wide{suffix}"
+    spec.write_bytes((bom + text).encode(encoding))
+    assert load(spec).root["info"]["title"] == "Caf\u00e9 \u2615"
+
+
+def test_utf16_without_a_byte_order_mark_says_what_is_needed(tmp_path: Path) -> None:
+    spec = tmp_path / "wide.yaml"
+    spec.write_bytes("openapi: 3.0.3\n".encode("utf-16-le"))
+    with pytest.raises(SpecError, match="needs a byte order mark"):
+        load(spec)
+
+
+def test_a_pipe_or_a_device_as_the_spec_is_refused_at_once(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "spec.yaml"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero"), tmp_path):
+        with pytest.raises(SpecError, match="not a regular file"):
+            load(path)  # a FIFO blocked on its read, /dev/zero read until MemoryError
+
+
 def test_json_with_byte_order_mark(tmp_path: Path) -> None:
     spec = tmp_path / "bom.json"
     spec.write_bytes(b"\xef\xbb\xbf" + b'{"openapi": "3.0.3", "info": {"title": "B", "version": "1"}, "paths": {}}')
@@ -565,7 +617,7 @@ def test_committed_empty_fixture() -> None:
         b"\x00\x01\x02\x03binary\xff\xfe",
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
         b"openapi: 3.0.3\n" + b"\x00" * 4,
-        "openapi: 3.0.3\n".encode("utf-16"),
+        "openapi: 3.0.3\n".encode("utf-16-le"),  # no byte order mark: UTF-16 with one is read
     ],
 )
 def test_binary_file(tmp_path: Path, content: bytes) -> None:
