@@ -91,6 +91,9 @@ def _guarded(action: Callable[[], int], reporter: Reporter | None = None) -> Non
         code = reporter.failed(f"error: {exc}", 2)
     except FormatError as exc:
         code = reporter.failed(f"internal error: {exc}", 3)
+    except OSError as exc:  # the machine's: a read-only or full disk, a folder without permission
+        where = f"{exc.filename}: " if exc.filename else ""
+        code = reporter.failed(f"error: {where}{exc.strerror or exc}; nothing was written", 2)
     except KeyboardInterrupt:
         code = reporter.failed("interrupted; nothing was written", 130)
     except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for those who ask
@@ -608,6 +611,13 @@ def build_command(folder: Path | None, config_path: Path | None, no_isolation: b
     help="Password or token for the index (env TWINE_PASSWORD, better than this option; else keyring).",
 )
 @click.option("--skip-existing", is_flag=True, help="Skip files the index already has instead of failing.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds to connect to the index and to wait for each of its answers.",
+)
 @_config_option
 @_reporting("publish")
 def publish_command(
@@ -616,6 +626,7 @@ def publish_command(
     username: str | None,
     password: str | None,
     skip_existing: bool,
+    timeout: float,
     config_path: Path | None,
     reporter: Reporter,
 ) -> None:
@@ -641,6 +652,7 @@ def publish_command(
                 password=password,
                 skip_existing=skip_existing,
                 interactive=sys.stdin.isatty() and not reporter.json,  # a prompt would end up in the JSON
+                timeout=timeout,
             )
         for path in result.uploaded:
             reporter.info(f"uploaded {path.name}")

@@ -22,7 +22,7 @@ import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from generator.urls import display_url
@@ -41,6 +41,9 @@ from generator.diagnostics import PublishError
 DIST = "dist"
 #: What is left out of the copy the package is built from: earlier builds, caches, hidden files and folders.
 _NOT_BUILT_FROM = shutil.ignore_patterns(DIST, "build", "*.egg-info", "__pycache__", ".*")
+
+#: seconds to connect to a package index and to wait for each of its answers
+UPLOAD_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -161,11 +164,13 @@ def publish(
     password: str | None = None,
     skip_existing: bool = False,
     interactive: bool = False,
+    timeout: float = UPLOAD_TIMEOUT,
 ) -> Upload:
     """Upload the folder's current wheel and sdist to the index at `repository_url` (its upload URL).
 
     `interactive`: ask for missing credentials (a terminal); otherwise they must come from the arguments, the URL
-    or keyring.
+    or keyring. `timeout`: seconds to connect, and to wait for each answer (an index that takes the connection
+    and never answers would hold the command for ever; twine sets none).
     """
     import requests  # twine and requests take a while to import: only for this command
     from twine import exceptions as twine_errors
@@ -199,7 +204,8 @@ def publish(
         skipped: list[Path] = []
         for path in files:
             try:
-                with contextlib.redirect_stdout(io.StringIO()):  # twine's progress: the command line reports instead
+                # twine's progress: the command line reports instead
+                with contextlib.redirect_stdout(io.StringIO()), _requests_timeout(requests, timeout):
                     upload(settings, [str(path)])
             except requests.HTTPError as exc:
                 if exc.response is not None and _already_there(exc.response):
@@ -220,6 +226,23 @@ def publish(
                 raise PublishError(f"uploading {path.name} to {shown} failed: {_masked(str(exc), secrets)}") from None
             uploaded.append(path)
     return Upload(found, shown, tuple(uploaded), tuple(skipped))
+
+
+@contextlib.contextmanager
+def _requests_timeout(requests: Any, seconds: float) -> Iterator[None]:
+    """Every request twine makes meanwhile times out after `seconds` (connecting, and each wait for data)."""
+    original = requests.Session.request
+
+    def request(session: Any, method: str, url: str, **kwargs: Any) -> Any:
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = seconds
+        return original(session, method, url, **kwargs)
+
+    requests.Session.request = request
+    try:
+        yield
+    finally:
+        requests.Session.request = original
 
 
 def _refusal(response: object, shown: str, path: Path) -> str:

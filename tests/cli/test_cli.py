@@ -5,6 +5,7 @@ Every run uses cwd=tmp_path so the repository's [tool.clientgen] is not picked u
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -569,3 +570,51 @@ def test_a_package_name_that_cannot_be_imported_or_would_shadow_a_module_is_refu
     result = clientgen("generate", UPVEST_SPEC, "-o", tmp_path / "out", "--config", config, cwd=tmp_path)
     assert result.returncode == 2 and "'package'" in result.stderr and not (tmp_path / "out").exists()
     no_traceback(result)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        (errno.EROFS, "Read-only file system", "mkdtemp"),
+        (errno.ENOSPC, "No space left on device", "write"),
+        (errno.EACCES, "Permission denied", "mkdtemp"),
+    ],
+    ids=["read-only", "disk-full", "no-permission"],
+)
+def test_the_machines_errors_exit_2_with_the_path_and_leave_the_output_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: tuple[int, str, str]
+) -> None:
+    """Root passes permission checks and no disk here fills up: the OS errors are injected where they happen."""
+    import builtins
+
+    from click.testing import CliRunner
+
+    from generator import write as write_module
+    from generator.cli import main
+
+    number, text, where = failure
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["generate", str(UPVEST_SPEC), "-o", str(out), "--no-cache"]).exit_code == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    if where == "mkdtemp":
+
+        def refuse(*args: object, **kwargs: object) -> str:
+            raise OSError(number, text, str(out.parent))
+
+        monkeypatch.setattr(write_module.tempfile, "mkdtemp", refuse)
+    else:
+        real_open = builtins.open
+
+        def full(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+            if "w" in mode and ".clientgen-" in str(file):
+                raise OSError(number, text, str(file))
+            return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+        monkeypatch.setattr(builtins, "open", full)
+    (out / "README.md").write_text("changed by hand\n", encoding="utf-8")  # so the run has something to write
+    before[out / "README.md"] = b"changed by hand\n"
+    result = CliRunner().invoke(main, ["generate", str(UPVEST_SPEC), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 2, result.output
+    assert text in result.output and "internal error" not in result.output and "nothing was written" in result.output
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import sys
 import sysconfig
 import tarfile
@@ -444,3 +445,51 @@ def test_distributions_are_those_of_the_current_version(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "acme-client"\nversion = "3.0"\n', encoding="utf-8")
     with pytest.raises(PublishError, match=r"no wheel or sdist of acme-client 3.0 in .*: run clientgen build"):
         distributions(tmp_path)
+
+
+def test_an_index_that_never_answers_times_out(client: Path) -> None:
+    """It takes the connection and reads the upload, but never answers: twine would wait for ever."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            held.append(connection)
+            connection.settimeout(0.2)
+            while not stop.is_set():
+                try:
+                    if not connection.recv(65536):
+                        break
+                except OSError:
+                    continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    try:
+        started = time.monotonic()
+        result = clientgen(
+            "publish", client, "--repository-url", url, "-u", "ci", "-p", "s3cret", "--timeout", "1", cwd=client.parent
+        )
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+        listener.close()
+    assert result.returncode == 2, outcome(result)
+    assert result.stderr == f"error: cannot reach the package index at {url}: timed out\n"
+    assert elapsed < 30, elapsed  # one second per attempt twine makes, and the start-up
+    assert_no_secrets(result, "s3cret")
