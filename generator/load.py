@@ -9,6 +9,7 @@ common path pays nothing for them.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import stat
@@ -54,6 +55,8 @@ class SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
                         key = make(key_node)
                         if not isinstance(key, Hashable):
                             raise _NotPlain  # PyYAML says so, with the line
+                    if key in mapping:
+                        self._duplicate(node, key_node, key, mapping)
                     mapping[key] = make(value_node)
                 return mapping
             if tag == _SEQ:
@@ -64,6 +67,28 @@ class SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             return make(root)
         finally:
             del make  # it refers to itself (and so to this loader): a cycle only the collector would free
+
+    #: (the mapping, the key, the line of its first and of its last occurrence) of each key met twice
+    duplicates: list[tuple[Any, Any, int | None, int | None]]
+
+    def _duplicate(self, node: yaml.Node, key_node: yaml.Node, key: Any, mapping: Any) -> None:
+        first = next((k for k, _ in node.value if k.tag == key_node.tag and k.value == key_node.value), None)
+        found = getattr(self, "duplicates", None)
+        if found is None:
+            found = self.duplicates = []
+        line = first.start_mark.line + 1 if first is not None else None
+        found.append((mapping, key, line, key_node.start_mark.line + 1))
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> Any:
+        """PyYAML's, noting keys met twice (PyYAML keeps the last silently)."""
+        mapping = super().construct_mapping(node, deep=deep)
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    self._duplicate(node, key_node, key_node.value, None)
+                seen.add(key_node.value)
+        return mapping
 
 
 class _NotPlain(Exception):
@@ -172,6 +197,8 @@ class Document:
     #: For a Swagger 2.0 spec: the tree as written (`root` is its OpenAPI 3.0 up-conversion).
     swagger2: Any = None
     files: dict[str, Any] = field(default_factory=dict)
+    #: what reading its files found (keys met twice), reported with validation's findings
+    warnings: list[Diagnostic] = field(default_factory=list)
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
     _lines: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
     #: for a JSON file: where the members found so far start (see JsonLines)
@@ -254,7 +281,7 @@ class Document:
         if key not in self.files:
             if not path.is_file():
                 raise RefError(f"$ref '{target}' names a file that does not exist: {path}")
-            text, tree, node = read_spec_file(path)
+            text, tree, node = read_spec_file(path, self.warnings)
             self.files[key] = tree
             self._texts[key] = text
             self._nodes[key] = node
@@ -352,8 +379,9 @@ def fetch_spec(url: str, timeout: float = 30.0) -> tuple[str, Any]:
         raise RefError(exc.diagnostics[0].message, "ref-remote") from None
 
 
-def read_spec_file(path: Path) -> tuple[str, Any, Any]:
-    """Read and parse one YAML or JSON file; raise SpecError naming the file and the line."""
+def read_spec_file(path: Path, found: list[Diagnostic] | None = None) -> tuple[str, Any, Any]:
+    """Read and parse one YAML or JSON file; raise SpecError naming the file and the line. Warnings (keys met
+    twice) go to `found`."""
     file = str(path)
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, /dev/zero never end
@@ -362,7 +390,7 @@ def read_spec_file(path: Path) -> tuple[str, Any, Any]:
         raw = path.read_bytes()
     except OSError as exc:
         raise SpecError([Diagnostic("error", "file-unreadable", f"cannot read the spec: {exc.strerror}", file)])
-    return parse_spec_bytes(raw, file, path.name)
+    return parse_spec_bytes(raw, file, path.name, found)
 
 
 #: byte order marks of the encodings besides UTF-8 that YAML allows (longest first: UTF-32's begin as UTF-16's)
@@ -394,6 +422,60 @@ def _decoded(raw: bytes, file: str) -> str:
         bad_line = raw.count(b"\n", 0, exc.start) + 1
         message = f"the file is not UTF-8 text: {exc.reason} (byte {exc.start})"
         raise SpecError([Diagnostic("error", "file-encoding", message, file, "", bad_line)]) from None
+
+
+def _mapping(twice: list[tuple[Any, Any, int | None, int | None]], pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
+    """A JSON object, as json makes it (the last of a key's values wins), noting each key met twice."""
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        seen: set[Any] = set()
+        for key, _ in pairs:
+            if key in seen:
+                twice.append((mapping, key, None, None))
+            seen.add(key)
+    return mapping
+
+
+def _duplicate_keys(
+    twice: list[tuple[Any, Any, int | None, int | None]], tree: Any, text: str, file: str
+) -> list[Diagnostic]:
+    """A warning per key met twice in one mapping: the spec means one of them, and only the last is kept."""
+    pointers = _pointers_of({id(mapping) for mapping, *_ in twice if mapping is not None}, tree)
+    found: list[Diagnostic] = []
+    lines = JsonLines(text) if text.lstrip()[:1] in "{[" else None
+    for mapping, key, first, last in twice:
+        pointer = pointers.get(id(mapping), "") if mapping is not None else ""
+        member = f"{pointer}/{escape_pointer_token(str(key))}"
+        if lines is not None and first is None:
+            first = lines.line(member)
+        where = f" (lines {first} and {last})" if first and last else f" (first on line {first})" if first else ""
+        message = f"key {str(key)!r} appears twice in one mapping{where}: only the last is kept, the other is lost"
+        found.append(
+            Diagnostic(
+                "warning",
+                "duplicate-key",
+                message,
+                file,
+                member if pointer or mapping is not None else "",
+                last or first,
+            )
+        )
+    return found
+
+
+def _pointers_of(wanted: set[int], tree: Any) -> dict[int, str]:
+    """The pointers of the mappings whose ids are `wanted`."""
+    found: dict[int, str] = {}
+    pending = [(tree, "")]
+    while pending and len(found) < len(wanted):
+        node, pointer = pending.pop()
+        if isinstance(node, dict):
+            if id(node) in wanted:
+                found[id(node)] = pointer
+            pending.extend((child, f"{pointer}/{escape_pointer_token(str(key))}") for key, child in node.items())
+        elif isinstance(node, list):
+            pending.extend((child, f"{pointer}/{index}") for index, child in enumerate(node))
+    return found
 
 
 def _check_surrogates(text: str, tree: Any, file: str) -> None:
@@ -430,7 +512,7 @@ def _lone_surrogate(node: Any, pointer: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any, Any]:
+def parse_spec_bytes(raw: bytes, file: str, name: str, found: list[Diagnostic] | None = None) -> tuple[str, Any, Any]:
     """Parse YAML or JSON bytes (JSON by the `.json` suffix of `name` or a leading brace): the text, the tree,
     and for YAML up to KEEP_NODES_BELOW characters the composed nodes (where each value starts)."""
     suffix = Path(name).suffix.lower()
@@ -439,8 +521,11 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any, Any]:
         raise SpecError([Diagnostic("error", "file-empty", "the file is empty", file)])
     if suffix == ".json" or text.lstrip().startswith("{"):
         try:
-            tree = json.loads(text)
+            twice: list[tuple[Any, Any, int | None, int | None]] = []
+            tree = json.loads(text, object_pairs_hook=functools.partial(_mapping, twice))
             _check_surrogates(text, tree, file)
+            if twice and found is not None:
+                found += _duplicate_keys(twice, tree, text, file)
             return text, tree, None
         except RecursionError:
             raise SpecError([_too_deep_json(text, file)]) from None
@@ -461,6 +546,8 @@ def parse_spec_bytes(raw: bytes, file: str, name: str) -> tuple[str, Any, Any]:
                     tree = loader.construct_plain(node)
                 except _NotPlain:
                     tree = loader.construct_document(node)
+            if found is not None and getattr(loader, "duplicates", None):
+                found += _duplicate_keys(loader.duplicates, tree, text, file)
         finally:
             loader.dispose()
         if anchors:  # refuse a tree that expands beyond reason
@@ -573,7 +660,8 @@ def _too_deep_json(text: str, file: str) -> Diagnostic:
 
 def load(path: Path | str, *, allow_remote_refs: bool = False) -> Document:
     path = Path(path).resolve()
-    text, tree, node = read_spec_file(path)
+    warnings: list[Diagnostic] = []
+    text, tree, node = read_spec_file(path, warnings)
     original = None
     if is_swagger2(tree):
         try:
@@ -581,6 +669,7 @@ def load(path: Path | str, *, allow_remote_refs: bool = False) -> Document:
         except RecursionError:
             raise SpecError([Diagnostic("error", "too-deep", "the document is nested too deeply to read", str(path))])
     document = Document(path=path, root=tree, allow_remote_refs=allow_remote_refs, swagger2=original)
+    document.warnings += warnings
     document.files[str(path)] = tree
     document._texts[str(path)] = text
     document._nodes[str(path)] = node

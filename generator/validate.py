@@ -85,6 +85,11 @@ def read_path_key(key: str) -> PathKey:
 def validate(document: Document, *, structural: bool = True, thorough: bool = False) -> list[Diagnostic]:
     """Check the document: our own checks, then (unless `structural=False`) the OpenAPI JSON Schema, and with
     `thorough` openapi-spec-validator too. Schema findings are warnings; they run only when there are no errors."""
+    diagnostics = _checked(document, structural, thorough)
+    return list(document.warnings) + diagnostics  # what reading the files found (those $refs reached too)
+
+
+def _checked(document: Document, structural: bool, thorough: bool) -> list[Diagnostic]:
     diagnostics = _check_top_level(document)
     if any(d.severity == "error" for d in diagnostics):
         return diagnostics

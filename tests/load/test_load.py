@@ -789,3 +789,54 @@ def test_an_explicit_int_tag_on_text_is_a_yaml_error_with_its_line(tmp_path: Pat
     error = only_error(excinfo)
     assert (error.code, error.line) == ("syntax", 4)
     assert "not a YAML 1.2 integer" in error.message
+
+
+_TWICE_JSON = (
+    '{"openapi": "3.0.3", "info": {"title": "D", "version": "1"},\n'
+    ' "paths": {\n'
+    '  "/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok"}}}},\n'
+    '  "/a": {"post": {"operationId": "b", "responses": {"200": {"description": "ok"}}}}\n'
+    " }}\n"
+)
+_TWICE_YAML = (
+    "openapi: 3.0.3\n"
+    'info: {title: D, version: "1"}\n'
+    "paths:\n"
+    "  /a:\n"
+    '    get: {operationId: a, responses: {"200": {description: ok}}}\n'
+    "  /a:\n"
+    '    post: {operationId: b, responses: {"200": {description: ok}}}\n'
+)
+
+
+@pytest.mark.parametrize(
+    "name,text,lines", [("d.json", _TWICE_JSON, "first on line 3"), ("d.yaml", _TWICE_YAML, "lines 4 and 6")]
+)
+def test_a_key_met_twice_is_a_warning_with_its_lines_and_strict_refuses_it(
+    tmp_path: Path, name: str, text: str, lines: str
+) -> None:
+    from generator.pipeline import check_spec
+    from generator.validate import validate
+
+    document = load(write(tmp_path / name, text))
+    assert list(document.root["paths"]["/a"]) == ["post"]  # the last one kept, as before
+    [warning] = [d for d in validate(document) if d.code == "duplicate-key"]
+    assert warning.severity == "warning" and warning.pointer == "/paths/~1a" and lines in warning.message
+    with pytest.raises(SpecError):
+        check_spec(load(write(tmp_path / name, text)), strict=True)
+
+
+def test_a_key_met_twice_in_a_yaml_file_with_anchors_or_a_referenced_file_is_found(tmp_path: Path) -> None:
+    from generator.validate import validate
+
+    anchored = _TWICE_YAML.replace('info: {title: D, version: "1"}', 'info: &info {title: D, version: "1"}')
+    anchored += "x-info: *info\n"
+    document = load(write(tmp_path / "anchored.yaml", anchored))
+    assert [d.line for d in validate(document) if d.code == "duplicate-key"] == [6]
+    write(tmp_path / "schemas.yaml", "Pet:\n  type: object\n  type: string\n")
+    spec = (
+        _TWICE_YAML.replace("  /a:\n    get", "  /b:\n    get")
+        + "components:\n  schemas:\n    Pet: {$ref: 'schemas.yaml#/Pet'}\n"
+    )
+    found = [d for d in validate(load(write(tmp_path / "main.yaml", spec))) if d.code == "duplicate-key"]
+    assert [(Path(d.file).name, d.pointer, d.line) for d in found] == [("schemas.yaml", "/Pet/type", 3)]
