@@ -29,7 +29,7 @@ from generator.pipeline import build_api, check_spec, generate
 from generator.render import builtin_templates, template_header, templates_root
 from generator.report import COLOR_CHOICES, FORMATS, Reporter
 from generator import update as updating
-from generator.version import Level, next_version, record_version
+from generator.version import Level, next_version, version_edit
 from generator.write import WriteError, check as check_output, write
 
 if TYPE_CHECKING:
@@ -69,10 +69,12 @@ def _spec_and_output(config: Config, spec: Path | None, output: Path | None, nee
     return spec, output or Path("output")
 
 
-def _record(config: Config) -> None:
-    """Write a bumped version back to the configuration, so that later runs and `check` keep it."""
+def _version_edit(config: Config) -> Callable[[], None]:
+    """The write-back of a bumped version to the configuration (so that later runs and `check` keep it), worked
+    out before anything is written: a configuration that cannot take it fails the run with nothing replaced."""
     if config.source is not None and config.project.version is not None:
-        record_version(config.source, config.project.version)
+        return version_edit(config.source, config.project.version)
+    return lambda: None
 
 
 def _guarded(action: Callable[[], int], reporter: Reporter | None = None) -> None:
@@ -315,10 +317,10 @@ def generate_command(
         )
         reporter.cached = cache.hits if cache is not None else 0
         reporter.diagnostics(result.diagnostics)
+        record = _version_edit(config) if bump is not None else (lambda: None)
         with reporter.timed("write"):
             summary = write(result.files, output_path)
-        if bump is not None:
-            _record(config)
+            record()
         return reporter.generated(
             result.api.package.name,
             output_path,

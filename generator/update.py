@@ -21,7 +21,7 @@ from generator.diagnostics import Diagnostic, SpecError
 from generator.format import FormatCache, default_jobs
 from generator.pipeline import Generation, Progress, generate
 from generator.urls import display_url
-from generator.version import Level, next_version, record_version
+from generator.version import Level, next_version, version_edit
 from generator.write import write
 
 if TYPE_CHECKING:
@@ -120,10 +120,13 @@ def update(
             timings=timings,
             progress=progress,
         )
+        record = (
+            version_edit(config.source, version) if version is not None and config.source is not None else None
+        )  # worked out first: a configuration that cannot take the version fails with nothing replaced
         write(generation.files, output)
         os.replace(staged, spec)
-        if version is not None and config.source is not None:
-            record_version(config.source, version)
+        if record is not None:
+            record()
     except SpecError as exc:
         raise SpecError(_named(exc.diagnostics, staged, source)) from None
     finally:

@@ -9,10 +9,14 @@ later runs (and `check`) keep it. Versions are always valid PEP 440 versions; a 
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
+
+from generator.write import WriteError
 
 Level = Literal["major", "minor", "patch", "none"]
 _RELEASE = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?")
@@ -50,32 +54,53 @@ def generated_version(output: Path) -> str | None:
     return version if isinstance(version, str) else None
 
 
-_TABLE = re.compile(r"^\[tool\.clientgen\]\s*$", re.MULTILINE)
-_NEXT_TABLE = re.compile(r"^\[", re.MULTILINE)
-_VERSION_LINE = re.compile(r"^version\s*=.*$", re.MULTILINE)
+def version_edit(config_file: Path, version: str) -> Callable[[], None]:
+    """The write-back of `version` to a configuration file (a clientgen.toml's top level, or a pyproject.toml's
+    `[tool.clientgen]`), worked out now: a file that cannot take it fails here, before anything else is replaced.
+    The returned function writes it (one atomic rename, keeping the file's mode). Comments, layout and every
+    other key stay as they were (tomlkit edits the document, not its lines)."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
 
+    from generator.config import CONFIG_FILE
 
-def record_version(pyproject: Path, version: str) -> None:
-    """Set `version` in the `[tool.clientgen]` table of a pyproject.toml, leaving every other line as it was."""
-    text = pyproject.read_text(encoding="utf-8")
-    table = _TABLE.search(text)
-    line = f'version = "{version}"'
-    if table is None:
-        text = text.rstrip("\n") + f"\n\n[tool.clientgen]\n{line}\n"
-    else:
-        following = _NEXT_TABLE.search(text, table.end())
-        end = following.start() if following else len(text)
-        body = text[table.end() : end]
-        existing = _VERSION_LINE.search(body)
-        if existing:
-            body = body[: existing.start()] + line + body[existing.end() :]
+    top_level = config_file.name == CONFIG_FILE
+    try:
+        text = config_file.read_text(encoding="utf-8")
+        document = tomlkit.parse(text)
+        if top_level:
+            document["version"] = version
         else:
-            body = "\n" + line + body
-        text = text[: table.end()] + body + text[end:]
-    tomllib.loads(text)  # never leave a file that no longer parses
-    temporary = pyproject.with_name(f".{pyproject.name}.clientgen")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(pyproject)
+            tool = document.get("tool")
+            if tool is None:
+                document["tool"] = tool = tomlkit.table(is_super_table=True)
+            table = tool.get("clientgen")
+            if table is None:
+                tool["clientgen"] = table = tomlkit.table()
+            table["version"] = version
+        edited = tomlkit.dumps(document)
+        data = tomllib.loads(edited)
+    except (OSError, UnicodeDecodeError, TOMLKitError, tomllib.TOMLDecodeError, TypeError, ValueError) as exc:
+        raise WriteError(f"cannot record version {version} in {config_file}: {exc}") from None
+    written = data.get("version") if top_level else data.get("tool", {}).get("clientgen", {}).get("version")
+    if written != version:  # never leave a file that says something else
+        raise WriteError(f"cannot record version {version} in {config_file}: its tables are laid out unusually")
+
+    def commit() -> None:
+        temporary = config_file.with_name(f".{config_file.name}.clientgen-{os.getpid()}")
+        try:
+            temporary.write_text(edited, encoding="utf-8")
+            os.chmod(temporary, stat.S_IMODE(config_file.stat().st_mode))
+            os.replace(temporary, config_file)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    return commit
+
+
+def record_version(config_file: Path, version: str) -> None:
+    """Write `version` back to a configuration file now (`version_edit`)."""
+    version_edit(config_file, version)()
 
 
 def next_version(output: Path, level: Level) -> str | None:

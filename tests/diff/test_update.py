@@ -212,3 +212,54 @@ def test_credentials_in_the_url_of_the_new_spec_are_never_shown(project: Path, s
     assert missing.returncode == 2 and f"{url}/missing.yaml" in missing.stderr
     for result in (done, missing):
         assert "s3cret" not in result.stdout + result.stderr and "deploy" not in result.stdout + result.stderr
+
+
+def test_a_table_header_with_a_comment_gets_the_version_and_keeps_its_layout(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        "[project]\nname = 'shop'  # ours\n\n[tool.clientgen]  # generated client settings\n"
+        'spec = "specs/api.yaml"\noutput = "out"  # committed\npackage = "shop_client"\nversion = "1.4.2"\n\n'
+        "[tool.other]\nx = 1\n",
+        encoding="utf-8",
+    )
+    done = clientgen("generate", "--bump", "minor", cwd=project)
+    assert done.returncode == 0, done.stderr
+    text = pyproject.read_text(encoding="utf-8")
+    assert text.count("[tool.clientgen]") == 1 and 'version = "1.5.0"' in text
+    assert "# generated client settings" in text and 'output = "out"  # committed' in text and "[tool.other]" in text
+    assert clientgen("check", cwd=project).returncode == 0
+
+
+def test_a_clientgen_toml_gets_the_version_at_its_top_level(project: Path) -> None:
+    (project / "pyproject.toml").unlink()
+    config = project / "clientgen.toml"
+    config.write_text(
+        '# clientgen settings\nspec = "specs/api.yaml"\noutput = "out"\npackage = "shop_client"\n\n[names]\n',
+        encoding="utf-8",
+    )
+    config.chmod(0o640)
+    done = clientgen("generate", "--bump", "major", cwd=project)
+    assert done.returncode == 0, done.stderr
+    text = config.read_text(encoding="utf-8")
+    assert "[tool.clientgen]" not in text and text.index('version = "2.0.0"') < text.index("[names]")
+    assert (config.stat().st_mode & 0o777) == 0o640
+    again = clientgen("generate", cwd=project)  # every run after it exited 2 before
+    assert again.returncode == 0, again.stderr
+    assert generated_version(project / "out") == "2.0.0"
+
+
+def test_a_version_that_cannot_be_recorded_replaces_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import generator.cli as cli
+    from generator.write import WriteError
+
+    def refuse(config_file: Path, version: str) -> None:
+        raise WriteError(f"cannot record version {version} in {config_file}: refused by the test")
+
+    monkeypatch.setattr(cli, "version_edit", refuse)
+    monkeypatch.chdir(project)
+    before = snapshot(project)
+    result = CliRunner().invoke(cli.main, ["generate", "--bump", "patch"])
+    assert result.exit_code == 2 and "refused by the test" in result.output
+    assert snapshot(project) == before
