@@ -1,7 +1,7 @@
-"""Writing: the generated files into the output folder, atomically, never deleting what we did not generate.
+"""Writing: the generated files into the output folder, all or nothing, touching only what clientgen generated.
 
-The new tree is built in a temporary folder beside the target (generated files, plus any files of the user's
-that were already there) and swapped in with renames only when it is complete.
+Changed files are staged beside their destinations and swapped in by renames after a journal is committed; an
+interrupted swap is finished by the next run (`write`, `recover`).
 """
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import shutil
-import tempfile
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,68 +52,140 @@ def _safe_relative(path: str) -> Path:
 
 
 def write(files: dict[str, str], target: Path) -> WriteSummary:
-    """Replace the generated files in `target` with `files` (which include the manifest)."""
+    """Replace the generated files in `target` with `files` (which include the manifest).
+
+    Only what clientgen owns is touched: the files its manifest lists. Each changed file is first written beside
+    its destination (so that a rename replaces it, even in a folder that is a symlink or on another disk), with
+    the mode of the file it replaces; then a journal naming every replacement and removal is committed, and
+    the renames and removals follow. A run killed before the journal leaves the output as it was (the next run
+    clears what it had staged); one killed after it is finished by the next run (`recover`). The output folder
+    itself is never moved: it may be a mount point, and its mode and the user's files stay as they are.
+    """
     target = target.resolve()
-    previous = read_manifest(target) if target.is_dir() else set()
     if target.exists() and not target.is_dir():
         raise WriteError(f"the output path {target} exists and is not a folder")
-    existing: dict[str, Path] = {}
     if target.is_dir():
-        for found in target.rglob("*"):
-            if found.is_file() or found.is_symlink():
-                existing[found.relative_to(target).as_posix()] = found
-    conflicts = sorted(p for p in files if p in existing and p not in previous and p != MANIFEST)
+        recover(target)
+    previous = read_manifest(target) if target.is_dir() else set()
+    for path in files:
+        _safe_relative(path)
+    conflicts = sorted(p for p in files if p not in previous and p != MANIFEST and _lexists(target / p))
     if conflicts:
         raise WriteError(
             f"{target} holds files clientgen did not generate that it would overwrite: {', '.join(conflicts[:5])}"
             " (move them away, or choose another output folder)"
         )
-    unchanged = 0
-    for path, text in files.items():
-        current = existing.get(path)
-        if current is not None and current.is_file():
-            try:
-                if current.read_text(encoding="utf-8") == text:
-                    unchanged += 1
-            except (OSError, UnicodeDecodeError):
-                pass
-    removed = sorted(p for p in previous if p in existing and p not in files)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.clientgen-", dir=target.parent))
+    changed = [p for p in files if not _holds(target / p, files[p])]
+    removed = sorted(p for p in previous if p not in files and _lexists(target / p) and not (target / p).is_dir())
+    summary = WriteSummary(written=len(changed), unchanged=len(files) - len(changed), removed=len(removed))
+    if not changed and not removed:
+        return summary
+    changed.sort(key=lambda p: p == MANIFEST)  # the manifest last: it says which files are ours
+    target.mkdir(parents=True, exist_ok=True)
+    _clear_staged(target, {*files, *previous})
+    token = f"{os.getpid()}-{os.urandom(4).hex()}"
+    staged: list[list[str]] = []
     try:
-        for path, text in files.items():
-            destination = staging / _safe_relative(path)
+        for path in changed:
+            destination = target / path
             destination.parent.mkdir(parents=True, exist_ok=True)
-            with open(destination, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        for path, source in existing.items():
-            if path in files or path in previous:
-                continue  # ours: replaced or removed
-            destination = staging / path
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if source.is_symlink():
-                os.symlink(os.readlink(source), destination)
-            else:
-                shutil.copy2(source, destination)
-        for folder in target.rglob("*") if target.is_dir() else ():
-            if folder.is_dir() and not any(folder.iterdir()):
-                (staging / folder.relative_to(target)).mkdir(parents=True, exist_ok=True)
-        backup = None
-        if target.exists():
-            backup = target.with_name(f".{target.name}.clientgen-old-{os.getpid()}")
-            os.rename(target, backup)
-        try:
-            os.rename(staging, target)
-        except OSError:
-            if backup is not None:
-                os.rename(backup, target)
-            raise
-        if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
+            beside = destination.with_name(f".{destination.name}{_STAGED}{token}")
+            staged.append([path, beside.relative_to(target).as_posix()])
+            with open(beside, "x", encoding="utf-8", newline="\n") as handle:
+                handle.write(files[path])
+            if destination.is_file() and not destination.is_symlink():  # keep the mode it has
+                os.chmod(beside, stat.S_IMODE(destination.stat().st_mode))
+        journal = target / JOURNAL
+        temporary = target / f"{JOURNAL}{_STAGED}{token}"
+        temporary.write_text(json.dumps({"replace": staged, "remove": removed}), encoding="utf-8")
+        os.replace(temporary, journal)  # the commit: from here on, the next run finishes what this one starts
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        for _, beside_path in staged:
+            (target / beside_path).unlink(missing_ok=True)
+        (target / f"{JOURNAL}{_STAGED}{token}").unlink(missing_ok=True)
         raise
-    return WriteSummary(written=len(files) - unchanged, unchanged=unchanged, removed=len(removed))
+    _apply(target, staged, removed)
+    return summary
+
+
+#: the journal of a swap under way, in the output folder (see `write`)
+JOURNAL = ".clientgen-journal.json"
+#: in the names of files staged beside their destinations
+_STAGED = ".clientgen-new-"
+
+
+def recover(target: Path) -> bool:
+    """Finish a swap a run was stopped in (its journal is there); True when there was one."""
+    journal = target / JOURNAL
+    try:
+        data = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError) as exc:
+        raise WriteError(f"cannot read {journal}, left by an interrupted run: {exc}; remove it to go on") from None
+    replace = [(str(a), str(b)) for a, b in data.get("replace", [])]
+    remove = [str(p) for p in data.get("remove", [])]
+    for path in [p for pair in replace for p in pair] + remove:
+        _safe_relative(path)
+    _apply(target, [list(pair) for pair in replace], remove)
+    return True
+
+
+def _apply(target: Path, replace: list[list[str]], remove: list[str]) -> None:
+    """The renames and removals of a committed swap, then its journal removed. Each step may have been done
+    already (a run finishing another's): a staged file that is gone was renamed."""
+    try:
+        for path, beside in replace:
+            try:
+                os.replace(target / beside, target / path)
+            except FileNotFoundError:
+                if not _lexists(target / path):
+                    raise
+        for path in remove:
+            (target / path).unlink(missing_ok=True)
+            _remove_empty_parents(target, target / path)
+    except OSError as exc:
+        raise WriteError(
+            f"replacing the generated files in {target} stopped: {exc.strerror or exc} ({exc.filename});"
+            " the next run finishes the swap"
+        ) from None
+    (target / JOURNAL).unlink(missing_ok=True)
+
+
+def _remove_empty_parents(target: Path, path: Path) -> None:
+    folder = path.parent
+    while folder != target and target in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (the user's files, or ours still): kept
+            return
+        folder = folder.parent
+
+
+def _clear_staged(target: Path, paths: set[str]) -> None:
+    """Remove what an interrupted run staged and never committed, in the folders of the generated files."""
+    folders = {(target / p).parent for p in paths}
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if _STAGED in entry.name and entry.name.startswith(".") and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+
+
+def _lexists(path: Path) -> bool:
+    return os.path.lexists(path)
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether the file at `path` holds exactly `text` (a missing or unreadable file does not)."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read() == text
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def check(files: dict[str, str], target: Path) -> list[str]:

@@ -575,16 +575,17 @@ def test_a_package_name_that_cannot_be_imported_or_would_shadow_a_module_is_refu
 @pytest.mark.parametrize(
     "failure",
     [
-        (errno.EROFS, "Read-only file system", "mkdtemp"),
-        (errno.ENOSPC, "No space left on device", "write"),
-        (errno.EACCES, "Permission denied", "mkdtemp"),
+        (errno.EROFS, "Read-only file system", "stage"),
+        (errno.ENOSPC, "No space left on device", "stage"),
+        (errno.EACCES, "Permission denied", "commit"),
     ],
     ids=["read-only", "disk-full", "no-permission"],
 )
 def test_the_machines_errors_exit_2_with_the_path_and_leave_the_output_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: tuple[int, str, str]
 ) -> None:
-    """Root passes permission checks and no disk here fills up: the OS errors are injected where they happen."""
+    """Root passes permission checks and no disk here fills up: the OS errors are injected where they happen
+    (writing a staged file, committing the swap's journal)."""
     import builtins
 
     from click.testing import CliRunner
@@ -596,17 +597,20 @@ def test_the_machines_errors_exit_2_with_the_path_and_leave_the_output_as_it_was
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["generate", str(UPVEST_SPEC), "-o", str(out), "--no-cache"]).exit_code == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    if where == "mkdtemp":
+    if where == "commit":
+        real_replace = write_module.os.replace
 
-        def refuse(*args: object, **kwargs: object) -> str:
-            raise OSError(number, text, str(out.parent))
+        def refuse(source: object, destination: object) -> None:
+            if str(destination).endswith(write_module.JOURNAL):
+                raise OSError(number, text, str(destination))
+            real_replace(source, destination)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(write_module.tempfile, "mkdtemp", refuse)
+        monkeypatch.setattr(write_module.os, "replace", refuse)
     else:
         real_open = builtins.open
 
         def full(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
-            if "w" in mode and ".clientgen-" in str(file):
+            if any(flag in mode for flag in "wx") and ".clientgen-" in str(file):
                 raise OSError(number, text, str(file))
             return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
 

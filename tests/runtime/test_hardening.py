@@ -376,3 +376,30 @@ def test_the_token_fetch_spends_the_calls_deadline_and_retries(
     assert elapsed < 1.0 + 0.4, elapsed  # was 4 token requests and 6 s: the fetch had a policy of its own
     assert [r.path for r in server.requests] == ["/auth/token"]  # no retry: max_retries=0 holds for it too
     time.sleep(0.6)  # the abandoned token request ends at the server before the fake is checked
+
+
+# -- pagination: a server that does not advance stops the walk -------------------------------------------------
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_a_server_echoing_offset_zero_stops_the_walk_with_an_error(
+    up: Any, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any], asynchronous: bool
+) -> None:
+    import json
+
+    server = make_server()
+    server.seed_users(5)
+    first = server._paginate(list(server.users.values()), {"offset": "0", "limit": "2"}, ("created_at",), set())
+    server.faults.add("GET", "/users", "body", content=json.dumps(first).encode(), times=50)
+    client = make_client(server, async_=asynchronous)
+
+    async def walk_async() -> list[Any]:
+        async with client:
+            return [user async for user in client.users.list(limit=2)]
+
+    with pytest.raises(up.pkg.PaginationError, match="same next page|same page"):
+        if asynchronous:
+            asyncio.run(walk_async())
+        else:
+            list(client.users.list(limit=2))
+    assert len(server.api_requests("GET", "/users")) <= 3  # it used to ask for ever

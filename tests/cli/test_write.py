@@ -1,0 +1,150 @@
+"""The output folder stays the user's (issue 18): `generator.write` touches only the files its manifest lists,
+keeps modes, links, pipes and symlinked folders, never moves the folder itself, and finishes a swap a killed
+run left half done."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from generator import write as write_module
+from generator.write import JOURNAL, MANIFEST, WriteError, read_manifest, with_manifest, write
+
+OLD = with_manifest({"pkg/__init__.py": "old = 1\n", "pkg/models.py": "m = 1\n", "README.md": "old\n"}, "1")
+NEW = with_manifest({"pkg/__init__.py": "new = 2\n", "pkg/client.py": "c = 2\n", "README.md": "new\n"}, "1")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _generated(folder: Path) -> dict[str, bytes]:
+    return {k: v for k, v in _tree(folder).items() if k in NEW or k in OLD}
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder = tmp_path / "out"
+    write(OLD, folder)
+    return folder
+
+
+def test_modes_of_the_folder_its_subfolders_and_files_are_kept(out: Path) -> None:
+    os.chmod(out, 0o750)
+    (out / "private").mkdir(mode=0o700)
+    (out / "private" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    os.chmod(out / "private", 0o700)
+    os.chmod(out / "pkg" / "__init__.py", 0o600)
+    write(NEW, out)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o750  # was reset to 0700 (mkdtemp's)
+    assert stat.S_IMODE((out / "private").stat().st_mode) == 0o700  # was widened to 0755
+    assert stat.S_IMODE((out / "pkg" / "__init__.py").stat().st_mode) == 0o600
+    assert (out / "pkg" / "__init__.py").read_text(encoding="utf-8") == "new = 2\n"
+
+
+def test_user_files_are_not_copied_and_keep_their_links_and_pipes(out: Path, tmp_path: Path) -> None:
+    big = out / "data.bin"
+    big.write_bytes(b"\0" * 1_000_000)
+    os.link(big, tmp_path / "hard-link")
+    os.mkfifo(out / "pipe")
+    before = big.stat()
+    write(NEW, out)
+    after = big.stat()
+    assert (after.st_ino, after.st_mtime_ns, after.st_nlink) == (before.st_ino, before.st_mtime_ns, 2)
+    assert stat.S_ISFIFO((out / "pipe").lstat().st_mode)  # was dropped
+    assert _generated(out) == {k: v.encode() for k, v in NEW.items()}
+    assert not (out / "pkg" / "models.py").exists()  # no longer generated: removed
+
+
+def test_unchanged_files_are_left_alone(out: Path) -> None:
+    readme = out / "README.md"
+    os.utime(readme, ns=(1_000_000_000, 1_000_000_000))
+    summary = write(OLD, out)
+    assert (summary.written, summary.removed) == (0, 0)
+    assert readme.stat().st_mtime_ns == 1_000_000_000
+
+
+def test_the_output_folder_is_never_moved(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mount point cannot be renamed (EBUSY): the swap renames files inside it only."""
+    real_replace, real_rename = os.replace, os.rename
+
+    def guarded(move: object) -> object:
+        def check(source: object, destination: object) -> None:
+            if Path(str(source)) == out or Path(str(destination)) == out:
+                raise OSError(16, "Device or resource busy", str(out))
+            move(source, destination)  # type: ignore[operator]
+
+        return check
+
+    monkeypatch.setattr(write_module.os, "replace", guarded(real_replace))
+    monkeypatch.setattr(write_module.os, "rename", guarded(real_rename))
+    write(NEW, out)
+    assert _generated(out) == {k: v.encode() for k, v in NEW.items()}
+
+
+def test_a_package_folder_that_is_a_symlink_is_written_through(out: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (out / "pkg").rename(elsewhere)
+    (out / "pkg").symlink_to(elsewhere, target_is_directory=True)
+    write(NEW, out)
+    assert (out / "pkg").is_symlink()
+    assert (elsewhere / "__init__.py").read_text(encoding="utf-8") == "new = 2\n"
+    assert (elsewhere / "client.py").read_text(encoding="utf-8") == "c = 2\n"
+    assert not (elsewhere / "models.py").exists()
+
+
+def test_a_run_killed_after_its_journal_is_finished_by_the_next(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = out / "mine.txt"
+    user.write_text("mine\n", encoding="utf-8")
+    real_replace = os.replace
+    moves: list[str] = []
+
+    def killed(source: object, destination: object) -> None:
+        if JOURNAL not in str(destination) and moves:
+            raise KeyboardInterrupt  # killed after one file was swapped in
+        moves.append(str(destination))
+        real_replace(source, destination)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write_module.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        write(NEW, out)
+    monkeypatch.setattr(write_module.os, "replace", real_replace)
+    assert (out / JOURNAL).exists()  # half swapped: the journal says what is left
+    write(NEW, out)  # the next run finishes it, then finds nothing more to do
+    assert _generated(out) == {k: v.encode() for k, v in NEW.items()}
+    assert user.read_text(encoding="utf-8") == "mine\n" and not (out / JOURNAL).exists()
+    assert not [p for p in out.rglob("*") if ".clientgen-new-" in p.name]
+    assert read_manifest(out) == set(NEW)
+
+
+def test_a_run_killed_before_its_journal_leaves_the_output_as_it_was(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _tree(out)
+    real_replace = os.replace
+
+    def killed(source: object, destination: object) -> None:
+        if str(destination).endswith(JOURNAL):
+            raise KeyboardInterrupt
+        real_replace(source, destination)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write_module.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        write(NEW, out)
+    assert _tree(out) == before  # what it staged is gone too
+    monkeypatch.setattr(write_module.os, "replace", real_replace)
+    (out / "pkg" / ".models.py.clientgen-new-1-ab").write_text("left by a run killed harder", encoding="utf-8")
+    write(NEW, out)
+    assert not [p for p in out.rglob("*") if ".clientgen-new-" in p.name]
+    assert _generated(out) == {k: v.encode() for k, v in NEW.items()}
+
+
+def test_a_journal_pointing_outside_the_folder_is_refused(out: Path) -> None:
+    (out / JOURNAL).write_text('{"replace": [["../escape", "README.md"]], "remove": []}', encoding="utf-8")
+    with pytest.raises(WriteError, match="outside the output folder"):
+        write(NEW, out)
+    assert (out / "README.md").read_text(encoding="utf-8") == "old\n"
+    assert MANIFEST in read_manifest(out)
