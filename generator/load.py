@@ -448,7 +448,10 @@ def _duplicate_keys(
         member = f"{pointer}/{escape_pointer_token(str(key))}"
         if lines is not None and first is None:
             first = lines.line(member)
-        where = f" (lines {first} and {last})" if first and last else f" (first on line {first})" if first else ""
+            last = _next_occurrence(text, str(key), first) if first else None
+        where = f" (first on line {first})" if first else ""
+        if first and last:
+            where = f" (both on line {first})" if first == last else f" (lines {first} and {last})"
         message = f"key {str(key)!r} appears twice in one mapping{where}: only the last is kept, the other is lost"
         found.append(
             Diagnostic(
@@ -461,6 +464,28 @@ def _duplicate_keys(
             )
         )
     return found
+
+
+def _next_occurrence(text: str, key: str, first: int) -> int | None:
+    """The line of the second `"key":` of a JSON object whose first is on line `first`: the next one indented as
+    the first, or on the same line (the text as people write it; None when it is laid out otherwise)."""
+    starts = [0]
+    for _ in range(first - 1):
+        starts.append(text.index("\n", starts[-1]) + 1)
+    line_start = starts[-1]
+    quoted = re.escape(json.dumps(key))
+    found = re.compile(rf"{quoted}\s*:").search(text, line_start)
+    if found is None:
+        return None
+    again = re.compile(rf"{quoted}\s*:").search(text, found.end())
+    line_end = text.find("\n", line_start)
+    if again is not None and (line_end == -1 or again.start() < line_end):
+        return first  # both on the first's line
+    indent = text[line_start : found.start()]
+    if indent.strip():
+        return None
+    below = re.compile(rf"^{re.escape(indent)}{quoted}\s*:", re.MULTILINE).search(text, line_end + 1)
+    return text.count("\n", 0, below.start()) + 1 if below is not None else None
 
 
 def _pointers_of(wanted: set[int], tree: Any) -> dict[int, str]:

@@ -1059,6 +1059,13 @@ class BaseClient:
                     yield _Sleep(wait)
                     continue
                 raise error from exc
+            # a body that cannot be decoded (a broken gzip stream), and the like: no retry helps
+            except httpx.HTTPError as exc:
+                raise APIConnectionError(
+                    f"{request.method} {request.url.path}: the response could not be read"
+                    f" ({type(exc).__name__}: {exc})",
+                    request=request,
+                ) from None
             status = response.status_code
             logger.debug(
                 "%s %s -> %d (attempt %d, %.0f ms, request id %s)",
@@ -1336,7 +1343,7 @@ class SyncAPIClient(BaseClient):
                                 follow_redirects=False,
                             ),
                         )
-                    except (httpx.TransportError, _DeadlinePassed) as exc:
+                    except (httpx.HTTPError, _DeadlinePassed) as exc:
                         step = flow.throw(exc)
                         continue
                 elif isinstance(step, _Read):
@@ -1344,7 +1351,7 @@ class SyncAPIClient(BaseClient):
                     try:
                         _send_within(self._bounded, step.until, unread.read)
                     except (
-                        httpx.TransportError,
+                        httpx.HTTPError,
                         _DeadlinePassed,
                     ) as exc:  # retried as a failed send is
                         step = flow.throw(exc)
@@ -1416,7 +1423,7 @@ class AsyncAPIClient(BaseClient):
                                 step.request, stream=step.stream, follow_redirects=False
                             ),
                         )
-                    except (httpx.TransportError, _DeadlinePassed) as exc:
+                    except (httpx.HTTPError, _DeadlinePassed) as exc:
                         step = flow.throw(exc)
                         continue
                 elif isinstance(step, _Read):
@@ -1424,7 +1431,7 @@ class AsyncAPIClient(BaseClient):
                     try:
                         await _awithin(step.until, unread.aread())
                     except (
-                        httpx.TransportError,
+                        httpx.HTTPError,
                         _DeadlinePassed,
                     ) as exc:  # retried as a failed send is
                         step = flow.throw(exc)

@@ -810,7 +810,12 @@ _TWICE_YAML = (
 
 
 @pytest.mark.parametrize(
-    "name,text,lines", [("d.json", _TWICE_JSON, "first on line 3"), ("d.yaml", _TWICE_YAML, "lines 4 and 6")]
+    "name,text,lines",
+    [
+        ("d.json", _TWICE_JSON, "lines 3 and 4"),
+        ("m.json", _TWICE_JSON.replace("\n", ""), "both on line 1"),
+        ("d.yaml", _TWICE_YAML, "lines 4 and 6"),
+    ],
 )
 def test_a_key_met_twice_is_a_warning_with_its_lines_and_strict_refuses_it(
     tmp_path: Path, name: str, text: str, lines: str

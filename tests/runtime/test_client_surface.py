@@ -859,3 +859,30 @@ def test_a_fast_answer_within_a_deadline_is_not_held_up(features: Any) -> None:
         with features.Client(base_url=server.base_url, timeout=5.0) as client:
             note = client.notes.retrieve(note_id="n1", options={"deadline": 30.0})
     assert note.id == "n1"
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_a_body_that_cannot_be_decoded_is_a_package_error(features: Any, asynchronous: bool) -> None:
+    """httpx's DecodingError (a broken gzip stream) escaped as itself: every failure to read a response is an error
+    of the package."""
+    import asyncio
+
+    import httpx
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/json", "content-encoding": "gzip"}
+        return httpx.Response(200, headers=headers, content=b"this is not gzip")
+
+    with pytest.raises(features.APIConnectionError, match="could not be read.*DecodingError"):
+        if asynchronous:
+
+            async def run() -> None:
+                http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+                async with features.AsyncClient(base_url="https://api.example.com", http_client=http) as client:
+                    await client.notes.retrieve(note_id="n1")
+
+            asyncio.run(run())
+        else:
+            http = httpx.Client(transport=httpx.MockTransport(answer))
+            with features.Client(base_url="https://api.example.com", http_client=http) as client:
+                client.notes.retrieve(note_id="n1")
