@@ -34,14 +34,25 @@ def with_manifest(files: dict[str, str], generator_version: str) -> dict[str, st
 
 
 def read_manifest(target: Path) -> set[str]:
+    """The files the manifest says are clientgen's: only relative paths inside the folder (a manifest is often
+    committed: an edited one must not make a run remove files elsewhere)."""
     path = target / MANIFEST
     if not path.is_file():
         return set()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {str(p) for p in data.get("files", [])} | {MANIFEST}
-    except (OSError, ValueError, AttributeError):
+        listed = {str(p) for p in data.get("files", [])}
+    except (OSError, ValueError, AttributeError, TypeError):
         return set()
+    return {p for p in listed if _inside(p)} | {MANIFEST}
+
+
+def _inside(path: str) -> bool:
+    try:
+        _safe_relative(path)
+    except WriteError:
+        return False
+    return True
 
 
 def _safe_relative(path: str) -> Path:

@@ -148,3 +148,17 @@ def test_a_journal_pointing_outside_the_folder_is_refused(out: Path) -> None:
         write(NEW, out)
     assert (out / "README.md").read_text(encoding="utf-8") == "old\n"
     assert MANIFEST in read_manifest(out)
+
+
+def test_a_manifest_naming_files_outside_the_folder_removes_nothing_there(out: Path, tmp_path: Path) -> None:
+    """A manifest is often committed: an edited one must not make a run delete the user's files elsewhere."""
+    import json
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"] += [str(victim), "../victim.txt", "pkg/../../victim.txt"]
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    summary = write(NEW, out)
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert summary.removed == 1  # pkg/models.py only

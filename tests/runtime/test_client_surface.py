@@ -886,3 +886,22 @@ def test_a_body_that_cannot_be_decoded_is_a_package_error(features: Any, asynchr
             http = httpx.Client(transport=httpx.MockTransport(answer))
             with features.Client(base_url="https://api.example.com", http_client=http) as client:
                 client.notes.retrieve(note_id="n1")
+
+
+def test_a_client_with_mounted_transports_or_used_connections_is_bounded_from_a_helper_thread(
+    features: Any, server: FeatureServer
+) -> None:
+    """Connections the deadline wrapper cannot reach (a proxy from the environment is a mounted transport; a pool
+    already in use holds connections made without it): the sync calls run in a helper thread instead."""
+    import httpx
+
+    mounted = httpx.Client(mounts={"http://": httpx.HTTPTransport()}, timeout=5.0)
+    used = httpx.Client(timeout=5.0)
+    used.get(server.base_url + "/notes/n1")
+    assert used._transport._pool.connections  # kept alive
+    for http in (mounted, used):
+        with features.Client(base_url=server.base_url, http_client=http) as client:
+            assert client.notes.retrieve(note_id="n1").id == "n1"
+            assert client._bounded is False
+    with features.Client(base_url=server.base_url, timeout=5.0) as client:
+        assert client.notes.retrieve(note_id="n1").id == "n1" and client._bounded is True

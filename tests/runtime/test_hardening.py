@@ -403,3 +403,33 @@ def test_a_server_echoing_offset_zero_stops_the_walk_with_an_error(
         else:
             list(client.users.list(limit=2))
     assert len(server.api_requests("GET", "/users")) <= 3  # it used to ask for ever
+
+
+def test_headers_beyond_ascii_and_a_broken_url_are_handled_as_a_verifier_should(
+    up: Any, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any]
+) -> None:
+    server = make_server()
+    verifier = make_client(server).webhook_verifier()
+    headers = server.sign_webhook(BODY, url=WEBHOOK_URL)
+    with_latin1 = {**headers, "user-agent": "caf\u00c3\u00a9 client"}  # UTF-8 bytes as a framework decodes them
+    assert verifier.verify(method="POST", url=WEBHOOK_URL, headers=with_latin1, body=BODY)
+    with pytest.raises(up.pkg.SignatureError):
+        verifier.verify(method="POST", url="http://[::1/webhooks", headers=headers, body=BODY)
+
+
+def test_a_call_waiting_for_another_calls_token_fetch_keeps_its_own_deadline(
+    up: Any, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any]
+) -> None:
+    import threading
+
+    server = make_server()
+    server.faults.add("POST", "/auth/token", "delay", seconds=2.0)
+    client = make_client(server)
+    first = threading.Thread(target=lambda: client.users.list())  # fetches the token, slowly, without a deadline
+    first.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    with pytest.raises(up.pkg.APITimeoutError, match="token fetch"):
+        client.users.list(options={"deadline": 0.5})
+    assert time.monotonic() - started < 0.5 + 0.4
+    first.join()

@@ -395,7 +395,24 @@ def verify_message(
     wrong with it. Every signature the message carries must verify (`label`: only the one of that label, which
     must be there); a content digest, when the signature covers one, must be the body's (an empty body too).
     """
-    header_map = httpx.Headers(headers)
+    try:  # as web frameworks hand them over: text beyond ASCII (a latin-1 `user-agent`) taken as its UTF-8 bytes
+        pairs = (
+            headers.multi_items()
+            if isinstance(headers, httpx.Headers)
+            else headers.items() if isinstance(headers, Mapping) else headers
+        )
+        header_map = httpx.Headers(
+            [
+                (
+                    k.encode("utf-8") if isinstance(k, str) else bytes(k),
+                    v.encode("utf-8") if isinstance(v, str) else bytes(v),
+                )
+                for k, v in pairs
+            ]
+        )
+        httpx.URL(url)
+    except (UnicodeError, TypeError, ValueError, httpx.InvalidURL) as exc:
+        raise SignatureError(f"malformed headers or URL: {type(exc).__name__}") from None
     raw_input = header_map.get("signature-input")
     raw_signature = header_map.get("signature")
     if not raw_input or not raw_signature:

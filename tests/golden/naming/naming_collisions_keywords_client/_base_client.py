@@ -1364,10 +1364,14 @@ class SyncAPIClient(BaseClient):
                     outcome = None
                 else:
                     options = step.options
-                    outcome = self._tokens.get(
-                        step.key,
-                        lambda key: self._drive(self._token_call(self._http, key, options)),
-                    )
+                    try:
+                        outcome = self._tokens.get(
+                            step.key,
+                            lambda key: self._drive(self._token_call(self._http, key, options)),
+                            options.get("deadline"),
+                        )
+                    except TimeoutError as exc:  # waiting for another call's fetch
+                        raise APITimeoutError(str(exc)) from None
                 step = flow.send(outcome)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
@@ -1450,7 +1454,10 @@ class AsyncAPIClient(BaseClient):
                     async def fetch(key: str) -> tuple[str, float]:
                         return await self._drive(self._token_call(self._http, key, options))
 
-                    outcome = await self._tokens.aget(step.key, fetch)
+                    try:
+                        outcome = await self._tokens.aget(step.key, fetch, options.get("deadline"))
+                    except TimeoutError as exc:  # waiting for another task's fetch
+                        raise APITimeoutError(str(exc)) from None
                 step = flow.send(outcome)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]

@@ -99,17 +99,22 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 def bound_by_deadlines(http: httpx.Client) -> bool:
     """Whether calls through `http` are bounded by their deadlines within this thread: its transport is httpx's
     own, whose connection pool then connects through `_DeadlineBackend` (which changes nothing outside this
-    client's calls). Any other transport: the calls run in a helper thread (`_base_client._within`).
+    client's calls), when it has no mounted transports and no connections yet. Otherwise the calls run in a
+    helper thread (`_base_client._within`).
     """
     pool = getattr(getattr(http, "_transport", None), "_pool", None)
     backend = getattr(pool, "_network_backend", None)
     if isinstance(backend, _DeadlineBackend):
         return True
-    if type(getattr(http, "_transport", None)) is not httpx.HTTPTransport:
-        return False
+    if type(getattr(http, "_transport", None)) is not httpx.HTTPTransport or getattr(
+        http, "_mounts", True
+    ):
+        return False  # another transport, or mounted ones (a proxy from the environment) calls may go through
     if not isinstance(pool, httpcore.ConnectionPool) or not isinstance(
         backend, httpcore.NetworkBackend
     ):
+        return False
+    if pool.connections:  # connections made before would not be bounded
         return False
     pool._network_backend = _DeadlineBackend(backend)
     return True

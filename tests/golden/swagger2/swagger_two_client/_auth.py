@@ -164,21 +164,26 @@ class TokenCache:
             if token is not None and token.value == value:
                 del self._tokens[key]
 
-    def get(self, key: str, fetch: Fetch) -> str:
-        """A valid token for the scope set, fetching one (once, whatever the number of threads) when needed."""
+    def get(self, key: str, fetch: Fetch, wait: float | None = None) -> str:
+        """A valid token for the scope set, fetching one (once, whatever the number of threads) when needed;
+        `wait`: the most seconds to wait for another thread's fetch (TimeoutError)."""
         value = self._fresh(key)
         if value is not None:
             return value
         with self._guard:
             lock = self._thread_locks.setdefault(key, threading.Lock())
-        with lock:
+        if not lock.acquire(timeout=-1 if wait is None else max(0.0, wait)):
+            raise TimeoutError("another call's token fetch took longer than this call's deadline")
+        try:
             value = self._fresh(key)
             if value is not None:
                 return value
             token, lifetime = fetch(key)
             return self._store(key, token, lifetime)
+        finally:
+            lock.release()
 
-    async def aget(self, key: str, fetch: AsyncFetch) -> str:
+    async def aget(self, key: str, fetch: AsyncFetch, wait: float | None = None) -> str:
         """As `get`, for asyncio: concurrent tasks share one fetch per scope set."""
         # imported here, not at the top: a program using only the sync client never imports asyncio
         import asyncio
@@ -187,9 +192,17 @@ class TokenCache:
         if value is not None:
             return value
         lock = self._async_locks.setdefault(key, asyncio.Lock())
-        async with lock:
+        try:
+            await asyncio.wait_for(lock.acquire(), None if wait is None else max(0.0, wait))
+        except asyncio.TimeoutError:
+            raise TimeoutError(
+                "another call's token fetch took longer than this call's deadline"
+            ) from None
+        try:
             value = self._fresh(key)
             if value is not None:
                 return value
             token, lifetime = await fetch(key)
             return self._store(key, token, lifetime)
+        finally:
+            lock.release()
