@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,14 +81,21 @@ def write(files: dict[str, str], target: Path) -> WriteSummary:
     previous = read_manifest(target) if target.is_dir() else set()
     for path in files:
         _safe_relative(path)
-    conflicts = sorted(p for p in files if p not in previous and p != MANIFEST and _lexists(target / p))
+    removed = sorted(p for p in previous if p not in files and _lexists(target / p) and not (target / p).is_dir())
+    conflicts = sorted(
+        p
+        for p in files
+        if p != MANIFEST
+        and _lexists(target / p)
+        and (p not in previous or (target / p).is_dir())
+        and not _only_ours(target, p, set(removed))
+    )
     if conflicts:
         raise WriteError(
-            f"{target} holds files clientgen did not generate that it would overwrite: {', '.join(conflicts[:5])}"
-            " (move them away, or choose another output folder)"
+            f"{target} holds files or folders clientgen did not generate where it would write:"
+            f" {', '.join(conflicts[:5])} (move them away, or choose another output folder)"
         )
     changed = [p for p in files if not _holds(target / p, files[p])]
-    removed = sorted(p for p in previous if p not in files and _lexists(target / p) and not (target / p).is_dir())
     summary = WriteSummary(written=len(changed), unchanged=len(files) - len(changed), removed=len(removed))
     if not changed and not removed:
         return summary
@@ -99,8 +107,11 @@ def write(files: dict[str, str], target: Path) -> WriteSummary:
     try:
         for path in changed:
             destination = target / path
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            beside = destination.with_name(f".{destination.name}{_STAGED}{token}")
+            if _blocked(target, destination.parent):  # a generated file there now, removed first: staged aside
+                beside = target / f"{_STAGED_FOLDER}{token}" / path
+            else:
+                beside = destination.with_name(f".{destination.name}{_STAGED}{token}")
+            beside.parent.mkdir(parents=True, exist_ok=True)
             staged.append([path, beside.relative_to(target).as_posix()])
             with open(beside, "x", encoding="utf-8", newline="\n") as handle:
                 handle.write(files[path])
@@ -114,6 +125,7 @@ def write(files: dict[str, str], target: Path) -> WriteSummary:
         for _, beside_path in staged:
             (target / beside_path).unlink(missing_ok=True)
         (target / f"{JOURNAL}{_STAGED}{token}").unlink(missing_ok=True)
+        shutil.rmtree(target / f"{_STAGED_FOLDER}{token}", ignore_errors=True)
         raise
     _apply(target, staged, removed)
     return summary
@@ -123,6 +135,28 @@ def write(files: dict[str, str], target: Path) -> WriteSummary:
 JOURNAL = ".clientgen-journal.json"
 #: in the names of files staged beside their destinations
 _STAGED = ".clientgen-new-"
+#: the folder (in the output folder) of files staged where a generated file stands in the way until removed
+_STAGED_FOLDER = ".clientgen-staged-"
+
+
+def _blocked(target: Path, folder: Path) -> bool:
+    """Whether a folder cannot be made now because a file (a generated one, to be removed) stands on its path."""
+    while folder != target and target in folder.parents:
+        if _lexists(folder) and not folder.is_dir():
+            return True
+        folder = folder.parent
+    return False
+
+
+def _only_ours(target: Path, path: str, removed: set[str]) -> bool:
+    """Whether what stands at `path` is a folder holding nothing but generated files this run removes."""
+    folder = target / path
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    for entry in folder.rglob("*"):
+        if not entry.is_dir() and entry.relative_to(target).as_posix() not in removed:
+            return False
+    return True
 
 
 def recover(target: Path) -> bool:
@@ -134,8 +168,11 @@ def recover(target: Path) -> bool:
         return False
     except (OSError, ValueError) as exc:
         raise WriteError(f"cannot read {journal}, left by an interrupted run: {exc}; remove it to go on") from None
-    replace = [(str(a), str(b)) for a, b in data.get("replace", [])]
-    remove = [str(p) for p in data.get("remove", [])]
+    try:
+        replace = [(str(a), str(b)) for a, b in data["replace"]]
+        remove = [str(p) for p in data["remove"]]
+    except (KeyError, TypeError, ValueError):
+        raise WriteError(f"{journal}, left by an interrupted run, is not a journal of clientgen's; remove it") from None
     for path in [p for pair in replace for p in pair] + remove:
         _safe_relative(path)
     _apply(target, [list(pair) for pair in replace], remove)
@@ -146,15 +183,22 @@ def _apply(target: Path, replace: list[list[str]], remove: list[str]) -> None:
     """The renames and removals of a committed swap, then its journal removed. Each step may have been done
     already (a run finishing another's): a staged file that is gone was renamed."""
     try:
+        for path in remove:  # first: a removed file may stand where a new folder goes, and the reverse
+            (target / path).unlink(missing_ok=True)
+            _remove_empty_parents(target, target / path)
         for path, beside in replace:
             try:
+                (target / path).parent.mkdir(parents=True, exist_ok=True)
+                if (target / path).is_dir() and not (target / path).is_symlink():
+                    (target / path).rmdir()  # a folder of generated files, emptied above
                 os.replace(target / beside, target / path)
             except FileNotFoundError:
                 if not _lexists(target / path):
                     raise
-        for path in remove:
-            (target / path).unlink(missing_ok=True)
-            _remove_empty_parents(target, target / path)
+        for path, beside in replace:
+            if beside.startswith(_STAGED_FOLDER):
+                shutil.rmtree(target / beside.split("/", 1)[0], ignore_errors=True)
+                break
     except OSError as exc:
         raise WriteError(
             f"replacing the generated files in {target} stopped: {exc.strerror or exc} ({exc.filename});"
@@ -175,6 +219,9 @@ def _remove_empty_parents(target: Path, path: Path) -> None:
 
 def _clear_staged(target: Path, paths: set[str]) -> None:
     """Remove what an interrupted run staged and never committed, in the folders of the generated files."""
+    for entry in os.scandir(target):
+        if entry.name.startswith(_STAGED_FOLDER) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
     folders = {(target / p).parent for p in paths}
     for folder in folders:
         try:

@@ -162,3 +162,28 @@ def test_a_manifest_naming_files_outside_the_folder_removes_nothing_there(out: P
     summary = write(NEW, out)
     assert victim.read_text(encoding="utf-8") == "keep me\n"
     assert summary.removed == 1  # pkg/models.py only
+
+
+def test_a_generated_file_that_becomes_a_folder_and_the_reverse(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(with_manifest({"pkg/extra": "a file\n", "pkg/sub/a.py": "a = 1\n"}, "1"), out)
+    again = with_manifest({"pkg/extra/x.py": "x = 1\n", "pkg/sub": "now a file\n"}, "1")
+    write(again, out)
+    assert _tree(out) == {k: v.encode() for k, v in again.items()}
+
+
+def test_a_generated_file_the_user_turned_into_a_folder_stops_the_run_before_anything(out: Path) -> None:
+    (out / "README.md").unlink()
+    (out / "README.md").mkdir()
+    (out / "README.md" / "mine.txt").write_text("mine\n", encoding="utf-8")
+    before = _tree(out)
+    with pytest.raises(WriteError, match="README.md"):
+        write(NEW, out)
+    assert _tree(out) == before and not (out / JOURNAL).exists()
+
+
+@pytest.mark.parametrize("journal", ["[]", '{"replace": 3, "remove": []}', '{"replace": [["a"]], "remove": []}', "{"])
+def test_a_journal_that_is_not_clientgens_is_a_clear_error(out: Path, journal: str) -> None:
+    (out / JOURNAL).write_text(journal, encoding="utf-8")
+    with pytest.raises(WriteError, match="journal|remove it"):
+        write(NEW, out)
