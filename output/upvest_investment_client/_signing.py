@@ -118,6 +118,8 @@ class _Fields:
             return self._string()
         if char == ":":
             value = self._match(self._BYTES, "a byte sequence")[1:-1]
+            if "=" not in value:  # RFC 8941: a parser should not fail on missing padding
+                value += "=" * (-len(value) % 4)
             try:
                 return base64.b64decode(value, validate=True)
             except ValueError:
@@ -452,6 +454,8 @@ def _verify_one(
     for item, item_params in covered:
         if not isinstance(item, str) or isinstance(item, _Token) or item_params:
             raise SignatureError("a covered component this verifier does not support")
+        if item in components:
+            raise SignatureError(f"the component {item!r} is covered twice")
         components.append(item)
     key_id = params.get("keyid")
     key = keys.get(key_id) if isinstance(key_id, str) and not isinstance(key_id, _Token) else None

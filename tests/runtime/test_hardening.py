@@ -433,3 +433,32 @@ def test_a_call_waiting_for_another_calls_token_fetch_keeps_its_own_deadline(
         client.users.list(options={"deadline": 0.5})
     assert time.monotonic() - started < 0.5 + 0.4
     first.join()
+
+
+def test_unpadded_byte_sequences_are_read_and_a_component_covered_twice_is_refused(
+    up: Any, make_server: Callable[..., FakeUpvest], make_client: Callable[..., Any]
+) -> None:
+    server = make_server()
+    verifier = make_client(server).webhook_verifier()
+    headers = server.sign_webhook(BODY, url=WEBHOOK_URL)
+    label, value = headers["signature"].split("=", 1)
+    unpadded = dict(headers, signature=f"{label}={value.rstrip(':').rstrip('=')}:")
+    assert verifier.verify(method="POST", url=WEBHOOK_URL, headers=unpadded, body=BODY)  # RFC 8941 allows it
+    twice = dict(
+        headers, **{"signature-input": headers["signature-input"].replace('("@method"', '("@method" "@method"')}
+    )
+    with pytest.raises(up.pkg.SignatureError, match="covered twice"):
+        verifier.verify(method="POST", url=WEBHOOK_URL, headers=twice, body=BODY)
+
+
+def test_a_timeout_the_async_send_raises_itself_is_not_taken_for_the_deadline(up: Any) -> None:
+    base = importlib.import_module(up.pkg.__name__ + "._base_client")
+
+    async def fails() -> None:
+        raise TimeoutError("a timeout of the transport's own")
+
+    async def run() -> None:
+        await base._awithin(time.monotonic() + 30, fails())
+
+    with pytest.raises(TimeoutError, match="transport's own"):
+        asyncio.run(run())

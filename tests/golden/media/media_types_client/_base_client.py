@@ -600,6 +600,10 @@ async def _awithin(until: float | None, work: Awaitable[T]) -> T:
     try:
         return await asyncio.wait_for(work, max(0.0, until - time.monotonic()))
     except asyncio.TimeoutError:
+        if (
+            time.monotonic() < until
+        ):  # one the send raised itself (asyncio's is the builtin's since 3.11)
+            raise
         raise _DeadlinePassed() from None
 
 
