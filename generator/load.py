@@ -469,10 +469,9 @@ def _duplicate_keys(
 def _next_occurrence(text: str, key: str, first: int) -> int | None:
     """The line of the second `"key":` of a JSON object whose first is on line `first`: the next one indented as
     the first, or on the same line (the text as people write it; None when it is laid out otherwise)."""
-    starts = [0]
+    line_start = 0
     for _ in range(first - 1):
-        starts.append(text.index("\n", starts[-1]) + 1)
-    line_start = starts[-1]
+        line_start = text.index("\n", line_start) + 1
     quoted = re.escape(json.dumps(key))
     found = re.compile(rf"{quoted}\s*:").search(text, line_start)
     if found is None:

@@ -1024,7 +1024,6 @@ class RenderStore:
 
     def __init__(self, cache: FormatCache, api: Api, spec_name: str, overlay: Path | None) -> None:
         self.cache = cache
-        self.overlay = overlay
         import jinja2
 
         versions = f"{__version__}\x00{jinja2.__version__}\x00{sys.version}\x00{spec_name}\x00"

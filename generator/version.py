@@ -3,8 +3,8 @@
 Policy: the package's version is `version` of `[tool.clientgen]`, or else the spec's `info.version` made PEP 440.
 `generate --bump` and `update` move it on from the version in the output folder: `auto` by the bump the diff of
 the old and new spec suggests (major for breaking changes, minor for compatible additions, patch for
-documentation), `major`, `minor` or `patch` by force; the new version is written back to `[tool.clientgen]`, so
-later runs (and `check`) keep it. Versions are always valid PEP 440 versions; a bump makes a release version.
+documentation), `major`, `minor` or `patch` by force; the new version is written back to the configuration
+(`version_edit`), so later runs (and `check`) keep it. Versions are always valid PEP 440 versions; a bump makes a release version.
 """
 
 from __future__ import annotations
@@ -96,11 +96,6 @@ def version_edit(config_file: Path, version: str) -> Callable[[], None]:
             temporary.unlink(missing_ok=True)
 
     return commit
-
-
-def record_version(config_file: Path, version: str) -> None:
-    """Write `version` back to a configuration file now (`version_edit`)."""
-    version_edit(config_file, version)()
 
 
 def next_version(output: Path, level: Level) -> str | None:

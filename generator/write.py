@@ -195,10 +195,9 @@ def _apply(target: Path, replace: list[list[str]], remove: list[str]) -> None:
             except FileNotFoundError:
                 if not _lexists(target / path):
                     raise
-        for path, beside in replace:
-            if beside.startswith(_STAGED_FOLDER):
-                shutil.rmtree(target / beside.split("/", 1)[0], ignore_errors=True)
-                break
+        aside = next((beside.split("/", 1)[0] for _, beside in replace if beside.startswith(_STAGED_FOLDER)), None)
+        if aside is not None:  # the folder of files staged aside, emptied by the renames
+            shutil.rmtree(target / aside, ignore_errors=True)
     except OSError as exc:
         raise WriteError(
             f"replacing the generated files in {target} stopped: {exc.strerror or exc} ({exc.filename});"
