@@ -25,7 +25,7 @@ from generator.config import Config, config_keys, find_config, load_config, pack
 from generator.diagnostics import PublishError, SpecError
 from generator.format import FormatCache, FormatError, default_cache_folder, default_jobs
 from generator.load import load
-from generator.pipeline import build_api, check_spec, generate
+from generator.pipeline import build_document, check_spec, generate
 from generator.render import builtin_templates, template_header, templates_root
 from generator.report import COLOR_CHOICES, FORMATS, Reporter
 from generator import update as updating
@@ -33,8 +33,8 @@ from generator.version import Level, next_version, version_edit
 from generator.write import WriteError, check as check_output, write
 
 if TYPE_CHECKING:
-    from generator.diff import Report, Threshold
-    from generator.model import Api
+    from generator.diff import Report, Threshold, Version
+
 
 # `diff` and `publish` are imported by the commands that use them: `generate` starts faster without them
 #: the report formats of `diff` and `update` (generator.diff.FORMATS; a test keeps the two in step)
@@ -300,9 +300,9 @@ def generate_command(
 
                 if previous is None:
                     _fail("--bump auto needs --previous: the spec the output folder was generated from")
-                before = spec_diff.load_api(previous, config, allow_remote_refs=allow_remote_refs)
-                after = spec_diff.load_api(spec_path, config, allow_remote_refs=allow_remote_refs)
-                level = spec_diff.diff(before, after).bump
+                before = spec_diff.load_version(previous, config, allow_remote_refs=allow_remote_refs)
+                after = spec_diff.load_version(spec_path, config, allow_remote_refs=allow_remote_refs)
+                level = spec_diff.diff(before, after, spec_diff.policy_of(config)).bump
             config = config.merged(version=next_version(output_path, level))
         cache = _cache(no_cache, output_path)
         result = generate(
@@ -432,6 +432,19 @@ def validate_command(spec: Path, strict: bool, allow_remote_refs: bool, reporter
     show_default=True,
     help="Exit 1 on breaking changes, on any change, or never.",
 )
+@click.option(
+    "--deprecation-days-stable",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Least days between deprecating a stable operation, parameter or property and its sunset date"
+    " (x-sunset); 0 asks for no sunset date. Default: `diff.deprecation-days-stable` of the configuration, else 0.",
+)
+@click.option(
+    "--deprecation-days-beta",
+    type=click.IntRange(min=0),
+    default=None,
+    help="The same for those of stability level beta (x-stability-level).",
+)
 @_config_option
 @_remote_option
 @_reporting("diff", DIFF_FORMATS)
@@ -439,6 +452,8 @@ def diff_command(
     old: Path,
     new: Path,
     fail_on: Threshold,
+    deprecation_days_stable: int | None,
+    deprecation_days_beta: int | None,
     config_path: Path | None,
     allow_remote_refs: bool,
     report_format: str,
@@ -458,10 +473,11 @@ def diff_command(
         from generator import diff as spec_diff
 
         config = _config(config_path)
-        before = _model_of(old, config, allow_remote_refs, reporter)
-        after = _model_of(new, config, allow_remote_refs, reporter)
+        before = _version_of(old, config, allow_remote_refs, reporter)
+        after = _version_of(new, config, allow_remote_refs, reporter)
+        policy = spec_diff.policy_of(config, stable=deprecation_days_stable, beta=deprecation_days_beta)
         with reporter.timed("diff"):
-            report = spec_diff.diff(before, after)
+            report = spec_diff.diff(before, after, policy)
         _show_report(report, report_format, reporter)
         failing = spec_diff.fails(report, fail_on)
         compatible = len(report.changes) - len(report.breaking)
@@ -474,13 +490,16 @@ def diff_command(
     _guarded(run, reporter)
 
 
-def _model_of(spec: Path, config: Config, allow_remote_refs: bool, reporter: Reporter, strict: bool = False) -> Api:
-    """A spec's model, for a change report: its errors and warnings reported (its notes are generate's)."""
-    api, diagnostics = build_api(
-        spec, config, strict=strict, allow_remote_refs=allow_remote_refs, timings=reporter.timings
+def _version_of(spec: Path, config: Config, allow_remote_refs: bool, reporter: Reporter) -> Version:
+    """A spec's model and document, for a change report: its errors and warnings reported (its notes are
+    generate's)."""
+    from generator.diff import Version
+
+    api, document, diagnostics = build_document(
+        spec, config, allow_remote_refs=allow_remote_refs, timings=reporter.timings
     )
     reporter.diagnostics(d for d in diagnostics if d.severity != "note")
-    return api
+    return Version(api, document)
 
 
 def _show_report(report: Report, report_format: str, reporter: Reporter) -> None:

@@ -67,6 +67,14 @@ class Names:
 
 
 @dataclass(frozen=True)
+class DiffPolicy:
+    """`clientgen diff`'s deprecation policy: least days from a deprecation to its sunset date, by stability."""
+
+    deprecation_days_stable: int = 0
+    deprecation_days_beta: int = 0
+
+
+@dataclass(frozen=True)
 class Retry:
     """The generated client's default retry policy (its RetryPolicy's fields); None keeps the runtime's default."""
 
@@ -139,6 +147,15 @@ class Project:
         None,
         "A folder of template overlays: a template there replaces the built-in one of the same relative path.",
         "path",
+    )
+    diff: DiffPolicy = _setting(
+        DiffPolicy(),
+        "The deprecation policy of `clientgen diff` (oasdiff's): `deprecation-days-stable` and"
+        " `deprecation-days-beta`, the least days between deprecating an operation, parameter or property of that"
+        " stability level and its sunset date (`x-sunset`); 0 asks for no sunset date.",
+        "table",
+        shown="deprecation-days-stable = 0, deprecation-days-beta = 0",
+        option="--deprecation-days-stable",
     )
 
 
@@ -399,6 +416,7 @@ def _key(name: str) -> str:
 
 _BY_NAME = {key.name: key for key in SCHEMA}
 _NAME_TABLES = ("operations", "resources", "models", "fields", "enum-members")
+_DIFF_KEYS = ("deprecation-days-stable", "deprecation-days-beta")
 _RETRY_KEYS = {"max-retries": "integer", "initial-delay": "number", "max-delay": "number", "deadline": "number"}
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
 #: what a generated package imports: a package of the same name would shadow it for its users
@@ -594,6 +612,17 @@ def _retry(key: Key, value: dict[str, Any]) -> Retry:
     return Retry(**fields)
 
 
+def _diff(key: Key, value: dict[str, Any]) -> DiffPolicy:
+    days: dict[str, int] = {}
+    for name, setting in value.items():
+        if name not in _DIFF_KEYS:
+            raise _Invalid(f"unknown key '{name}' in diff{_did_you_mean(name, list(_DIFF_KEYS))}", f"diff/{name}")
+        if isinstance(setting, bool) or not isinstance(setting, int) or setting < 0:
+            raise _Invalid(f"'diff.{name}' must be a whole number of days, 0 or more, not {setting!r}", f"diff/{name}")
+        days[_attribute(name)] = setting
+    return DiffPolicy(**days)
+
+
 def _names(key: Key, value: dict[str, Any]) -> Names:
     tables: dict[str, tuple[tuple[str, str], ...]] = {}
     for kind, entries in value.items():
@@ -636,6 +665,7 @@ _READERS: dict[str, Callable[[Key, Any, Path], Any]] = {
 _TABLES: dict[str, Callable[[Key, dict[str, Any]], Any]] = {
     "environments": _environments,
     "retry": _retry,
+    "diff": _diff,
     "names": _names,
     "paging-operations": _paging_operations,
 }

@@ -100,6 +100,22 @@ def build_api(
     `timings` (when given) receives the seconds of the stages "load", "validate" and "build"; `progress` is told of
     each as it starts.
     """
+    api, _, diagnostics = build_document(
+        spec, config, strict=strict, allow_remote_refs=allow_remote_refs, timings=timings, progress=progress
+    )
+    return api, diagnostics
+
+
+def build_document(
+    spec: Path,
+    config: Config,
+    *,
+    strict: bool = False,
+    allow_remote_refs: bool = False,
+    timings: dict[str, float] | None = None,
+    progress: Progress | None = None,
+) -> tuple[Api, Document, list[Diagnostic]]:
+    """`build_api`, with the document the model was built from (what `diff` compares besides the model)."""
     with _collector_paused():
         with _stage("load", timings, progress):
             document = load(spec, allow_remote_refs=allow_remote_refs)
@@ -122,7 +138,7 @@ def build_api(
         raise SpecError(diagnostics)
     if skipped:
         api = replace(api, skipped=tuple(str(s) for s in skipped))
-    return api, diagnostics
+    return api, document, diagnostics
 
 
 def generate(

@@ -145,8 +145,9 @@ def _changes(
         return None
     from generator import diff as spec_diff
 
-    after = spec_diff.load_api(new, config, strict=strict, allow_remote_refs=allow_remote_refs)
-    report = spec_diff.diff(spec_diff.load_api(old, config, allow_remote_refs=allow_remote_refs), after)
+    after = spec_diff.load_version(new, config, strict=strict, allow_remote_refs=allow_remote_refs)
+    before = spec_diff.load_version(old, config, allow_remote_refs=allow_remote_refs)
+    report = spec_diff.diff(before, after, spec_diff.policy_of(config))
     show(report)
     return report.bump
 

@@ -4,14 +4,14 @@ command line, and Upvest's real 1.9.0 spec against its cleaned copy (from ../sha
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from generator.config import Config, load_config
 from generator.cli import DIFF_FORMATS
-from generator.diff import FORMATS, Report, as_markdown, as_text, diff, fails, load_api, summary
-from generator.model import Api
+from generator.diff import FORMATS, Report, Version, as_markdown, as_text, diff, fails, load_version, summary
 
 from conftest import FIXTURES, ROOT, shared_spec
 from expectations import clientgen, no_traceback
@@ -22,75 +22,106 @@ LIST = "GET /orders (listOrders)"
 PLACE = "POST /orders (placeOrder)"
 GET = "GET /orders/{order_id} (getOrder)"
 
-#: case -> (bump, [(category, severity, location), ...] in report order)
+#: case -> (bump, [(check id, severity, location), ...] in report order)
 EXPECTED: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
-    "operation_added": ("minor", [("operation added", "compatible", "DELETE /orders/{order_id} (cancelOrder)")]),
-    "operation_removed": ("major", [("operation removed", "breaking", GET)]),
+    "body_arguments_changed": (
+        "major",
+        [
+            ("clientgen-body-arguments-changed", "breaking", PLACE),
+            ("new-optional-request-parameter", "compatible", PLACE),
+        ],
+    ),
+    "component_renamed": ("major", [("clientgen-model-renamed", "breaking", "schema OrderRequest")]),
+    "documentation_changed": ("patch", [("clientgen-documentation-changed", "compatible", LIST)]),
+    "error_status_removed": ("patch", [("response-non-success-status-removed", "compatible", GET)]),
+    "example_only": ("none", []),
+    "field_deprecated": ("patch", [("response-property-deprecated", "compatible", "schema Order")]),
+    "field_renamed_by_collision": (
+        "major",
+        [
+            ("clientgen-attribute-renamed", "breaking", "schema Order"),
+            ("response-optional-property-added", "compatible", "schema Order"),
+        ],
+    ),
+    "inline_class_changed": ("none", []),
+    "operation_added": ("minor", [("endpoint-added", "compatible", "DELETE /orders/{order_id} (cancelOrder)")]),
+    "operation_deprecated": ("patch", [("endpoint-deprecated", "compatible", GET)]),
     "operation_id_changed": (
         "major",
         [
-            ("operationId changed", "breaking", "POST /orders (submitOrder)"),
-            ("method renamed", "breaking", "POST /orders (submitOrder)"),
+            ("api-operation-id-removed", "breaking", "POST /orders (submitOrder)"),
+            ("clientgen-method-renamed", "breaking", "POST /orders (submitOrder)"),
         ],
     ),
-    "tag_changed": ("major", [("tag changed", "breaking", GET), ("method renamed", "breaking", GET)]),
-    "path_changed": ("major", [("path changed", "breaking", "GET /executions (listFills)")]),
-    "path_parameter_renamed": ("major", [("parameter renamed", "breaking", "GET /orders/{id} (getOrder)")]),
-    "parameter_added_required": ("major", [("parameter added", "breaking", LIST)]),
-    "parameter_added_optional": ("minor", [("parameter added", "compatible", LIST)]),
-    "parameter_removed": ("major", [("parameter removed", "breaking", LIST)]),
-    "parameter_became_required": ("major", [("parameter became required", "breaking", LIST)]),
-    "parameter_type_changed": ("major", [("type changed", "breaking", LIST)]),
-    "parameter_format_changed": ("major", [("type changed", "breaking", GET)]),
-    "query_enum_value_removed": ("major", [("enum value removed", "breaking", LIST)]),
-    "request_enum_value_removed": ("major", [("enum value removed", "breaking", "schema Side")]),
-    "request_enum_value_added": ("minor", [("enum value added", "compatible", "schema Side")]),
-    "response_enum_value_added": ("minor", [("enum value added", "compatible", "schema OrderStatus")]),
-    "response_enum_value_removed": ("major", [("enum value removed", "breaking", "schema OrderStatus")]),
-    "response_field_removed": ("major", [("field removed", "breaking", "schema Order")]),
-    "response_field_added": ("minor", [("field added", "compatible", "schema Order")]),
-    "response_field_became_optional": ("major", [("field became optional", "breaking", "schema Order")]),
-    "response_field_became_nullable": ("major", [("type changed", "breaking", "schema Order")]),
-    "response_field_type_changed": ("major", [("type changed", "breaking", "schema Order")]),
-    "request_field_became_required": ("major", [("field became required", "breaking", "schema OrderRequest")]),
-    "request_field_added_required": ("major", [("field added", "breaking", "schema OrderRequest")]),
-    "request_field_became_nullable": ("minor", [("type changed", "compatible", "schema OrderRequest")]),
+    "operation_removed": ("major", [("api-path-removed-without-deprecation", "breaking", GET)]),
+    "parameter_added_optional": ("minor", [("new-optional-request-parameter", "compatible", LIST)]),
+    "parameter_added_required": ("major", [("new-required-request-parameter", "breaking", LIST)]),
+    "parameter_became_required": ("major", [("request-parameter-became-required", "breaking", LIST)]),
+    "parameter_format_changed": ("major", [("request-parameter-type-changed", "breaking", GET)]),
+    "parameter_removed": ("major", [("request-parameter-removed", "breaking", LIST)]),
+    "parameter_type_changed": ("major", [("request-parameter-type-changed", "breaking", LIST)]),
+    "path_changed": ("major", [("clientgen-path-changed", "breaking", "GET /executions (listFills)")]),
+    "path_parameter_renamed": (
+        "major",
+        [("clientgen-path-parameter-renamed", "breaking", "GET /orders/{id} (getOrder)")],
+    ),
+    "query_enum_value_removed": ("major", [("request-parameter-enum-value-removed", "breaking", LIST)]),
+    "request_enum_value_added": ("minor", [("request-property-enum-value-added", "compatible", "schema Side")]),
+    "request_enum_value_removed": (
+        "major",
+        [
+            ("request-property-enum-value-removed", "breaking", "schema Side"),
+            ("clientgen-enum-member-removed", "breaking", "schema Side"),
+        ],
+    ),
+    "request_field_added_required": ("major", [("new-required-request-property", "breaking", "schema OrderRequest")]),
+    "request_field_became_nullable": (
+        "minor",
+        [("request-property-became-nullable", "compatible", "schema OrderRequest")],
+    ),
+    "request_field_became_required": (
+        "major",
+        [("request-property-became-required", "breaking", "schema OrderRequest")],
+    ),
+    "response_enum_value_added": (
+        "minor",
+        [("response-property-enum-value-added", "compatible", "schema OrderStatus")],
+    ),
+    "response_enum_value_removed": (
+        "major",
+        [
+            ("clientgen-enum-member-removed", "breaking", "schema OrderStatus"),
+            ("response-property-enum-value-removed", "compatible", "schema OrderStatus"),
+        ],
+    ),
+    "response_field_added": ("minor", [("response-optional-property-added", "compatible", "schema Order")]),
+    "response_field_became_nullable": ("major", [("response-property-became-nullable", "breaking", "schema Order")]),
+    "response_field_became_optional": ("major", [("response-property-became-optional", "breaking", "schema Order")]),
+    "response_field_removed": ("major", [("response-required-property-removed", "breaking", "schema Order")]),
+    "response_field_type_changed": ("major", [("response-property-type-changed", "breaking", "schema Order")]),
+    "response_media_type_removed": ("major", [("response-media-type-removed", "breaking", GET)]),
     "response_status_removed": (
         "major",
-        [("response status removed", "breaking", PLACE), ("response status added", "compatible", PLACE)],
+        [
+            ("response-success-status-removed", "breaking", PLACE),
+            ("response-success-status-added", "compatible", PLACE),
+        ],
     ),
-    "error_status_removed": ("patch", [("response status removed", "compatible", GET)]),
-    "response_media_type_removed": (
+    "schema_renamed": ("major", [("clientgen-model-renamed", "breaking", "schema Fill")]),
+    "security_scopes_added": ("minor", [("api-security-added", "compatible", GET)]),
+    "security_scopes_changed": (
         "major",
-        [("response media type removed", "breaking", GET), ("type changed", "compatible", GET)],
+        [("api-security-scope-added", "breaking", GET), ("api-security-scope-removed", "compatible", GET)],
     ),
-    "security_scopes_changed": ("major", [("security scopes changed", "breaking", GET)]),
-    "security_scopes_added": ("minor", [("security scopes changed", "compatible", GET)]),
-    "token_url_changed": ("major", [("security scheme changed", "breaking", "security")]),
-    "server_changed": ("major", [("server changed", "breaking", "servers")]),
-    "server_added": ("minor", [("server added", "compatible", "servers")]),
-    "schema_renamed": ("major", [("schema renamed", "breaking", "schema Fill")]),
-    "component_renamed": ("major", [("schema renamed", "breaking", "schema OrderRequest")]),
-    "operation_deprecated": ("patch", [("deprecated", "compatible", GET)]),
-    "field_deprecated": ("patch", [("deprecated", "compatible", "schema Order")]),
-    "documentation_changed": ("patch", [("documentation changed", "compatible", LIST)]),
-    "example_only": ("none", []),
-    # the generated-API view: what the generator renames on its own, the wire staying the same
-    # `oneOf: [X, {type: "null"}]` -> `X + nullable: true`: the same class, nullable either way
-    "inline_class_changed": ("none", []),
-    "field_renamed_by_collision": (
-        "major",
-        [("field renamed", "breaking", "schema Order"), ("field added", "compatible", "schema Order")],
-    ),
-    "body_arguments_changed": (
-        "major",
-        [("body arguments changed", "breaking", PLACE), ("parameter added", "compatible", PLACE)],
-    ),
+    "server_added": ("minor", [("clientgen-server-added", "compatible", "servers")]),
+    "server_changed": ("major", [("clientgen-server-changed", "breaking", "servers")]),
+    "tag_changed": ("major", [("api-tag-removed", "breaking", GET), ("clientgen-method-renamed", "breaking", GET)]),
+    "token_url_changed": ("major", [("clientgen-security-scheme-changed", "breaking", "security")]),
 }
 
 
-def api_of(path: Path) -> Api:
-    return load_api(path, Config())
+def api_of(path: Path) -> Version:
+    return load_version(path, Config())
 
 
 def report_of(case: str) -> Report:
@@ -109,19 +140,19 @@ def test_every_fixture_pair_has_an_expectation() -> None:
 def test_each_kind_of_change(case: str) -> None:
     bump, expected = EXPECTED[case]
     report = report_of(case)
-    assert [(c.category, c.severity, c.location) for c in report.changes] == expected
+    assert [(c.id, c.severity, c.location) for c in report.changes] == expected
     assert report.bump == bump
 
 
 def test_reversed_pairs_are_judged_in_reverse() -> None:
     folder = CASES / "request_field_became_required"
     report = diff(api_of(folder / "new.yaml"), api_of(folder / "old.yaml"))
-    assert [(c.category, c.severity, c.location) for c in report.changes] == [
-        ("field became optional", "compatible", "schema OrderRequest")
+    assert [(c.id, c.severity, c.location) for c in report.changes] == [
+        ("request-property-became-optional", "compatible", "schema OrderRequest")
     ]
     folder = CASES / "operation_added"
     report = diff(api_of(folder / "new.yaml"), api_of(folder / "old.yaml"))
-    assert [(c.category, c.severity) for c in report.changes] == [("operation removed", "breaking")]
+    assert [(c.id, c.severity) for c in report.changes] == [("api-removed-without-deprecation", "breaking")]
 
 
 def test_only_an_operation_id_changes_the_method_rename_is_breaking() -> None:
@@ -133,30 +164,31 @@ def test_only_an_operation_id_changes_the_method_rename_is_breaking() -> None:
     ]
     assert len(old_lines) == len(new_lines)
     report = report_of("operation_id_changed")
-    renamed = [c for c in report.changes if c.category == "method renamed"]
+    renamed = [c for c in report.changes if c.id == "clientgen-method-renamed"]
     assert [(c.severity, c.message) for c in renamed] == [
         ("breaking", "the generated method client.orders.place is now client.orders.submit")
     ]
     assert "renames the method client.orders.place to client.orders.submit" in messages(report)[0]
-    assert not [c for c in report.changes if c.category in ("operation added", "operation removed")]
+    assert not [c for c in report.changes if c.id == "endpoint-added" or c.id.startswith("api-removed")]
 
 
 def test_messages_say_what_changes_for_the_client() -> None:
     assert messages(report_of("response_enum_value_added")) == [
-        "enum: value 'CANCELLED' added; compatible for responses: generated enums are open, "
-        "so clients built before parse it"
+        "the schema: value 'CANCELLED' added (generated enums are open: a client built before parses the new value)"
     ]
     assert messages(report_of("request_enum_value_removed")) == [
-        "enum: value 'SHORT' removed; requests can no longer send it"
+        "the schema: value 'SHORT' removed",
+        "the member Side.SHORT no longer exists (value 'SHORT')",
     ]
     assert messages(report_of("response_enum_value_removed")) == [
-        "enum: value 'FILLED' removed; the generated enum loses its member OrderStatus.FILLED"
+        "the member OrderStatus.FILLED no longer exists (value 'FILLED')",
+        "the schema: value 'FILLED' removed",
     ]
     assert messages(report_of("tag_changed")) == [
         "tag 'Orders' is now 'Trades': moves the method from client.orders to client.trades",
         "the generated method client.orders.get is now client.trades.get_order",
     ]
-    assert messages(report_of("parameter_format_changed")) == ["path parameter 'order_id': UUID -> str"]
+    assert messages(report_of("parameter_format_changed")) == ["path parameter 'order_id': format 'uuid' -> None"]
     assert messages(report_of("path_parameter_renamed")) == [
         "path parameter 'order_id' is now 'id': the argument order_id= is now id="
     ]
@@ -164,7 +196,9 @@ def test_messages_say_what_changes_for_the_client() -> None:
         "renamed to Execution (same shape): code naming models.Fill must use models.Execution"
     ]
     assert messages(report_of("security_scopes_changed")) == [
-        "OAuth2 scopes orders:read -> orders:admin: credentials granted the old scopes may no longer be enough"
+        "security scheme 'oauth': scope 'orders:admin' now required; credentials granted the old scopes may no longer"
+        " be enough",
+        "security scheme 'oauth': scope 'orders:read' no longer required",
     ]
     assert messages(report_of("field_renamed_by_collision"))[0] == (
         "the attribute note_text is now note_text_2 (wire name 'noteText')"
@@ -184,11 +218,10 @@ def test_groups_with_breaking_changes_come_first() -> None:
         "1 breaking, 1 compatible change(s); suggested version bump: major",
         "",
         "schema Order",
-        "  breaking    field removed: required field 'status' removed: the model attribute status disappears;"
-        " clients relying on it in responses break",
+        "  breaking    response-required-property-removed: required property 'status' removed",
         "",
         LIST,
-        "  compatible  documentation changed: summary 'List the orders' is now 'List orders'",
+        "  compatible  clientgen-documentation-changed: summary 'List the orders' is now 'List orders'",
     ]
 
 
@@ -197,12 +230,13 @@ def test_markdown_has_a_summary_and_a_table_per_location() -> None:
     lines = text.splitlines()
     assert "**1 breaking, 1 compatible change(s); suggested version bump: major**" in lines
     assert "### POST /orders (placeOrder)" in lines
-    assert "| --- | --- | --- |" in lines
+    assert "| Severity | Check | Change |" in lines and "| --- | --- | --- |" in lines
     assert (
-        "| breaking | response status removed | success response 201 removed: clients built before expect it |" in lines
+        "| breaking | `response-success-status-removed` | success response 201 removed: clients built before expect it |"
+        in lines
     )
-    inline = as_markdown(report_of("request_field_became_nullable"))
-    assert "str -\\> str \\| None" in inline  # table cells stay one cell
+    inline = as_markdown(report_of("parameter_type_changed"))
+    assert "type integer -\\> string" in inline  # table cells stay one cell
 
 
 def test_thresholds() -> None:
@@ -253,12 +287,14 @@ def test_cli_json(tmp_path: Path) -> None:
     assert data == {
         "changes": [
             {
+                "id": "api-tag-removed",
                 "category": "tag changed",
                 "severity": "breaking",
                 "location": GET,
                 "message": "tag 'Orders' is now 'Trades': moves the method from client.orders to client.trades",
             },
             {
+                "id": "clientgen-method-renamed",
                 "category": "method renamed",
                 "severity": "breaking",
                 "location": GET,
@@ -290,7 +326,7 @@ def test_diff_update_build_and_publish_take_the_report_options() -> None:
 
 def test_diff_quiet_prints_the_report_only_and_verbose_adds_timings(tmp_path: Path) -> None:
     quiet = clientgen("diff", *pair("tag_changed"), "-q", "--fail-on", "none", cwd=tmp_path)
-    assert quiet.returncode == 0 and quiet.stderr == "" and "tag changed" in quiet.stdout
+    assert quiet.returncode == 0 and quiet.stderr == "" and "api-tag-removed" in quiet.stdout
     loud = clientgen("diff", *pair("tag_changed"), "-v", "--fail-on", "none", cwd=tmp_path)
     lines = loud.stderr.splitlines()
     assert lines[-2].startswith("timings: load ") and "diff " in lines[-2]
@@ -336,7 +372,7 @@ def test_cli_reads_the_configuration(tmp_path: Path) -> None:
 #: the title of one inline request body, whose class is then named after its operation.
 UPVEST_EXPECTED = [
     (
-        "schema renamed",
+        "clientgen-model-renamed",
         "breaking",
         "schema AccountCreateRequest",
         "renamed to CreateAccountRequest (same shape): code naming models.AccountCreateRequest must use"
@@ -346,17 +382,17 @@ UPVEST_EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def upvest_pair() -> tuple[Api, Api]:
+def upvest_pair() -> tuple[Version, Version]:
     config = load_config(ROOT / "pyproject.toml")
-    old = load_api(shared_spec("upvest/upvest-investment-api-1.9.0.yaml"), config)
-    new = load_api(shared_spec("upvest/upvest-investment-api-1.9.0-cleaned.yaml"), config)
+    old = load_version(shared_spec("upvest/upvest-investment-api-1.9.0.yaml"), config)
+    new = load_version(shared_spec("upvest/upvest-investment-api-1.9.0-cleaned.yaml"), config)
     return old, new
 
 
-def test_upvest_cleaned_copy(upvest_pair: tuple[Api, Api]) -> None:
+def test_upvest_cleaned_copy(upvest_pair: tuple[Version, Version]) -> None:
     old, new = upvest_pair
     report = diff(old, new)
-    assert [(c.category, c.severity, c.location, c.message) for c in report.changes] == UPVEST_EXPECTED
+    assert [(c.id, c.severity, c.location, c.message) for c in report.changes] == UPVEST_EXPECTED
     assert report.bump == "major"
     assert diff(old, old).changes == () and diff(new, new).changes == ()
 
@@ -378,13 +414,66 @@ def test_a_header_that_stops_being_a_client_setting_is_reported_as_such(tmp_path
     (tmp_path / "old.json").write_text(_tenant_spec(10, declaring=10), encoding="utf-8")
     (tmp_path / "new.json").write_text(_tenant_spec(12, declaring=10), encoding="utf-8")
     before, after = api_of(tmp_path / "old.json"), api_of(tmp_path / "new.json")
-    assert [h.python_name for h in before.client_headers] == ["x_tenant"] and after.client_headers == ()
+    assert [h.python_name for h in before.api.client_headers] == ["x_tenant"] and after.api.client_headers == ()
     report = diff(before, after)
-    removed = [c for c in report.changes if c.category == "client setting removed"]
+    removed = [c for c in report.changes if c.id == "clientgen-client-setting-removed"]
     assert [(c.severity, c.location) for c in removed] == [("breaking", "client settings")]
     assert "x_tenant= (TENANT_X_TENANT) removed" in removed[0].message
     assert report.bump == "major"
     back = diff(after, before)
-    assert [c.category for c in back.changes if c.location == "client settings"] == ["client setting added"]
-    moved = [c for c in back.changes if c.category == "parameter removed"]
+    assert [c.id for c in back.changes if c.location == "client settings"] == ["clientgen-client-setting-added"]
+    moved = [c for c in back.changes if c.id == "clientgen-argument-removed"]
     assert len(moved) == 10 and all("now a client setting: x_tenant=, TENANT_X_TENANT" in c.message for c in moved)
+
+
+# -- the deprecation policy ---------------------------------------------------------------------------------
+
+
+def _checks(result) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    assert result.returncode in (0, 1), result.stderr
+    return [(c["id"], c["severity"]) for c in json.loads(result.stdout)["changes"]]
+
+
+def test_the_deprecation_policy_comes_from_the_command_line_or_the_configuration(tmp_path: Path) -> None:
+    """An operation deprecated without a sunset date: news by default; a policy finding once a policy asks for
+    days before the sunset (never breaking: it changes no generated code); the command line wins."""
+    run = ("diff", *pair("operation_deprecated"), "--format", "json")
+    assert _checks(clientgen(*run, cwd=tmp_path)) == [("endpoint-deprecated", "compatible")]
+    policy = clientgen(*run, "--deprecation-days-stable", "30", cwd=tmp_path)
+    assert _checks(policy) == [("api-deprecated-sunset-missing", "compatible")]
+    assert "the policy asks for 30 days" in policy.stdout and policy.returncode == 0
+    (tmp_path / "pyproject.toml").write_text("[tool.clientgen.diff]\ndeprecation-days-stable = 30\n", encoding="utf-8")
+    assert _checks(clientgen(*run, cwd=tmp_path)) == [("api-deprecated-sunset-missing", "compatible")]
+    assert _checks(clientgen(*run, "--deprecation-days-stable", "0", cwd=tmp_path)) == [
+        ("endpoint-deprecated", "compatible")
+    ]
+    beta = clientgen(*run, "--deprecation-days-beta", "30", cwd=tmp_path)  # the operation is stable: not its policy
+    assert _checks(beta) == [("api-deprecated-sunset-missing", "compatible")]
+    (tmp_path / "pyproject.toml").write_text("[tool.clientgen.diff]\ndeprecation-days = 30\n", encoding="utf-8")
+    wrong = clientgen(*run, cwd=tmp_path)
+    no_traceback(wrong)
+    message = json.loads(wrong.stdout)["diagnostics"][0]["message"]
+    assert wrong.returncode == 2 and "unknown key 'deprecation-days' in diff; did you mean" in message
+
+
+def test_removing_an_operation_is_judged_by_its_sunset_date(tmp_path: Path) -> None:
+    """Removed without deprecation, or before its sunset date: breaking. After its sunset date: as announced."""
+    from generator.diff.wire import Policy
+
+    def removal(extra: dict[str, object], today: date) -> list[tuple[str, str]]:
+        operation = {"operationId": "getOrder", "responses": {"200": {"description": "ok"}}, **extra}
+        other = {"operationId": "listOrders", "responses": {"200": {"description": "ok"}}}
+        spec = {"openapi": "3.1.0", "info": {"title": "Shop", "version": "1"}}
+        (tmp_path / "old.json").write_text(
+            json.dumps({**spec, "paths": {"/orders": {"get": other, "delete": operation}}}), encoding="utf-8"
+        )
+        (tmp_path / "new.json").write_text(json.dumps({**spec, "paths": {"/orders": {"get": other}}}), encoding="utf-8")
+        report = diff(api_of(tmp_path / "old.json"), api_of(tmp_path / "new.json"), Policy(today=today))
+        return [(c.id, c.severity) for c in report.changes]
+
+    sunset = {"deprecated": True, "x-sunset": "2026-06-01"}
+    assert removal({}, date(2026, 1, 1)) == [("api-removed-without-deprecation", "breaking")]
+    assert removal(sunset, date(2026, 5, 31)) == [("api-removed-before-sunset", "breaking")]
+    assert removal(sunset, date(2026, 6, 1)) == [("api-removed-with-deprecation", "compatible")]
+    assert removal({"deprecated": True}, date(2026, 1, 1)) == [("api-removed-with-deprecation", "compatible")]
+    assert removal({"x-stability-level": "alpha"}, date(2026, 1, 1)) == [("clientgen-removed-unstable", "compatible")]

@@ -90,7 +90,7 @@ def test_update_from_url_reports_replaces_and_bumps(project: Path, served: tuple
     (folder / "new.yaml").write_bytes((CASES / "operation_added" / "new.yaml").read_bytes())
     result = clientgen("update", "--from", f"{url}/new.yaml", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "operation added" in result.stdout
+    assert "endpoint-added: new operation: client.orders.cancel" in result.stdout
     assert "suggested version bump: minor" in result.stdout
     assert (project / "specs" / "api.yaml").read_bytes() == (folder / "new.yaml").read_bytes()
     assert generated_version(project / "out") == "1.5.0"

@@ -1,10 +1,12 @@
-"""Comparing two specs through the intermediate model: what changes for the users of the generated client.
+"""Comparing two specs: what changes for the users of the generated client, with oasdiff's check ids.
 
-Two views, both computed from `Api` values, never from rendered files. The spec view judges the wire contract:
-operations, parameters, request bodies, responses, schemas, security and servers, with requests and responses
-apart (a new required field breaks a request, not a response). The generated-API view compares what `render`
-lays out (resources, method names, keyword arguments and their annotations, return annotations, model fields),
-so a rename the generator itself causes is reported even when the wire stays the same.
+Two views, never computed from rendered files. The wire view (`generator.diff.wire`) reads the two documents and
+judges the contract as oasdiff does: parameters, request bodies, responses and their headers, every schema keyword
+(bounds, lengths, patterns, enums, composition), security, deprecation and sunset dates, with requests and
+responses apart (a new required field breaks a request, not a response). The generated-API view compares the
+models: operations added, removed or moved, and what `render` lays out (resources, method names, keyword
+arguments and their annotations, return annotations, model and attribute names), so that a rename the generator
+itself causes is reported even when the wire stays the same.
 
 Operations are matched by method and path template (parameter names aside), so an operationId change is a
 rename, not a removal and an addition; parameters by location and wire name; schemas by name, and a schema
@@ -17,10 +19,13 @@ import json
 import re
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, TypeVar
+from typing import Any, Callable, Iterator, Literal, Mapping, TypeVar
 
 from generator.config import Config
-from generator.pipeline import build_api
+from generator.diff.change import Bump, Change, Severity
+from generator.diff.wire import Policy, Side, WireDiff
+from generator.load import Document
+from generator.pipeline import build_api, build_document
 from generator.model import (
     AliasSchema,
     AnyType,
@@ -37,7 +42,6 @@ from generator.model import (
     Parameter,
     Primitive,
     Ref,
-    RequestBody,
     Schema,
     Server,
     Type,
@@ -45,10 +49,9 @@ from generator.model import (
 )
 from generator.render import MethodView, annotation, method_view, oneline
 
-Severity = Literal["breaking", "compatible"]
-Bump = Literal["major", "minor", "patch", "none"]
 #: What makes `clientgen diff` exit 1: any breaking change, any change at all, or nothing.
 Threshold = Literal["breaking", "any", "none"]
+__all__ = ["Bump", "Change", "Policy", "Report", "Severity", "Threshold", "Version", "diff", "load_version"]
 #: Where a type travels: in requests the client sends, in responses it parses, or both.
 Direction = frozenset[str]
 
@@ -59,19 +62,6 @@ BOTH: Direction = REQUEST | RESPONSE
 _T = TypeVar("_T")
 _PATH_PARAMETER = re.compile(r"\{[^{}]*\}")
 _MODULE_PREFIX = re.compile(r"\b_(?:t|dt|decimal|uuid|types|models)\.")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One difference between the two specs, where it is, and what it means for the client's users."""
-
-    category: str
-    severity: Severity
-    location: str  # "METHOD /path (operationId)", "schema Name", "webhook name", "servers" or "security"
-    message: str
-    #: The least version bump of the generated package this change asks for: "major" when breaking,
-    #: "minor" for an addition, "patch" for documentation and deprecations.
-    bump: Bump = "minor"
 
 
 @dataclass(frozen=True)
@@ -116,18 +106,44 @@ def load_api(spec: Path, config: Config, *, strict: bool = False, allow_remote_r
     return build_api(spec, config, strict=strict, allow_remote_refs=allow_remote_refs)[0]
 
 
-def diff(old: Api, new: Api) -> Report:
-    """Every change from `old` to `new`, in both views."""
-    renames = schema_renames(old, new)
-    renamed = _renamed(old, renames)
-    sides = _Sides.of(renamed, new)
+@dataclass(frozen=True)
+class Version:
+    """One version of a spec as `diff` compares it: its model and the document it was built from."""
+
+    api: Api
+    document: Document
+
+
+def load_version(spec: Path, config: Config, *, strict: bool = False, allow_remote_refs: bool = False) -> Version:
+    """`load_api`, keeping the document for the wire view."""
+    api, document, _ = build_document(spec, config, strict=strict, allow_remote_refs=allow_remote_refs)
+    return Version(api, document)
+
+
+def policy_of(config: Config, *, stable: int | None = None, beta: int | None = None) -> Policy:
+    """The deprecation policy: the command line's days, else the configuration's (`[diff]`)."""
+    days = config.project.diff
+    return Policy(
+        deprecation_days_beta=days.deprecation_days_beta if beta is None else beta,
+        deprecation_days_stable=days.deprecation_days_stable if stable is None else stable,
+    )
+
+
+def diff(old: Version, new: Version, policy: Policy | None = None) -> Report:
+    """Every change from `old` to `new`, in both views; `policy` is the deprecation policy (oasdiff's days)."""
+    renames = schema_renames(old.api, new.api)
+    renamed = _renamed(old.api, renames)
+    sides = _Sides.of(renamed, new.api)
+    wire = WireDiff(Side(old.document, old.api), Side(new.document, new.api), policy or Policy())
     changes: list[Change] = []
-    changes += _operations_changes(sides)
+    changes += _operations_changes(sides, wire)
+    wire.security(None, None, "security")
+    changes += wire.changes
     changes += _schemas_changes(renames, sides)
     changes += _webhook_changes(sides)
-    changes += _server_changes(renamed.servers, new.servers)
-    changes += _security_scheme_changes(renamed, new)
-    changes += _client_header_changes(renamed, new)
+    changes += _server_changes(renamed.servers, new.api.servers)
+    changes += _security_scheme_changes(renamed, new.api)
+    changes += _client_header_changes(renamed, new.api)
     return Report(_ordered(changes))
 
 
@@ -239,29 +255,36 @@ def _operations(api: Api) -> dict[tuple[str, str], tuple[Group, Operation]]:
     return found
 
 
-def _directions(api: Api) -> dict[str, Direction]:
-    """The directions each named schema travels in: sent in requests, parsed from responses or webhooks."""
-    schemas = {s.name: s for s in api.schemas}
-    found: dict[str, set[str]] = {}
-    pending: list[tuple[Type, str]] = []
-    for operation in api.operations:
-        pending += [(p.type, "request") for p in operation.parameters]
-        if operation.body is not None:
-            pending.append((operation.body.type, "request"))
-        pending += [(c.type, "response") for r in operation.responses for c in r.contents if c.type is not None]
-    pending += [(w.type, "response") for w in api.webhooks if w.type is not None]
+def _affected(old: Mapping[str, Schema], new: Mapping[str, Schema]) -> frozenset[str]:
+    """Schemas that differ between the sides, and those that refer to them (whose annotations may change)."""
+    changed = {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
+    referrers: dict[str, set[str]] = {}
+    for name, schema in new.items():
+        for type_ in _schema_types(schema):
+            for target in _references(type_):
+                referrers.setdefault(target, set()).add(name)
+    pending = list(changed)
     while pending:
-        type_, direction = pending.pop()
-        for name in _references(type_):
-            if direction in found.setdefault(name, set()):
-                continue
-            found[name].add(direction)
-            schema = schemas.get(name)
-            if isinstance(schema, ObjectSchema):
-                pending += [(f.type, direction) for f in schema.fields]
-            elif isinstance(schema, AliasSchema):
-                pending.append((schema.type, direction))
-    return {name: frozenset(directions) for name, directions in found.items()}
+        for referrer in referrers.get(pending.pop(), ()):
+            if referrer not in changed:
+                changed.add(referrer)
+                pending.append(referrer)
+    return frozenset(changed)
+
+
+def _schema_types(schema: Schema) -> Iterator[Type]:
+    if isinstance(schema, ObjectSchema):
+        yield from (f.type for f in schema.fields)
+    elif isinstance(schema, AliasSchema):
+        yield schema.type
+
+
+def _operation_types(operation: Operation) -> Iterator[Type]:
+    yield from (p.type for p in operation.parameters)
+    if operation.body is not None:
+        yield operation.body.type
+        yield from (f.type for f in operation.body.fields or ())
+    yield from (c.type for r in operation.responses for c in r.contents if c.type is not None)
 
 
 def _references(type_: Type) -> Iterator[str]:
@@ -286,18 +309,19 @@ class _Sides:
     new: Api
     old_schemas: dict[str, Schema]
     new_schemas: dict[str, Schema]
-    old_directions: dict[str, Direction]
-    new_directions: dict[str, Direction]
+    #: schemas whose generated code may differ: changed ones and those naming them
+    affected: frozenset[str]
 
     @staticmethod
     def of(old: Api, new: Api) -> _Sides:
-        return _Sides(
-            old,
-            new,
-            {s.name: s for s in old.schemas},
-            {s.name: s for s in new.schemas},
-            _directions(old),
-            _directions(new),
+        old_schemas = {s.name: s for s in old.schemas}
+        new_schemas = {s.name: s for s in new.schemas}
+        return _Sides(old, new, old_schemas, new_schemas, _affected(old_schemas, new_schemas))
+
+    def unchanged(self, old: Operation, new: Operation) -> bool:
+        """Whether an operation's generated method cannot differ: the same model, naming no affected schema."""
+        return old == new and not any(
+            name in self.affected for type_ in _operation_types(new) for name in _references(type_)
         )
 
     def same(self, old: Type | None, new: Type | None) -> bool:
@@ -305,10 +329,6 @@ class _Sides:
         if old is None or new is None:
             return old is new
         return old == new or _same_shape(old, new, self.old_schemas, self.new_schemas, set())
-
-    def direction(self, name: str) -> Direction:
-        """Where a schema travels, on either side; a schema no operation uses counts as both."""
-        return self.old_directions.get(name, frozenset()) | self.new_directions.get(name, frozenset()) or BOTH
 
 
 # -- changes of a type at one place ----------------------------------------------------------------------
@@ -333,8 +353,8 @@ def _judged(
     )
 
 
-def _breaking(category: str, where: str, message: str) -> Change:
-    return Change(category, "breaking", where, message, "major")
+def _breaking(category: str, where: str, message: str, check: str = "") -> Change:
+    return Change(category, "breaking", where, message, "major", check)
 
 
 def _describe(type_: Type | None) -> str:
@@ -443,7 +463,7 @@ def _method(group: Group, operation: Operation) -> str:
     return f"client.{group.attribute}.{operation.python_name}"
 
 
-def _operations_changes(sides: _Sides) -> list[Change]:
+def _operations_changes(sides: _Sides, wire: WireDiff) -> list[Change]:
     old = _operations(sides.old)
     new = _operations(sides.new)
     gone = [key for key in old if key not in new]
@@ -464,61 +484,59 @@ def _operations_changes(sides: _Sides) -> list[Change]:
         if match is not None:
             moved[match] = key
     changes: list[Change] = []
+    settings = {h.name for h in sides.old.client_headers} | {h.name for h in sides.new.client_headers}
     for key, (group, operation) in new.items():
         where = _operation_location(operation)
         if key in old or key in moved:
             old_group, old_operation = old[moved.get(key, key)]
             if key in moved:
-                changes.append(
-                    _breaking(
-                        "path changed",
-                        where,
-                        f"path {old_operation.path} is now {operation.path}: clients built before call the old one",
-                    )
-                )
-            changes += _operation_changes(old_group, old_operation, group, operation, sides)
-            changes += _method_changes(old_group, old_operation, group, operation, sides)
+                message = f"path {old_operation.path} is now {operation.path}: clients built before call the old one"
+                changes.append(_breaking("path changed", where, message, "clientgen-path-changed"))
+            changes += _operation_changes(old_group, old_operation, group, operation)
+            if old_group.attribute != group.attribute or not sides.unchanged(old_operation, operation):
+                changes += _method_changes(old_group, old_operation, group, operation, sides)
+            managed = {h.lower() for h in old_operation.managed_headers + operation.managed_headers} | settings
+            wire.operation(old_operation.pointer, operation.pointer, where, frozenset(managed))
+            wire.security(old_operation.pointer, operation.pointer, where)
         else:
-            changes.append(
-                Change("operation added", "compatible", where, f"new operation: {_method(group, operation)}")
-            )
+            message = f"new operation: {_method(group, operation)}"
+            changes.append(Change("operation added", "compatible", where, message, "minor", "endpoint-added"))
+    new_paths = {operation.path for _, operation in new.values()}
     for key in gone:
         if key not in moved.values():
             group, operation = old[key]
-            message = f"operation removed: {_method(group, operation)} no longer exists"
-            changes.append(_breaking("operation removed", _operation_location(operation), message))
+            wire.removal(
+                operation.pointer,
+                _operation_location(operation),
+                operation.path not in new_paths,
+                _method(group, operation),
+            )
     return changes
 
 
-def _operation_changes(old_group: Group, old: Operation, group: Group, new: Operation, sides: _Sides) -> list[Change]:
-    """The spec view of one operation: names, parameters, body, responses, security, deprecation, docs."""
+def _operation_changes(old_group: Group, old: Operation, group: Group, new: Operation) -> list[Change]:
+    """What the model shows of one operation besides its wire contract: names, status codes, documentation."""
     where = _operation_location(new)
     changes: list[Change] = []
     if old.operation_id != new.operation_id:
         message = f"operationId {old.operation_id!r} is now {new.operation_id!r}"
         if old.python_name != new.python_name:
             message += f": renames the method {_method(old_group, old)} to {_method(group, new)}"
-            changes.append(_breaking("operationId changed", where, message))
+            changes.append(_breaking("operationId changed", where, message, "api-operation-id-removed"))
         else:
             message += f"; the method keeps its name {new.python_name}"
-            changes.append(Change("operationId changed", "compatible", where, message, "patch"))
+            changes.append(
+                Change("operationId changed", "compatible", where, message, "patch", "api-operation-id-removed")
+            )
     if old_group.name != group.name:
         message = f"tag {old_group.name!r} is now {group.name!r}"
         if old_group.attribute != group.attribute:
             message += f": moves the method from client.{old_group.attribute} to client.{group.attribute}"
-            changes.append(_breaking("tag changed", where, message))
+            changes.append(_breaking("tag changed", where, message, "api-tag-removed"))
         else:
-            changes.append(Change("tag changed", "compatible", where, message, "patch"))
-    changes += _parameter_changes(old, new, where, sides)
-    changes += _body_changes(old.body, new.body, where, sides)
-    changes += _response_changes(old, new, where, sides)
-    changes += _security_changes(old, new, where)
-    if old.deprecated != new.deprecated:
-        changes.append(
-            Change("deprecated", "compatible", where, "operation deprecated", "patch")
-            if new.deprecated
-            else Change("deprecation removed", "compatible", where, "operation no longer deprecated", "patch")
-        )
+            changes.append(Change("tag changed", "compatible", where, message, "patch", "api-tag-removed"))
+    changes += _path_parameter_renames(old, new, where)
+    changes += _response_changes(old, new, where)
     if old.summary != new.summary:
         if not new.summary:
             message = f"summary {old.summary!r} removed"
@@ -526,110 +544,46 @@ def _operation_changes(old_group: Group, old: Operation, group: Group, new: Oper
             message = f"summary {new.summary!r} added"
         else:
             message = f"summary {old.summary!r} is now {new.summary!r}"
-        changes.append(Change("documentation changed", "compatible", where, message, "patch"))
-    if old.description != new.description:
-        changes.append(Change("documentation changed", "compatible", where, "description changed", "patch"))
-    return changes
-
-
-def _parameter_key(parameter: Parameter) -> tuple[str, str]:
-    """Location and wire name; header names are case-insensitive."""
-    name = parameter.name.lower() if parameter.location == "header" else parameter.name
-    return parameter.location, name
-
-
-def _parameter_pairs(old: Operation, new: Operation) -> tuple[list[tuple[Parameter, Parameter]], list[Parameter]]:
-    """Parameters of both operations paired by location and wire name, path parameters of different names
-    by their place in the path template; and the parameters of `old` left unpaired."""
-    old_by_key = {_parameter_key(p): p for p in old.parameters}
-    new_by_key = {_parameter_key(p): p for p in new.parameters}
-    old_path = [name[1:-1] for name in _PATH_PARAMETER.findall(old.path)]
-    new_path = [name[1:-1] for name in _PATH_PARAMETER.findall(new.path)]
-    for old_name, new_name in zip(old_path, new_path):
-        if ("path", new_name) not in old_by_key and ("path", old_name) in old_by_key:
-            old_by_key[("path", new_name)] = old_by_key.pop(("path", old_name))
-    pairs = [(old_by_key[key], p) for key, p in new_by_key.items() if key in old_by_key]
-    return pairs, [p for key, p in old_by_key.items() if key not in new_by_key]
-
-
-def _has_default(type_: Type, schemas: Mapping[str, Schema]) -> bool:
-    """A required parameter of one allowed value gets it as its default (render's constants)."""
-    if isinstance(type_, LiteralType):
-        return len(type_.values) == 1
-    schema = schemas.get(type_.name) if isinstance(type_, Ref) else None
-    return isinstance(schema, EnumSchema) and len(schema.members) == 1 and isinstance(schema.members[0].value, str)
-
-
-def _parameter_changes(old: Operation, new: Operation, where: str, sides: _Sides) -> list[Change]:
-    changes: list[Change] = []
-    pairs, removed = _parameter_pairs(old, new)
-    paired = {id(p) for _, p in pairs}
-    for parameter in new.parameters:
-        subject = f"{parameter.location} parameter {parameter.name!r}"
-        if id(parameter) in paired:
-            continue
-        if parameter.required and not _has_default(parameter.type, sides.new_schemas):
-            message = f"new required {subject}: calls must now pass {parameter.python_name}="
-            changes.append(_breaking("parameter added", where, message))
-        else:
-            message = f"new optional {subject} ({parameter.python_name}=)"
-            changes.append(Change("parameter added", "compatible", where, message))
-    settings = {h.name: h for h in sides.new.client_headers}
-    for parameter in removed:
-        message = (
-            f"{parameter.location} parameter {parameter.name!r} removed: {parameter.python_name}= is no longer taken"
+        changes.append(
+            Change("documentation changed", "compatible", where, message, "patch", "clientgen-documentation-changed")
         )
-        setting = settings.get(parameter.name.lower()) if parameter.location == "header" else None
-        if setting is not None:
-            message += f" (the header is now a client setting: {setting.python_name}=, {setting.env_var})"
-        changes.append(_breaking("parameter removed", where, message))
-    for before, after in pairs:
-        subject = f"{after.location} parameter {after.name!r}"
-        if before.location == "path" and before.name != after.name:
-            message = f"path parameter {before.name!r} is now {after.name!r}"
-            if before.python_name != after.python_name:
-                message += f": the argument {before.python_name}= is now {after.python_name}="
-                changes.append(_breaking("parameter renamed", where, message))
-            else:
-                changes.append(Change("parameter renamed", "compatible", where, message, "patch"))
-        if after.required and not before.required:
-            changes.append(_breaking("parameter became required", where, f"{subject} became required"))
-        elif before.required and not after.required:
-            changes.append(Change("parameter became optional", "compatible", where, f"{subject} became optional"))
-        changes += _type_changes(before.type, after.type, REQUEST, subject, where, sides)
-        if before.deprecated != after.deprecated:
-            changes.append(_deprecation(subject, after.deprecated, where))
+    if old.description != new.description:
+        changes.append(
+            Change(
+                "documentation changed",
+                "compatible",
+                where,
+                "description changed",
+                "patch",
+                "clientgen-documentation-changed",
+            )
+        )
     return changes
 
 
-def _deprecation(subject: str, deprecated: bool, where: str) -> Change:
-    if deprecated:
-        return Change("deprecated", "compatible", where, f"{subject} deprecated", "patch")
-    return Change("deprecation removed", "compatible", where, f"{subject} no longer deprecated", "patch")
-
-
-def _body_changes(old: RequestBody | None, new: RequestBody | None, where: str, sides: _Sides) -> list[Change]:
-    if new is None:
-        if old is None:
-            return []
-        return [_breaking("request body removed", where, f"request body ({old.media_type}) removed")]
-    if old is None:
-        if new.required:
-            return [_breaking("request body added", where, f"new required request body ({new.media_type})")]
-        return [Change("request body added", "compatible", where, f"new optional request body ({new.media_type})")]
+def _path_parameter_renames(old: Operation, new: Operation, where: str) -> list[Change]:
+    """Path parameters paired by their place in the path template whose names changed."""
     changes: list[Change] = []
-    if old.media_type != new.media_type:
-        message = f"request media type {old.media_type} is now {new.media_type}"
-        changes.append(_breaking("request media type changed", where, message))
-    if new.required and not old.required:
-        changes.append(_breaking("request body became required", where, "request body became required"))
-    elif old.required and not new.required:
-        changes.append(Change("request body became optional", "compatible", where, "request body became optional"))
-    changes += _type_changes(old.type, new.type, REQUEST, "request body", where, sides)
+    old_names = [name[1:-1] for name in _PATH_PARAMETER.findall(old.path)]
+    new_names = [name[1:-1] for name in _PATH_PARAMETER.findall(new.path)]
+    old_parameters = {p.name: p for p in old.parameters if p.location == "path"}
+    new_parameters = {p.name: p for p in new.parameters if p.location == "path"}
+    for before_name, after_name in zip(old_names, new_names):
+        before, after = old_parameters.get(before_name), new_parameters.get(after_name)
+        if before is None or after is None or before_name == after_name:
+            continue
+        message = f"path parameter {before_name!r} is now {after_name!r}"
+        if before.python_name != after.python_name:
+            message += f": the argument {before.python_name}= is now {after.python_name}="
+            changes.append(_breaking("parameter renamed", where, message, "clientgen-path-parameter-renamed"))
+        else:
+            changes.append(
+                Change("parameter renamed", "compatible", where, message, "patch", "clientgen-path-parameter-renamed")
+            )
     return changes
 
 
-def _response_changes(old: Operation, new: Operation, where: str, sides: _Sides) -> list[Change]:
+def _response_changes(old: Operation, new: Operation, where: str) -> list[Change]:
     changes: list[Change] = []
     old_by_status = {r.status: r for r in old.responses}
     new_by_status = {r.status: r for r in new.responses}
@@ -637,64 +591,76 @@ def _response_changes(old: Operation, new: Operation, where: str, sides: _Sides)
         if status not in new_by_status:
             if response.success:
                 message = f"success response {status} removed: clients built before expect it"
-                changes.append(_breaking("response status removed", where, message))
+                changes.append(_breaking("response status removed", where, message, "response-success-status-removed"))
             else:
                 message = f"response {status} removed from the documentation"
-                changes.append(Change("response status removed", "compatible", where, message, "patch"))
+                changes.append(
+                    Change(
+                        "response status removed",
+                        "compatible",
+                        where,
+                        message,
+                        "patch",
+                        "response-non-success-status-removed",
+                    )
+                )
             continue
         old_media = [c.media_type for c in response.contents]
         new_media = [c.media_type for c in new_by_status[status].contents]
         for media_type in old_media:
             if media_type not in new_media:
                 message = f"response {status}: media type {media_type} removed"
-                if response.success:
-                    changes.append(_breaking("response media type removed", where, message))
+                wider = next((m for m in new_media if m not in old_media and _covers(m, media_type)), None)
+                if wider is not None and response.success:
+                    message = f"response {status}: media type {media_type} is now {wider}"
+                    changes.append(
+                        _breaking("response media type changed", where, message, "response-media-type-name-generalized")
+                    )
+                elif response.success:
+                    changes.append(
+                        _breaking("response media type removed", where, message, "response-media-type-removed")
+                    )
                 else:
-                    changes.append(Change("response media type removed", "compatible", where, message, "patch"))
+                    changes.append(
+                        Change(
+                            "response media type removed",
+                            "compatible",
+                            where,
+                            message,
+                            "patch",
+                            "response-media-type-removed",
+                        )
+                    )
         for media_type in new_media:
             if media_type not in old_media:
                 message = f"response {status}: media type {media_type} added"
                 bump: Bump = "minor" if response.success else "patch"
-                changes.append(Change("response media type added", "compatible", where, message, bump))
+                changes.append(
+                    Change("response media type added", "compatible", where, message, bump, "response-media-type-added")
+                )
     for status, response in new_by_status.items():
         if status not in old_by_status:
             message = f"new {'success ' if response.success else ''}response {status}"
             bump = "minor" if response.success else "patch"
-            changes.append(Change("response status added", "compatible", where, message, bump))
-    changes += _type_changes(old.return_type, new.return_type, RESPONSE, "result", where, sides)
-    return changes
-
-
-def _alternatives(sets: Iterable[tuple[str, ...]]) -> str:
-    """Alternatives of a security requirement (scheme names or scopes): `a+b or c`."""
-    return " or ".join("+".join(s) for s in sets) or "none"
-
-
-def _security_changes(old: Operation, new: Operation, where: str) -> list[Change]:
-    changes: list[Change] = []
-    old_schemes = {tuple(sorted(name for name, _ in r.schemes)) for r in old.security}
-    new_schemes = {tuple(sorted(name for name, _ in r.schemes)) for r in new.security}
-    if old_schemes != new_schemes:
-        message = f"security schemes {_alternatives(sorted(old_schemes))} -> {_alternatives(sorted(new_schemes))}"
-        if new_schemes and not old_schemes <= new_schemes:
-            changes.append(_breaking("security changed", where, message + ": a way to authenticate was removed"))
-        else:
-            changes.append(Change("security changed", "compatible", where, message))
-    if set(old.scopes) != set(new.scopes):
-        # a caller holding an old scope set still gets in when some new set asks for no more than it
-        breaks = bool(new.scopes) and (
-            not old.scopes or any(not any(set(t) <= set(s) for t in new.scopes) for s in old.scopes)
-        )
-        message = f"OAuth2 scopes {_alternatives(old.scopes)} -> {_alternatives(new.scopes)}"
-        if breaks:
-            message += ": credentials granted the old scopes may no longer be enough"
-            changes.append(_breaking("security scopes changed", where, message))
-        else:
-            changes.append(Change("security scopes changed", "compatible", where, message))
+            check = "response-success-status-added" if response.success else "response-non-success-status-added"
+            changes.append(Change("response status added", "compatible", where, message, bump, check))
     return changes
 
 
 # -- the generated API of one operation ------------------------------------------------------------------
+
+
+def _covers(wide: str, media_type: str) -> bool:
+    """Whether a media type range (`*/*`, `application/*`) takes in `media_type`."""
+    kind, _, sub = wide.partition("/")
+    other, _, _ = media_type.partition("/")
+    return wide != media_type and sub == "*" and kind in ("*", other)
+
+
+def _parameter_key(parameter: Parameter) -> tuple[str, str]:
+    """Location and wire name; header names are case-insensitive."""
+    name = parameter.name.lower() if parameter.location == "header" else parameter.name
+    return parameter.location, name
 
 
 def _result(view: MethodView) -> str:
@@ -721,7 +687,7 @@ def _method_changes(old_group: Group, old: Operation, group: Group, new: Operati
     changes: list[Change] = []
     if _method(old_group, old) != _method(group, new):
         message = f"the generated method {_method(old_group, old)} is now {_method(group, new)}"
-        changes.append(_breaking("method renamed", where, message))
+        changes.append(_breaking("method renamed", where, message, "clientgen-method-renamed"))
     before = method_view(old, sides.old_schemas)
     after = method_view(new, sides.new_schemas)
     if old.body is not None and new.body is not None and (old.body.fields is None) != (new.body.fields is None):
@@ -730,10 +696,20 @@ def _method_changes(old_group: Group, old: Operation, group: Group, new: Operati
             message = f"the request body is now taken as keyword arguments ({names}) instead of {old.body.python_name}="
         else:
             message = f"the request body is now taken as {new.body.python_name}= instead of keyword arguments"
-        changes.append(_breaking("body arguments changed", where, message))
+        changes.append(_breaking("body arguments changed", where, message, "clientgen-body-arguments-changed"))
     old_inputs = _wire_inputs(old)
     new_inputs = _wire_inputs(new)
     old_arguments = {(a.location, a.name.lower() if a.location == "header" else a.name): a for a in before.arguments}
+    new_arguments = {(a.location, a.name.lower() if a.location == "header" else a.name) for a in after.arguments}
+    settings = {h.name: h for h in sides.new.client_headers}
+    for key, argument in old_arguments.items():
+        setting = settings.get(key[1]) if key[0] == "header" else None
+        if key not in new_arguments and setting is not None:
+            message = (
+                f"the argument {argument.python_name}= is no longer taken: the header {argument.name!r} is now a"
+                f" client setting: {setting.python_name}=, {setting.env_var}"
+            )
+            changes.append(_breaking("argument removed", where, message, "clientgen-argument-removed"))
     for argument in after.arguments:
         key = (argument.location, argument.name.lower() if argument.location == "header" else argument.name)
         previous = old_arguments.get(key)
@@ -743,7 +719,7 @@ def _method_changes(old_group: Group, old: Operation, group: Group, new: Operati
             message = (
                 f"the argument {previous.python_name}= is now {argument.python_name}= (wire name {argument.name!r})"
             )
-            changes.append(_breaking("argument renamed", where, message))
+            changes.append(_breaking("argument renamed", where, message, "clientgen-argument-renamed"))
             continue
         (old_type, old_required), (new_type, new_required) = old_inputs[key], new_inputs[key]
         if (
@@ -755,13 +731,13 @@ def _method_changes(old_group: Group, old: Operation, group: Group, new: Operati
                 f"the argument {argument.python_name}: {_readable(previous.annotation)} -> "
                 f"{_readable(argument.annotation)} (same wire type)"
             )
-            changes.append(_breaking("annotation changed", where, message))
+            changes.append(_breaking("annotation changed", where, message, "clientgen-annotation-changed"))
     if _result(before) != _result(after) and sides.same(old.return_type, new.return_type):
         message = (
             f"the method returns {_readable(_result(after))} instead of "
             f"{_readable(_result(before))} (same wire type)"
         )
-        changes.append(_breaking("annotation changed", where, message))
+        changes.append(_breaking("annotation changed", where, message, "clientgen-annotation-changed"))
     return changes
 
 
@@ -777,83 +753,21 @@ def _schemas_changes(renames: Mapping[str, str], sides: _Sides) -> list[Change]:
         if name in renamed_from:
             before = renamed_from[name]
             message = f"renamed to {name} (same shape): code naming models.{before} must use models.{name}"
-            changes.append(_breaking("schema renamed", f"schema {before}", message))
+            changes.append(_breaking("schema renamed", f"schema {before}", message, "clientgen-model-renamed"))
         if previous is None:
-            changes.append(Change("schema added", "compatible", where, f"new model {name}"))
+            changes.append(
+                Change("schema added", "compatible", where, f"new model {name}", "minor", "clientgen-model-added")
+            )
             continue
-        changes += _schema_changes(previous, schema, sides)
-        changes += _model_changes(previous, schema, sides)
+        if name in sides.affected:
+            changes += _model_changes(previous, schema, sides)
     for name in sides.old_schemas:
         if name not in sides.new_schemas:
-            changes.append(_breaking("schema removed", f"schema {name}", f"the model {name} no longer exists"))
-    return changes
-
-
-def _kind(schema: Schema) -> str:
-    if isinstance(schema, ObjectSchema):
-        return "an object model"
-    if isinstance(schema, EnumSchema):
-        return f"an enum of {schema.kind}"
-    return f"the type {_describe(schema.type)}"
-
-
-def _schema_changes(old: Schema, new: Schema, sides: _Sides) -> list[Change]:
-    """The spec view of one named schema: its fields, enum values or aliased type."""
-    where = f"schema {new.name}"
-    direction = sides.direction(new.name)
-    if isinstance(old, ObjectSchema) and isinstance(new, ObjectSchema):
-        return _field_changes(old, new, direction, where, sides)
-    if isinstance(old, EnumSchema) and isinstance(new, EnumSchema) and old.kind == new.kind:
-        old_values = tuple(m.value for m in old.members)
-        new_values = tuple(m.value for m in new.members)
-        return _enum_value_changes(old_values, new_values, direction, "enum", where, old)
-    if isinstance(old, AliasSchema) and isinstance(new, AliasSchema):
-        return _type_changes(old.type, new.type, direction, "type", where, sides)
-    return [_breaking("type changed", where, f"{_kind(old)} -> {_kind(new)}")]
-
-
-def _field_changes(
-    old: ObjectSchema, new: ObjectSchema, direction: Direction, where: str, sides: _Sides
-) -> list[Change]:
-    changes: list[Change] = []
-    old_fields = {f.name: f for f in old.fields}
-    new_fields = {f.name: f for f in new.fields}
-    for name, field in new_fields.items():
-        previous = old_fields.get(name)
-        subject = f"field {name!r}"
-        if previous is None:
-            if field.required and "request" in direction:
-                message = f"new required {subject}: requests must now send it"
-                changes.append(_breaking("field added", where, message))
-            else:
-                message = f"new {'required' if field.required else 'optional'} {subject}"
-                changes.append(Change("field added", "compatible", where, message))
-            continue
-        if field.required and not previous.required:
-            message = f"{subject} became required" + ("; requests must now send it" if "request" in direction else "")
             changes.append(
-                _judged(
-                    "field became required", where, message, direction, breaks_requests=True, breaks_responses=False
+                _breaking(
+                    "schema removed", f"schema {name}", f"the model {name} no longer exists", "api-schema-removed"
                 )
             )
-        elif previous.required and not field.required:
-            message = f"{subject} became optional" + ("; responses may omit it" if "response" in direction else "")
-            changes.append(
-                _judged(
-                    "field became optional", where, message, direction, breaks_requests=False, breaks_responses=True
-                )
-            )
-        changes += _type_changes(previous.type, field.type, direction, subject, where, sides)
-        if previous.deprecated != field.deprecated:
-            changes.append(_deprecation(subject, field.deprecated, where))
-    for name, field in old_fields.items():
-        if name in new_fields:
-            continue
-        required = "required " if field.required else ""
-        message = f"{required}field {name!r} removed: the model attribute {field.python_name} disappears"
-        if field.required and "response" in direction:
-            message += "; clients relying on it in responses break"
-        changes.append(_breaking("field removed", where, message))
     return changes
 
 
@@ -877,7 +791,7 @@ def _model_changes(old: Schema, new: Schema, sides: _Sides) -> list[Change]:
                 continue
             if previous.python_name != field.python_name:
                 message = f"the attribute {previous.python_name} is now {field.python_name} (wire name {field.name!r})"
-                changes.append(_breaking("field renamed", where, message))
+                changes.append(_breaking("field renamed", where, message, "clientgen-attribute-renamed"))
             elif previous.required == field.required and sides.same(previous.type, field.type):
                 before = _field_annotation(previous, sides.old_schemas)
                 after = _field_annotation(field, sides.new_schemas)
@@ -886,22 +800,27 @@ def _model_changes(old: Schema, new: Schema, sides: _Sides) -> list[Change]:
                         f"the attribute {field.python_name}: {_readable(before)} -> "
                         f"{_readable(after)} (same wire type)"
                     )
-                    changes.append(_breaking("annotation changed", where, message))
+                    changes.append(_breaking("annotation changed", where, message, "clientgen-annotation-changed"))
     elif isinstance(old, EnumSchema) and isinstance(new, EnumSchema):
         old_members = {m.value: m.name for m in old.members}
+        new_values = {m.value for m in new.members}
+        for member in old.members:
+            if member.value not in new_values:
+                message = f"the member {new.name}.{member.name} no longer exists (value {member.value!r})"
+                changes.append(_breaking("enum member removed", where, message, "clientgen-enum-member-removed"))
         for member in new.members:
             before_name = old_members.get(member.value)
             if before_name is not None and before_name != member.name:
                 message = (
                     f"the member {new.name}.{before_name} is now {new.name}.{member.name} (value {member.value!r})"
                 )
-                changes.append(_breaking("enum member renamed", where, message))
+                changes.append(_breaking("enum member renamed", where, message, "clientgen-enum-member-renamed"))
     elif isinstance(old, AliasSchema) and isinstance(new, AliasSchema) and sides.same(old.type, new.type):
         before = annotation(old.type, "models", schemas=sides.old_schemas)
         after = annotation(new.type, "models", schemas=sides.new_schemas)
         if before != after:
             message = f"{_readable(before)} -> {_readable(after)} (same wire type)"
-            changes.append(_breaking("annotation changed", where, message))
+            changes.append(_breaking("annotation changed", where, message, "clientgen-annotation-changed"))
     return changes
 
 
@@ -913,13 +832,23 @@ def _webhook_changes(sides: _Sides) -> list[Change]:
         where = f"webhook {webhook.name}"
         previous = old.get(key)
         if previous is None:
-            changes.append(Change("webhook added", "compatible", where, f"new webhook {webhook.name!r}"))
+            changes.append(
+                Change(
+                    "webhook added",
+                    "compatible",
+                    where,
+                    f"new webhook {webhook.name!r}",
+                    "minor",
+                    "clientgen-webhook-added",
+                )
+            )
         else:
-            changes += _type_changes(previous.type, webhook.type, RESPONSE, "delivery body", where, sides)
+            found = _type_changes(previous.type, webhook.type, RESPONSE, "delivery body", where, sides)
+            changes += [replace(c, id="clientgen-webhook-payload-changed") for c in found]
     for key, webhook in old.items():
         if key not in new:
             message = f"webhook {webhook.name!r} removed: its deliveries are no longer described"
-            changes.append(_breaking("webhook removed", f"webhook {webhook.name}", message))
+            changes.append(_breaking("webhook removed", f"webhook {webhook.name}", message, "webhook-removed"))
     return changes
 
 
@@ -936,28 +865,50 @@ def _client_header_changes(old: Api, new: Api) -> list[Change]:
                 f"client setting {setting.python_name}= ({setting.env_var}) removed: the header {name!r} is no longer"
                 " set on the client (an argument of each operation that declares it, if any does)"
             )
-            changes.append(_breaking("client setting removed", where, message))
+            changes.append(_breaking("client setting removed", where, message, "clientgen-client-setting-removed"))
             continue
         if (moved.python_name, moved.env_var) != (setting.python_name, setting.env_var):
             message = (
                 f"client setting of the header {name!r}: {setting.python_name}= ({setting.env_var}) is now"
                 f" {moved.python_name}= ({moved.env_var})"
             )
-            changes.append(_breaking("client setting renamed", where, message))
+            changes.append(_breaking("client setting renamed", where, message, "clientgen-client-setting-renamed"))
         if moved.required and not setting.required:
             message = f"client setting {moved.python_name}= became required: calls without it are refused"
-            changes.append(_breaking("client setting became required", where, message))
+            changes.append(
+                _breaking("client setting became required", where, message, "clientgen-client-setting-became-required")
+            )
         elif setting.required and not moved.required:
             message = f"client setting {moved.python_name}= became optional"
-            changes.append(Change("client setting became optional", "compatible", where, message))
+            changes.append(
+                Change(
+                    "client setting became optional",
+                    "compatible",
+                    where,
+                    message,
+                    "minor",
+                    "clientgen-client-setting-became-optional",
+                )
+            )
     for name, setting in after.items():
         if name in before:
             continue
         subject = f"client setting {setting.python_name}= ({setting.env_var}) for the header {name!r}"
         if setting.required:
-            changes.append(_breaking("client setting added", where, f"new required {subject}"))
+            changes.append(
+                _breaking("client setting added", where, f"new required {subject}", "clientgen-client-setting-added")
+            )
         else:
-            changes.append(Change("client setting added", "compatible", where, f"new optional {subject}"))
+            changes.append(
+                Change(
+                    "client setting added",
+                    "compatible",
+                    where,
+                    f"new optional {subject}",
+                    "minor",
+                    "clientgen-client-setting-added",
+                )
+            )
     return changes
 
 
@@ -975,21 +926,30 @@ def _server_changes(old: tuple[Server, ...], new: tuple[Server, ...]) -> list[Ch
                 message = (
                     f"environment {server.name!r}: {server.url} -> {after.url}; clients built before call the old URL"
                 )
-                changes.append(_breaking("server changed", where, message))
+                changes.append(_breaking("server changed", where, message, "clientgen-server-changed"))
             continue
         after = next((s for s in unmatched if s.url == server.url), None)
         if after is not None:
             unmatched.remove(after)
             message = f"environment {server.name!r} ({server.url}) is now called {after.name!r}"
-            changes.append(_breaking("server changed", where, message))
+            changes.append(_breaking("server changed", where, message, "clientgen-server-changed"))
         else:
             message = f"environment {server.name!r} ({server.url}) removed"
-            changes.append(_breaking("server removed", where, message))
+            changes.append(_breaking("server removed", where, message, "clientgen-server-removed"))
     for server in unmatched:
-        changes.append(Change("server added", "compatible", where, f"new environment {server.name!r} ({server.url})"))
+        changes.append(
+            Change(
+                "server added",
+                "compatible",
+                where,
+                f"new environment {server.name!r} ({server.url})",
+                "minor",
+                "clientgen-server-added",
+            )
+        )
     if old and new and old[0].name != new[0].name and old[0].url != new[0].url:
         message = f"the default server {old[0].url} is now {new[0].url}"
-        changes.append(_breaking("server changed", where, message))
+        changes.append(_breaking("server changed", where, message, "clientgen-server-changed"))
     return changes
 
 
@@ -1001,7 +961,16 @@ def _security_scheme_changes(old: Api, new: Api) -> list[Change]:
     for name, scheme in new_by_name.items():
         previous = old_by_name.get(name)
         if previous is None:
-            changes.append(Change("security scheme added", "compatible", where, f"new security scheme {name!r}"))
+            changes.append(
+                Change(
+                    "security scheme added",
+                    "compatible",
+                    where,
+                    f"new security scheme {name!r}",
+                    "minor",
+                    "api-security-component-added",
+                )
+            )
             continue
         differences = [
             f"{attribute} {getattr(previous, attribute)!r} -> {getattr(scheme, attribute)!r}"
@@ -1009,14 +978,37 @@ def _security_scheme_changes(old: Api, new: Api) -> list[Change]:
             if getattr(previous, attribute) != getattr(scheme, attribute)
         ]
         if differences:
-            changes.append(_breaking("security scheme changed", where, f"{name!r}: " + ", ".join(differences)))
+            changes.append(
+                _breaking(
+                    "security scheme changed",
+                    where,
+                    f"{name!r}: " + ", ".join(differences),
+                    "clientgen-security-scheme-changed",
+                )
+            )
         if previous.scopes != scheme.scopes:
             before, after = " ".join(previous.scopes) or "none", " ".join(scheme.scopes) or "none"
             message = f"{name!r}: declared scopes {before} -> {after}"
-            changes.append(Change("security scheme changed", "compatible", where, message, "patch"))
+            changes.append(
+                Change(
+                    "security scheme changed",
+                    "compatible",
+                    where,
+                    message,
+                    "patch",
+                    "clientgen-security-scheme-scopes-changed",
+                )
+            )
     for name in old_by_name:
         if name not in new_by_name:
-            changes.append(_breaking("security scheme removed", where, f"security scheme {name!r} removed"))
+            changes.append(
+                _breaking(
+                    "security scheme removed",
+                    where,
+                    f"security scheme {name!r} removed",
+                    "api-security-component-removed",
+                )
+            )
     return changes
 
 
@@ -1045,7 +1037,7 @@ def as_text(report: Report) -> str:
     lines = [summary(report)]
     for location, changes in report.groups():
         lines += ["", oneline(location)]
-        lines += [f"  {c.severity:<10}  {c.category}: {oneline(c.message)}" for c in changes]
+        lines += [f"  {c.severity:<10}  {c.id}: {oneline(c.message)}" for c in changes]
     return "\n".join(lines) + "\n"
 
 
@@ -1060,15 +1052,21 @@ def _markdown(text: str) -> str:
 def as_markdown(report: Report) -> str:
     lines = ["## API changes", "", f"**{summary(report)}**"]
     for location, changes in report.groups():
-        lines += ["", f"### {_markdown(location)}", "", "| Severity | Category | Change |", "| --- | --- | --- |"]
-        lines += [f"| {c.severity} | {_markdown(c.category)} | {_markdown(c.message)} |" for c in changes]
+        lines += ["", f"### {_markdown(location)}", "", "| Severity | Check | Change |", "| --- | --- | --- |"]
+        lines += [f"| {c.severity} | `{c.id}` | {_markdown(c.message)} |" for c in changes]
     return "\n".join(lines) + "\n"
 
 
 def as_json(report: Report) -> str:
     data = {
         "changes": [
-            {"category": c.category, "severity": c.severity, "location": c.location, "message": c.message}
+            {
+                "id": c.id,
+                "category": c.category,
+                "severity": c.severity,
+                "location": c.location,
+                "message": c.message,
+            }
             for c in report.changes
         ],
         "bump": report.bump,
