@@ -39,7 +39,7 @@ def _stage(name: str, timings: dict[str, float] | None, progress: Progress | Non
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector off while the spec is parsed and the model built (and, in `generate`, rendered).
 
     Those stages make millions of objects and little cyclic garbage, and each full collection walks every object
@@ -116,7 +116,7 @@ def build_document(
     progress: Progress | None = None,
 ) -> tuple[Api, Document, list[Diagnostic]]:
     """`build_api`, with the document the model was built from (what `diff` compares besides the model)."""
-    with _collector_paused():
+    with collector_paused():
         with _stage("load", timings, progress):
             document = load(spec, allow_remote_refs=allow_remote_refs)
         with _stage("validate", timings, progress):
@@ -171,7 +171,7 @@ def generate(
         overlay = check_overlay(config.project.templates)
         if any(d.severity == "error" for d in overlay) or (strict and overlay):
             raise SpecError(overlay)
-    with Workers(jobs) as workers, _collector_paused():
+    with Workers(jobs) as workers, collector_paused():
         api, diagnostics = build_api(
             spec, config, strict=strict, allow_remote_refs=allow_remote_refs, timings=timings, progress=progress
         )

@@ -25,7 +25,7 @@ from generator.config import Config
 from generator.diff.change import Bump, Change, Severity
 from generator.diff.wire import Policy, Side, WireDiff
 from generator.load import Document
-from generator.pipeline import build_api, build_document
+from generator.pipeline import build_api, build_document, collector_paused
 from generator.model import (
     AliasSchema,
     AnyType,
@@ -131,10 +131,15 @@ def policy_of(config: Config, *, stable: int | None = None, beta: int | None = N
 
 def diff(old: Version, new: Version, policy: Policy | None = None) -> Report:
     """Every change from `old` to `new`, in both views; `policy` is the deprecation policy (oasdiff's days)."""
+    with collector_paused():  # the models just built are millions of objects a collection would walk again
+        return _diff(old, new, policy or Policy())
+
+
+def _diff(old: Version, new: Version, policy: Policy) -> Report:
     renames = schema_renames(old.api, new.api)
     renamed = _renamed(old.api, renames)
     sides = _Sides.of(renamed, new.api)
-    wire = WireDiff(Side(old.document, old.api), Side(new.document, new.api), policy or Policy())
+    wire = WireDiff(Side(old.document, old.api), Side(new.document, new.api), policy)
     changes: list[Change] = []
     changes += _operations_changes(sides, wire)
     wire.security(None, None, "security")
