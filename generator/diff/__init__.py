@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator, Literal, Mapping, TypeVar
 from generator.config import Config
 from generator.diff.change import Bump, Change, Severity
 from generator.diff.wire import Policy, Side, WireDiff
-from generator.load import Document
+from generator.load import Document, unescape_pointer_token
 from generator.pipeline import build_api, build_document, collector_paused
 from generator.model import (
     AliasSchema,
@@ -248,16 +248,75 @@ def _renamed(value: _T, renames: Mapping[str, str]) -> _T:
 
 def _operation_key(operation: Operation) -> tuple[str, str]:
     """Method and path template with its parameter names left out: `/users/{id}` is `/users/{user_id}`."""
-    return operation.method, _PATH_PARAMETER.sub("{}", operation.path)
+    return operation.method, _PATH_PARAMETER.sub("{}", _written_path(operation))
 
 
-def _operations(api: Api) -> dict[tuple[str, str], tuple[Group, Operation]]:
+def _written_path(operation: Operation) -> str:
+    """The operation's key in `paths` as the spec writes it: some specs tell operations of one path apart by a
+    fragment (`/shared_items#folders`), which the request path drops."""
+    tokens = operation.pointer.split("/")
+    if len(tokens) == 4 and tokens[1] == "paths":
+        return unescape_pointer_token(tokens[2])
+    return operation.path
+
+
+def _operations(api: Api, exact: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[Group, Operation]]:
+    """Operations by the key they are paired on: method and path as written when the other side has the same
+    (`exact`), else method and path template (`_operation_key`), whichever the spec's order meets first."""
     found: dict[tuple[str, str], tuple[Group, Operation]] = {}
     for group in api.groups:
         for operation in group.operations:
-            key = _operation_key(operation)
-            found[key if key not in found else (operation.method, operation.path)] = (group, operation)
+            written = (operation.method, _written_path(operation))
+            key = written if written in exact else _operation_key(operation)
+            found[key if key not in found else written] = (group, operation)
     return found
+
+
+def _annotations_agree(before: str, after: str) -> bool:
+    """Whether two annotations are the same type: equal, or with the members of their unions (`A | B`,
+    `Union[A, B]`) and literals in another order, which type checkers and pydantic's tagged unions ignore."""
+    return before == after or _canonical(before) == _canonical(after)
+
+
+def _canonical(annotation: str) -> str:
+    members = _split(annotation, " | ")
+    if len(members) > 1:
+        return " | ".join(sorted(_canonical(m) for m in members))
+    if annotation.startswith("{") and annotation.endswith("}"):  # a mapping's entries (a discriminator's)
+        return "{" + ", ".join(sorted(_split(annotation[1:-1], ", "))) + "}"
+    for opening, closing in (("[", "]"), ("(", ")")):
+        if annotation.endswith(closing) and opening in annotation:
+            name, _, inner = annotation[:-1].partition(opening)
+            arguments = [_canonical(a) for a in _split(inner, ", ")]
+            if name.rsplit(".", 1)[-1] in ("Union", "Literal"):
+                arguments.sort()
+            return f"{name}{opening}{', '.join(arguments)}{closing}"
+    return annotation
+
+
+def _split(text: str, separator: str) -> list[str]:
+    """`text` split at `separator` outside brackets and string literals."""
+    parts, depth, quote, start, index = [], 0, "", 0, 0
+    while index < len(text):
+        character = text[index]
+        if quote:
+            if character == "\\":
+                index += 1
+            elif character == quote:
+                quote = ""
+        elif character in "\"'":
+            quote = character
+        elif character in "[({":
+            depth += 1
+        elif character in "])}":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, index):
+            parts.append(text[start:index])
+            index += len(separator)
+            start = index
+            continue
+        index += 1
+    return [*parts, text[start:]]
 
 
 def _affected(old: Mapping[str, Schema], new: Mapping[str, Schema]) -> frozenset[str]:
@@ -469,8 +528,10 @@ def _method(group: Group, operation: Operation) -> str:
 
 
 def _operations_changes(sides: _Sides, wire: WireDiff) -> list[Change]:
-    old = _operations(sides.old)
-    new = _operations(sides.new)
+    exact = {(o.method, _written_path(o)) for o in sides.old.operations}
+    exact &= {(o.method, _written_path(o)) for o in sides.new.operations}
+    old = _operations(sides.old, exact)
+    new = _operations(sides.new, exact)
     gone = [key for key in old if key not in new]
     added = [key for key in new if key not in old]
     moved: dict[tuple[str, str], tuple[str, str]] = {}  # new key -> old key: the path changed, not the operation
@@ -728,7 +789,7 @@ def _method_changes(old_group: Group, old: Operation, group: Group, new: Operati
             continue
         (old_type, old_required), (new_type, new_required) = old_inputs[key], new_inputs[key]
         if (
-            previous.annotation != argument.annotation
+            not _annotations_agree(previous.annotation, argument.annotation)
             and old_required == new_required
             and sides.same(old_type, new_type)
         ):
@@ -737,7 +798,7 @@ def _method_changes(old_group: Group, old: Operation, group: Group, new: Operati
                 f"{_readable(argument.annotation)} (same wire type)"
             )
             changes.append(_breaking("annotation changed", where, message, "clientgen-annotation-changed"))
-    if _result(before) != _result(after) and sides.same(old.return_type, new.return_type):
+    if not _annotations_agree(_result(before), _result(after)) and sides.same(old.return_type, new.return_type):
         message = (
             f"the method returns {_readable(_result(after))} instead of "
             f"{_readable(_result(before))} (same wire type)"
@@ -800,7 +861,7 @@ def _model_changes(old: Schema, new: Schema, sides: _Sides) -> list[Change]:
             elif previous.required == field.required and sides.same(previous.type, field.type):
                 before = _field_annotation(previous, sides.old_schemas)
                 after = _field_annotation(field, sides.new_schemas)
-                if before != after:
+                if not _annotations_agree(before, after):
                     message = (
                         f"the attribute {field.python_name}: {_readable(before)} -> "
                         f"{_readable(after)} (same wire type)"
@@ -823,7 +884,7 @@ def _model_changes(old: Schema, new: Schema, sides: _Sides) -> list[Change]:
     elif isinstance(old, AliasSchema) and isinstance(new, AliasSchema) and sides.same(old.type, new.type):
         before = annotation(old.type, "models", schemas=sides.old_schemas)
         after = annotation(new.type, "models", schemas=sides.new_schemas)
-        if before != after:
+        if not _annotations_agree(before, after):
             message = f"{_readable(before)} -> {_readable(after)} (same wire type)"
             changes.append(_breaking("annotation changed", where, message, "clientgen-annotation-changed"))
     return changes
@@ -991,7 +1052,7 @@ def _security_scheme_changes(old: Api, new: Api) -> list[Change]:
                     "clientgen-security-scheme-changed",
                 )
             )
-        if previous.scopes != scheme.scopes:
+        if set(previous.scopes) != set(scheme.scopes):
             before, after = " ".join(previous.scopes) or "none", " ".join(scheme.scopes) or "none"
             message = f"{name!r}: declared scopes {before} -> {after}"
             changes.append(

@@ -477,3 +477,52 @@ def test_removing_an_operation_is_judged_by_its_sunset_date(tmp_path: Path) -> N
     assert removal(sunset, date(2026, 6, 1)) == [("api-removed-with-deprecation", "compatible")]
     assert removal({"deprecated": True}, date(2026, 1, 1)) == [("api-removed-with-deprecation", "compatible")]
     assert removal({"x-stability-level": "alpha"}, date(2026, 1, 1)) == [("clientgen-removed-unstable", "compatible")]
+
+
+# -- order and ambiguity ------------------------------------------------------------------------------------
+
+
+def _reversed(node: object) -> object:
+    """Every mapping of a spec with its keys in reverse order, lists as they are."""
+    if isinstance(node, dict):
+        return {key: _reversed(node[key]) for key in reversed(list(node))}
+    if isinstance(node, list):
+        return [_reversed(item) for item in node]
+    return node
+
+
+def test_a_spec_with_every_key_in_reverse_order_is_the_same_contract_and_client(tmp_path: Path) -> None:
+    """Order counts only where it means something (lists): the Upvest spec of this repository with all its
+    mappings reversed (declared scopes, content types, properties, enum-free unions) reports nothing."""
+    import yaml
+
+    spec = ROOT / "specs" / "upvest-investment-api.yaml"
+    (tmp_path / "reversed.json").write_text(json.dumps(_reversed(yaml.safe_load(spec.read_text()))), encoding="utf-8")
+    report = diff(api_of(spec), api_of(tmp_path / "reversed.json"))
+    assert report.changes == ()
+
+
+def test_operations_a_path_fragment_tells_apart_are_paired_by_it(tmp_path: Path) -> None:
+    """Some specs (Box's) key one request path twice, `/shared_items#folders` and `/shared_items#files`; in
+    another order, each operation is still compared with itself."""
+    ok = {"200": {"description": "ok"}}
+    paths = {
+        "/shared_items#files": {"get": {"operationId": "getSharedFile", "tags": ["Files"], "responses": ok}},
+        "/shared_items#folders": {"get": {"operationId": "getSharedFolder", "tags": ["Folders"], "responses": ok}},
+    }
+    spec = {"openapi": "3.0.3", "info": {"title": "Box", "version": "1"}, "paths": paths}
+    (tmp_path / "old.json").write_text(json.dumps(spec), encoding="utf-8")
+    (tmp_path / "new.json").write_text(json.dumps({**spec, "paths": _reversed(paths)}), encoding="utf-8")
+    assert diff(api_of(tmp_path / "old.json"), api_of(tmp_path / "new.json")).changes == ()
+
+
+def test_union_members_and_declared_scopes_in_another_order_are_no_change() -> None:
+    from generator.diff import _annotations_agree
+
+    assert _annotations_agree("A | B | None", "None | B | A")
+    assert _annotations_agree('Union[A, Literal["x, y", "z"]]', 'Union[Literal["z", "x, y"], A]')
+    assert _annotations_agree(
+        'D(discriminate("t", {"a": "A", "b": "B"}))', 'D(discriminate("t", {"b": "B", "a": "A"}))'
+    )
+    assert not _annotations_agree("List[A] | B", "List[B] | A")
+    assert not _annotations_agree("Dict[str, int]", "Dict[int, str]")
