@@ -318,7 +318,7 @@ class WireDiff:
                 new_shared,
             ):
                 return
-        self._lifecycle(old_node, new_node, where, "api", "endpoint", "endpoint")
+        self._lifecycle(old_node, new_node, where, "api", "operation", "endpoint")
         self._parameters(old_pointer, old_node, new_pointer, new_node, where, managed)
         self._request_body(old_node.get("requestBody"), old_location, new_node.get("requestBody"), new_location, where)
         self._responses(old_node.get("responses"), old_location, new_node.get("responses"), new_location, where)
@@ -380,12 +380,12 @@ class WireDiff:
         new: dict[str, Any],
         where: str,
         prefix: str,
-        noun: str,
-        info: str,
-        subject: str = "operation",
+        subject: str,
+        info: str = "",
     ) -> None:
-        """Deprecation, sunset date and stability level of an operation (`api-`), a parameter (`request-parameter-`)
-        or a property."""
+        """Deprecation, sunset date and stability level of an operation (`api-`, its news `endpoint-`), a parameter
+        (`request-parameter-`) or a property (`request-property-`, `response-property-`)."""
+        info = info or prefix
         old_stability, new_stability = old.get("x-stability-level"), new.get("x-stability-level")
         if new_stability is not None and new_stability not in STABILITY:
             self.emit(
@@ -586,7 +586,7 @@ class WireDiff:
             self.emit("request-parameter-became-required", where, f"{subject} became required", breaking=True)
         elif old.get("required") is True and new.get("required") is not True:
             self.emit("request-parameter-became-optional", where, f"{subject} became optional", breaking=False)
-        self._lifecycle(old, new, where, "request-parameter", "request-parameter", "request-parameter", subject)
+        self._lifecycle(old, new, where, "request-parameter", subject)
         for keyword, default in (("style", _default_style(old.get("in"))), ("explode", None), ("allowReserved", False)):
             before, after = old.get(keyword, default), new.get(keyword, default)
             if keyword == "explode":
@@ -1303,7 +1303,7 @@ class WireDiff:
                     context, f"{name}-added", f"{context.subject}: {key} branch {label} added", request=not widen
                 )
             for i, j in pairs:
-                branch = context.at(f"{key}/{_branch_label(new_list[j], j)}")
+                branch = context.at(f"{key}[{_branch_label(new_list[j], j)}]")
                 self._compare(
                     old_list[i],
                     Location(a.location.file, f"{a.location.pointer}/{key}/{i}"),
@@ -1411,7 +1411,7 @@ class WireDiff:
                     )
             old_resolved, _ = self.old.follow(old_properties[name], a.location)
             if isinstance(old_resolved, dict) and context.direction != "error":
-                self._lifecycle(old_resolved, resolved, context.where, site, site, site, subject)
+                self._lifecycle(old_resolved, resolved, context.where, site, subject)
                 self._access(old_resolved, resolved, required, context, subject)
             token = escape_pointer_token(str(name))
             self._compare(
@@ -1581,8 +1581,9 @@ def _values(values: list[Any]) -> str:
 
 
 def _branch_label(branch: Any, index: int) -> str:
+    """A branch of a composition by the component it names, else by its place."""
     target = branch.get("$ref") if isinstance(branch, dict) else None
-    return target.rsplit("/", 1)[-1] if isinstance(target, str) else f"#{index}"
+    return target.rsplit("/", 1)[-1] if isinstance(target, str) else str(index)
 
 
 _CATEGORIES: tuple[tuple[str, str], ...] = (
