@@ -7,7 +7,7 @@ openapi-python-client's 3.0 baseline (every parameter style and quirk its author
 
 Each spec's operations that do not round-trip are listed in KNOWN with their cause; the test fails when one more
 fails (a regression) and when one of them passes (the list must shrink with the fix). Arguments come from the spec's
-examples, else its schemas (tests/support/operation_calls.py). Fails (never skips) when ../shared is missing.
+examples, else its schemas (generator/samples.py). Fails (never skips) when ../shared is missing.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ FRAGMENT = (
     " whose body this operation's model rightly refuses; the real API tells them apart by a header"
 )
 STR_BINARY = "the sample is text for a binary body, which the client takes as bytes only (uploads: issue 17)"
-SAMPLE = "the sample value made from the schema does not satisfy it (tests/support/operation_calls.py)"
+SAMPLE = "the sample value made from the schema does not satisfy it (generator/samples.py)"
 
 #: spec -> (package name, {operationId: why it does not round-trip})
 KNOWN: dict[str, tuple[str, dict[str, str]]] = {
@@ -91,7 +91,7 @@ def call_every_operation(spec: Path, package_name: str, folder: Path) -> tuple[i
     finally:
         sys.path.remove(str(folder))
     api = load_api(spec, config)
-    calls = OperationCalls(load(spec).root)
+    calls = OperationCalls(load(spec))
     accepted = inspect.signature(package.Client.__init__).parameters
     credentials = {name: value for name, value in CREDENTIALS.items() if name in accepted}
     passed, failed = 0, {}

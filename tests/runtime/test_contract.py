@@ -6,7 +6,7 @@ required by the spec), bodies and media types. A request it rejects fails the te
 response (generated from the response schema) must parse into the generated models, and the result must be of
 the type the method is annotated with.
 
-Calls are made from the spec's examples, else from its schemas (tests/support/operation_calls.py), with every optional
+Calls are made from the spec's examples, else from its schemas (generator/samples.py), with every optional
 query parameter given. The negative tests prove that a malformed request really fails this check.
 """
 
@@ -77,7 +77,7 @@ def ours(upvest_client_path: Path, tmp_path_factory: pytest.TempPathFactory) -> 
             prism=prism,
             pkg=importlib.import_module("upvest_investment_client"),
             api=load_api(UPVEST_SPEC, config),
-            calls=OperationCalls(load(UPVEST_SPEC).root),
+            calls=OperationCalls(load(UPVEST_SPEC)),
         )
 
 
@@ -87,9 +87,7 @@ def upvest(real: SimpleNamespace, tmp_path_factory: pytest.TempPathFactory) -> I
     spec = shared_spec(REAL_SPEC_NAME)
     config = load_config(ROOT / "pyproject.toml").merged(package=REAL_PACKAGE)
     with PrismMock(spec, log=tmp_path_factory.mktemp("prism") / "upvest.log") as prism:
-        yield SimpleNamespace(
-            prism=prism, pkg=real.pkg, api=load_api(spec, config), calls=OperationCalls(load(spec).root)
-        )
+        yield SimpleNamespace(prism=prism, pkg=real.pkg, api=load_api(spec, config), calls=OperationCalls(load(spec)))
 
 
 class RequestRejected(AssertionError):
