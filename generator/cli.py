@@ -25,7 +25,7 @@ from generator.config import Config, config_keys, find_config, load_config, pack
 from generator.diagnostics import PublishError, SpecError
 from generator.format import FormatCache, FormatError, default_cache_folder, default_jobs
 from generator.load import load
-from generator.pipeline import build_document, check_spec, generate
+from generator.pipeline import build_api, build_document, check_spec, generate
 from generator.render import builtin_templates, template_header, templates_root
 from generator.report import COLOR_CHOICES, FORMATS, Reporter
 from generator import update as updating
@@ -612,6 +612,80 @@ def build_command(folder: Path | None, config_path: Path | None, no_isolation: b
         reporter.stdout(f"{built.wheel}\n{built.sdist}\n")
         message = f"built {built.project.name} {built.project.version} into {built.project.dist}"
         return reporter.done(message, wheel=str(built.wheel), sdist=str(built.sdist))
+
+    _guarded(run, reporter)
+
+
+@main.command("test")
+@_folder_argument
+@click.option(
+    "--spec",
+    "spec",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The spec DIR was generated from (default: `spec` of the configuration).",
+)
+@click.option(
+    "--prism",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The Prism executable (default: $CLIENTGEN_PRISM, else node_modules/.bin/prism here or above, else"
+    " `prism` on the PATH).",
+)
+@_config_option
+@click.option("--package", callback=_package_name, help="Import name of the generated package (as given to generate).")
+@_remote_option
+@_reporting("test")
+def test_command(
+    folder: Path | None,
+    spec: Path | None,
+    prism: Path | None,
+    config_path: Path | None,
+    package: str | None,
+    allow_remote_refs: bool,
+    reporter: Reporter,
+) -> None:
+    """Run the tests generate wrote into DIR/tests against a mock server of the spec (Prism).
+
+    Prism checks every request the client sends against the spec. Prints one line per operation whose tests
+    failed and a summary (`33 operations: 33 passed`). Exit 0 when all pass, 1 when some fail, 2 when they cannot
+    run (no Prism: it says how to install it; no tests; a bad spec).
+
+    \b
+    Example:
+      clientgen test output
+    """
+
+    def run() -> int:
+        from generator import contract
+
+        config = _config(config_path).merged(package=package)
+        spec_path = spec or config.project.spec
+        if spec_path is None:
+            _fail("no spec given: pass --spec SPEC, or set 'spec' in [tool.clientgen] of pyproject.toml")
+        client = _client_folder(config_path, folder)
+        api, diagnostics = build_api(spec_path, config, allow_remote_refs=allow_remote_refs, timings=reporter.timings)
+        reporter.diagnostics(d for d in diagnostics if d.severity != "note")
+        try:
+            executable = contract.find_prism(prism, Path.cwd())
+            with reporter.timed("test"):
+                outcome = contract.run_tests(client, spec_path, api, executable)
+        except contract.ContractError as error:
+            _fail(str(error))
+        lines = []
+        for operation in outcome.failed:
+            for test, failure in operation.tests or (("(no test)", "its tests are missing from tests/"),):
+                if failure is not None:
+                    lines.append(f"FAILED {operation.method} ({operation.operation_id}) {test}: {failure}")
+        lines += [f"FAILED {test}: {failure}" for test, failure in outcome.others if failure is not None]
+        if lines:
+            reporter.stdout("\n".join(lines) + "\n")
+        passed = outcome.exit_code == 0
+        return reporter.done(
+            outcome.summary(),
+            exit_code=outcome.exit_code,
+            status="ok" if passed else "failed",
+            operations=len(outcome.operations),
+            failed=[o.method for o in outcome.failed],
+        )
 
     _guarded(run, reporter)
 

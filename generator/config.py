@@ -148,6 +148,13 @@ class Project:
         "A folder of template overlays: a template there replaces the built-in one of the same relative path.",
         "path",
     )
+    tests: bool = _setting(
+        True,
+        "Write tests/ into the output folder: for every operation a sync and an async test that calls it with values"
+        " from the spec against a mock server of the spec (Prism), which checks each request; `clientgen test`"
+        " runs them. `check` compares them like every generated file.",
+        "boolean",
+    )
     diff: DiffPolicy = _setting(
         DiffPolicy(),
         "The deprecation policy of `clientgen diff` (oasdiff's): `deprecation-days-stable` and"

@@ -17,6 +17,7 @@ from generator.format import FormatCache, Workers, format_files
 from generator.load import Document, load
 from generator.model import Api
 from generator.render import check_overlay, render, runtime_files
+from generator.samples import sample_calls
 from generator.skip import Skipped, skip_invalid
 from generator.validate import validate
 from generator.write import with_manifest
@@ -172,7 +173,7 @@ def generate(
         if any(d.severity == "error" for d in overlay) or (strict and overlay):
             raise SpecError(overlay)
     with Workers(jobs) as workers, collector_paused():
-        api, diagnostics = build_api(
+        api, document, diagnostics = build_document(
             spec, config, strict=strict, allow_remote_refs=allow_remote_refs, timings=timings, progress=progress
         )
         diagnostics += overlay
@@ -183,6 +184,7 @@ def generate(
                 overlay=config.project.templates,
                 compiled=cache.folder / "templates" if cache is not None else None,
                 cache=cache,
+                samples=sample_calls(api, document) if config.project.tests else None,
             )
         with _stage("format", timings, progress):
             files = format_files(

@@ -9,19 +9,21 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import json
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 from urllib.parse import quote
 
 from generator import __version__, names
 from generator import layout
 from generator.diagnostics import Diagnostic
 from generator.format import CUT, LINE_LENGTH, MEMBER, FormatCache
+from generator.samples import SampleCall
 from generator.model import (
     BINARY,
     NO_CONTENT,
@@ -1077,11 +1079,13 @@ def render(
     overlay: Path | None = None,
     compiled: Path | None = None,
     cache: FormatCache | None = None,
+    samples: Mapping[str, SampleCall] | None = None,
 ) -> dict[str, str]:
     """The files of the generated project made from templates, by path relative to the output folder (`overlay`:
     a folder of templates replacing built-in ones; `compiled`: a folder keeping compiled templates between runs;
-    `cache`: keeps the rendered resource and models modules between runs, `RenderStore`). The runtime's modules,
-    copied as they are, come from `runtime_files`."""
+    `cache`: keeps the rendered resource and models modules between runs, `RenderStore`; `samples`: a sample call
+    of each operation by its pointer, for the tests written into tests/, none without them). The runtime's
+    modules, copied as they are, come from `runtime_files`."""
     env = environment(None, overlay, compiled)
     store = RenderStore(cache, api, spec_name, overlay) if cache is not None else None
     package = api.package.name
@@ -1156,7 +1160,77 @@ def render(
         resources.append((group, methods))
     models = [(schema.name, _summary(schema.description)) for schema in api.schemas]
     emit("api.md", "api.md.jinja", resources=resources, models=models)
+    if samples is not None:
+        served = {(o.method, o.path) for o in api.operations}
+        emit("tests/conftest.py", "tests/conftest.py.jinja", token_served=("POST", api.auth.token_path) in served)
+        emit("tests/test_operations.py", "tests/test_operations.py.jinja")
+        files["tests/samples.json"] = _samples_json(api, samples, schemas)
     return files
+
+
+def _samples_json(api: Api, samples: Mapping[str, SampleCall], schemas: dict[str, Schema]) -> str:
+    """The generated tests' data: per operation, the method, sample arguments and the classes its result (or each
+    item of its pages) must be an instance of. Data, not code: nothing the spec says becomes Python source."""
+    operations: list[dict[str, Any]] = []
+    for group in api.groups:
+        for operation in group.operations:
+            call = samples.get(operation.pointer, SampleCall({}, "no sample call was made for this operation"))
+            case: dict[str, Any] = {
+                "id": f"{group.attribute}.{operation.python_name}",
+                "operation_id": operation.operation_id,
+                "resource": group.attribute,
+                "method": operation.python_name,
+                "arguments": call.arguments,
+                "result": _instance_classes(operation.return_type, schemas, 0),
+            }
+            if operation.pagination is not None:
+                case["items"] = _instance_classes(operation.pagination.item_type, schemas, 0)
+            if call.problem:
+                case["problem"] = f"{operation.operation_id}: {call.problem}"
+            operations.append(case)
+    return json.dumps({"operations": operations}, indent=1, ensure_ascii=False) + "\n"
+
+
+_INSTANCE_CLASSES = {
+    "str": "str",
+    "int": "int",
+    "float": "float, int",
+    "bool": "bool",
+    "decimal": "decimal.Decimal",
+    "date": "datetime.date",
+    "datetime": "datetime.datetime",
+    "uuid": "uuid.UUID",
+    "bytes": "bytes",
+}
+
+
+def _instance_classes(type_: Type | None, schemas: dict[str, Schema], depth: int) -> list[str]:
+    """The classes a value of `type_` is an instance of, by the names the generated tests resolve: `models.X`,
+    a class the package exports (`NoContent`, `BinaryContent`), a builtin, `uuid.UUID`, `decimal.Decimal`,
+    `datetime.date`, `datetime.datetime`, `None`."""
+    if type_ is None:
+        return ["NoContent"]
+    if depth > 16:
+        return ["object"]
+    if isinstance(type_, Nullable):
+        return [*_instance_classes(type_.inner, schemas, depth + 1), "None"]
+    if isinstance(type_, UnionType):
+        found = [c for variant in type_.variants for c in _instance_classes(variant, schemas, depth + 1)]
+        return list(dict.fromkeys(found))
+    if isinstance(type_, Ref):
+        schema = schemas.get(type_.name)
+        if isinstance(schema, AliasSchema):
+            return _instance_classes(schema.type, schemas, depth + 1)
+        return [type_.name] if schema is None else [f"models.{type_.name}"]  # None: the runtime's own
+    if isinstance(type_, ArrayType):
+        return ["list"]
+    if isinstance(type_, MapType):
+        return ["dict"]
+    if isinstance(type_, LiteralType):
+        return sorted({"str" if isinstance(v, str) else "int" for v in type_.values})
+    if isinstance(type_, Primitive):
+        return _INSTANCE_CLASSES.get(type_.kind, "object").split(", ")
+    return ["object"]
 
 
 def _resource_context(group: Group, methods: list[MethodView], spell: PublicNames) -> dict[str, Any]:

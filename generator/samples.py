@@ -19,6 +19,7 @@ import decimal
 import math
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from generator import model
@@ -277,35 +278,47 @@ def typed(type_: model.Type, value: Any) -> Any:
     return value
 
 
-def source(value: Any, imports: set[str]) -> str:
-    """A Python expression for `value` (what `typed` makes: JSON values, UUIDs, decimals, dates), safe to place in
-    generated code whatever the spec's text: strings are literals, nothing else is written from the spec."""
-    from generator.render import pystr
+#: how a value the generated method takes as a Python type is written in the generated tests' samples.json:
+#: {"$clientgen": kind, "value": text}, turned back by the tests (`kind` is a Primitive kind of the model)
+TAG = "$clientgen"
 
-    if value is None or isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise NoSample(f"{value!r} has no JSON form")
-        return repr(float(value))
-    if isinstance(value, str):
-        return pystr(value)
-    if isinstance(value, uuid.UUID):
-        imports.add("import uuid")
-        return f'uuid.UUID("{value}")'
-    if isinstance(value, decimal.Decimal):
-        imports.add("import decimal")
-        return f"decimal.Decimal({pystr(str(value))})"
-    if isinstance(value, dt.datetime):
-        imports.add("import datetime")
-        return f"datetime.datetime.fromisoformat({pystr(value.isoformat())})"
-    if isinstance(value, dt.date):
-        imports.add("import datetime")
-        return f"datetime.date.fromisoformat({pystr(value.isoformat())})"
-    if isinstance(value, list):
-        return "[" + ", ".join(source(item, imports) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{pystr(str(k))}: {source(v, imports)}" for k, v in value.items()) + "}"
-    raise NoSample(f"{type(value).__name__} values cannot be written as Python")
+
+def tagged(type_: model.Type, value: Any) -> Any:
+    """`value` (as JSON has it) for samples.json: where the generated method takes a UUID, a decimal, a date or
+    a date-time, a tagged text the tests turn into one (`typed` in JSON)."""
+    if value is None:
+        return None
+    if isinstance(type_, model.Nullable):
+        return tagged(type_.inner, value)
+    if isinstance(type_, model.ArrayType) and isinstance(value, list):
+        return [tagged(type_.item, item) for item in value]
+    if isinstance(type_, model.Primitive) and isinstance(value, str) and type_.kind in _CONVERSIONS:
+        if typed(type_, value) is value:  # what the Python type cannot hold: sent as it is
+            return value
+        return {TAG: type_.kind, "value": value}
+    if isinstance(value, float) and not math.isfinite(value):
+        raise NoSample(f"{value!r} has no JSON form")
+    return value
+
+
+@dataclass(frozen=True)
+class SampleCall:
+    """A call of one operation for the generated tests: its keyword arguments as samples.json holds them
+    (`tagged`), or why no valid call could be made from the spec (`problem`)."""
+
+    arguments: dict[str, Any]
+    problem: str = ""
+
+
+def sample_calls(api: model.Api, document: Document) -> dict[str, SampleCall]:
+    """A sample call of every operation, by its pointer."""
+    samples = Samples(document)
+    calls: dict[str, SampleCall] = {}
+    for operation in api.operations:
+        try:
+            arguments = {name: tagged(type_, value) for name, type_, value in samples.wire_arguments(operation)}
+        except (NoSample, RecursionError, KeyError, TypeError, AttributeError) as problem:
+            calls[operation.pointer] = SampleCall({}, f"no valid call could be made from the spec: {problem}")
+            continue
+        calls[operation.pointer] = SampleCall(arguments)
+    return calls
