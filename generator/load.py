@@ -225,6 +225,10 @@ class Document:
             known = self._resolved[(ref, base)] = self._resolve(ref, base)
         return known
 
+    def resolved_locations(self) -> list[Location]:
+        """Where the references followed so far led (the build follows every one an operation reaches)."""
+        return [location for location, _ in self._resolved.values()]
+
     def follow(self, node: Any, location: Location) -> tuple[Any, Location]:
         """Follow `$ref`s from `node` (at `location`) to the node they name, and where it lives (its file resolves
         its own refs); `{}` for a reference that cannot be followed (validation reports it)."""

@@ -562,8 +562,8 @@ def _operations_changes(sides: _Sides, wire: WireDiff) -> list[Change]:
             if old_group.attribute != group.attribute or not sides.unchanged(old_operation, operation):
                 changes += _method_changes(old_group, old_operation, group, operation, sides)
             managed = {h.lower() for h in old_operation.managed_headers + operation.managed_headers} | settings
-            wire.operation(old_operation.pointer, operation.pointer, where, frozenset(managed))
-            wire.security(old_operation.pointer, operation.pointer, where)
+            wire.operation(old_operation, operation, where, frozenset(managed))
+            wire.security(old_operation, operation, where)
         else:
             message = f"new operation: {_method(group, operation)}"
             changes.append(Change("operation added", "compatible", where, message, "minor", "endpoint-added"))
@@ -572,7 +572,7 @@ def _operations_changes(sides: _Sides, wire: WireDiff) -> list[Change]:
         if key not in moved.values():
             group, operation = old[key]
             wire.removal(
-                operation.pointer,
+                operation,
                 _operation_location(operation),
                 operation.path not in new_paths,
                 _method(group, operation),

@@ -23,11 +23,12 @@ from importlib import resources
 from typing import Any
 
 from generator.diff.change import Bump, Change, Severity
-from generator.load import Document, Location, escape_pointer_token
-from generator.model import Api
+from generator.load import Document, Location, escape_pointer_token, unescape_pointer_token
+from generator.model import Api, Operation
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 STABILITY = ("draft", "alpha", "beta", "stable")
+_DEPTH = 64  # compositions nested deeper than this are compared as written
 _COMPONENT = re.compile(r"^/components/schemas/([^/]+)$")
 _PATH_PARAMETER = re.compile(r"\{[^{}]*\}")
 
@@ -93,15 +94,38 @@ class Side:
         self.main = document.main
         self.names = {s.pointer: s.name for s in api.schemas if s.pointer}
         self._refs: dict[Location, frozenset[Location]] = {}
+        #: (METHOD, path as `paths` keys it) -> where the operation is: path items may be `$ref`s to other files
+        self.operations: dict[tuple[str, str], Location] = {}
+        paths = document.root.get("paths") if isinstance(document.root, dict) else None
+        for key, item in (paths if isinstance(paths, dict) else {}).items():
+            resolved, location = self.follow(item, Location(self.main, "/paths/" + escape_pointer_token(str(key))))
+            for method in METHODS:
+                if isinstance(resolved, dict) and isinstance(resolved.get(method), dict):
+                    where = Location(location.file, f"{location.pointer}/{method}")
+                    self.operations[(method.upper(), str(key))] = where
+                    self.operations.setdefault((method.upper(), str(key).split("#", 1)[0]), where)
 
     def follow(self, node: Any, location: Location) -> tuple[Any, Location]:
         return self.document.follow(node, location)
 
-    def node(self, pointer: str) -> Any:
+    def locate(self, operation: Operation) -> Location:
+        """Where `operation` of the model is in this document (its own file when its path item is elsewhere)."""
+        tokens = operation.pointer.split("/")
+        if len(tokens) == 4 and tokens[1] == "paths":
+            key = (operation.method, unescape_pointer_token(tokens[2]))
+            if key in self.operations:
+                return self.operations[key]
+        return self.operations.get((operation.method, operation.path), Location(self.main, operation.pointer))
+
+    def at(self, location: Location) -> Any:
+        """The node at `location`, None where there is none."""
         try:
-            return self.document.node(Location(self.main, pointer))
-        except Exception:  # a pointer the model made always exists; a broken one is nothing to compare
+            return self.document.node(location)
+        except Exception:  # a location the model or a path item gave always exists; a broken one is nothing
             return None
+
+    def node(self, pointer: str) -> Any:
+        return self.at(Location(self.main, pointer))
 
     def model_name(self, location: Location) -> str:
         match = _COMPONENT.match(location.pointer)
@@ -137,22 +161,31 @@ class _Unchanged:
     def __init__(self, old: Side, new: Side) -> None:
         self.old, self.new = old, new
         self._known: dict[tuple[str, str], bool] = {}
+        self._pending: dict[tuple[str, str], int] = {}  # components being compared -> their depth
+        self._assumed: list[int] = []  # the least depth of the pending components each level relied on
         old_root, new_root = old.document.root, new.document.root
-        #: one file each, the same components: a node equal on both sides whose references all lead there is
-        #: unchanged without following them (a spec revised outside its components, the usual case)
-        self._same_components = (
+        #: one file each, the same everything but `paths`, and no reference into `paths`: a node equal on both
+        #: sides whose references lead outside `paths` is unchanged without following them (a spec revised in its
+        #: operations only, the usual case)
+        self._same_outside_paths = (
             len(old.document.files) <= 1
             and len(new.document.files) <= 1
             and isinstance(old_root, dict)
             and isinstance(new_root, dict)
-            and old_root.get("components") == new_root.get("components")
+            and {k: v for k, v in old_root.items() if k != "paths"}
+            == {k: v for k, v in new_root.items() if k != "paths"}
+            and not any(
+                location.pointer.startswith("/paths/")
+                for side in (old, new)
+                for location in side.document.resolved_locations()
+            )
         )
 
     def __call__(self, old: Location, new: Location, old_node: Any, new_node: Any) -> bool:
         if old_node != new_node or old.pointer != new.pointer:
             return False
-        if self._same_components and all(
-            r.pointer.startswith("/components/") for r in self.old.references(old, old_node)
+        if self._same_outside_paths and not any(
+            r.pointer.startswith("/paths/") for r in self.old.references(old, old_node)
         ):
             return True
         return self._same_refs(old, new, old_node)
@@ -168,33 +201,54 @@ class _Unchanged:
         return True
 
     def _component(self, old: Location, new: Location) -> bool:
+        """Whether a referenced node is unchanged. In a cycle, a node being compared is assumed unchanged (its
+        other parts decide); an answer that relied on such an assumption is kept only once the node assumed
+        is decided, so that a later change in the cycle cannot hide behind it."""
         key = (old.pointer, old.file + "\0" + new.file)
         known = self._known.get(key)
         if known is not None:
             return known
-        self._known[key] = True  # a cycle assumes itself unchanged; its other parts decide
-        old_node, new_node = self._node(self.old, old), self._node(self.new, new)
-        same = old_node == new_node and self._same_refs(old, new, old_node)
-        self._known[key] = same
+        depth = self._pending.get(key)
+        if depth is not None:
+            if self._assumed:
+                self._assumed[-1] = min(self._assumed[-1], depth)
+            return True
+        level = len(self._pending)
+        self._pending[key] = level
+        self._assumed.append(level + 1)
+        try:
+            old_node, new_node = self._node(self.old, old), self._node(self.new, new)
+            same = old_node == new_node and self._same_refs(old, new, old_node)
+        finally:
+            del self._pending[key]
+            relied = self._assumed.pop()
+        if not same or relied >= level:  # decided: on its own, or on nothing still pending above it
+            self._known[key] = same
+        if self._assumed:
+            self._assumed[-1] = min(self._assumed[-1], relied)
         return same
 
     @staticmethod
     def _node(side: Side, location: Location) -> Any:
-        try:
-            return side.document.node(location)
-        except Exception:
-            return None
+        return side.at(location)
 
 
 @dataclass
 class _Schema:
-    """A schema as compared: `null` branches and `type: [..., "null"]` folded into `nullable`, a single `allOf`,
-    `oneOf` or `anyOf` branch folded into its parent; `component` is where a plain reference led."""
+    """A schema as compared: `null` branches and `type: [..., "null"]` folded into `nullable`, a single `oneOf`
+    or `anyOf` branch folded into its parent, `allOf` (and a 3.1 `$ref`'s siblings) merged into one schema
+    (its branches kept under `allOf` for the branch checks); `raw` is the node as written at `location`,
+    `component` where a plain reference led, `properties` where each property is written."""
 
     node: dict[str, Any]
     location: Location
     nullable: bool
     component: Location | None = None
+    raw: Any = None
+    properties: dict[str, Location] = field(default_factory=dict)
+    false: bool = False  # the schema `false`: no value is valid
+    #: the `allOf` of one branch this schema was folded from (the branch checks compare it)
+    folded: list[Any] | None = None
 
     def types(self) -> frozenset[str]:
         kind = self.node.get("type")
@@ -205,6 +259,13 @@ class _Schema:
         return frozenset()
 
 
+#: directions whose changes are news, never breaking, and the note that says why
+_ERROR_HEADER = "a header of an error response: the generated client reads none but the request id"
+_NEWS = {
+    "error": " (in an error response: the generated error keeps the body as parsed)",
+    "unsent": " (readOnly: requests do not send it)",
+    "unread": " (writeOnly: responses do not carry it)",
+}
 #: keywords whose presence constrains (JSON Schema 2020-12), and their names in check ids
 _APPLICATORS = (
     ("contains", "contains"),
@@ -216,6 +277,11 @@ _APPLICATORS = (
     ("unevaluatedProperties", "unevaluated-properties"),
     ("contentSchema", "content-schema"),
 )
+#: formats whose values are a subset of another's (int32 of int64): (narrower, wider)
+_WIDER_FORMATS = frozenset({("int32", "int64"), ("float", "double")})
+#: formats the generated code types otherwise than `str` (a response value set to one changes the annotation)
+_TYPED_FORMATS = frozenset({"uuid", "date", "date-time", "decimal", "byte", "binary"})
+_ANNOTATIONS = frozenset({"default", "readOnly", "writeOnly", "deprecated", "const"})
 _DOCUMENTATION = frozenset(
     {"description", "title", "example", "examples", "externalDocs", "nullable", "deprecated", "$comment", "xml"}
 )
@@ -255,7 +321,8 @@ class WireDiff:
     def __post_init__(self) -> None:
         self._unchanged = _Unchanged(self.old, self.new)
         self._compared: set[tuple[Location, Location, str, str]] = set()
-        self._seen: set[tuple[str, str, str]] = set()
+        self._active: set[tuple[Location, Location, str, str]] = set()
+        self._seen: set[tuple[str, str, bool]] = set()
 
     # -- reporting ------------------------------------------------------------------------------------------
 
@@ -286,47 +353,45 @@ class WireDiff:
             severity = "breaking" if levels[check] in ("ERR", "WARN") else "compatible"
         else:
             severity = "breaking" if breaking else "compatible"
-        if reason and severity != ("breaking" if levels.get(check) in ("ERR", "WARN") else "compatible"):
+        if reason and not message.endswith(reason) and severity != _level_severity(levels.get(check)):
             message += f" ({reason})"
         if severity == "breaking":
             bump = "major"
         elif bump is None or bump == "major":
             bump = "patch" if any(check.endswith(p) for p in POLICY) else "minor"
         change = Change(_category(check), severity, where, message, bump, check)
-        if (change.id, where, message) not in self._seen:  # a schema met at two places of the same kind
-            self._seen.add((change.id, where, message))
+        # one change seen from two places (a component that is a request body and a property of another): once
+        seen = (where, message, "request" in check)
+        if seen not in self._seen:
+            self._seen.add(seen)
             self.changes.append(change)
 
     # -- operations -------------------------------------------------------------------------------------------
 
-    def operation(self, old_pointer: str, new_pointer: str, where: str, managed: frozenset[str] = frozenset()) -> None:
+    def operation(self, old: Operation, new: Operation, where: str, managed: frozenset[str] = frozenset()) -> None:
         """Compare one operation paired by `diff`: lifecycle, parameters, body, responses. Header parameters in
         `managed` (lower case) are the client's own (auth, signatures, client settings): not compared."""
-        old_node, new_node = self.old.node(old_pointer), self.new.node(new_pointer)
+        old_location, new_location = self.old.locate(old), self.new.locate(new)
+        old_node, new_node = self.old.at(old_location), self.new.at(new_location)
         if not isinstance(old_node, dict) or not isinstance(new_node, dict):
             return
-        old_location, new_location = Location(self.old.main, old_pointer), Location(self.new.main, new_pointer)
-        old_item = self.old.node(old_pointer.rsplit("/", 1)[0])
-        new_item = self.new.node(new_pointer.rsplit("/", 1)[0])
-        old_shared = old_item.get("parameters") if isinstance(old_item, dict) else None
-        new_shared = new_item.get("parameters") if isinstance(new_item, dict) else None
+        old_items, new_items = _parent(old_location), _parent(new_location)
+        old_shared = _dict(self.old.at(old_items)).get("parameters")
+        new_shared = _dict(self.new.at(new_items)).get("parameters")
         if old_shared == new_shared and self._unchanged(old_location, new_location, old_node, new_node):
             if old_shared is None or self._unchanged(
-                Location(self.old.main, old_pointer.rsplit("/", 1)[0] + "/parameters"),
-                Location(self.new.main, new_pointer.rsplit("/", 1)[0] + "/parameters"),
-                old_shared,
-                new_shared,
+                _child(old_items, "parameters"), _child(new_items, "parameters"), old_shared, new_shared
             ):
                 return
         self._lifecycle(old_node, new_node, where, "api", "operation", "endpoint")
-        self._parameters(old_pointer, old_node, new_pointer, new_node, where, managed)
+        self._parameters(old_location, old_node, old.path, new_location, new_node, new.path, where, managed)
         self._request_body(old_node.get("requestBody"), old_location, new_node.get("requestBody"), new_location, where)
         self._responses(old_node.get("responses"), old_location, new_node.get("responses"), new_location, where)
 
-    def removal(self, old_pointer: str, where: str, path_removed: bool, method: str) -> None:
+    def removal(self, operation: Operation, where: str, path_removed: bool, method: str) -> None:
         """An operation of OLD that NEW no longer has, judged by its deprecation and sunset date (oasdiff's policy:
         removed after a sunset date that has passed is expected; before it, or without deprecation, breaks)."""
-        node = self.old.node(old_pointer)
+        node = self.old.at(self.old.locate(operation))
         node = node if isinstance(node, dict) else {}
         stability = node.get("x-stability-level", "stable")
         prefix = "api-path" if path_removed else "api"
@@ -475,21 +540,20 @@ class WireDiff:
     # -- parameters -------------------------------------------------------------------------------------------
 
     def _parameter_map(
-        self, side: Side, pointer: str, node: dict[str, Any]
+        self, side: Side, at: Location, node: dict[str, Any]
     ) -> dict[tuple[str, str], tuple[dict[str, Any], Location, bool]]:
         """The parameters of an operation with those of its path item (the operation's win), by location and name
         (header names in lower case); `True` for those declared on the path item."""
         found: dict[tuple[str, str], tuple[dict[str, Any], Location, bool]] = {}
-        item_pointer = pointer.rsplit("/", 1)[0]
-        item = side.node(item_pointer)
+        item = _parent(at)
         for base, parameters, shared in (
-            (item_pointer, item.get("parameters") if isinstance(item, dict) else None, True),
-            (pointer, node.get("parameters"), False),
+            (item, _dict(side.at(item)).get("parameters"), True),
+            (at, node.get("parameters"), False),
         ):
             if not isinstance(parameters, list):
                 continue
             for index, parameter in enumerate(parameters):
-                resolved, location = side.follow(parameter, Location(side.main, f"{base}/parameters/{index}"))
+                resolved, location = side.follow(parameter, _child(base, f"parameters/{index}"))
                 if not isinstance(resolved, dict) or not isinstance(resolved.get("name"), str):
                     continue
                 where = str(resolved.get("in", ""))
@@ -499,20 +563,22 @@ class WireDiff:
 
     def _parameters(
         self,
-        old_pointer: str,
+        old_at: Location,
         old: dict[str, Any],
-        new_pointer: str,
+        old_template: str,
+        new_at: Location,
         new: dict[str, Any],
+        new_template: str,
         where: str,
         managed: frozenset[str],
     ) -> None:
-        before = self._parameter_map(self.old, old_pointer, old)
-        after = self._parameter_map(self.new, new_pointer, new)
+        before = self._parameter_map(self.old, old_at, old)
+        after = self._parameter_map(self.new, new_at, new)
         for key in [k for k in (*before, *after) if k[0] == "header" and k[1] in managed]:
             before.pop(key, None)
             after.pop(key, None)
-        old_path = [n[1:-1] for n in _PATH_PARAMETER.findall(old_pointer.split("/")[2].replace("~1", "/"))]
-        new_path = [n[1:-1] for n in _PATH_PARAMETER.findall(new_pointer.split("/")[2].replace("~1", "/"))]
+        old_path = [n[1:-1] for n in _PATH_PARAMETER.findall(old_template)]
+        new_path = [n[1:-1] for n in _PATH_PARAMETER.findall(new_template)]
         for old_name, new_name in zip(old_path, new_path):  # renamed path parameters: paired by place
             if ("path", new_name) not in before and ("path", old_name) in before:
                 before[("path", new_name)] = before.pop(("path", old_name))
@@ -702,7 +768,7 @@ class WireDiff:
             if not isinstance(old_response, dict) or not isinstance(new_response, dict):
                 continue
             success = str(status).startswith("2")
-            self._response_headers(old_response, old_location, new_response, new_location, str(status), where)
+            self._response_headers(old_response, old_location, new_response, new_location, str(status), where, success)
             old_content = _dict(old_response.get("content"))
             new_content = _dict(new_response.get("content"))
             for media_type, media in new_content.items():
@@ -753,8 +819,17 @@ class WireDiff:
                 )
 
     def _response_headers(
-        self, old: dict[str, Any], old_at: Location, new: dict[str, Any], new_at: Location, status: str, where: str
+        self,
+        old: dict[str, Any],
+        old_at: Location,
+        new: dict[str, Any],
+        new_at: Location,
+        status: str,
+        where: str,
+        success: bool,
     ) -> None:
+        """Headers of a response both specs have, by name (any case); those of an error response are news: the
+        generated client reads no header of an error but the request id."""
         old_headers = _dict(old.get("headers"))
         new_headers = _dict(new.get("headers"))
         old_by_name = {str(k).lower(): (k, v) for k, v in old_headers.items()}
@@ -766,12 +841,11 @@ class WireDiff:
             if key not in new_by_name:
                 required = isinstance(old_header, dict) and old_header.get("required") is True
                 check = "required-response-header-removed" if required else "optional-response-header-removed"
-                self.emit(
-                    check,
-                    where,
-                    f"response {status}: {'required ' if required else ''}header {name!r} removed",
-                    breaking=required,
-                )
+                message = f"response {status}: {'required ' if required else ''}header {name!r} removed"
+                if success:
+                    self.emit(check, where, message, breaking=required)
+                else:
+                    self.emit(check, where, message, breaking=False, bump="patch", reason=_ERROR_HEADER)
                 continue
             new_name, header_after = new_by_name[key]
             new_header, new_location = self.new.follow(
@@ -781,15 +855,28 @@ class WireDiff:
                 continue
             subject = f"response {status} header {new_name!r}"
             if old_header.get("required") is True and new_header.get("required") is not True:
-                self.emit("response-header-became-optional", where, f"{subject} became optional", breaking=True)
+                message = f"{subject} became optional"
+                if success:
+                    self.emit("response-header-became-optional", where, message, breaking=True)
+                else:
+                    self.emit("response-header-became-optional", where, message, breaking=False, reason=_ERROR_HEADER)
             elif new_header.get("required") is True and old_header.get("required") is not True:
                 self.emit("response-header-became-required", where, f"{subject} became required", breaking=False)
-            context = _Context(where, "response-header", subject, "response")
+            context = _Context(where, "response-header", subject, "response" if success else "error")
+            old_content, new_content = "content" in old_header, "content" in new_header
             self._compare(
-                old_header.get("schema"),
-                Location(old_location.file, old_location.pointer + "/schema"),
-                new_header.get("schema"),
-                Location(new_location.file, new_location.pointer + "/schema"),
+                _parameter_schema(old_header),
+                (
+                    _child(old_location, f"content/{escape_pointer_token(next(iter(old_header['content'])))}/schema")
+                    if old_content and _dict(old_header.get("content"))
+                    else _child(old_location, "schema")
+                ),
+                _parameter_schema(new_header),
+                (
+                    _child(new_location, f"content/{escape_pointer_token(next(iter(new_header['content'])))}/schema")
+                    if new_content and _dict(new_header.get("content"))
+                    else _child(new_location, "schema")
+                ),
                 context,
             )
         for key, (name, header) in new_by_name.items():
@@ -805,16 +892,19 @@ class WireDiff:
 
     # -- security ---------------------------------------------------------------------------------------------
 
-    def security(self, old_pointer: str | None, new_pointer: str | None, where: str) -> None:
+    def security(self, old_operation: Operation | None, new_operation: Operation | None, where: str) -> None:
         """The security requirements an operation declares (None: the spec's own, `security` at its root)."""
-        old = self.old.node(old_pointer + "/security" if old_pointer else "/security")
-        new = self.new.node(new_pointer + "/security" if new_pointer else "/security")
-        if old_pointer is not None and old is None and new is None:
-            return
-        if old_pointer is not None and (old is None) != (new is None):  # one side inherits the spec's
-            old = old if old is not None else self.old.node("/security")
-            new = new if new is not None else self.new.node("/security")
-        prefix = "api-global-security" if old_pointer is None else "api-security"
+        if old_operation is None or new_operation is None:
+            old, new = self.old.node("/security"), self.new.node("/security")
+        else:
+            old = _dict(self.old.at(self.old.locate(old_operation))).get("security")
+            new = _dict(self.new.at(self.new.locate(new_operation))).get("security")
+            if old is None and new is None:
+                return
+            if (old is None) != (new is None):  # one side inherits the spec's
+                old = old if old is not None else self.old.node("/security")
+                new = new if new is not None else self.new.node("/security")
+        prefix = "api-global-security" if old_operation is None else "api-security"
         old_requirements, new_requirements = _requirements(old), _requirements(new)
         if sorted(map(_canonical, old_requirements)) == sorted(map(_canonical, new_requirements)):
             return
@@ -829,13 +919,14 @@ class WireDiff:
                 self.emit(
                     f"{prefix}-removed", where, message + ": callers authenticating with it are refused", breaking=True
                 )
+        open_before = not old_requirements or {} in old_requirements
         for requirement in added:
-            self.emit(
-                f"{prefix}-added",
-                where,
-                f"security requirement {_describe_requirement(requirement)} added",
-                breaking=False,
-            )
+            message = f"security requirement {_describe_requirement(requirement)} added"
+            if open_before and not open_now:
+                reason = "the operation asked for no authentication before: callers without credentials are refused"
+                self.emit(f"{prefix}-added", where, message, breaking=True, reason=reason)
+            else:
+                self.emit(f"{prefix}-added", where, message, breaking=False)
         for before, after in pairs:
             for scheme, names in after.items():
                 for scope in sorted(names - before.get(scheme, frozenset())):
@@ -847,13 +938,25 @@ class WireDiff:
 
     # -- schemas ----------------------------------------------------------------------------------------------
 
-    def _schema(self, side: Side, node: Any, at: Location) -> _Schema:
+    def _schema(self, side: Side, node: Any, at: Location, depth: int = 0) -> _Schema:
         """A schema normalized for comparison (see `_Schema`)."""
-        node, location = side.follow(node, at) if node is not None else ({}, at)
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str) and set(node) - _DOCUMENTATION - {"$ref"}:
+            # a 3.1 reference with constraints beside it: the target and the siblings both apply
+            siblings = {k: v for k, v in node.items() if k != "$ref"}
+            node = {**siblings, "allOf": [{"$ref": node["$ref"]}, *_list(siblings.get("allOf"))]}
+            raw, location = node, at
+        else:
+            raw, location = side.follow(node, at) if node is not None else ({}, at)
         component = location if _COMPONENT.match(location.pointer) else None
-        if node is True or not isinstance(node, dict):
-            return _Schema({}, location, False, component)
+        if raw is False:
+            return _Schema({"not": {}}, location, False, component, raw, false=True)
+        if not isinstance(raw, dict):
+            return _Schema({}, location, False, component, raw)
+        node = raw
         nullable = node.get("nullable") is True or (isinstance(node.get("type"), list) and "null" in node["type"])
+        if isinstance(node.get("enum"), list) and None in node["enum"]:
+            nullable = True
+            node = {**node, "enum": [v for v in node["enum"] if v is not None]}
         for key in ("oneOf", "anyOf", "allOf"):
             branches = node.get(key)
             if not isinstance(branches, list):
@@ -863,12 +966,44 @@ class WireDiff:
                 nullable = True
                 node = {**node, key: [b for _, b in kept]}
             others = set(node) - _DOCUMENTATION - {key}
-            if len(kept) == 1 and not others:
+            if len(kept) == 1 and not others and depth < _DEPTH:
                 index, branch = kept[0]
-                inner = self._schema(side, branch, Location(location.file, f"{location.pointer}/{key}/{index}"))
+                inner = self._schema(side, branch, _child(location, f"{key}/{index}"), depth + 1)
                 inner.nullable = inner.nullable or nullable
+                if key == "allOf":
+                    inner.folded = branches
                 return inner
-        return _Schema(node, location, nullable, component)
+        properties = {
+            str(name): _child(location, f"properties/{escape_pointer_token(str(name))}")
+            for name in _dict(node.get("properties"))
+        }
+        if isinstance(node.get("allOf"), list) and depth < _DEPTH:
+            node, properties = self._merged(side, node, location, properties, depth)
+        return _Schema(node, location, nullable, component, raw, properties)
+
+    def _merged(
+        self, side: Side, node: dict[str, Any], location: Location, properties: dict[str, Location], depth: int
+    ) -> tuple[dict[str, Any], dict[str, Location]]:
+        """An `allOf` merged into its parent: properties and `required` joined, the first value of other keywords
+        kept; the branches stay under `allOf` (the merged schema is what a value must satisfy)."""
+        merged = dict(node)
+        merged_properties = dict(_dict(node.get("properties")))
+        required = list(_list(node.get("required")))
+        for index, branch in enumerate(node["allOf"]):
+            part = self._schema(side, branch, _child(location, f"allOf/{index}"), depth + 1)
+            for name, schema in _dict(part.node.get("properties")).items():
+                if name not in merged_properties:
+                    merged_properties[name] = schema
+                    properties[str(name)] = part.properties.get(str(name), part.location)
+            required += [name for name in _list(part.node.get("required")) if name not in required]
+            for key, value in part.node.items():
+                if key not in ("properties", "required", "allOf") and key not in _DOCUMENTATION:
+                    merged.setdefault(key, value)
+        if merged_properties:
+            merged["properties"] = merged_properties
+        if required:
+            merged["required"] = required
+        return merged, properties
 
     def _compare(self, old: Any, old_at: Location, new: Any, new_at: Location, context: _Context) -> None:
         if old is None and new is None:
@@ -880,17 +1015,27 @@ class WireDiff:
                 self._emit(context, "became-nullable", f"{context.subject} became nullable", request=False)
             else:
                 self._emit(context, "became-not-nullable", f"{context.subject} is no longer nullable", request=True)
+        if a.false != b.false:
+            message = f"{context.subject} {'now takes no value (false)' if b.false else 'takes values again'}"
+            self._emit(context, "became-false" if b.false else "became-true", message, request=b.false)
+            return
+        key = (a.location, b.location, context.site, context.direction)
+        if key in self._active:  # a schema that contains itself: compared once, where it starts
+            return
         if a.component is not None and b.component is not None:
-            key = (a.location, b.location, context.site, context.direction)
             if key in self._compared:
                 return
             self._compared.add(key)
-            if self._unchanged(a.location, b.location, a.node, b.node):
+            if self._unchanged(a.location, b.location, a.raw, b.raw):
                 return
             context = _Context(f"schema {self.new.model_name(b.location)}", context.site, "schema", context.direction)
-        elif self._unchanged(a.location, b.location, a.node, b.node):
+        elif self._unchanged(a.location, b.location, a.raw, b.raw):
             return
-        self._keywords(a, b, context)
+        self._active.add(key)
+        try:
+            self._keywords(a, b, context)
+        finally:
+            self._active.discard(key)
 
     def _emit(
         self, context: _Context, suffix: str | tuple[str, ...], message: str, *, request: bool, both: bool = False
@@ -900,10 +1045,9 @@ class WireDiff:
         has at this site names it."""
         suffixes = (suffix,) if isinstance(suffix, str) else suffix
         check = _known(*(f"{context.site}-{s}" for s in suffixes))
-        if context.direction == "error":
-            note = " (in an error response: the generated error keeps the body as parsed)"
-            check = check if check in catalog() else f"clientgen-{check}"
-            self.changes.append(Change(_category(check), "compatible", context.where, message + note, "patch", check))
+        note = _NEWS.get(context.direction)
+        if note is not None:
+            self.emit(check, context.where, message + note, breaking=False, bump="patch", reason=note)
             return
         breaking = both or request == (context.direction == "request")
         self.emit(check, context.where, message, breaking=breaking)
@@ -921,20 +1065,17 @@ class WireDiff:
             self._compare(old, a.location, branches[index], branch_at, context)
             return
         old_types, new_types = a.types(), b.types()
+        composed = any(k in node for node in (old, new) for k in ("oneOf", "anyOf", "allOf", "$ref"))
         if old_types and new_types and old_types != new_types:
             self._type_change(old_types, new_types, old.get("format"), new.get("format"), context)
-        elif (
-            old.get("format") != new.get("format")
-            and old_types == new_types
-            and (old.get("format") or new.get("format"))
-        ):
-            self._emit(
-                context,
-                "type-changed",
-                f"{subject}: format {old.get('format')!r} -> {new.get('format')!r}",
-                request=True,
-                both=True,
-            )
+        elif old_types != new_types and not composed:  # a type given where any value went, or taken away
+            message = f"{subject}: type {_types(old_types, None) or 'any'} -> {_types(new_types, None) or 'any'}"
+            if new_types:
+                self._emit(context, ("type-specialized", "type-changed"), message, request=True)
+            else:
+                self._emit(context, "type-generalized", message, request=False)
+        elif old.get("format") != new.get("format") and (old.get("format") or new.get("format")):
+            self._format_change(old.get("format"), new.get("format"), context)
         self._bounds(old, new, context)
         self._values(old, new, context)
         self._composition(a, b, context)
@@ -1068,6 +1209,29 @@ class WireDiff:
                 message = f"{subject}: dependentRequired of {key!r}: {_values(_list(before[key]))} -> {_values(_list(after[key]))}"
                 self._emit(context, "dependent-required-changed", message, request=True, both=True)
 
+    def _format_change(self, before: Any, after: Any, context: _Context) -> None:
+        """A `format` set, removed or replaced: a request value that had to be any string must now be, say, a UUID
+        (the server refuses the rest); a response value is one of fewer (specialized) or more (generalized)."""
+        message = f"{context.subject}: format {before!r} -> {after!r}"
+        widened = after is None or (before, after) in _WIDER_FORMATS
+        narrowed = before is None or (after, before) in _WIDER_FORMATS
+        if widened and context.direction == "request" and before in _TYPED_FORMATS:
+            reason = (
+                f"the generated argument takes str instead of a {before} value: code passing one no longer type-checks"
+            )
+            check = _known(f"{context.site}-type-generalized", f"{context.site}-type-changed")
+            self.emit(check, context.where, message, breaking=True, reason=reason)
+        elif widened:
+            self._emit(context, ("type-generalized", "type-changed"), message, request=False)
+        elif narrowed and context.direction == "response" and after in _TYPED_FORMATS:
+            reason = f"the generated attribute is typed for {after} instead of str: code using it as a string breaks"
+            check = _known(f"{context.site}-type-specialized", f"{context.site}-type-changed")
+            self.emit(check, context.where, message, breaking=True, reason=reason)
+        elif narrowed:
+            self._emit(context, ("type-specialized", "type-changed"), message, request=True)
+        else:
+            self._emit(context, "type-changed", message, request=True, both=True)
+
     def _type_change(
         self, old: frozenset[str], new: frozenset[str], old_format: Any, new_format: Any, context: _Context
     ) -> None:
@@ -1091,32 +1255,29 @@ class WireDiff:
 
     def _bounds(self, old: dict[str, Any], new: dict[str, Any], context: _Context) -> None:
         """Numeric bounds, lengths, counts, `multipleOf` and `uniqueItems`."""
-        old_bounds, new_bounds = _numeric_bounds(old), _numeric_bounds(new)
+        for upper in (True, False):
+            self._numeric_bound(_numeric_bound(old, upper), _numeric_bound(new, upper), upper, context)
         for keyword, name in (
-            ("maximum", "max"),
-            ("exclusiveMaximum", "exclusive-max"),
             ("maxLength", "max-length"),
             ("maxItems", "max-items"),
             ("maxProperties", "max-properties"),
         ):
             self._bound(
-                old_bounds.get(keyword, old.get(keyword)),
-                new_bounds.get(keyword, new.get(keyword)),
+                old.get(keyword),
+                new.get(keyword),
                 keyword,
                 name,
                 upper=True,
                 context=context,
             )
         for keyword, name in (
-            ("minimum", "min"),
-            ("exclusiveMinimum", "exclusive-min"),
             ("minLength", "min-length"),
             ("minItems", "min-items"),
             ("minProperties", "min-properties"),
         ):
             self._bound(
-                old_bounds.get(keyword, old.get(keyword)),
-                new_bounds.get(keyword, new.get(keyword)),
+                old.get(keyword),
+                new.get(keyword),
                 keyword,
                 name,
                 upper=False,
@@ -1140,6 +1301,36 @@ class WireDiff:
                 self._emit(context, "unique-items-set", f"{context.subject}: items must now be unique", request=True)
             else:
                 self._emit(context, "unique-items-unset", f"{context.subject}: items may now repeat", request=False)
+
+    def _numeric_bound(
+        self, before: tuple[float, bool] | None, after: tuple[float, bool] | None, upper: bool, context: _Context
+    ) -> None:
+        """A maximum (`upper`) or minimum, inclusive or exclusive, whichever way the spec writes it (3.0's boolean
+        `exclusiveMaximum` beside `maximum`, or 3.1's number): tighter or looser, and how."""
+        if before == after:
+            return
+        kind, word = ("max", "maximum") if upper else ("min", "minimum")
+
+        def text(bound: tuple[float, bool] | None) -> str:
+            return "none" if bound is None else f"{word} {bound[0]:g}{' (exclusive)' if bound[1] else ''}"
+
+        message = f"{context.subject}: {text(before)} -> {text(after)}"
+        if before is None or after is None:
+            exclusive = (after or before or (0, False))[1]
+            suffix = f"{'exclusive-' if exclusive else ''}{kind}-{'set' if before is None else 'unset'}"
+            self._emit(context, suffix, message, request=before is None)
+            return
+        (old_value, old_exclusive), (new_value, new_exclusive) = before, after
+        tighter = (new_value < old_value if upper else new_value > old_value) or (
+            new_value == old_value and new_exclusive and not old_exclusive
+        )
+        if old_exclusive == new_exclusive:
+            moved = "decreased" if new_value < old_value else "increased"
+            self._emit(context, f"{'exclusive-' if new_exclusive else ''}{kind}-{moved}", message, request=tighter)
+        elif tighter:
+            self._emit(context, f"exclusive-{kind}-set" if new_exclusive else f"{kind}-set", message, request=True)
+        else:
+            self._emit(context, f"{kind}-unset" if new_exclusive else f"exclusive-{kind}-unset", message, request=False)
 
     def _bound(self, before: Any, after: Any, keyword: str, name: str, *, upper: bool, context: _Context) -> None:
         before, after = _number(before), _number(after)
@@ -1286,11 +1477,18 @@ class WireDiff:
         """`oneOf`, `anyOf`, `allOf`: branches matched by the component they name, else by content, else by place."""
         for key, name in (("oneOf", "one-of"), ("anyOf", "any-of"), ("allOf", "all-of")):
             old_branches, new_branches = a.node.get(key), b.node.get(key)
+            if key == "allOf":  # as written: a single branch is folded into the normalized schema
+                old_branches = old_branches if old_branches is not None else a.folded
+                new_branches = new_branches if new_branches is not None else b.folded
             if not isinstance(old_branches, list) and not isinstance(new_branches, list):
                 continue
             old_list = old_branches if isinstance(old_branches, list) else []
             new_list = new_branches if isinstance(new_branches, list) else []
+            if key == "allOf" and _without(a.node, "allOf") == _without(b.node, "allOf"):
+                continue  # the same schema, its parts arranged otherwise (the merged schemas are compared)
             pairs, removed, added = self._branch_pairs(a, old_list, key, b, new_list)
+            if key == "allOf":
+                pairs = []  # their properties and keywords are the merged schema's, compared on it
             widen = key != "allOf"
             for index in removed:
                 label = _branch_label(old_list[index], index)
@@ -1360,7 +1558,9 @@ class WireDiff:
         for name, schema in new_properties.items():
             inner = context.at(str(name), site)
             subject = inner.subject
-            resolved, _ = self.new.follow(schema, b.location)
+            new_at = b.properties.get(str(name), _child(b.location, f"properties/{escape_pointer_token(str(name))}"))
+            old_at = a.properties.get(str(name), _child(a.location, f"properties/{escape_pointer_token(str(name))}"))
+            resolved, _ = self.new.follow(schema, new_at)
             resolved = resolved if isinstance(resolved, dict) else {}
             hidden = resolved.get("readOnly" if request else "writeOnly") is True
             required, was_required = name in new_required, name in old_required
@@ -1382,7 +1582,7 @@ class WireDiff:
                     self.emit(
                         check, context.where, f"new {'required' if required else 'optional'} {subject}", breaking=False
                     )
-                elif context.direction == "error":
+                elif context.direction not in ("request", "response"):
                     self._emit(inner, "added", f"new {subject}", request=False)
                 continue
             if required and not was_required and not hidden:
@@ -1409,23 +1609,25 @@ class WireDiff:
                         f"{subject} became optional: responses may omit it",
                         breaking=True,
                     )
-            old_resolved, _ = self.old.follow(old_properties[name], a.location)
-            if isinstance(old_resolved, dict) and context.direction != "error":
+            old_resolved, _ = self.old.follow(old_properties[name], old_at)
+            old_resolved = old_resolved if isinstance(old_resolved, dict) else {}
+            if context.direction in ("request", "response"):
                 self._lifecycle(old_resolved, resolved, context.where, site, subject)
                 self._access(old_resolved, resolved, required, context, subject)
-            token = escape_pointer_token(str(name))
-            self._compare(
-                old_properties[name],
-                Location(a.location.file, f"{a.location.pointer}/properties/{token}"),
-                schema,
-                Location(b.location.file, f"{b.location.pointer}/properties/{token}"),
-                inner,
-            )
+            if hidden and old_resolved.get("readOnly" if request else "writeOnly") is True:
+                # not sent in requests (readOnly) or not read from responses (writeOnly): news, never a break
+                inner = replace(
+                    inner,
+                    site="request-read-only-property" if request else "response-write-only-property",
+                    direction="unsent" if request else "unread",
+                )
+            self._compare(old_properties[name], old_at, schema, new_at, inner)
         for name, schema in old_properties.items():
             if name in new_properties:
                 continue
             subject = context.at(str(name), site).subject
-            resolved, _ = self.old.follow(schema, a.location)
+            old_at = a.properties.get(str(name), _child(a.location, f"properties/{escape_pointer_token(str(name))}"))
+            resolved, _ = self.old.follow(schema, old_at)
             resolved = resolved if isinstance(resolved, dict) else {}
             if context.direction == "request":
                 if resolved.get("readOnly") is not True:
@@ -1480,10 +1682,31 @@ def _likeliest(side: Side, old: _Schema, branches: list[Any], at: Location) -> i
     return max(range(len(branches)), key=score)
 
 
+def _level_severity(level: str | None) -> Severity:
+    return "breaking" if level in ("ERR", "WARN") else "compatible"
+
+
 def _known(*checks: str) -> str:
     """The first of these check ids oasdiff has, else the first."""
     levels = catalog()
     return next((check for check in checks if check in levels), checks[0])
+
+
+def _without(node: dict[str, Any], key: str) -> dict[str, Any]:
+    """`node` without `key`, its documentation and the annotations other checks report (defaults, readOnly...)."""
+    return {
+        k: v
+        for k, v in node.items()
+        if k != key and k not in _DOCUMENTATION and k not in _ANNOTATIONS and not k.startswith("x-")
+    }
+
+
+def _parent(location: Location) -> Location:
+    return Location(location.file, location.pointer.rsplit("/", 1)[0])
+
+
+def _child(location: Location, steps: str) -> Location:
+    return Location(location.file, f"{location.pointer}/{steps}")
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -1500,16 +1723,21 @@ def _number(value: Any) -> float | None:
     return value
 
 
-def _numeric_bounds(node: dict[str, Any]) -> dict[str, Any]:
-    """OpenAPI 3.0's boolean `exclusiveMaximum`/`exclusiveMinimum` as 3.1's numbers: `maximum: 5,
-    exclusiveMaximum: true` is `exclusiveMaximum: 5` and no `maximum`."""
-    bounds: dict[str, Any] = {}
-    for bound, exclusive in (("maximum", "exclusiveMaximum"), ("minimum", "exclusiveMinimum")):
-        if node.get(exclusive) is True:
-            bounds[exclusive], bounds[bound] = node.get(bound), None
-        elif node.get(exclusive) is False:
-            bounds[exclusive] = None
-    return bounds
+def _numeric_bound(node: dict[str, Any], upper: bool) -> tuple[float, bool] | None:
+    """A schema's maximum (`upper`) or minimum as (value, exclusive): 3.0's `maximum: 5, exclusiveMaximum: true`
+    and 3.1's `exclusiveMaximum: 5` are both (5, True); of two bounds given, the tighter."""
+    bound, exclusive = ("maximum", "exclusiveMaximum") if upper else ("minimum", "exclusiveMinimum")
+    inclusive_value = _number(node.get(bound))
+    flag = node.get(exclusive)
+    if flag is True:
+        return None if inclusive_value is None else (inclusive_value, True)
+    exclusive_value = _number(flag)
+    if exclusive_value is None:
+        return None if inclusive_value is None else (inclusive_value, False)
+    if inclusive_value is None:
+        return (exclusive_value, True)
+    tighter_exclusive = exclusive_value <= inclusive_value if upper else exclusive_value >= inclusive_value
+    return (exclusive_value, True) if tighter_exclusive else (inclusive_value, False)
 
 
 def _is_null(side: Side, branch: Any, at: Location) -> bool:

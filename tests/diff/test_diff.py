@@ -57,7 +57,7 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     "parameter_added_optional": ("minor", [("new-optional-request-parameter", "compatible", LIST)]),
     "parameter_added_required": ("major", [("new-required-request-parameter", "breaking", LIST)]),
     "parameter_became_required": ("major", [("request-parameter-became-required", "breaking", LIST)]),
-    "parameter_format_changed": ("major", [("request-parameter-type-changed", "breaking", GET)]),
+    "parameter_format_changed": ("major", [("request-parameter-type-generalized", "breaking", GET)]),
     "parameter_removed": ("major", [("request-parameter-removed", "breaking", LIST)]),
     "parameter_type_changed": ("major", [("request-parameter-type-changed", "breaking", LIST)]),
     "path_changed": ("major", [("clientgen-path-changed", "breaking", "GET /executions (listFills)")]),
@@ -188,7 +188,10 @@ def test_messages_say_what_changes_for_the_client() -> None:
         "tag 'Orders' is now 'Trades': moves the method from client.orders to client.trades",
         "the generated method client.orders.get is now client.trades.get_order",
     ]
-    assert messages(report_of("parameter_format_changed")) == ["path parameter 'order_id': format 'uuid' -> None"]
+    assert messages(report_of("parameter_format_changed")) == [
+        "path parameter 'order_id': format 'uuid' -> None (the generated argument takes str instead of a uuid value:"
+        " code passing one no longer type-checks)"
+    ]
     assert messages(report_of("path_parameter_renamed")) == [
         "path parameter 'order_id' is now 'id': the argument order_id= is now id="
     ]
