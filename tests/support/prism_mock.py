@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,12 +26,12 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import ROOT, free_port
+from conftest import ROOT
+from generator.contract import MockServer
 
 CONTRACT = ROOT / "tests" / "contract"
 PRISM = CONTRACT / "node_modules" / ".bin" / "prism"
 INSTALL_HINT = f"npm ci --prefix {CONTRACT.relative_to(ROOT)}"
-STARTUP_SECONDS = 120.0
 #: The `type` of the problems Prism makes up itself (no response in the spec fits the error).
 PRISM_ERRORS = "https://stoplight.io/prism/errors"
 
@@ -50,49 +47,19 @@ def prism_executable() -> Path:
     return PRISM
 
 
-class PrismMock:
-    """`prism mock` serving one spec on a free port of 127.0.0.1, with dynamic (seeded) responses."""
+class PrismMock(MockServer):
+    """`prism mock` serving one spec on a free port of 127.0.0.1, with dynamic (seeded) responses: the server
+    `clientgen test` runs (generator.contract), with the pinned Prism."""
 
-    def __init__(self, spec: Path, *, seed: str = "clientgen", log: Path | None = None) -> None:
-        self.spec = spec
-        self.seed = seed
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.log = log or Path(os.devnull)
-        self._process: subprocess.Popen[bytes] | None = None
+    def __init__(self, spec: Path, *, log: Path | None = None) -> None:
+        super().__init__(prism_executable(), spec, log or Path(os.devnull))
 
     def start(self) -> PrismMock:
-        command = [str(prism_executable()), "mock", str(self.spec), "--host", "127.0.0.1", "--port", str(self.port)]
-        command += ["--dynamic", "--seed", self.seed, "--verboseLevel", "warn"]
-        with open(self.log, "ab") as output:
-            self._process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=CONTRACT)
-        started = time.monotonic()
-        while time.monotonic() - started < STARTUP_SECONDS:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"prism exited with {self._process.returncode} before listening; see {self.log}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"prism did not listen on {self.base_url} within {STARTUP_SECONDS:.0f} s; see {self.log}")
+        self.__enter__()
+        return self
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None
-
-    def __enter__(self) -> PrismMock:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self.__exit__()
 
 
 @dataclass(frozen=True)
