@@ -225,6 +225,20 @@ class Document:
             known = self._resolved[(ref, base)] = self._resolve(ref, base)
         return known
 
+    def operations(self) -> dict[tuple[str, str], Location]:
+        """Where each operation is, by (METHOD, path as `paths` keys it): a path item may be a `$ref` to another
+        place or file. Also by the path without a `#fragment`, when no other operation has that key."""
+        found: dict[tuple[str, str], Location] = {}
+        paths = self.root.get("paths") if isinstance(self.root, dict) else None
+        for key, item in (paths if isinstance(paths, dict) else {}).items():
+            resolved, location = self.follow(item, Location(self.main, "/paths/" + escape_pointer_token(str(key))))
+            for method in ("get", "put", "post", "delete", "options", "head", "patch", "trace"):
+                if isinstance(resolved, dict) and isinstance(resolved.get(method), dict):
+                    where = Location(location.file, f"{location.pointer}/{method}")
+                    found[(method.upper(), str(key))] = where
+                    found.setdefault((method.upper(), str(key).split("#", 1)[0]), where)
+        return found
+
     def resolved_locations(self) -> list[Location]:
         """Where the references followed so far led (the build follows every one an operation reaches)."""
         return [location for location, _ in self._resolved.values()]

@@ -184,7 +184,8 @@ def generate(
                 overlay=config.project.templates,
                 compiled=cache.folder / "templates" if cache is not None else None,
                 cache=cache,
-                samples=sample_calls(api, document) if config.project.tests else None,
+                samples=sample_calls(api, document),
+                tests=config.project.tests,
             )
         with _stage("format", timings, progress):
             files = format_files(

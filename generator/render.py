@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from generator import __version__, names
 from generator import layout
@@ -77,6 +77,7 @@ PACKAGE_FILES = ("_version.py", "_config.py")
 #: The runtime: plain Python in templates/runtime/, copied unchanged (and not formatted again) into every package.
 RUNTIME_FILES = (
     "_auth.py",
+    "_testing.py",
     "_base_client.py",
     "_content.py",
     "_deadline.py",
@@ -1080,12 +1081,13 @@ def render(
     compiled: Path | None = None,
     cache: FormatCache | None = None,
     samples: Mapping[str, SampleCall] | None = None,
+    tests: bool = False,
 ) -> dict[str, str]:
     """The files of the generated project made from templates, by path relative to the output folder (`overlay`:
     a folder of templates replacing built-in ones; `compiled`: a folder keeping compiled templates between runs;
     `cache`: keeps the rendered resource and models modules between runs, `RenderStore`; `samples`: a sample call
-    of each operation by its pointer, for the tests written into tests/, none without them). The runtime's
-    modules, copied as they are, come from `runtime_files`."""
+    of each operation by its pointer, for the test kit (`<package>/testing.py`) and, when `tests`, the tests
+    written into tests/). The runtime's modules, copied as they are, come from `runtime_files`."""
     env = environment(None, overlay, compiled)
     store = RenderStore(cache, api, spec_name, overlay) if cache is not None else None
     package = api.package.name
@@ -1161,11 +1163,59 @@ def render(
     models = [(schema.name, _summary(schema.description)) for schema in api.schemas]
     emit("api.md", "api.md.jinja", resources=resources, models=models)
     if samples is not None:
+        emit(f"{package}/testing.py", "package/testing.py.jinja", **_testing_context(api, resources, samples))
+    if samples is not None and tests:
         served = {(o.method, o.path) for o in api.operations}
         emit("tests/conftest.py", "tests/conftest.py.jinja", token_served=("POST", api.auth.token_path) in served)
         emit("tests/test_operations.py", "tests/test_operations.py.jinja")
         files["tests/samples.json"] = _samples_json(api, samples, schemas)
     return files
+
+
+def _testing_context(
+    api: Api, resources: list[tuple[Group, list[MethodView]]], samples: Mapping[str, SampleCall]
+) -> dict[str, Any]:
+    """What the test kit's module needs: per resource, a statement registering each operation with its endpoint
+    constant and method; per operation, its path and query parameters and the spec's example of its response
+    (as one JSON string literal: data, never code)."""
+    cases: dict[str, list[dict[str, str]]] = {}
+    operations: dict[str, Any] = {}
+    for group, methods in resources:
+        cases[group.name] = []
+        for view in methods:
+            name = f"{group.attribute}.{view.operation.python_name}"
+            call = layout.call(
+                f"self.{view.operation.python_name} = api.operation",
+                pystr(name),
+                f"_{group.module}.{view.constant}",
+                f"_{group.module}.{group.class_name}.{view.operation.python_name}",
+            )
+            cases[group.name].append({"statement": layout.lay(call, 8)})
+            entry: dict[str, Any] = {
+                "arguments": [
+                    [a.name, a.location, a.python_name, a.required]
+                    for a in view.arguments
+                    if a.location in ("path", "query")
+                ]
+            }
+            found, example = samples.get(view.operation.pointer, SampleCall({})).response
+            if found:
+                entry["example"] = example
+            operations[name] = entry
+    first = next(((g, o) for g in api.groups for o in g.operations), None)
+    token = api.auth.token_path
+    return {
+        "groups": [group for group, _ in resources],
+        "cases": cases,
+        "operations": pystr(json.dumps(operations, ensure_ascii=True, separators=(",", ":"))),
+        "example": (
+            {"attribute": first[0].attribute, "method": first[1].python_name}
+            if first
+            else {"attribute": "resource", "method": "method"}
+        ),
+        "token_path": pystr(urlsplit(token).path if "//" in token else token) if token else "None",
+        "token_served": True,
+    }
 
 
 def _samples_json(api: Api, samples: Mapping[str, SampleCall], schemas: dict[str, Schema]) -> str:

@@ -74,6 +74,7 @@ class Samples:
 
     def __init__(self, document: Document) -> None:
         self.document = document
+        self._operations = document.operations()
 
     # -- the spec ---------------------------------------------------------------------------------------
 
@@ -81,15 +82,21 @@ class Samples:
         """Follows `$ref`s (to any file the spec's references reached)."""
         return self.document.follow(node, Location(self.document.main, ""))[0] if isinstance(node, dict) else node
 
-    def node(self, pointer: str) -> Any:
-        return self.document.node(Location(self.document.main, pointer))
+    def operation(self, operation: model.Operation) -> tuple[dict[str, Any], Location]:
+        """The operation as the spec writes it, and where (its path item may be in another file)."""
+        from generator.diff.wire import locate
+
+        location = locate(operation, self._operations, self.document.main)
+        node = self.document.node(location)
+        return (node if isinstance(node, dict) else {}), location
 
     def raw_parameter(self, operation: model.Operation, parameter: model.Parameter) -> dict[str, Any]:
         """The parameter as the spec writes it (the operation's own, else its path item's)."""
-        item_pointer = operation.pointer.rsplit("/", 1)[0]
+        node, location = self.operation(operation)
+        item = self.document.node(Location(location.file, location.pointer.rsplit("/", 1)[0]))
         candidates = [
-            *(self.node(operation.pointer).get("parameters") or ()),
-            *(self.node(item_pointer).get("parameters") or ()),
+            *(node.get("parameters") or ()),
+            *((item if isinstance(item, dict) else {}).get("parameters") or ()),
         ]
         for candidate in map(self.resolve, candidates):
             if candidate.get("name") == parameter.name and candidate.get("in") == parameter.location:
@@ -245,9 +252,26 @@ class Samples:
                 arguments[name] = value
         return arguments
 
+    def response_example(self, operation: model.Operation) -> tuple[bool, Any]:
+        """The spec's example of the operation's first success response with a JSON body: (found, value)."""
+        responses = self.resolve(self.operation(operation)[0].get("responses", {}))
+        for status in sorted(str(s) for s in responses if str(s).startswith("2")):
+            response = self.resolve(responses.get(status, responses.get(int(status)) if status.isdigit() else None))
+            for media_type, media in (response.get("content") or {}).items() if isinstance(response, dict) else ():
+                if "json" not in str(media_type):
+                    continue
+                media = self.resolve(media)
+                found, example = self.example(media)
+                if not found:
+                    found, example = self.example(self.resolve(media.get("schema", {})))
+                if found:
+                    return True, copy.deepcopy(example)
+            return False, None
+        return False, None
+
     def body_value(self, operation: model.Operation) -> Any:
         assert operation.body is not None
-        request_body = self.resolve(self.node(operation.pointer).get("requestBody", {}))
+        request_body = self.resolve(self.operation(operation)[0].get("requestBody", {}))
         media = self.resolve(request_body.get("content", {}).get(operation.body.media_type, {}))
         found, example = self.example(media)
         return copy.deepcopy(example) if found else self.value(media.get("schema", {}), operation.operation_id)
@@ -308,6 +332,8 @@ class SampleCall:
 
     arguments: dict[str, Any]
     problem: str = ""
+    #: the spec's example of the success response (the test kit answers a call nobody stubbed with it)
+    response: tuple[bool, Any] = (False, None)
 
 
 def sample_calls(api: model.Api, document: Document) -> dict[str, SampleCall]:
@@ -316,9 +342,13 @@ def sample_calls(api: model.Api, document: Document) -> dict[str, SampleCall]:
     calls: dict[str, SampleCall] = {}
     for operation in api.operations:
         try:
+            response = samples.response_example(operation)
+        except Exception:  # a sample is a convenience: no example, whatever the spec holds
+            response = (False, None)
+        try:
             arguments = {name: tagged(type_, value) for name, type_, value in samples.wire_arguments(operation)}
-        except (NoSample, RecursionError, KeyError, TypeError, AttributeError) as problem:
-            calls[operation.pointer] = SampleCall({}, f"no valid call could be made from the spec: {problem}")
+        except Exception as problem:  # said in the operation's generated test, which fails with it
+            calls[operation.pointer] = SampleCall({}, f"no valid call could be made from the spec: {problem}", response)
             continue
-        calls[operation.pointer] = SampleCall(arguments)
+        calls[operation.pointer] = SampleCall(arguments, response=response)
     return calls

@@ -95,27 +95,14 @@ class Side:
         self.names = {s.pointer: s.name for s in api.schemas if s.pointer}
         self._refs: dict[Location, frozenset[Location]] = {}
         #: (METHOD, path as `paths` keys it) -> where the operation is: path items may be `$ref`s to other files
-        self.operations: dict[tuple[str, str], Location] = {}
-        paths = document.root.get("paths") if isinstance(document.root, dict) else None
-        for key, item in (paths if isinstance(paths, dict) else {}).items():
-            resolved, location = self.follow(item, Location(self.main, "/paths/" + escape_pointer_token(str(key))))
-            for method in METHODS:
-                if isinstance(resolved, dict) and isinstance(resolved.get(method), dict):
-                    where = Location(location.file, f"{location.pointer}/{method}")
-                    self.operations[(method.upper(), str(key))] = where
-                    self.operations.setdefault((method.upper(), str(key).split("#", 1)[0]), where)
+        self.operations = document.operations()
 
     def follow(self, node: Any, location: Location) -> tuple[Any, Location]:
         return self.document.follow(node, location)
 
     def locate(self, operation: Operation) -> Location:
         """Where `operation` of the model is in this document (its own file when its path item is elsewhere)."""
-        tokens = operation.pointer.split("/")
-        if len(tokens) == 4 and tokens[1] == "paths":
-            key = (operation.method, unescape_pointer_token(tokens[2]))
-            if key in self.operations:
-                return self.operations[key]
-        return self.operations.get((operation.method, operation.path), Location(self.main, operation.pointer))
+        return locate(operation, self.operations, self.main)
 
     def at(self, location: Location) -> Any:
         """The node at `location`, None where there is none."""
@@ -1699,6 +1686,17 @@ def _without(node: dict[str, Any], key: str) -> dict[str, Any]:
         for k, v in node.items()
         if k != key and k not in _DOCUMENTATION and k not in _ANNOTATIONS and not k.startswith("x-")
     }
+
+
+def locate(operation: Operation, operations: dict[tuple[str, str], Location], main: str) -> Location:
+    """Where `operation` of the model is, among a document's `operations()`: by its key in `paths`, else by its
+    path (a path item `$ref`'d from elsewhere)."""
+    tokens = operation.pointer.split("/")
+    if len(tokens) == 4 and tokens[1] == "paths":
+        key = (operation.method, unescape_pointer_token(tokens[2]))
+        if key in operations:
+            return operations[key]
+    return operations.get((operation.method, operation.path), Location(main, operation.pointer))
 
 
 def _parent(location: Location) -> Location:

@@ -1196,7 +1196,7 @@ def test_real_spec_readme_examples_run_against_the_fake(
     monkeypatch.setattr(real.pkg, "AsyncClient", AsyncClient)
     body = _delivery(_user_event(server))
     blocks = python_blocks(real.readme)
-    assert len(blocks) == 7  # use, pages, webhooks, request bodies, async, errors, raw responses
+    assert len(blocks) == 8  # use, pages, webhooks, request bodies, async, errors, raw responses, the test kit
     for number, block in enumerate(blocks, 1):
         namespace: dict[str, Any] = {
             "client": original(**settings),
