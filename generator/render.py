@@ -1192,22 +1192,26 @@ def _testing_context(
             )
             cases[group.name].append({"statement": layout.lay(call, 8)})
             entry: dict[str, Any] = {
-                "arguments": [
+                "arguments": sorted(
                     [a.name, a.location, a.python_name, a.required]
                     for a in view.arguments
                     if a.location in ("path", "query")
-                ]
+                )
             }
             found, example = samples.get(view.operation.pointer, SampleCall({})).response
             if found:
                 entry["example"] = example
             operations[name] = entry
-    first = next(((g, o) for g in api.groups for o in g.operations), None)
+    first = min(
+        ((g, o) for g in api.groups for o in g.operations),
+        key=lambda p: (p[0].attribute, p[1].python_name),
+        default=None,
+    )
     token = api.auth.token_path
     return {
         "groups": [group for group, _ in resources],
         "cases": cases,
-        "operations": pystr(json.dumps(operations, ensure_ascii=True, separators=(",", ":"))),
+        "operations": pystr(json.dumps(operations, ensure_ascii=True, separators=(",", ":"), sort_keys=True)),
         "example": (
             {"attribute": first[0].attribute, "method": first[1].python_name}
             if first

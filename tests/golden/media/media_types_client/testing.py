@@ -18,7 +18,6 @@ the fake issued. Importing media_types_client does not import this module.
 from __future__ import annotations
 
 import json
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -105,11 +104,6 @@ class MockAPI:
     def __enter__(self) -> MockAPI:
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._client is not None:
             self._client.close()

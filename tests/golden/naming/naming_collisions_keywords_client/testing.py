@@ -18,7 +18,6 @@ the fake issued. Importing naming_collisions_keywords_client does not import thi
 from __future__ import annotations
 
 import json
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -34,7 +33,7 @@ __all__ = ["Call", "FakeOperation", "MockAPI", "MockAPIError"]
 #: by operation: its path and query parameters (wire name, location, argument, required) and the spec's example
 #: of its success response
 _OPERATIONS: dict[str, Any] = json.loads(
-    '{"class_.get_thing":{"arguments":[["from","path","from_",true],["DateCreated","query","date_created",false],["DateCreated<","query","date_created_2",false],["DateCreated>","query","date_created_3",false],["self","query","self_",false],["options","query","options_",false],["list","query","list",false]]},"class_.list_things":{"arguments":[]},"class_.list_things_2":{"arguments":[]},"uber_things.grosse":{"arguments":[]},"n2fa.verify":{"arguments":[]}}'
+    '{"class_.get_thing":{"arguments":[["DateCreated","query","date_created",false],["DateCreated<","query","date_created_2",false],["DateCreated>","query","date_created_3",false],["from","path","from_",true],["list","query","list",false],["options","query","options_",false],["self","query","self_",false]]},"class_.list_things":{"arguments":[]},"class_.list_things_2":{"arguments":[]},"n2fa.verify":{"arguments":[]},"uber_things.grosse":{"arguments":[]}}'
 )
 
 
@@ -111,11 +110,6 @@ class MockAPI:
     def __enter__(self) -> MockAPI:
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._client is not None:
             self._client.close()

@@ -4,9 +4,9 @@
     from shapes_client.testing import MockAPI
 
     with MockAPI() as api:
-        api.pets.list.returns(...)  # typed: the operation's result
+        api.owners.list.returns(...)  # typed: the operation's result
         my_code(api.client)                    # or api.async_client
-        assert api.pets.list.calls[0] ...
+        assert api.owners.list.calls[0] ...
 
 Every request the client sends is checked against the operation it calls: its path and query parameters against
 the method's annotations, its body against the body's model; a wrong type or a missing required field fails the
@@ -18,7 +18,6 @@ the fake issued. Importing shapes_client does not import this module.
 from __future__ import annotations
 
 import json
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -33,7 +32,7 @@ __all__ = ["Call", "FakeOperation", "MockAPI", "MockAPIError"]
 #: by operation: its path and query parameters (wire name, location, argument, required) and the spec's example
 #: of its success response
 _OPERATIONS: dict[str, Any] = json.loads(
-    '{"pets.list":{"arguments":[["kind","query","kind",false],["tags","query","tags",false],["filter","query","filter",false]]},"pets.create":{"arguments":[]},"pets.get":{"arguments":[["pet_id","path","pet_id",true]]},"owners.list":{"arguments":[]},"owners.set_address":{"arguments":[["owner_id","path","owner_id",true]]}}'
+    '{"owners.list":{"arguments":[]},"owners.set_address":{"arguments":[["owner_id","path","owner_id",true]]},"pets.create":{"arguments":[]},"pets.get":{"arguments":[["pet_id","path","pet_id",true]]},"pets.list":{"arguments":[["filter","query","filter",false],["kind","query","kind",false],["tags","query","tags",false]]}}'
 )
 
 
@@ -97,11 +96,6 @@ class MockAPI:
     def __enter__(self) -> MockAPI:
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._client is not None:
             self._client.close()

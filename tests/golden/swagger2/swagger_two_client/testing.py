@@ -4,9 +4,9 @@
     from swagger_two_client.testing import MockAPI
 
     with MockAPI() as api:
-        api.reports.get.returns(...)  # typed: the operation's result
+        api.auth.login.returns(...)  # typed: the operation's result
         my_code(api.client)                    # or api.async_client
-        assert api.reports.get.calls[0] ...
+        assert api.auth.login.calls[0] ...
 
 Every request the client sends is checked against the operation it calls: its path and query parameters against
 the method's annotations, its body against the body's model; a wrong type or a missing required field fails the
@@ -18,7 +18,6 @@ the fake issued. Importing swagger_two_client does not import this module.
 from __future__ import annotations
 
 import json
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -34,7 +33,7 @@ __all__ = ["Call", "FakeOperation", "MockAPI", "MockAPIError"]
 #: by operation: its path and query parameters (wire name, location, argument, required) and the spec's example
 #: of its success response
 _OPERATIONS: dict[str, Any] = json.loads(
-    '{"reports.get":{"arguments":[]},"auth.login":{"arguments":[]},"pets.upload_photo":{"arguments":[["petId","path","pet_id",true]]},"pets.get":{"arguments":[["petId","path","pet_id",true]]},"pets.list":{"arguments":[["limit","query","limit",false],["tags","query","tags",false],["ids","query","ids",false]]},"pets.add":{"arguments":[]}}'
+    '{"auth.login":{"arguments":[]},"pets.add":{"arguments":[]},"pets.get":{"arguments":[["petId","path","pet_id",true]]},"pets.list":{"arguments":[["ids","query","ids",false],["limit","query","limit",false],["tags","query","tags",false]]},"pets.upload_photo":{"arguments":[["petId","path","pet_id",true]]},"reports.get":{"arguments":[]}}'
 )
 
 
@@ -109,11 +108,6 @@ class MockAPI:
     def __enter__(self) -> MockAPI:
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._client is not None:
             self._client.close()
