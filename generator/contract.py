@@ -9,6 +9,7 @@ when its sync and its async test both do.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -147,10 +148,8 @@ def run_tests(folder: Path, spec: Path, api: Api, prism: Path, *, pytest_argumen
     """Prism on `spec`, pytest on `folder`/tests, the outcome per operation of `api`."""
     if not (folder / "tests").is_dir():
         raise ContractError(f"{folder / 'tests'} does not exist: generate writes it when `tests = true` (the default)")
-    try:
-        import pytest  # noqa: F401 - only whether it is there
-    except ImportError:
-        raise ContractError("pytest is not installed in this environment: pip install pytest") from None
+    if importlib.util.find_spec("pytest") is None:
+        raise ContractError("pytest is not installed in this environment: pip install pytest")
     with tempfile.TemporaryDirectory(prefix="clientgen-test-") as scratch:
         report = Path(scratch) / "report.xml"
         with MockServer(prism, spec, Path(scratch) / "prism.log") as server:
