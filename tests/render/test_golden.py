@@ -3,7 +3,10 @@ Upvest spec, whose golden copy is the committed client itself (output/, what CI 
 
 Any change to the generated code shows up here as a diff in review. To refresh after an intended change:
 
-    CLIENTGEN_UPDATE_GOLDEN=1 python -m pytest tests/render/test_golden.py
+    CLIENTGEN_UPDATE_GOLDEN=1 python -m pytest tests/render/test_golden.py; python -m generator check
+
+The refresh writes the golden files (and output/) and fails for each case whose files changed, naming them: a
+refresh never passes without comparing, and `.ci/run` clears the variable.
 """
 
 from __future__ import annotations
@@ -40,12 +43,16 @@ def read_tree(folder: Path) -> dict[str, str]:
 def test_generated_output_matches_golden_files(name: str) -> None:
     files = generate(CASES[name], config_for(name)).files
     folder = OUTPUT if name == "upvest-investment-api" else GOLDEN / name
+    golden = read_tree(folder) if folder.is_dir() else {}
     if os.environ.get("CLIENTGEN_UPDATE_GOLDEN"):
+        # refreshed, and still compared: the golden files as they were decide whether this passes
+        changed = sorted(set(golden) ^ set(files) | {path for path in files if golden.get(path) != files[path]})
         write(files, folder)
+        assert not changed, f"{name}: golden files refreshed, review them (git diff): {', '.join(changed)}"
+        return
     assert (
         folder.is_dir()
     ), f"no golden files for {name}: run CLIENTGEN_UPDATE_GOLDEN=1 python -m pytest tests/render/test_golden.py"
-    golden = read_tree(folder)
     assert sorted(golden) == sorted(files), "generated file list differs from the golden files"
     for path, text in files.items():
         assert golden[path] == text, f"{name}/{path} differs from its golden file"
