@@ -11,6 +11,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests run the same examples on every run and machine (a CI failure reproduces), without a database;
+# CLIENTGEN_HYPOTHESIS=explore draws new ones, for a search by hand.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("CLIENTGEN_HYPOTHESIS", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "output"
