@@ -198,12 +198,12 @@ def _apply(target: Path, replace: list[list[str]], remove: list[str]) -> None:
         aside = next((beside.split("/", 1)[0] for _, beside in replace if beside.startswith(_STAGED_FOLDER)), None)
         if aside is not None:  # the folder of files staged aside, emptied by the renames
             shutil.rmtree(target / aside, ignore_errors=True)
+        (target / JOURNAL).unlink(missing_ok=True)
     except OSError as exc:
         raise WriteError(
             f"replacing the generated files in {target} stopped: {exc.strerror or exc} ({exc.filename});"
             " the next run finishes the swap"
         ) from None
-    (target / JOURNAL).unlink(missing_ok=True)
 
 
 def _remove_empty_parents(target: Path, path: Path) -> None:

@@ -187,3 +187,85 @@ def test_a_journal_that_is_not_clientgens_is_a_clear_error(out: Path, journal: s
     (out / JOURNAL).write_text(journal, encoding="utf-8")
     with pytest.raises(WriteError, match="journal|remove it"):
         write(NEW, out)
+
+
+class _Injected(OSError):
+    pass
+
+
+def _failing_at(step: int, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file system call `write` makes counted (opens, chmods, renames, unlinks, removed trees); the one
+    numbered `step` raises. Returns the calls made, by name."""
+    calls: list[str] = []
+
+    def counted(name: str, real: object) -> object:
+        def call(*args: object, **kwargs: object) -> object:
+            calls.append(name)
+            if len(calls) - 1 == step:
+                raise _Injected(f"injected failure at {name}")
+            return real(*args, **kwargs)  # type: ignore[operator]
+
+        return call
+
+    import builtins
+    import shutil
+
+    monkeypatch.setattr(write_module, "open", counted("open", builtins.open), raising=False)
+    for name in ("replace", "chmod", "unlink"):
+        monkeypatch.setattr(write_module.os, name, counted(name, getattr(os, name)))
+    monkeypatch.setattr(write_module.shutil, "rmtree", counted("rmtree", shutil.rmtree))
+    monkeypatch.setattr(Path, "unlink", counted("Path.unlink", Path.unlink))
+    monkeypatch.setattr(Path, "write_text", counted("Path.write_text", Path.write_text))
+    return calls
+
+
+def _steps() -> int:
+    """How many file system calls `write` makes replacing OLD by NEW: each is a step a failure is injected at."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "out"
+        write(OLD, target)
+        (target / "USER.md").write_text("mine\n", encoding="utf-8")
+        with pytest.MonkeyPatch.context() as patch:
+            calls = _failing_at(10_000, patch)
+            write(NEW, target)
+    return len(calls)
+
+
+STEPS = _steps()
+
+
+@pytest.mark.parametrize("step", range(STEPS))
+def test_a_failure_at_any_step_of_the_swap_leaves_the_old_output_or_one_the_next_run_finishes(
+    step: int, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before the journal is committed, a failure leaves the output and the user's files byte for byte as they
+    were; after it, the run says the next one finishes the swap, and it does: never a mix, never a user file
+    lost."""
+    (out / "USER.md").write_text("mine\n", encoding="utf-8")
+    (out / "pkg" / "custom.py").write_text("CUSTOM = 1\n", encoding="utf-8")
+    before = _tree(out)
+    raised: BaseException | None = None
+    with monkeypatch.context() as patch:
+        calls = _failing_at(step, patch)
+        try:
+            write(NEW, out)
+        except (_Injected, WriteError) as error:
+            raised = error
+    expected = {k: v.encode() for k, v in NEW.items()}
+    if raised is None:  # a read it can do without (an unreadable file counts as changed): the swap went through
+        assert calls[step].startswith("open") and _generated(out) == expected, calls[step]
+    elif (out / JOURNAL).exists():  # committed: the run says the next one finishes it, and it does
+        assert isinstance(raised, WriteError) and "the next run finishes the swap" in str(raised)
+        write(NEW, out)
+        assert not (out / JOURNAL).exists() and _generated(out) == expected
+    else:
+        assert _tree(out) == before, f"a failure at step {step} ({calls[-1]}) changed the output"
+    assert (out / "USER.md").read_text(encoding="utf-8") == "mine\n"
+    assert (out / "pkg" / "custom.py").read_text(encoding="utf-8") == "CUSTOM = 1\n"
+    assert not [p for p in _tree(out) if ".clientgen-new-" in p or ".clientgen-staged-" in p]
+
+
+def test_the_steps_of_a_swap_are_counted() -> None:
+    assert STEPS >= 8  # stage three files, the manifest, commit the journal, rename, remove, clear the journal
