@@ -458,16 +458,37 @@ def test_retries_stop_after_max_retries(up: SimpleNamespace, server: FakeUpvest,
     server.faults.clear()
 
 
-def test_retry_after_as_http_date_is_honoured(server: FakeUpvest, client: Any) -> None:
-    when = email.utils.formatdate(time.time() + 2, usegmt=True)  # whole seconds: waits 1 to 2 s
-    server.faults.add("GET", "/users", "status", status=429, retry_after=when)
-    started = time.monotonic()
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits the sync client asks for between attempts, recorded instead of slept: the client's own clock
+    (its module's `time`) with `sleep` replaced, nothing else of the process touched."""
+    asked: list[float] = []
+    base = importlib.import_module("upvest_investment_client._base_client")
+    clock = SimpleNamespace(**{name: getattr(time, name) for name in dir(time) if not name.startswith("_")})
+    clock.sleep = asked.append
+    monkeypatch.setattr(base, "time", clock)
+    return asked
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [("7", (7.0, 7.0)), ("0", (0.0, 0.0)), ("http-date", (28.0, 30.0))],
+    ids=["seconds", "zero", "http-date"],
+)
+def test_retry_after_is_the_wait_asked_for(
+    header: str,
+    expected: tuple[float, float],
+    up: SimpleNamespace,
+    server: FakeUpvest,
+    make_client: Callable[..., Any],
+    waits: list[float],
+) -> None:
+    client = make_client(server, retry=up.RetryPolicy(initial_delay=0.01, max_delay=0.05, max_retry_after=60.0))
+    value = email.utils.formatdate(time.time() + 30, usegmt=True) if header == "http-date" else header
+    server.faults.add("GET", "/users", "status", status=429, retry_after=value)
     client.users.list()
-    elapsed = time.monotonic() - started
-    gets = api(server, "GET", "/users")
-    assert [r.status for r in gets] == [429, 200]
-    assert gets[1].time - gets[0].time >= 0.9
-    assert elapsed < 4
+    assert [r.status for r in api(server, "GET", "/users")] == [429, 200]
+    assert len(waits) == 1 and expected[0] <= waits[0] <= expected[1], waits
 
 
 @pytest.mark.parametrize("deadline", [120.0, None], ids=["deadline", "no-deadline"])
@@ -481,14 +502,22 @@ def test_garbage_retry_after_nan_falls_back_to_backoff(
 
 
 def test_retry_after_is_capped_by_max_retry_after(
-    up: SimpleNamespace, server: FakeUpvest, make_client: Callable[..., Any]
+    up: SimpleNamespace, server: FakeUpvest, make_client: Callable[..., Any], waits: list[float]
 ) -> None:
     client = make_client(server, retry=up.RetryPolicy(initial_delay=0.01, max_delay=0.05, max_retry_after=0.1))
     server.faults.add("GET", "/users", "status", status=429, retry_after=3600)
-    started = time.monotonic()
     client.users.list()
-    assert time.monotonic() - started < 2
+    assert waits == [0.1]
     assert [r.status for r in api(server, "GET", "/users")] == [429, 200]
+
+
+def test_a_retry_after_that_is_not_a_time_falls_back_to_the_backoff(
+    up: SimpleNamespace, server: FakeUpvest, make_client: Callable[..., Any], waits: list[float]
+) -> None:
+    client = make_client(server, retry=up.RetryPolicy(initial_delay=0.01, max_delay=0.05, max_retry_after=60.0))
+    server.faults.add("GET", "/users", "status", status=503, retry_after="NaN")
+    client.users.list()
+    assert len(waits) == 1 and 0.005 <= waits[0] <= 0.05, waits
 
 
 def test_slow_responses_time_out_when_retries_are_exhausted(
