@@ -269,3 +269,52 @@ def test_a_failure_at_any_step_of_the_swap_leaves_the_old_output_or_one_the_next
 
 def test_the_steps_of_a_swap_are_counted() -> None:
     assert STEPS >= 8  # stage three files, the manifest, commit the journal, rename, remove, clear the journal
+
+
+# -- check, leftovers, emptied folders: the parts of write's module the swap tests do not reach --------------------
+
+
+def test_check_says_what_would_change_and_nothing_when_nothing_would(out: Path) -> None:
+    assert write_module.check(OLD, out) == []
+    diffs = write_module.check(NEW, out)
+    joined = "".join(diffs)
+    assert "--- a/pkg/__init__.py\n+++ b/pkg/__init__.py\n" in joined and "-old = 1\n+new = 2\n" in joined
+    assert "--- /dev/null\n+++ b/pkg/client.py\n" in joined  # a new file
+    assert "--- a/pkg/models.py\n+++ /dev/null\n(generated file no longer generated: would be removed)\n" in diffs
+    (out / "pkg" / "models.py").unlink()  # gone already: nothing to remove
+    assert not any(d.startswith("--- a/pkg/models.py") for d in write_module.check(NEW, out))
+    empty = {**OLD, "pkg/empty.py": ""}
+    created = "--- /dev/null\n+++ b/pkg/empty.py\n(empty file missing: would be created)\n"
+    assert created in write_module.check(empty, out)
+
+
+def test_what_a_killed_run_staged_is_cleared_and_the_users_look_alikes_are_not(out: Path) -> None:
+    (out / "pkg" / ".models.py.clientgen-new-99-ab").write_text("staged", encoding="utf-8")
+    (out / ".clientgen-staged-99-ab" / "pkg").mkdir(parents=True)
+    (out / ".clientgen-staged-99-ab" / "pkg" / "x.py").write_text("staged", encoding="utf-8")
+    (out / "pkg" / "notes.clientgen-new-keep").write_text("mine", encoding="utf-8")  # not hidden: not ours
+    (out / "keep.clientgen-staged-folder").mkdir()  # not the prefix: not ours
+    write(NEW, out)
+    names = set(_tree(out)) | {p.name for p in out.iterdir()}
+    assert "pkg/.models.py.clientgen-new-99-ab" not in names and ".clientgen-staged-99-ab" not in names
+    assert "pkg/notes.clientgen-new-keep" in names and "keep.clientgen-staged-folder" in names
+
+
+def test_a_folder_emptied_of_generated_files_goes_and_one_the_user_uses_stays(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    write(with_manifest({"a/b/gen.py": "x = 1\n", "c/gen.py": "y = 1\n", "top.py": "z\n"}, "1"), target)
+    (target / "c" / "mine.txt").write_text("mine", encoding="utf-8")
+    write(with_manifest({"top.py": "z\n"}, "1"), target)
+    assert not (target / "a").exists()  # a/b/ and a/ held only generated files
+    assert (target / "c" / "mine.txt").read_text(encoding="utf-8") == "mine" and not (target / "c" / "gen.py").exists()
+    assert target.is_dir()
+
+
+def test_recover_finishes_a_journal_and_refuses_one_it_cannot_read(out: Path) -> None:
+    assert write_module.recover(out) is False
+    (out / JOURNAL).write_text("{not json", encoding="utf-8")
+    with pytest.raises(WriteError, match="cannot read .* left by an interrupted run"):
+        write_module.recover(out)
+    (out / JOURNAL).write_text('{"replace": [], "remove": ["README.md"]}', encoding="utf-8")
+    assert write_module.recover(out) is True
+    assert not (out / "README.md").exists() and not (out / JOURNAL).exists()
