@@ -318,3 +318,21 @@ def test_recover_finishes_a_journal_and_refuses_one_it_cannot_read(out: Path) ->
     (out / JOURNAL).write_text('{"replace": [], "remove": ["README.md"]}', encoding="utf-8")
     assert write_module.recover(out) is True
     assert not (out / "README.md").exists() and not (out / JOURNAL).exists()
+
+
+def test_an_output_folder_without_a_manifest_is_written_into_and_its_files_kept(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "NOTES.md").write_text("mine", encoding="utf-8")
+    write(OLD, target)
+    assert (target / "NOTES.md").read_text(encoding="utf-8") == "mine"
+    assert read_manifest(target) == set(OLD)
+
+
+def test_a_manifest_that_cannot_be_read_claims_no_file(out: Path) -> None:
+    """An edited, broken manifest proves nothing is clientgen's: the files it listed are refused, not replaced."""
+    (out / MANIFEST).write_text("{broken", encoding="utf-8")
+    assert read_manifest(out) == set()
+    with pytest.raises(WriteError, match="holds files or folders clientgen did not generate"):
+        write(NEW, out)
+    assert (out / "pkg" / "__init__.py").read_text(encoding="utf-8") == "old = 1\n"
