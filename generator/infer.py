@@ -36,7 +36,8 @@ from generator import names
 from generator.config import TRANSPORT_HEADERS, Config, Profile, load_profile, profile_names
 from generator.diagnostics import Diagnostic
 from generator.load import Document, Location, escape_pointer_token
-from generator.validate import HTTP_METHODS, is_extension
+from generator.load import HTTP_METHODS
+from generator.validate import is_extension
 
 #: Headers whose value belongs to one request (an id to trace or correlate it, a key to apply it once): never
 #: client settings, however many operations declare them.

@@ -172,6 +172,9 @@ assert not SafeLoader.yaml_path_resolvers
 SafeLoader.resolve = _resolve
 SafeLoader.descend_resolver = SafeLoader.ascend_resolver = _no_path_resolvers
 
+#: the operations a path item holds, in the order OpenAPI lists them
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
 
 @dataclass(frozen=True)
 class Location:
@@ -206,6 +209,7 @@ class Document:
     #: the YAML nodes of a file as parsed (for its line map without a second parse), when it was small enough
     _nodes: dict[str, Any] = field(default_factory=dict, repr=False)
     _resolved: dict[tuple[str, str], tuple[Location, Any]] = field(default_factory=dict, repr=False)
+    _operations: dict[tuple[str, str], Location] | None = field(default=None, repr=False)
 
     @property
     def main(self) -> str:
@@ -227,17 +231,32 @@ class Document:
 
     def operations(self) -> dict[tuple[str, str], Location]:
         """Where each operation is, by (METHOD, path as `paths` keys it): a path item may be a `$ref` to another
-        place or file. Also by the path without a `#fragment`, when no other operation has that key."""
-        found: dict[tuple[str, str], Location] = {}
-        paths = self.root.get("paths") if isinstance(self.root, dict) else None
-        for key, item in (paths if isinstance(paths, dict) else {}).items():
-            resolved, location = self.follow(item, Location(self.main, "/paths/" + escape_pointer_token(str(key))))
-            for method in ("get", "put", "post", "delete", "options", "head", "patch", "trace"):
-                if isinstance(resolved, dict) and isinstance(resolved.get(method), dict):
-                    where = Location(location.file, f"{location.pointer}/{method}")
-                    found[(method.upper(), str(key))] = where
-                    found.setdefault((method.upper(), str(key).split("#", 1)[0]), where)
-        return found
+        place or file. Also by the path without a `#fragment`, when no other operation has that key. Worked out
+        once (the trees are not changed once loaded)."""
+        if self._operations is None:
+            found: dict[tuple[str, str], Location] = {}
+            paths = self.root.get("paths") if isinstance(self.root, dict) else None
+            for key, item in (paths if isinstance(paths, dict) else {}).items():
+                pointer = "/paths/" + escape_pointer_token(str(key))
+                resolved, location = self.follow(item, Location(self.main, pointer))
+                for method in HTTP_METHODS:
+                    if isinstance(resolved, dict) and isinstance(resolved.get(method), dict):
+                        where = Location(location.file, f"{location.pointer}/{method}")
+                        found[(method.upper(), str(key))] = where
+                        found.setdefault((method.upper(), str(key).split("#", 1)[0]), where)
+            self._operations = found
+        return self._operations
+
+    def locate(self, method: str, pointer: str, path: str) -> Location:
+        """Where the operation `method` of the model is, given its pointer (`/paths/<key>/<method>`) and its path:
+        by its key in `paths`, else by its path (a path item `$ref`'d from elsewhere)."""
+        operations = self.operations()
+        tokens = pointer.split("/")
+        if len(tokens) == 4 and tokens[1] == "paths":
+            key = (method, unescape_pointer_token(tokens[2]))
+            if key in operations:
+                return operations[key]
+        return operations.get((method, path), Location(self.main, pointer))
 
     def resolved_locations(self) -> list[Location]:
         """Where the references followed so far led (the build follows every one an operation reaches)."""

@@ -74,7 +74,6 @@ class Samples:
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        self._operations = document.operations()
 
     # -- the spec ---------------------------------------------------------------------------------------
 
@@ -84,9 +83,7 @@ class Samples:
 
     def operation(self, operation: model.Operation) -> tuple[dict[str, Any], Location]:
         """The operation as the spec writes it, and where (its path item may be in another file)."""
-        from generator.diff.wire import locate
-
-        location = locate(operation, self._operations, self.document.main)
+        location = self.document.locate(operation.method, operation.pointer, operation.path)
         node = self.document.node(location)
         return (node if isinstance(node, dict) else {}), location
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, SpecError
 from generator.load import Document, unescape_pointer_token
-from generator.validate import HTTP_METHODS
+from generator.load import HTTP_METHODS
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from generator.diagnostics import Diagnostic
-from generator.load import Document, Location, RefError, escape_pointer_token
+from generator.load import HTTP_METHODS, Document, Location, RefError, escape_pointer_token
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 _MAX_VALIDATOR_FINDINGS = 50
 _PLACEHOLDER = re.compile(r"^\{([^{}]+)\}$")

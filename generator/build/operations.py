@@ -55,7 +55,8 @@ from generator.model import (
     Schema,
     Type,
 )
-from generator.validate import HTTP_METHODS, PathKey, is_extension, read_path_key
+from generator.load import HTTP_METHODS
+from generator.validate import PathKey, is_extension, read_path_key
 
 #: Attributes of the generated Client that a resource group must not shadow.
 CLIENT_ATTRIBUTES = frozenset(

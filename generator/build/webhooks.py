@@ -7,7 +7,7 @@ from generator.build.common import Context, Hint, Run, is_json_media, text
 from generator.build.schemas import Schemas
 from generator.load import Location, escape_pointer_token
 from generator.model import ArrayType, Type, Webhook
-from generator.validate import HTTP_METHODS
+from generator.load import HTTP_METHODS
 
 
 def webhooks(run: Run, schemas: Schemas) -> tuple[Webhook, ...]:

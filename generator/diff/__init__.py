@@ -55,9 +55,7 @@ __all__ = ["Bump", "Change", "Policy", "Report", "Severity", "Threshold", "Versi
 #: Where a type travels: in requests the client sends, in responses it parses, or both.
 Direction = frozenset[str]
 
-REQUEST: Direction = frozenset({"request"})
 RESPONSE: Direction = frozenset({"response"})
-BOTH: Direction = REQUEST | RESPONSE
 
 _T = TypeVar("_T")
 _PATH_PARAMETER = re.compile(r"\{[^{}]*\}")

@@ -23,10 +23,9 @@ from importlib import resources
 from typing import Any
 
 from generator.diff.change import Bump, Change, Severity
-from generator.load import Document, Location, escape_pointer_token, unescape_pointer_token
+from generator.load import Document, Location, escape_pointer_token
 from generator.model import Api, Operation
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 STABILITY = ("draft", "alpha", "beta", "stable")
 _DEPTH = 64  # compositions nested deeper than this are compared as written
 _COMPONENT = re.compile(r"^/components/schemas/([^/]+)$")
@@ -94,15 +93,13 @@ class Side:
         self.main = document.main
         self.names = {s.pointer: s.name for s in api.schemas if s.pointer}
         self._refs: dict[Location, frozenset[Location]] = {}
-        #: (METHOD, path as `paths` keys it) -> where the operation is: path items may be `$ref`s to other files
-        self.operations = document.operations()
 
     def follow(self, node: Any, location: Location) -> tuple[Any, Location]:
         return self.document.follow(node, location)
 
     def locate(self, operation: Operation) -> Location:
         """Where `operation` of the model is in this document (its own file when its path item is elsewhere)."""
-        return locate(operation, self.operations, self.main)
+        return self.document.locate(operation.method, operation.pointer, operation.path)
 
     def at(self, location: Location) -> Any:
         """The node at `location`, None where there is none."""
@@ -1473,7 +1470,7 @@ class WireDiff:
             new_list = new_branches if isinstance(new_branches, list) else []
             if key == "allOf" and _without(a.node, "allOf") == _without(b.node, "allOf"):
                 continue  # the same schema, its parts arranged otherwise (the merged schemas are compared)
-            pairs, removed, added = self._branch_pairs(a, old_list, key, b, new_list)
+            pairs, removed, added = _branch_pairs(old_list, new_list)
             if key == "allOf":
                 pairs = []  # their properties and keywords are the merged schema's, compared on it
             widen = key != "allOf"
@@ -1496,35 +1493,6 @@ class WireDiff:
                     Location(b.location.file, f"{b.location.pointer}/{key}/{j}"),
                     branch,
                 )
-
-    def _branch_pairs(
-        self, a: _Schema, old: list[Any], key: str, b: _Schema, new: list[Any]
-    ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
-        def ref(branch: Any) -> str | None:
-            target = branch.get("$ref") if isinstance(branch, dict) else None
-            return target.rsplit("/", 1)[-1] if isinstance(target, str) else None
-
-        pairs: list[tuple[int, int]] = []
-        free_new = list(range(len(new)))
-        removed: list[int] = []
-        for i, branch in enumerate(old):
-            match = next(
-                (
-                    j
-                    for j in free_new
-                    if (ref(branch) is not None and ref(branch) == ref(new[j]))
-                    or (ref(branch) is None and branch == new[j])
-                ),
-                None,
-            )
-            if match is None and ref(branch) is None:
-                match = next((j for j in free_new if ref(new[j]) is None and j == i), None)
-            if match is None:
-                removed.append(i)
-            else:
-                free_new.remove(match)
-                pairs.append((i, match))
-        return pairs, removed, free_new
 
     def _properties(self, a: _Schema, b: _Schema, context: _Context) -> None:
         old_properties = _dict(a.node.get("properties"))
@@ -1688,15 +1656,35 @@ def _without(node: dict[str, Any], key: str) -> dict[str, Any]:
     }
 
 
-def locate(operation: Operation, operations: dict[tuple[str, str], Location], main: str) -> Location:
-    """Where `operation` of the model is, among a document's `operations()`: by its key in `paths`, else by its
-    path (a path item `$ref`'d from elsewhere)."""
-    tokens = operation.pointer.split("/")
-    if len(tokens) == 4 and tokens[1] == "paths":
-        key = (operation.method, unescape_pointer_token(tokens[2]))
-        if key in operations:
-            return operations[key]
-    return operations.get((operation.method, operation.path), Location(main, operation.pointer))
+def _branch_pairs(old: list[Any], new: list[Any]) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Composition branches of both sides paired: by the component they name, else by content, else by place;
+    the old ones left unpaired (removed), and the new ones (added)."""
+
+    def ref(branch: Any) -> str | None:
+        target = branch.get("$ref") if isinstance(branch, dict) else None
+        return target.rsplit("/", 1)[-1] if isinstance(target, str) else None
+
+    pairs: list[tuple[int, int]] = []
+    free_new = list(range(len(new)))
+    removed: list[int] = []
+    for i, branch in enumerate(old):
+        match = next(
+            (
+                j
+                for j in free_new
+                if (ref(branch) is not None and ref(branch) == ref(new[j]))
+                or (ref(branch) is None and branch == new[j])
+            ),
+            None,
+        )
+        if match is None and ref(branch) is None:
+            match = next((j for j in free_new if ref(new[j]) is None and j == i), None)
+        if match is None:
+            removed.append(i)
+        else:
+            free_new.remove(match)
+            pairs.append((i, match))
+    return pairs, removed, free_new
 
 
 def _parent(location: Location) -> Location:
