@@ -1,15 +1,18 @@
 """Mutation testing: plant one small bug at a time in a module and see whether its tests catch it.
 
-    python tests/mutation.py [MODULE ...] [--limit N] [--timeout SECONDS]
+    python tests/mutation.py [TARGET ...] [--limit N] [--jobs N] [--timeout SECONDS]
 
 Each mutant changes one node of the module's syntax tree: a comparison flipped (`==` and `!=`, `<` and `<=`, `in`
 and `not in`), `and` and `or` swapped, a `not` dropped, `True` and `False` swapped, `+` and `-` swapped, a
 number moved by one, a `return` of a value made `return None`, a raised exception's statement turned into
-`pass`. The module's file is rewritten, its tests run (`-x`, stopping at the first failure), and the file put back,
-whatever happens. A mutant the tests fail on is killed; one they pass on survived, and is listed with its line so
-that it can be judged (harmless, or a test to write). Prints the score per module. Not run in CI: it takes minutes.
+`pass`. The module's file is rewritten in a copy of the checkout (the tracked files; one copy per job), its tests
+run there (`-x`, stopping at the first failure), and the file put back. A mutant the tests fail on is killed; one
+they pass on survived, and is listed with its line so that it can be judged (harmless, or a test to write). Prints
+the score per target. Not run in CI: it takes minutes (`--limit` spreads a sample over the module, the same one
+every run).
 
-MODULES maps each module to the tests that should catch its bugs.
+TARGETS names what is measured: a module, or some functions of one, and the tests that should catch its bugs.
+The runtime's targets mutate the committed client's copy in `output/`, the one the runtime tests import.
 """
 
 from __future__ import annotations
@@ -17,21 +20,44 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import queue
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-MODULES: dict[str, tuple[str, ...]] = {
-    "generator/write.py": ("tests/cli/test_write.py",),
-    "generator/load.py": ("tests/load/test_pointers.py", "tests/load/test_load.py"),
-    "generator/diff/wire.py": ("tests/diff/test_checks.py", "tests/diff/test_wire.py", "tests/diff/test_diff.py"),
-    "generator/build/security.py": ("tests/model/test_infer.py", "tests/model/test_build.py"),
-    "templates/runtime/_retry.py": ("tests/runtime/test_runtime_units.py",),
+CLIENT = "output/upvest_investment_client"
+DIFF_TESTS = ("tests/diff/test_checks.py", "tests/diff/test_wire.py", "tests/diff/test_diff.py")
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    tests: tuple[str, ...]
+    functions: tuple[str, ...] = ()  # only mutants inside these functions; all of the module when empty
+
+
+TARGETS: dict[str, Target] = {
+    "write": Target("generator/write.py", ("tests/cli/test_write.py",)),
+    "load": Target("generator/load.py", ("tests/load/test_pointers.py", "tests/load/test_load.py")),
+    "diff-wire": Target("generator/diff/wire.py", DIFF_TESTS),
+    "diff": Target("generator/diff/__init__.py", DIFF_TESTS),
+    "scope-choice": Target("generator/build/security.py", ("tests/model/test_infer.py",), ("scope_sets",)),
+    "scope-choice-runtime": Target(
+        f"{CLIENT}/_auth.py",
+        ("tests/runtime/test_runtime_units.py", "tests/runtime/test_runtime_e2e.py"),
+        ("choose_scopes",),
+    ),
+    "retry": Target(
+        f"{CLIENT}/_retry.py", ("tests/runtime/test_runtime_units.py", "tests/runtime/test_runtime_e2e.py")
+    ),
 }
 _FLIPS: dict[type, type] = {
     ast.Eq: ast.NotEq,
@@ -95,7 +121,7 @@ class _Mutate(ast.NodeTransformer):
             node.op = ast.UAdd()  # `+x` of a bool is its int: the `not` is gone, the truth kept
         elif isinstance(node, ast.Constant) and isinstance(node.value, bool):
             node.value = not node.value
-        elif isinstance(node, ast.Constant):
+        elif isinstance(node, ast.Constant) and isinstance(node.value, int):
             node.value = node.value + 1
         elif isinstance(node, ast.BinOp):
             node.op = ast.Sub() if isinstance(node.op, ast.Add) else ast.Add()
@@ -110,52 +136,103 @@ class _Mutate(ast.NodeTransformer):
         return ast.fix_missing_locations(tree)
 
 
-def mutants(source: str) -> list[Mutant]:
-    return [Mutant(i, line, what) for i, line, what in _mutations(ast.parse(source))]
+def _lines_of(tree: ast.AST, functions: tuple[str, ...]) -> set[int] | None:
+    """The lines of the named functions (methods included); None for the whole module."""
+    if not functions:
+        return None
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in functions:
+            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    missing = set(functions) - {
+        n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    if missing:
+        raise SystemExit(f"no function {', '.join(sorted(missing))} to mutate")
+    return lines
 
 
-def run(module: str, tests: tuple[str, ...], limit: int | None, timeout: float) -> tuple[int, int, list[Mutant]]:
-    path = ROOT / module
-    original = path.read_text(encoding="utf-8")
-    tree = ast.parse(original)
-    found = mutants(original)
+def mutants(source: str, functions: tuple[str, ...] = ()) -> list[Mutant]:
+    tree = ast.parse(source)
+    lines = _lines_of(tree, functions)
+    return [Mutant(i, line, what) for i, line, what in _mutations(tree) if lines is None or line in lines]
+
+
+def _copy_checkout(into: Path) -> None:
+    """The tracked files of the checkout, as they are in the working tree, and a link to Prism's node_modules."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, into / name)
+    modules = ROOT / "tests/contract/node_modules"
+    if modules.is_dir():
+        (into / "tests/contract/node_modules").symlink_to(modules)
+
+
+def _caught(checkout: Path, target: Target, tree: ast.AST, mutant: Mutant, timeout: float) -> bool:
+    path = checkout / target.path
+    original = path.read_bytes()
+    changed = _Mutate(mutant.index).mutated(copy.deepcopy(tree))
+    path.write_text(ast.unparse(changed) + "\n", encoding="utf-8")
+    command = [PYTHON, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not slow", *target.tests]
+    try:  # `python -m` puts the copy first on sys.path: its generator and its output/ are the ones imported
+        return subprocess.run(command, cwd=checkout, capture_output=True, timeout=timeout).returncode != 0
+    except subprocess.TimeoutExpired:
+        return True  # a mutant that hangs the tests is caught by their timeouts in CI
+    finally:
+        path.write_bytes(original)
+
+
+def run(target: Target, limit: int | None, jobs: int, timeout: float) -> tuple[int, int, list[Mutant]]:
+    source = (ROOT / target.path).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    found = mutants(source, target.functions)
     if limit is not None and len(found) > limit:  # spread over the module, the same ones every run
         step = len(found) / limit
         found = [found[int(i * step)] for i in range(limit)]
-    survived: list[Mutant] = []
-    killed = 0
-    try:
-        for mutant in found:
-            changed = _Mutate(mutant.index).mutated(copy.deepcopy(tree))
-            path.write_text(ast.unparse(changed) + "\n", encoding="utf-8")
-            command = [PYTHON, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not slow", *tests]
+    with tempfile.TemporaryDirectory(prefix="clientgen-mutation-") as scratch:
+        checkouts: queue.Queue[Path] = queue.Queue()
+        for job in range(jobs):
+            checkout = Path(scratch) / f"job-{job}"
+            _copy_checkout(checkout)
+            checkouts.put(checkout)
+
+        def judge(mutant: Mutant) -> bool:
+            checkout = checkouts.get()
             try:
-                result = subprocess.run(command, cwd=ROOT, capture_output=True, timeout=timeout)
-                caught = result.returncode != 0
-            except subprocess.TimeoutExpired:
-                caught = True  # a mutant that hangs the tests is caught by their timeouts in CI
-            if caught:
-                killed += 1
-            else:
-                survived.append(mutant)
-    finally:
-        path.write_text(original, encoding="utf-8")
-    return killed, len(found), survived
+                return _caught(checkout, target, tree, mutant, timeout)
+            finally:
+                checkouts.put(checkout)
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            verdicts = list(pool.map(judge, found))
+    survived = [mutant for mutant, caught in zip(found, verdicts) if not caught]
+    return len(found) - len(survived), len(found), survived
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("modules", nargs="*", default=list(MODULES))
-    parser.add_argument("--limit", type=int, default=None, help="at most this many mutants per module")
+    parser.add_argument("targets", nargs="*", default=list(TARGETS), help=", ".join(TARGETS))
+    parser.add_argument("--limit", type=int, default=None, help="at most this many mutants per target")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants judged at once, each in its own copy")
     parser.add_argument("--timeout", type=float, default=300.0)
     options = parser.parse_args()
-    for module in options.modules:
+    unknown = [name for name in options.targets if name not in TARGETS]
+    if unknown:
+        parser.error(f"unknown target {', '.join(unknown)}; known: {', '.join(TARGETS)}")
+    for name in options.targets:
+        target = TARGETS[name]
         started = time.monotonic()
-        killed, total, survived = run(module, MODULES[module], options.limit, options.timeout)
+        killed, total, survived = run(target, options.limit, max(1, options.jobs), options.timeout)
         score = 100.0 * killed / total if total else 100.0
-        print(f"{module}: {killed} of {total} mutants killed ({score:.0f} %), {time.monotonic() - started:.0f} s")
+        where = f"{target.path}" + (f" ({', '.join(target.functions)})" if target.functions else "")
+        print(
+            f"{name}: {where}: {killed} of {total} mutants killed ({score:.0f} %), {time.monotonic() - started:.0f} s"
+        )
         for mutant in survived:
-            print(f"  survived: line {mutant.line}: {mutant.what}")
+            print(f"  survived: line {mutant.line}: {mutant.what}", flush=True)
     return 0
 
 
