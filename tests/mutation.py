@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import os
 import queue
 import shutil
 import subprocess
@@ -177,8 +178,16 @@ def _caught(checkout: Path, target: Target, tree: ast.AST, mutant: Mutant, timeo
     changed = _Mutate(mutant.index).mutated(copy.deepcopy(tree))
     path.write_text(ast.unparse(changed) + "\n", encoding="utf-8")
     command = [PYTHON, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not slow", *target.tests]
-    try:  # `python -m` puts the copy first on sys.path: its generator and its output/ are the ones imported
-        return subprocess.run(command, cwd=checkout, capture_output=True, timeout=timeout).returncode != 0
+    # The copy's generator is the one imported, by pytest and by any `clientgen` or `python` a test starts
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(checkout), os.environ.get("PYTHONPATH")])),
+    }
+    environment.pop("CLIENTGEN_UPDATE_GOLDEN", None)
+    try:
+        return (
+            subprocess.run(command, cwd=checkout, env=environment, capture_output=True, timeout=timeout).returncode != 0
+        )
     except subprocess.TimeoutExpired:
         return True  # a mutant that hangs the tests is caught by their timeouts in CI
     finally:
