@@ -479,12 +479,16 @@ def test_scopes(server):
     assert_problem(call(server, "GET", "/users", token="not-a-token"), 401, "Unauthorized")
 
 
-def test_token_expiry(server):
-    short = server.issue_token(["users:read"], ttl=0.3)
-    assert call(server, "GET", "/users", token=short).status_code == 200
-    time.sleep(0.4)
-    assert "expired" in assert_problem(call(server, "GET", "/users", token=short), 401, "Unauthorized")["detail"]
-    assert server.requests[-1].outcome == "token_expired"
+def test_token_expiry():
+    clock = [time.time()]  # the fake's clock, moved by hand (signatures made now stay within its skew)
+    with FakeUpvest(clock=lambda: clock[0]) as server:
+        short = server.issue_token(["users:read"], ttl=0.3)
+        clock[0] += 0.29
+        assert call(server, "GET", "/users", token=short).status_code == 200
+        clock[0] += 0.01
+        assert "expired" in assert_problem(call(server, "GET", "/users", token=short), 401, "Unauthorized")["detail"]
+        assert server.requests[-1].outcome == "token_expired"
+    assert server.errors == []
 
 
 def test_expire_token_fault_is_permanent(server):
@@ -651,12 +655,16 @@ def test_delay_fault_triggers_client_timeout(server):
 def test_timed_out_post_retried_with_same_key_creates_once(server, apply_first):
     token = server.issue_token(["users:admin"])
     key = str(uuid.uuid4())
-    server.faults.add("POST", "/users", "delay", seconds=0.5, apply_before_fault=apply_first)
+    held = server.faults.add("POST", "/users", "delay", seconds=30.0, apply_before_fault=apply_first)
     with pytest.raises(httpx.ReadTimeout):
         call(server, "POST", "/users", token=token, json_body=NEW_USER, headers={"idempotency-key": key}, timeout=0.2)
     retry = call(server, "POST", "/users", token=token, json_body=NEW_USER, headers={"idempotency-key": key})
     assert retry.status_code == 200
-    time.sleep(0.5)  # let the delayed first attempt finish
+    held.release()  # the first attempt, still held, is let go and finishes
+    for _ in range(1000):
+        if "pending" not in {r.outcome for r in server.requests}:
+            break
+        time.sleep(0.01)
     assert server.created_users == 1
     assert sorted(r.outcome for r in server.requests) == ["ok", "replayed"]
 

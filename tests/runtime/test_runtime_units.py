@@ -199,23 +199,26 @@ class _Fetcher:
     "lifetime,skew,renew_after",
     [(1800.0, 60.0, 1740.0), (10.0, 60.0, 5.0), (1.0, 0.1, 0.9), (120.0, 60.0, 60.0), (100.0, 0.0, 100.0)],
 )
-def test_token_cache_refresh_at(rt: SimpleNamespace, lifetime: float, skew: float, renew_after: float) -> None:
+def test_token_cache_refresh_at(
+    rt: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, lifetime: float, skew: float, renew_after: float
+) -> None:
+    monkeypatch.setattr(rt.auth, "time", SimpleNamespace(monotonic=lambda: 5000.0))  # the cache's clock, stopped
     cache = rt.auth.TokenCache(skew)
-    before = time.monotonic()
     assert cache.get("users:read", _Fetcher(lifetime)) == "token-1"
-    after = time.monotonic()
-    refresh_at = cache._tokens["users:read"].refresh_at
-    assert before + renew_after <= refresh_at <= after + renew_after
+    assert cache._tokens["users:read"].refresh_at == 5000.0 + renew_after
 
 
-def test_token_cache_reuses_then_renews(rt: SimpleNamespace) -> None:
+def test_token_cache_reuses_then_renews(rt: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = SimpleNamespace(now=5000.0)
+    monkeypatch.setattr(rt.auth, "time", SimpleNamespace(monotonic=lambda: clock.now))  # moved by hand
     cache = rt.auth.TokenCache(refresh_skew=0.0)
     fetch = _Fetcher(0.3)
     assert cache.get("k", fetch) == "token-1"
+    clock.now += 0.29
     assert cache.get("k", fetch) == "token-1"
     assert cache.get("other", fetch) == "token-2"  # one token per scope set
-    time.sleep(0.35)
-    assert cache.get("k", fetch) == "token-3"
+    clock.now += 0.01
+    assert cache.get("k", fetch) == "token-3"  # renewed when its lifetime is up, not a moment later
     assert fetch.calls == ["k", "other", "k"]
 
 

@@ -18,6 +18,8 @@ class DripServer:
         self.phase = phase
         self.every = every
         self.requests = 0
+        #: answers sent to their last byte: 0 after a call means the call ended while its answer was still dripping
+        self.completed = 0
         self._stop = threading.Event()
         owner = self
 
@@ -41,6 +43,7 @@ class DripServer:
                         self.request.sendall(slow[index : index + 1])
                     if owner.phase == "headers":
                         self.request.sendall(BODY)
+                    owner.completed += 1
                 except OSError:  # the client gave up and closed the connection
                     return
 

@@ -182,9 +182,21 @@ class Fault:
     kind: str
     times: int
     kw: dict[str, Any] = field(default_factory=dict)
+    released: threading.Event = field(default_factory=threading.Event)
+    #: answers this fault has let go after its pause: 0 after a call means the call ended while the server still
+    #: held its answer (a test of a deadline, with no clock read)
+    let_go: int = 0
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method in ("*", method)) and path.startswith(self.path_prefix)
+
+    def pause(self, seconds: float) -> None:
+        """Waits `seconds`, or until `release()` (or the plan's `clear()`) lets the answer go."""
+        self.released.wait(seconds)
+        self.let_go += 1
+
+    def release(self) -> None:
+        self.released.set()
 
 
 class FaultPlan:
@@ -196,11 +208,12 @@ class FaultPlan:
       plain close). ``apply_before_fault=True`` first processes the request (e.g. creates the order) and then drops
       the response.
     * ``"status"``: answer ``status=`` (429, 500, 502, 503, 504, 408, ...) with a problem+json body (``after=``
-      seconds later);
+      seconds later, or sooner if the fault is released);
       ``retry_after=`` sets a Retry-After header; ``headers=`` adds more; ``apply_before_fault=True`` processes
       the request first (the effect happens, the client sees only the error).
-    * ``"delay"``: sleep ``seconds=`` before processing (or, with ``apply_before_fault=True``, after processing and
-      before answering).
+    * ``"delay"``: wait ``seconds=`` before processing (or, with ``apply_before_fault=True``, after processing and
+      before answering), or until the fault is released: ``Fault.let_go`` counts the answers it has let go, so
+      that a test can tell, with no clock, that a call ended while the server still held its answer.
     * ``"expire_token"``: the presented bearer token is treated as expired from now on -> 401.
     * ``"body"``: answer ``status=`` (default 200) with ``content=`` bytes as they are, of ``content_type=``
       (default application/json): a malformed or hostile response.
@@ -209,6 +222,7 @@ class FaultPlan:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
+        self._given: list[Fault] = []  # every fault added, used up or not: clear() releases them all
         self.fired: list[tuple[str, str, str]] = []  # (kind, method, path)
 
     def add(self, method: str, path_prefix: str, kind: str, times: int = 1, **kw: Any) -> Fault:
@@ -233,6 +247,7 @@ class FaultPlan:
         fault = Fault(method.upper(), path_prefix, kind, times, dict(kw))
         with self._lock:
             self._faults.append(fault)
+            self._given.append(fault)
         return fault
 
     def take(self, method: str, path: str) -> Fault | None:
@@ -247,8 +262,16 @@ class FaultPlan:
         return None
 
     def clear(self) -> None:
+        """Forgets the faults not yet used up, and lets every answer held by a fault go."""
         with self._lock:
             self._faults.clear()
+        self.release()
+
+    def release(self) -> None:
+        """Lets every answer held by a fault go."""
+        with self._lock:
+            for fault in self._given:
+                fault.release()
 
     @property
     def pending(self) -> list[Fault]:
@@ -492,6 +515,7 @@ class FakeUpvest:
         return self
 
     def stop(self) -> None:
+        self.faults.release()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -671,7 +695,7 @@ class FakeUpvest:
                 if fault.kind == "status":
                     response = self._fault_response(fault, path, request_id)
                     record.outcome, record.status = "fault_status", response.status
-                    time.sleep(float(fault.kw.get("after", 0)))
+                    fault.pause(float(fault.kw.get("after", 0)))
                     handler.send(response, request_id)
                     return
                 if fault.kind == "body":
@@ -682,7 +706,7 @@ class FakeUpvest:
                     handler.send(response, request_id)
                     return
                 if fault.kind == "delay":
-                    time.sleep(float(fault.kw["seconds"]))
+                    fault.pause(float(fault.kw["seconds"]))
 
         try:
             response = self._dispatch(
@@ -716,7 +740,7 @@ class FakeUpvest:
                 response = self._fault_response(fault, path, request_id)
                 record.outcome, record.status = "fault_status_after_apply", response.status
             elif fault.kind == "delay":
-                time.sleep(float(fault.kw["seconds"]))
+                fault.pause(float(fault.kw["seconds"]))
         handler.send(response, request_id)
 
     def _fault_response(self, fault: Fault, path: str, request_id: str) -> _Response:
