@@ -49,18 +49,13 @@ def read_manifest(target: Path) -> set[str]:
 
 
 def _inside(path: str) -> bool:
-    try:
-        _safe_relative(path)
-    except WriteError:
-        return False
-    return True
-
-
-def _safe_relative(path: str) -> Path:
     relative = Path(path)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+    return bool(relative.parts) and not relative.is_absolute() and ".." not in relative.parts
+
+
+def _refuse_outside(path: str) -> None:
+    if not _inside(path):
         raise WriteError(f"refusing to write outside the output folder: {path!r}")
-    return relative
 
 
 def write(files: dict[str, str], target: Path) -> WriteSummary:
@@ -80,7 +75,7 @@ def write(files: dict[str, str], target: Path) -> WriteSummary:
         recover(target)
     previous = read_manifest(target) if target.is_dir() else set()
     for path in files:
-        _safe_relative(path)
+        _refuse_outside(path)
     removed = sorted(p for p in previous if p not in files and _lexists(target / p) and not (target / p).is_dir())
     conflicts = sorted(
         p
@@ -99,7 +94,6 @@ def write(files: dict[str, str], target: Path) -> WriteSummary:
     summary = WriteSummary(written=len(changed), unchanged=len(files) - len(changed), removed=len(removed))
     if not changed and not removed:
         return summary
-    changed.sort(key=lambda p: p == MANIFEST)  # the manifest last: it says which files are ours
     target.mkdir(parents=True, exist_ok=True)
     _clear_staged(target, {*files, *previous})
     token = f"{os.getpid()}-{os.urandom(4).hex()}"
@@ -149,12 +143,16 @@ def _blocked(target: Path, folder: Path) -> bool:
 
 
 def _only_ours(target: Path, path: str, removed: set[str]) -> bool:
-    """Whether what stands at `path` is a folder holding nothing but generated files this run removes."""
+    """Whether what stands at `path` is a folder holding nothing but generated files this run removes (removing
+    them removes the folder). A folder of its own in it, even an empty one, is the user's: it stays, in the way."""
     folder = target / path
     if folder.is_symlink() or not folder.is_dir():
         return False
     for entry in folder.rglob("*"):
-        if not entry.is_dir() and entry.relative_to(target).as_posix() not in removed:
+        if entry.is_dir() and not entry.is_symlink():
+            if not any(entry.iterdir()):
+                return False
+        elif entry.relative_to(target).as_posix() not in removed:
             return False
     return True
 
@@ -174,7 +172,7 @@ def recover(target: Path) -> bool:
     except (KeyError, TypeError, ValueError):
         raise WriteError(f"{journal}, left by an interrupted run, is not a journal of clientgen's; remove it") from None
     for path in [p for pair in replace for p in pair] + remove:
-        _safe_relative(path)
+        _refuse_outside(path)
     _apply(target, [list(pair) for pair in replace], remove)
     return True
 
@@ -187,10 +185,8 @@ def _apply(target: Path, replace: list[list[str]], remove: list[str]) -> None:
             (target / path).unlink(missing_ok=True)
             _remove_empty_parents(target, target / path)
         for path, beside in replace:
-            try:
+            try:  # a folder of generated files where this file goes was emptied, so removed, above
                 (target / path).parent.mkdir(parents=True, exist_ok=True)
-                if (target / path).is_dir() and not (target / path).is_symlink():
-                    (target / path).rmdir()  # a folder of generated files, emptied above
                 os.replace(target / beside, target / path)
             except FileNotFoundError:
                 if not _lexists(target / path):

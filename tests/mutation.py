@@ -97,14 +97,14 @@ def _mutations(tree: ast.AST) -> Iterator[tuple[int, int, str]]:
             yield index, line, f"{node.value} -> {node.value + 1}"
         elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
             yield index, line, f"{type(node.op).__name__} swapped"
-        elif isinstance(node, ast.Return) and node.value is not None and not _is_none(node.value):
-            yield index, line, "return None"
+        elif isinstance(node, ast.Return) and node.value is not None and not _is_none(node.value, False):
+            yield index, line, "return None"  # not of `return False`: None is as false (that False flipped is one)
         elif isinstance(node, ast.Raise):
             yield index, line, "raise -> pass"
 
 
-def _is_none(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
+def _is_none(node: ast.AST, *like: object) -> bool:
+    return isinstance(node, ast.Constant) and (node.value is None or any(node.value is v for v in like))
 
 
 class _Mutate(ast.NodeTransformer):

@@ -336,3 +336,92 @@ def test_a_manifest_that_cannot_be_read_claims_no_file(out: Path) -> None:
     with pytest.raises(WriteError, match="holds files or folders clientgen did not generate"):
         write(NEW, out)
     assert (out / "pkg" / "__init__.py").read_text(encoding="utf-8") == "old = 1\n"
+
+
+def test_an_output_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.write_text("mine\n", encoding="utf-8")
+    with pytest.raises(WriteError, match="exists and is not a folder"):
+        write(OLD, target)
+    assert target.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_an_output_folder_whose_parents_are_missing_is_made(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "out"
+    assert write(OLD, target) == write_module.WriteSummary(written=len(OLD), unchanged=0, removed=0)
+    assert _tree(target) == {k: v.encode() for k, v in OLD.items()}
+
+
+def test_the_summary_counts_written_unchanged_and_removed_files(out: Path) -> None:
+    # README.md and the manifest stay; pkg/__init__.py changes, pkg/client.py is new, pkg/models.py goes
+    again = with_manifest({"pkg/__init__.py": "new = 2\n", "pkg/client.py": "c = 2\n", "README.md": "old\n"}, "1")
+    assert again[MANIFEST] != OLD[MANIFEST]
+    assert write(again, out) == write_module.WriteSummary(written=3, unchanged=1, removed=1)
+    assert write(again, out) == write_module.WriteSummary(written=0, unchanged=4, removed=0)
+
+
+def test_a_conflict_names_the_first_five_paths_in_the_way(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    files = with_manifest({f"f{i}.py": "x = 1\n" for i in range(7)}, "1")
+    for i in range(7):
+        (target / f"f{i}.py").write_text("mine\n", encoding="utf-8")
+    with pytest.raises(WriteError) as raised:
+        write(files, target)
+    assert "f0.py, f1.py, f2.py, f3.py, f4.py (move them away" in str(raised.value)
+    assert all((target / f"f{i}.py").read_text(encoding="utf-8") == "mine\n" for i in range(7))
+
+
+def test_a_generated_file_that_becomes_a_deeper_folder_leaves_nothing_staged(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(with_manifest({"pkg/extra": "a file\n", "pkg/a.py": "a = 1\n"}, "1"), out)
+    again = with_manifest({"pkg/extra/deep/er/x.py": "x = 1\n", "pkg/a.py": "a = 2\n"}, "1")
+    write(again, out)
+    assert _tree(out) == {k: v.encode() for k, v in again.items()}
+    assert [p.name for p in out.rglob("*") if "clientgen-staged" in p.name or "clientgen-new" in p.name] == []
+
+
+def test_an_empty_folder_of_the_users_where_a_generated_file_goes_stops_the_run_before_anything(
+    tmp_path: Path,
+) -> None:
+    """Its generated files are removed, but the folder would stay (the user's empty folder in it), in the way of
+    the file: refused before the journal, not half swapped."""
+    out = tmp_path / "out"
+    write(with_manifest({"pkg/sub/a.py": "a = 1\n", "top.py": "t\n"}, "1"), out)
+    (out / "pkg" / "sub" / "cache").mkdir()
+    before = _tree(out)
+    with pytest.raises(WriteError, match="pkg/sub"):
+        write(with_manifest({"pkg/sub": "now a file\n", "top.py": "t\n"}, "1"), out)
+    assert _tree(out) == before and (out / "pkg" / "sub" / "cache").is_dir() and not (out / JOURNAL).exists()
+
+
+def test_a_package_folder_linked_to_another_file_system_is_written_through(out: Path) -> None:
+    """Files are staged beside their destinations, so that the renames stay on the destination's file system
+    (a rename across file systems fails). /dev/shm is memory, not the disk the test's folder is on."""
+    import shutil
+    import tempfile
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == out.stat().st_dev:
+        pytest.skip("this test needs /dev/shm on a file system of its own, and this machine has none")
+    elsewhere = Path(tempfile.mkdtemp(dir=shm))
+    try:
+        shutil.copytree(out / "pkg", elsewhere / "pkg")
+        shutil.rmtree(out / "pkg")
+        (out / "pkg").symlink_to(elsewhere / "pkg", target_is_directory=True)
+        write(NEW, out)
+        assert (elsewhere / "pkg" / "__init__.py").read_text(encoding="utf-8") == "new = 2\n"
+        assert (elsewhere / "pkg" / "client.py").read_text(encoding="utf-8") == "c = 2\n"
+    finally:
+        shutil.rmtree(elsewhere)
+
+
+def test_a_journal_whose_staged_file_and_destination_are_both_gone_is_an_error(out: Path) -> None:
+    """A staged file that is gone was renamed by the run being finished, unless its destination is gone too:
+    then the swap cannot be finished, and the error says which file, in words."""
+    journal = '{"replace": [["pkg/new.py", "pkg/.new.py.clientgen-new-1-ab"]], "remove": []}'
+    (out / JOURNAL).write_text(journal, encoding="utf-8")
+    with pytest.raises(WriteError, match=r"stopped: No such file or directory \(.*clientgen-new-1-ab\)") as raised:
+        write_module.recover(out)
+    assert "[Errno" not in str(raised.value)
+    assert (out / JOURNAL).exists()  # kept: the next run tries again, or the user removes it

@@ -337,7 +337,7 @@ def test_hostile_strings_in_every_position(workspace: Path, h: dict[str, str], a
     else:
         spec_path.write_text(yaml.safe_dump(spec, allow_unicode=False, sort_keys=False), encoding="utf-8")
     output = case / "out"
-    around = [workspace, workspace.parent]  # "../" would land here: _safe_relative and names must stop it
+    around = [workspace, workspace.parent]  # "../" would land here: write and the names must stop it
     around_before = [sorted(os.listdir(folder)) for folder in around]
 
     try:
