@@ -166,7 +166,7 @@ def test_a_manifest_naming_files_outside_the_folder_removes_nothing_there(out: P
 
 def test_a_generated_file_that_becomes_a_folder_and_the_reverse(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    write(with_manifest({"pkg/extra": "a file\n", "pkg/sub/a.py": "a = 1\n"}, "1"), out)
+    write(with_manifest({"pkg/extra": "a file\n", "pkg/sub/a.py": "a = 1\n", "pkg/sub/d/b.py": "b = 1\n"}, "1"), out)
     again = with_manifest({"pkg/extra/x.py": "x = 1\n", "pkg/sub": "now a file\n"}, "1")
     write(again, out)
     assert _tree(out) == {k: v.encode() for k, v in again.items()}
