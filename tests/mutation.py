@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CLIENT = "output/upvest_investment_client"
 DIFF_TESTS = ("tests/diff/test_checks.py", "tests/diff/test_wire.py", "tests/diff/test_diff.py")
+BUILD_TESTS = ("tests/model/test_infer.py", "tests/model/test_build.py", "tests/render/test_golden.py")
+RUNTIME_TESTS = ("tests/runtime/test_runtime_units.py", "tests/runtime/test_runtime_e2e.py")
 
 
 @dataclass(frozen=True)
@@ -51,15 +53,16 @@ TARGETS: dict[str, Target] = {
     "diff-wire": Target("generator/diff/wire.py", DIFF_TESTS),
     "diff": Target("generator/diff/__init__.py", DIFF_TESTS),
     "scope-choice": Target("generator/build/security.py", ("tests/model/test_infer.py",), ("scope_sets",)),
-    "scope-choice-runtime": Target(
-        f"{CLIENT}/_auth.py",
-        ("tests/runtime/test_runtime_units.py", "tests/runtime/test_runtime_e2e.py"),
-        ("choose_scopes",),
-    ),
-    "retry": Target(
-        f"{CLIENT}/_retry.py", ("tests/runtime/test_runtime_units.py", "tests/runtime/test_runtime_e2e.py")
-    ),
+    "scope-choice-runtime": Target(f"{CLIENT}/_auth.py", RUNTIME_TESTS, ("choose_scopes",)),
+    "build-security": Target("generator/build/security.py", BUILD_TESTS),
+    "build-pagination": Target("generator/build/pagination.py", BUILD_TESTS),
+    "build-naming": Target("generator/build/naming.py", BUILD_TESTS),
+    "runtime-retry": Target(f"{CLIENT}/_retry.py", RUNTIME_TESTS),
+    "runtime-auth": Target(f"{CLIENT}/_auth.py", RUNTIME_TESTS),
+    "runtime-signing": Target(f"{CLIENT}/_signing.py", RUNTIME_TESTS),
 }
+#: what `python tests/mutation.py` measures with no target named: the modules whose bugs cost most
+DEFAULT = ("write", "load", "diff-wire", "diff", "scope-choice", "scope-choice-runtime")
 _FLIPS: dict[type, type] = {
     ast.Eq: ast.NotEq,
     ast.NotEq: ast.Eq,
@@ -223,7 +226,7 @@ def run(target: Target, limit: int | None, jobs: int, timeout: float) -> tuple[i
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("targets", nargs="*", default=list(TARGETS), help=", ".join(TARGETS))
+    parser.add_argument("targets", nargs="*", default=list(DEFAULT), help=", ".join(TARGETS))
     parser.add_argument("--limit", type=int, default=None, help="at most this many mutants per target")
     parser.add_argument("--jobs", type=int, default=1, help="mutants judged at once, each in its own copy")
     parser.add_argument("--timeout", type=float, default=300.0)
