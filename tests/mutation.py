@@ -7,7 +7,9 @@ and `not in`), `and` and `or` swapped, a `not` dropped, `True` and `False` swapp
 number moved by one, a `return` of a value made `return None`, a raised exception's statement turned into
 `pass`. The module's file is rewritten in a copy of the checkout (the tracked files; one copy per job), its tests
 run there (`-x`, stopping at the first failure), and the file put back. A mutant the tests fail on is killed; one
-they pass on survived, and is listed with its line so that it can be judged (harmless, or a test to write). Prints
+they pass on survived, and is listed with its line so that it can be judged (harmless, or a test to write). The
+tests run once unmutated first (if they fail, nothing is measured); a run that takes five times as long (or
+`--timeout` seconds), or more than 4 GB of memory, counts as caught. Prints
 the score per target. Not run in CI: it takes minutes (`--limit` spreads a sample over the module, the same one
 every run).
 
@@ -22,6 +24,7 @@ import ast
 import copy
 import os
 import queue
+import resource
 import shutil
 import subprocess
 import sys
@@ -175,11 +178,17 @@ def _copy_checkout(into: Path) -> None:
         (into / "tests/contract/node_modules").symlink_to(modules)
 
 
-def _caught(checkout: Path, target: Target, tree: ast.AST, mutant: Mutant, timeout: float) -> bool:
-    path = checkout / target.path
-    original = path.read_bytes()
-    changed = _Mutate(mutant.index).mutated(copy.deepcopy(tree))
-    path.write_text(ast.unparse(changed) + "\n", encoding="utf-8")
+#: the address space a test run may take: a mutant that turns off a guard against a YAML bomb must fail with a
+#: MemoryError, not take the machine's memory (one such run reached 12 GB)
+MEMORY_LIMIT = 4 * 1024**3
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def _tests_fail(checkout: Path, target: Target, timeout: float) -> bool:
+    """Whether the target's tests fail in the copy (a run past `timeout` counts as a failure)."""
     command = [PYTHON, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not slow", *target.tests]
     # The copy's generator is the one imported, by pytest and by any `clientgen` or `python` a test starts
     environment = {
@@ -188,16 +197,27 @@ def _caught(checkout: Path, target: Target, tree: ast.AST, mutant: Mutant, timeo
     }
     environment.pop("CLIENTGEN_UPDATE_GOLDEN", None)
     try:
-        return (
-            subprocess.run(command, cwd=checkout, env=environment, capture_output=True, timeout=timeout).returncode != 0
+        finished = subprocess.run(
+            command, cwd=checkout, env=environment, capture_output=True, timeout=timeout, preexec_fn=_limit_memory
         )
     except subprocess.TimeoutExpired:
         return True  # a mutant that hangs the tests is caught by their timeouts in CI
+    return finished.returncode != 0
+
+
+def _caught(checkout: Path, target: Target, tree: ast.AST, mutant: Mutant, timeout: float) -> bool:
+    path = checkout / target.path
+    original = path.read_bytes()
+    changed = _Mutate(mutant.index).mutated(copy.deepcopy(tree))
+    path.write_text(ast.unparse(changed) + "\n", encoding="utf-8")
+    try:
+        return _tests_fail(checkout, target, timeout)
     finally:
         path.write_bytes(original)
 
 
-def run(target: Target, limit: int | None, jobs: int, timeout: float) -> tuple[int, int, list[Mutant]]:
+def run(target: Target, limit: int | None, jobs: int, timeout: float | None) -> tuple[int, int, list[Mutant]]:
+    """(killed, mutants, survivors). Without `timeout`, a run may take five times the unmutated run, plus 30 s."""
     source = (ROOT / target.path).read_text(encoding="utf-8")
     tree = ast.parse(source)
     found = mutants(source, target.functions)
@@ -210,11 +230,15 @@ def run(target: Target, limit: int | None, jobs: int, timeout: float) -> tuple[i
             checkout = Path(scratch) / f"job-{job}"
             _copy_checkout(checkout)
             checkouts.put(checkout)
+        started = time.monotonic()
+        if _tests_fail(Path(scratch) / "job-0", target, timeout or 1800.0):  # else every mutant would be "killed"
+            raise SystemExit(f"the tests of {target.path} fail without any mutant: {' '.join(target.tests)}")
+        limit_each = timeout or 5 * (time.monotonic() - started) + 30.0
 
         def judge(mutant: Mutant) -> bool:
             checkout = checkouts.get()
             try:
-                return _caught(checkout, target, tree, mutant, timeout)
+                return _caught(checkout, target, tree, mutant, limit_each)
             finally:
                 checkouts.put(checkout)
 
@@ -229,7 +253,9 @@ def main() -> int:
     parser.add_argument("targets", nargs="*", default=list(DEFAULT), help=", ".join(TARGETS))
     parser.add_argument("--limit", type=int, default=None, help="at most this many mutants per target")
     parser.add_argument("--jobs", type=int, default=1, help="mutants judged at once, each in its own copy")
-    parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument(
+        "--timeout", type=float, default=None, help="seconds a test run may take (default: 5x unmutated)"
+    )
     options = parser.parse_args()
     unknown = [name for name in options.targets if name not in TARGETS]
     if unknown:
