@@ -623,7 +623,8 @@ def parse_spec_bytes(raw: bytes, file: str, name: str, found: list[Diagnostic] |
         raise SpecError([Diagnostic("error", "syntax", f"invalid YAML: {detail}{where}", file, "", line)])
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC, ...)
         at = text.count("\n", 0, exc.position) + 1
-        message = f"invalid YAML: character {exc.character!r} is not allowed (position {exc.position})"
+        character = chr(exc.character) if isinstance(exc.character, int) else exc.character  # PyYAML gives a number
+        message = f"invalid YAML: character {character!r} is not allowed (position {exc.position})"
         raise SpecError([Diagnostic("error", "syntax", message, file, "", at)])
     except yaml.YAMLError as exc:
         detail = " ".join(str(exc).split())

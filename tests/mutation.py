@@ -52,7 +52,9 @@ class Target:
 
 TARGETS: dict[str, Target] = {
     "write": Target("generator/write.py", ("tests/cli/test_write.py",)),
-    "load": Target("generator/load.py", ("tests/load/test_pointers.py", "tests/load/test_load.py")),
+    "load": Target(
+        "generator/load.py", ("tests/load/test_pointers.py", "tests/load/test_load.py", "tests/load/test_document.py")
+    ),
     "diff-wire": Target("generator/diff/wire.py", DIFF_TESTS),
     "diff": Target("generator/diff/__init__.py", DIFF_TESTS),
     "scope-choice": Target("generator/build/security.py", ("tests/model/test_infer.py",), ("scope_sets",)),
