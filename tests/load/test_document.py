@@ -311,3 +311,43 @@ def test_json_keys_met_twice_are_warned_of_with_their_lines() -> None:
 def test_an_anchor_at_the_very_start_of_the_text_is_seen() -> None:
     assert _may_hold_anchor("&top\na: 1\n")
     assert not _may_hold_anchor("a&b: 1\n")
+
+
+def test_a_key_that_cannot_be_a_key_is_a_yaml_error_with_its_line() -> None:
+    with pytest.raises(SpecError) as excinfo:
+        parse_spec_bytes(b"a: 1\n? [x, y]\n: 2\n", "x.yaml", "x.yaml")
+    error = only_error(excinfo)
+    assert error.code == "syntax" and "unhashable" in error.message and error.line == 2
+
+
+def test_yaml_keys_met_twice_name_the_lines_of_both() -> None:
+    found: list[Diagnostic] = []
+    parse_spec_bytes(b"x: 0\na: 1\nb: 2\na: 3\n", "x.yaml", "x.yaml", found)
+    assert [(d.pointer, d.line) for d in found] == [("/a", 4)]
+    assert "(lines 2 and 4)" in found[0].message
+
+
+def test_a_yaml_line_lookup_past_the_end_of_a_list_is_the_lists_line(tmp_path: Path) -> None:
+    document = load(write(tmp_path / "api.yaml", "openapi: 3.1.0\nlist:\n  - a\n  - b\n"))
+    assert [document.line(document.main, f"/list/{i}") for i in range(3)] == [3, 4, 2]
+
+
+EXPANDING = "a: &a [1, 2]\nb: [*a, *a, *a]\n"  # 14 nodes (the root, a's 3, b's 1 + 3 x 3) from 3 objects
+
+
+@pytest.mark.parametrize("floor, refused", [(14, False), (13, True)])
+def test_yaml_that_expands_past_the_limit_is_refused_naming_the_shared_value(
+    monkeypatch: pytest.MonkeyPatch, floor: int, refused: bool
+) -> None:
+    import generator.load as load_module
+
+    monkeypatch.setattr(load_module, "EXPANSION_FLOOR", floor)
+    monkeypatch.setattr(load_module, "EXPANSION_FACTOR", 1)
+    if not refused:
+        assert parse_spec_bytes(EXPANDING.encode(), "x.yaml", "x.yaml")[1] == {"a": [1, 2], "b": [[1, 2]] * 3}
+        return
+    with pytest.raises(SpecError) as excinfo:
+        parse_spec_bytes(EXPANDING.encode(), "x.yaml", "x.yaml")
+    error = only_error(excinfo)
+    assert error.message.startswith("YAML aliases expand this document to 14 nodes (more than 13)")
+    assert (error.code, error.pointer, error.line) == ("yaml-expansion", "/b/0", 1)  # where the value is written
