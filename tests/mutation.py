@@ -227,6 +227,8 @@ def run(target: Target, limit: int | None, jobs: int, timeout: float | None) -> 
         step = len(found) / limit
         found = [found[int(i * step)] for i in range(limit)]
     with tempfile.TemporaryDirectory(prefix="clientgen-mutation-") as scratch:
+        if (ROOT.parent / "shared").is_dir():  # ../shared beside each copy, as beside the checkout
+            (Path(scratch) / "shared").symlink_to(ROOT.parent / "shared")
         checkouts: queue.Queue[Path] = queue.Queue()
         for job in range(jobs):
             checkout = Path(scratch) / f"job-{job}"
