@@ -121,7 +121,7 @@ def choose_scopes(alternatives: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
         return ()
 
     def rank(alternative: tuple[str, ...]) -> tuple[int, int]:
-        return len(alternative), sum(0 if scope.endswith(":read") else 1 for scope in alternative)
+        return len(alternative), sum(not scope.endswith(":read") for scope in alternative)
 
     return min(alternatives, key=rank)
 
