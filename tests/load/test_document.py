@@ -351,3 +351,47 @@ def test_yaml_that_expands_past_the_limit_is_refused_naming_the_shared_value(
     error = only_error(excinfo)
     assert error.message.startswith("YAML aliases expand this document to 14 nodes (more than 13)")
     assert (error.code, error.pointer, error.line) == ("yaml-expansion", "/b/0", 1)  # where the value is written
+
+
+def test_locate_prefers_the_operation_its_pointer_names_over_one_of_the_same_path(
+    operations_document: Document,
+) -> None:
+    document = operations_document
+    assert document.locate("GET", "/paths/~1e#x/get", "/e") == Location(document.main, "/paths/~1e#x/get")
+
+
+def test_line_lookups_of_text_that_only_looks_like_json_are_made_as_yaml() -> None:
+    import yaml
+
+    text = "{a: {b: 1},\n c: [2, 3]}\n"  # a YAML flow mapping, read as a downloaded file is: no nodes kept
+    document = Document(path=Path("flow.yaml").resolve(), root=yaml.safe_load(text))
+    document.files[document.main], document._texts[document.main] = document.root, text
+    assert document.line(document.main, "/a/b/missing") == 1
+    assert document.line(document.main, "/c/1") == 2
+    assert document.line(document.main, "/c/9/x") == 2
+
+
+def test_a_members_line_is_its_keys_when_its_value_starts_below() -> None:
+    assert JsonLines('{"a":\n  {"b": 1}}').line("/a") == 1
+
+
+def test_lines_count_from_the_start_of_a_text_that_starts_with_a_newline() -> None:
+    with pytest.raises(SpecError) as excinfo:
+        parse_spec_bytes(b"\na: 1\nc: \xff\n", "x.yaml", "x.yaml")
+    assert only_error(excinfo).line == 3
+    with pytest.raises(SpecError) as excinfo:
+        parse_spec_bytes(b"\na: \x1b\n", "x.yaml", "x.yaml")
+    assert only_error(excinfo).line == 2
+    found: list[Diagnostic] = []
+    parse_spec_bytes(b'\n{\n  "a": 1,\n  "a": 2\n}\n', "x.json", "x.json", found)
+    assert [(d.line, d.message.split(":")[0]) for d in found] == [
+        (4, "key 'a' appears twice in one mapping (lines 3 and 4)")
+    ]
+
+
+def test_a_json_key_met_twice_laid_out_unlike_the_first_names_the_first_line_only() -> None:
+    found: list[Diagnostic] = []
+    parse_spec_bytes(b'{"a": 1,\n    "a": 2}\n', "x.json", "x.json", found)
+    assert [(d.line, d.message.split(":")[0]) for d in found] == [
+        (1, "key 'a' appears twice in one mapping (first on line 1)")
+    ]
