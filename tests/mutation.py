@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import dataclasses
 import os
 import queue
 import resource
@@ -257,6 +258,7 @@ def main() -> int:
     parser.add_argument("targets", nargs="*", default=list(DEFAULT), help=", ".join(TARGETS))
     parser.add_argument("--limit", type=int, default=None, help="at most this many mutants per target")
     parser.add_argument("--jobs", type=int, default=1, help="mutants judged at once, each in its own copy")
+    parser.add_argument("--only", default="", help="only the mutants in these functions (comma-separated)")
     parser.add_argument(
         "--timeout", type=float, default=None, help="seconds a test run may take (default: 5x unmutated)"
     )
@@ -266,6 +268,8 @@ def main() -> int:
         parser.error(f"unknown target {', '.join(unknown)}; known: {', '.join(TARGETS)}")
     for name in options.targets:
         target = TARGETS[name]
+        if options.only:
+            target = dataclasses.replace(target, functions=tuple(options.only.split(",")))
         started = time.monotonic()
         killed, total, survived = run(target, options.limit, max(1, options.jobs), options.timeout)
         score = 100.0 * killed / total if total else 100.0
