@@ -19,20 +19,12 @@ from generator.load import (
     RefError,
     _json_line_map,
     _line_map,
-    _may_hold_anchor,
     load,
     load_text,
     parse_spec_bytes,
 )
 from test_load import loopback_server  # noqa: F401 - fixture
-from test_load import write
-
-
-def only_error(excinfo: pytest.ExceptionInfo[SpecError]) -> Diagnostic:
-    errors = excinfo.value.errors
-    assert len(errors) == 1, errors
-    return errors[0]
-
+from test_load import only_error, write
 
 # -- where operations are ---------------------------------------------------------------------------------
 
@@ -306,11 +298,6 @@ def test_json_keys_met_twice_are_warned_of_with_their_lines() -> None:
         ("/b/c", 3, "key 'c' appears twice in one mapping (both on line 3)"),
     ]
     assert parse_spec_bytes(text.encode(), "x.json", "x.json")[1] == tree  # nobody asking: no warning, no error
-
-
-def test_an_anchor_at_the_very_start_of_the_text_is_seen() -> None:
-    assert _may_hold_anchor("&top\na: 1\n")
-    assert not _may_hold_anchor("a&b: 1\n")
 
 
 def test_a_key_that_cannot_be_a_key_is_a_yaml_error_with_its_line() -> None:

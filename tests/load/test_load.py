@@ -717,13 +717,14 @@ def test_valid_real_spec_loads() -> None:
         "x: {a: 1,&b c: 2}\n",
         'x: {"a":&b 1}\n',
         "x: !!str &a text\n",
+        "&top\na: 1\n",  # at the very start of the text
     ],
 )
 def test_every_way_of_writing_an_anchor_triggers_the_expansion_check(text: str) -> None:
     assert _may_hold_anchor(text), text
 
 
-@pytest.mark.parametrize("text", ["description: R&D and Q & A\n", "x: '*'\n"])
+@pytest.mark.parametrize("text", ["description: R&D and Q & A\n", "x: '*'\n", "a&b: 1\n"])
 def test_text_without_anchors_skips_the_expansion_check(text: str) -> None:
     assert not _may_hold_anchor(text)
 
