@@ -39,7 +39,12 @@ from typing import Iterator
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CLIENT = "output/upvest_investment_client"
-DIFF_TESTS = ("tests/diff/test_checks.py", "tests/diff/test_wire.py", "tests/diff/test_diff.py")
+DIFF_TESTS = (
+    "tests/diff/test_checks.py",
+    "tests/diff/test_severity.py",
+    "tests/diff/test_wire.py",
+    "tests/diff/test_diff.py",
+)
 BUILD_TESTS = ("tests/model/test_infer.py", "tests/model/test_build.py", "tests/render/test_golden.py")
 RUNTIME_TESTS = ("tests/runtime/test_runtime_units.py", "tests/runtime/test_runtime_e2e.py")
 
