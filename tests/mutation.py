@@ -44,6 +44,7 @@ DIFF_TESTS = (
     "tests/diff/test_severity.py",
     "tests/diff/test_wire.py",
     "tests/diff/test_diff.py",
+    "tests/diff/test_model_view.py",
 )
 BUILD_TESTS = ("tests/model/test_infer.py", "tests/model/test_build.py", "tests/render/test_golden.py")
 RUNTIME_TESTS = ("tests/runtime/test_runtime_units.py", "tests/runtime/test_runtime_e2e.py")

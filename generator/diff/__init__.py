@@ -52,11 +52,6 @@ from generator.render import MethodView, annotation, method_view, oneline
 #: What makes `clientgen diff` exit 1: any breaking change, any change at all, or nothing.
 Threshold = Literal["breaking", "any", "none"]
 __all__ = ["Bump", "Change", "Policy", "Report", "Severity", "Threshold", "Version", "diff", "load_version"]
-#: Where a type travels: in requests the client sends, in responses it parses, or both.
-Direction = frozenset[str]
-
-RESPONSE: Direction = frozenset({"response"})
-
 _T = TypeVar("_T")
 _PATH_PARAMETER = re.compile(r"\{[^{}]*\}")
 _MODULE_PREFIX = re.compile(r"\b_(?:t|dt|decimal|uuid|types|models)\.")
@@ -393,26 +388,7 @@ class _Sides:
         return old == new or _same_shape(old, new, self.old_schemas, self.new_schemas, set())
 
 
-# -- changes of a type at one place ----------------------------------------------------------------------
-
-
-def _judged(
-    category: str,
-    where: str,
-    message: str,
-    direction: Direction,
-    *,
-    breaks_requests: bool,
-    breaks_responses: bool,
-    bump: Bump = "minor",
-) -> Change:
-    """A change whose severity depends on the direction its type travels in."""
-    breaking = ("request" in direction and breaks_requests) or ("response" in direction and breaks_responses)
-    return (
-        Change(category, "breaking", where, message, "major")
-        if breaking
-        else Change(category, "compatible", where, message, bump)
-    )
+# -- changes of a type the client reads ------------------------------------------------------------------
 
 
 def _breaking(category: str, where: str, message: str, check: str = "") -> Change:
@@ -429,10 +405,10 @@ def _readable(text: str) -> str:
     return _MODULE_PREFIX.sub("", text)
 
 
-def _type_changes(
-    old: Type | None, new: Type | None, direction: Direction, subject: str, where: str, sides: _Sides
-) -> list[Change]:
-    """What changed between two types at one place; named schemas are compared on their own."""
+def _payload_changes(old: Type | None, new: Type | None, subject: str, where: str, sides: _Sides) -> list[Change]:
+    """What changed in a type the generated code parses (a webhook's delivery body): a value it may now carry
+    that it did not (null, another variant) breaks the code reading it, one it no longer carries does not;
+    named schemas are compared on their own."""
     if sides.same(old, new):
         return []
     if old is None or new is None:
@@ -442,27 +418,17 @@ def _type_changes(
     changes: list[Change] = []
     if isinstance(old, Nullable) != isinstance(new, Nullable):
         if isinstance(new, Nullable):
-            message = f"{subject} became nullable: {_describe(old)} -> {_describe(new)}"
-            if "response" in direction:
-                message += "; responses may now carry null"
-            changes.append(
-                _judged("type changed", where, message, direction, breaks_requests=False, breaks_responses=True)
-            )
+            message = f"{subject} became nullable: {_describe(old)} -> {_describe(new)}; it may now be null"
+            changes.append(_breaking("type changed", where, message))
         else:
             message = f"{subject} is no longer nullable: {_describe(old)} -> {_describe(new)}"
-            if "request" in direction:
-                message += "; requests can no longer send null"
-            changes.append(
-                _judged("type changed", where, message, direction, breaks_requests=True, breaks_responses=False)
-            )
+            changes.append(Change("type changed", "compatible", where, message, "minor"))
         if sides.same(old_inner, new_inner):
             return changes
-    if isinstance(old_inner, LiteralType) and isinstance(new_inner, LiteralType):
-        return changes + _enum_value_changes(old_inner.values, new_inner.values, direction, subject, where, None)
     if isinstance(old_inner, ArrayType) and isinstance(new_inner, ArrayType):
-        return changes + _type_changes(old_inner.item, new_inner.item, direction, f"{subject} items", where, sides)
+        return changes + _payload_changes(old_inner.item, new_inner.item, f"{subject} items", where, sides)
     if isinstance(old_inner, MapType) and isinstance(new_inner, MapType):
-        return changes + _type_changes(old_inner.value, new_inner.value, direction, f"{subject} values", where, sides)
+        return changes + _payload_changes(old_inner.value, new_inner.value, f"{subject} values", where, sides)
     if isinstance(old_inner, UnionType) or isinstance(new_inner, UnionType):
         old_variants = old_inner.variants if isinstance(old_inner, UnionType) else (old_inner,)
         new_variants = new_inner.variants if isinstance(new_inner, UnionType) else (new_inner,)
@@ -470,48 +436,13 @@ def _type_changes(
         gained = [w for w in new_variants if not any(sides.same(v, w) for v in old_variants)]
         if not lost or not gained:
             for variant in lost:
-                message = f"{subject} no longer takes {_describe(variant)}: {_describe(old)} -> {_describe(new)}"
-                changes.append(
-                    _judged("type changed", where, message, direction, breaks_requests=True, breaks_responses=False)
-                )
+                message = f"{subject} is no longer {_describe(variant)}: {_describe(old)} -> {_describe(new)}"
+                changes.append(Change("type changed", "compatible", where, message, "minor"))
             for variant in gained:
                 message = f"{subject} may also be {_describe(variant)}: {_describe(old)} -> {_describe(new)}"
-                changes.append(
-                    _judged("type changed", where, message, direction, breaks_requests=False, breaks_responses=True)
-                )
+                changes.append(_breaking("type changed", where, message))
             return changes
     return changes + [_breaking("type changed", where, f"{subject}: {_describe(old)} -> {_describe(new)}")]
-
-
-def _enum_value_changes(
-    old: tuple[str | int, ...],
-    new: tuple[str | int, ...],
-    direction: Direction,
-    subject: str,
-    where: str,
-    enum: EnumSchema | None,
-) -> list[Change]:
-    changes: list[Change] = []
-    for value in old:
-        if value in new:
-            continue
-        message = f"{subject}: value {value!r} removed"
-        if "request" in direction:
-            message += "; requests can no longer send it"
-        if "response" in direction and enum is not None:
-            member = next(m.name for m in enum.members if m.value == value)
-            message += f"; the generated enum loses its member {enum.name}.{member}"
-        changes.append(_breaking("enum value removed", where, message))
-    for value in new:
-        if value in old:
-            continue
-        message = f"{subject}: value {value!r} added"
-        if "request" in direction:
-            message += "; requests may send it"
-        if "response" in direction:
-            message += "; compatible for responses: generated enums are open, so clients built before parse it"
-        changes.append(Change("enum value added", "compatible", where, message, "minor"))
-    return changes
 
 
 # -- operations ------------------------------------------------------------------------------------------
@@ -907,7 +838,7 @@ def _webhook_changes(sides: _Sides) -> list[Change]:
                 )
             )
         else:
-            found = _type_changes(previous.type, webhook.type, RESPONSE, "delivery body", where, sides)
+            found = _payload_changes(previous.type, webhook.type, "delivery body", where, sides)
             changes += [replace(c, id="clientgen-webhook-payload-changed") for c in found]
     for key, webhook in old.items():
         if key not in new:
