@@ -834,7 +834,7 @@ def _webhook_changes(sides: _Sides) -> list[Change]:
                     where,
                     f"new webhook {webhook.name!r}",
                     "minor",
-                    "clientgen-webhook-added",
+                    "webhook-added",
                 )
             )
         else:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
 from generator.diff.change import Bump, Change, Severity
 from generator.load import Document, Location, escape_pointer_token
@@ -301,6 +301,9 @@ class WireDiff:
     new: Side
     policy: Policy = field(default_factory=Policy)
     changes: list[Change] = field(default_factory=list)
+    #: tests set this: a judgement (`breaking`) that oasdiff's level for the same check contradicts, with no reason
+    #: given (`JUDGED`, `POLICY`, `reason`), raises instead of being overridden by the level unseen
+    checking_judgements: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         self._unchanged = _Unchanged(self.old, self.new)
@@ -335,6 +338,10 @@ class WireDiff:
             severity, reason = "compatible", "a deprecation policy finding: no generated code changes"
         elif check in levels:
             severity = "breaking" if levels[check] in ("ERR", "WARN") else "compatible"
+            if self.checking_judgements and breaking != (severity == "breaking"):
+                raise AssertionError(
+                    f"{check}: judged {'breaking' if breaking else 'compatible'}, oasdiff's level is {levels[check]}"
+                )
         else:
             severity = "breaking" if breaking else "compatible"
         if reason and not message.endswith(reason) and severity != _level_severity(levels.get(check)):
@@ -455,6 +462,13 @@ class WireDiff:
                 f"{subject}: stability level {old_stability} -> {new_stability}",
                 breaking=False,
             )
+        elif (
+            old_stability in STABILITY
+            and new_stability in STABILITY
+            and STABILITY.index(new_stability) > STABILITY.index(old_stability)
+        ):
+            message = f"{subject}: stability level {old_stability} -> {new_stability}"
+            self.emit(f"{prefix}-stability-increased", where, message, breaking=False, bump="patch")
         was, now = old.get("deprecated") is True, new.get("deprecated") is True
         if was and not now:
             self.emit(f"{info}-reactivated", where, f"{subject} no longer deprecated", breaking=False, bump="patch")
@@ -1036,6 +1050,14 @@ class WireDiff:
         breaking = both or request == (context.direction == "request")
         self.emit(check, context.where, message, breaking=breaking)
 
+    def _annotation(self, context: _Context, suffix: str, message: str) -> None:
+        """A change of what a value means rather than which values pass (a default, a discriminator): no request
+        is refused and no response is unexpected for it (oasdiff's INFO; the generated unions are open to tags they
+        do not know)."""
+        check = _known(f"{context.site}-{suffix}")
+        note = _NEWS.get(context.direction, "")
+        self.emit(check, context.where, message + note, breaking=False, bump="patch" if note else None, reason=note)
+
     def _keywords(self, a: _Schema, b: _Schema, context: _Context) -> None:
         old, new = a.node, b.node
         subject = context.subject
@@ -1043,7 +1065,7 @@ class WireDiff:
         if isinstance(branches, list) and branches and not any(k in old for k in ("oneOf", "anyOf", "allOf")):
             # wrapped in a oneOf: the old schema is one of the branches now, compared with the likeliest one
             message = f"{subject} is now one of {len(branches)} schemas"
-            self._emit(context, "wrapped-in-one-of", message, request=False)
+            self._emit(context, "wrapped-in-one-of", message, request=True, both=True)
             index = _likeliest(self.new, a, branches, b.location)
             branch_at = Location(b.location.file, f"{b.location.pointer}/oneOf/{index}")
             self._compare(old, a.location, branches[index], branch_at, context)
@@ -1133,10 +1155,7 @@ class WireDiff:
                 f"{direction}-{'required' if required else 'optional'}-property-became-{'' if now else 'not-'}{name}"
             )
             message = f"{subject} {'is now' if now else 'is no longer'} {keyword}"
-            leaves_requests = now and keyword == "readOnly"
-            leaves_responses = now and keyword == "writeOnly"
-            breaking = leaves_requests if direction == "request" else leaves_responses and required
-            self.emit(check, context.where, message, breaking=breaking)
+            self.emit(check, context.where, message, breaking=False)
 
     def _applicators(self, a: _Schema, b: _Schema, context: _Context) -> None:
         """JSON Schema 2020-12's other keywords (OpenAPI 3.1): a keyword added constrains requests, one removed
@@ -1279,7 +1298,12 @@ class WireDiff:
                 tighter = after % before == 0 if before else True
                 looser = before % after == 0 if after else True
                 message = f"{context.subject}: multipleOf {before} -> {after}"
-                self._emit(context, "multiple-of-changed", message, request=tighter, both=not tighter and not looser)
+                if tighter:
+                    self._emit(context, ("multiple-of-specialized", "multiple-of-changed"), message, request=True)
+                elif looser:
+                    self._emit(context, ("multiple-of-generalized", "multiple-of-changed"), message, request=False)
+                else:
+                    self._emit(context, "multiple-of-changed", message, request=True, both=True)
         if bool(old.get("uniqueItems")) != bool(new.get("uniqueItems")):
             if new.get("uniqueItems"):
                 self._emit(context, "unique-items-set", f"{context.subject}: items must now be unique", request=True)
@@ -1396,65 +1420,52 @@ class WireDiff:
                     if "default" in old and "default" in new
                     else ("default-value-added" if "default" in new else "default-value-removed")
                 )
-                self._emit(
-                    context,
-                    suffix,
-                    f"{subject}: default {before_text} -> {after_text}; calls that leave it out get another value",
-                    request=True,
-                )
+                message = f"{subject}: default {before_text} -> {after_text}; calls that leave it out get another value"
+                self._annotation(context, suffix, message)
         old_tag, new_tag = old.get("discriminator"), new.get("discriminator")
         if isinstance(old_tag, dict) or isinstance(new_tag, dict):
             old_tag = old_tag if isinstance(old_tag, dict) else {}
             new_tag = new_tag if isinstance(new_tag, dict) else {}
             if not old_tag:
-                self._emit(
+                self._annotation(
                     context,
                     "discriminator-added",
                     f"{subject}: discriminator {new_tag.get('propertyName')!r} added",
-                    request=True,
                 )
             elif not new_tag:
-                self._emit(
+                self._annotation(
                     context,
                     "discriminator-removed",
                     f"{subject}: discriminator {old_tag.get('propertyName')!r} removed",
-                    request=True,
                 )
             elif old_tag.get("propertyName") != new_tag.get("propertyName"):
-                self._emit(
+                self._annotation(
                     context,
                     "discriminator-property-name-changed",
                     f"{subject}: discriminator {old_tag.get('propertyName')!r} -> {new_tag.get('propertyName')!r}",
-                    request=True,
-                    both=True,
                 )
             else:
                 old_map = _dict(old_tag.get("mapping"))
                 new_map = _dict(new_tag.get("mapping"))
                 for value in old_map:
                     if value not in new_map:
-                        self._emit(
+                        self._annotation(
                             context,
                             "discriminator-mapping-deleted",
                             f"{subject}: discriminator value {value!r} removed",
-                            request=True,
-                            both=True,
                         )
                 for value in new_map:
                     if value not in old_map:
-                        self._emit(
+                        self._annotation(
                             context,
                             "discriminator-mapping-added",
                             f"{subject}: discriminator value {value!r} added",
-                            request=False,
                         )
                     elif old_map[value] != new_map[value]:
-                        self._emit(
+                        self._annotation(
                             context,
                             "discriminator-mapping-changed",
                             f"{subject}: discriminator value {value!r} maps to {new_map[value]!r}",
-                            request=True,
-                            both=True,
                         )
 
     def _composition(self, a: _Schema, b: _Schema, context: _Context) -> None:

@@ -134,7 +134,7 @@ def test_a_webhook_delivery_body_change_is_judged_for_the_code_reading_it(
 
 def test_a_webhook_added_or_removed(tmp_path: Path) -> None:
     added = report(tmp_path / "a", document(SCHEMAS), document(SCHEMAS, ref("Order")))
-    assert found(added) == [("clientgen-webhook-added", "compatible", HOOK, "new webhook 'orderEvent'")]
+    assert found(added) == [("webhook-added", "compatible", HOOK, "new webhook 'orderEvent'")]
     removed = report(tmp_path / "r", document(SCHEMAS, ref("Order")), document(SCHEMAS))
     message = "webhook 'orderEvent' removed: its deliveries are no longer described"
     assert found(removed) == [("webhook-removed", "breaking", HOOK, message)]

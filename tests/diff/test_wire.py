@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from generator.config import Config
-from generator.diff import diff, load_version
+from generator.diff import Change, diff, load_version
+from generator.diff.wire import Policy
 
 OK = {"200": {"description": "ok"}}
 
@@ -31,10 +34,14 @@ def body(schema: Any) -> dict[str, Any]:
     }
 
 
-def checks(
-    tmp_path: Path, old: dict[str, Any], new: dict[str, Any], files: dict[str, tuple[Any, Any]] | None = None
-) -> list[tuple[str, str]]:
-    """(check id, severity) of every change from OLD to NEW; `files` are other files of each side."""
+def changes(
+    tmp_path: Path,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    files: dict[str, tuple[Any, Any]] | None = None,
+    policy: Policy | None = None,
+) -> list[Change]:
+    """Every change from OLD to NEW but the models added; `files` are other files of each side."""
     for side, document in (("old", old), ("new", new)):
         folder = tmp_path / side
         folder.mkdir(parents=True)
@@ -43,9 +50,18 @@ def checks(
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(yaml.safe_dump(pair[0 if side == "old" else 1]), encoding="utf-8")
     report = diff(
-        load_version(tmp_path / "old" / "spec.json", Config()), load_version(tmp_path / "new" / "spec.json", Config())
+        load_version(tmp_path / "old" / "spec.json", Config()),
+        load_version(tmp_path / "new" / "spec.json", Config()),
+        policy,
     )
-    return [(c.id, c.severity) for c in report.changes if not c.id.startswith("clientgen-model")]
+    return [c for c in report.changes if not c.id.startswith("clientgen-model")]
+
+
+def checks(
+    tmp_path: Path, old: dict[str, Any], new: dict[str, Any], files: dict[str, tuple[Any, Any]] | None = None
+) -> list[tuple[str, str]]:
+    """(check id, severity) of every change from OLD to NEW; `files` are other files of each side."""
+    return [(c.id, c.severity) for c in changes(tmp_path, old, new, files)]
 
 
 def node(max_length: int) -> dict[str, Any]:
@@ -219,3 +235,95 @@ def test_one_change_seen_from_two_places_is_reported_once(tmp_path: Path) -> Non
     assert [check for check, _ in found].count("request-body-max-length-decreased") + [
         check for check, _ in found
     ].count("request-property-max-length-decreased") == 1
+
+
+def operation(**fields: Any) -> dict[str, Any]:
+    return {"get": {"operationId": "list", "responses": OK, **fields}}
+
+
+def test_the_default_policy_asks_no_sunset_date_at_any_stability(tmp_path: Path) -> None:
+    old = spec({"/items": operation(**{"x-stability-level": "beta"})})
+    new = spec({"/items": operation(**{"x-stability-level": "beta", "deprecated": True})})
+    assert checks(tmp_path, old, new) == [("endpoint-deprecated", "compatible")]
+
+
+@pytest.mark.parametrize(
+    ("stability", "expected"),
+    [
+        ("beta", "endpoint-deprecated-with-sunset"),  # 45 days are enough for beta's 30
+        ("stable", "api-sunset-date-too-small"),  # not for stable's 60
+        (None, "api-sunset-date-too-small"),  # no level is stable
+        ("alpha", "endpoint-deprecated"),  # alpha and draft may go any time
+    ],
+)
+def test_a_deprecation_is_judged_by_the_days_of_the_operations_stability(
+    tmp_path: Path, stability: str | None, expected: str
+) -> None:
+    level = {} if stability is None else {"x-stability-level": stability}
+    old = spec({"/items": operation(**level)})
+    new = spec({"/items": operation(**level, deprecated=True, **{"x-sunset": "2026-02-15"})})
+    policy = Policy(deprecation_days_beta=30, deprecation_days_stable=60, today=date(2026, 1, 1))
+    assert [c.id for c in changes(tmp_path, old, new, policy=policy)] == [expected]
+
+
+def test_a_stability_level_kept_is_no_finding_and_one_raised_is_news(tmp_path: Path) -> None:
+    def document(level: str, summary: str) -> dict[str, Any]:
+        return spec({"/items": operation(summary=summary, **{"x-stability-level": level})})
+
+    assert checks(tmp_path / "kept", document("beta", "a"), document("beta", "b")) == [
+        ("clientgen-documentation-changed", "compatible")
+    ]
+    raised = changes(tmp_path / "raised", document("beta", "a"), document("stable", "a"))
+    assert [(c.id, c.severity, c.bump) for c in raised] == [("api-stability-increased", "compatible", "patch")]
+
+
+def test_a_sunset_date_that_could_not_be_read_and_now_can_is_no_finding(tmp_path: Path) -> None:
+    old = spec({"/items": operation(deprecated=True, **{"x-sunset": "soon"})})
+    new = spec({"/items": operation(deprecated=True, **{"x-sunset": "2026-02-15"})})
+    assert checks(tmp_path, old, new) == []
+
+
+@pytest.mark.parametrize(
+    ("security", "expected"),
+    [
+        ([{"key": []}], []),  # written out, the same as the spec's
+        ([], [("api-security-removed", "compatible")]),  # open now
+    ],
+)
+def test_an_operation_that_starts_declaring_security_is_compared_with_what_it_inherited(
+    tmp_path: Path, security: list[Any], expected: list[tuple[str, str]]
+) -> None:
+    schemes = {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}}
+    old = spec({"/items": operation()}, components=schemes, security=[{"key": []}])
+    new = spec({"/items": operation(security=security)}, components=schemes, security=[{"key": []}])
+    assert checks(tmp_path, old, new) == expected
+
+
+def test_a_path_items_parameter_changed_behind_its_reference_is_seen(tmp_path: Path) -> None:
+    def document(required: bool) -> dict[str, Any]:
+        parameter = {"name": "q", "in": "query", "required": required, "schema": {"type": "string"}}
+        item = {"parameters": [{"$ref": "#/components/parameters/Q"}], **operation()}
+        return spec({"/items": item}, components={"parameters": {"Q": parameter}})
+
+    assert checks(tmp_path, document(False), document(True)) == [("request-parameter-became-required", "breaking")]
+
+
+def test_a_component_change_is_reported_at_the_model_generated_for_it(tmp_path: Path) -> None:
+    def document(length: int) -> dict[str, Any]:
+        schema = {"type": "object", "properties": {"name": {"type": "string", "maxLength": length}}}
+        return spec(
+            {"/items": body({"$ref": "#/components/schemas/order-item"})},
+            components={"schemas": {"order-item": schema}},
+        )
+
+    found = changes(tmp_path / "main", document(10), document(5))
+    assert [(c.id, c.location) for c in found] == [("request-property-max-length-decreased", "schema OrderItem")]
+    other = spec({"/items": body({"$ref": "defs.yaml#/components/schemas/Node"})})
+
+    def defs(length: int) -> dict[str, Any]:
+        schema = {"type": "object", "properties": {"name": {"type": "string", "maxLength": length}}}
+        return {"components": {"schemas": {"Node": schema}}}
+
+    files = {"defs.yaml": (defs(10), defs(5))}
+    found = changes(tmp_path / "other", other, other, files)
+    assert [(c.id, c.location) for c in found] == [("request-property-max-length-decreased", "schema Node")]
