@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any, ClassVar
@@ -1613,11 +1613,8 @@ class WireDiff:
 
 
 def _date(value: Any) -> date | None:
-    """A sunset date: an ISO date, or an RFC 3339 timestamp whose date counts."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    """A sunset date: an ISO date, or an RFC 3339 timestamp whose date counts (the loader keeps YAML's timestamps
+    as the strings written)."""
     if not isinstance(value, str):
         return None
     try:

@@ -95,6 +95,8 @@ def _numbers() -> list[Keyword]:
             ]
         # the same value made exclusive is tighter; made inclusive, looser
         found += [
+            # both given: the tighter counts, the exclusive one at the same value
+            _k(f"exclusive-{kind}-unset", {**N, inclusive: 3, exclusive: 3}, {**N, inclusive: 3}, LOOSENS),
             _k(f"exclusive-{kind}-set", {**N, inclusive: 3}, {**N, exclusive: 3}, TIGHTENS),
             _k(f"exclusive-{kind}-unset", {**N, exclusive: 3}, {**N, inclusive: 3}, LOOSENS),
             _k(f"{kind}-unset", {**N, inclusive: 3}, {**N, exclusive: loose}, LOOSENS),
@@ -149,6 +151,10 @@ def _applicators() -> list[Keyword]:
 DISCRIMINATED = {**O, "properties": {"kind": S}}
 
 
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
 def _tag(name: str = "kind", **mapping: str) -> dict[str, Any]:
     tag: dict[str, Any] = {"propertyName": name}
     if mapping:
@@ -185,6 +191,8 @@ KEYWORDS: list[Keyword] = [
     _k("type-changed", {**S, "format": "email"}, {**S, "format": "hostname"}, BOTH),
     _k("prefix-items-removed", {**A, "prefixItems": [S, I]}, {**A, "prefixItems": [S]}, TIGHTENS),
     _k("prefix-items-added", {**A, "prefixItems": [S]}, {**A, "prefixItems": [S, I]}, LOOSENS),
+    _k("prefix-items-added", A, {**A, "prefixItems": [S]}, LOOSENS),
+    _k("prefix-items-removed", {**A, "prefixItems": [S]}, A, TIGHTENS),
     _k("additional-properties-removed", O, {**O, "additionalProperties": False}, TIGHTENS),
     _k("additional-properties-allowed", {**O, "additionalProperties": False}, O, LOOSENS),
     _k(
@@ -231,6 +239,19 @@ KEYWORDS: list[Keyword] = [
     _k("one-of-added", _branches("oneOf", S, I), _branches("oneOf", S, I, N), LOOSENS),
     _k("any-of-removed", _branches("anyOf", S, I, N), _branches("anyOf", S, I), TIGHTENS),
     _k("any-of-added", _branches("anyOf", S, I), _branches("anyOf", S, I, N), LOOSENS),
+    _k("any-of-added", S, _branches("anyOf", S, I), LOOSENS),
+    # branches paired by the component they name: B stays, A goes, C comes
+    _k("one-of-removed", _branches("oneOf", ref("A"), ref("B")), _branches("oneOf", ref("B"), ref("C")), TIGHTENS),
+    _k("one-of-added", _branches("oneOf", ref("A"), ref("B")), _branches("oneOf", ref("B"), ref("C")), LOOSENS),
+    # inline branches paired by their place: the first one's bound compared
+    _k(
+        "max-length-decreased",
+        _branches("oneOf", {**S, "maxLength": 5}, I),
+        _branches("oneOf", {**S, "maxLength": 2}, I),
+        TIGHTENS,
+    ),
+    # wrapped in a oneOf: compared with the branch of its type
+    _k("max-length-decreased", {**S, "maxLength": 5}, _branches("oneOf", I, {**S, "maxLength": 2}), TIGHTENS),
     _k(
         "all-of-removed",
         _branches("allOf", S, {"minLength": 1}, {"maxLength": 5}),
@@ -358,7 +379,7 @@ def _document(place: Place, side: str) -> dict[str, Any]:
     paths = {
         f"/c{index}": place.build(getattr(keyword, side), f"case{index}") for index, keyword in enumerate(KEYWORDS)
     }
-    components = {"schemas": {"A": DISCRIMINATED, "B": DISCRIMINATED}}
+    components = {"schemas": {"A": DISCRIMINATED, "B": DISCRIMINATED, "C": {"type": "object", "properties": {"c": S}}}}
     return {"openapi": "3.1.0", "info": {"title": "Severity", "version": "1"}, "paths": paths, "components": components}
 
 

@@ -15,7 +15,7 @@ import yaml
 
 from generator.config import Config
 from generator.diff import Change, diff, load_version
-from generator.diff.wire import Policy
+from generator.diff.wire import Policy, _category
 
 OK = {"200": {"description": "ok"}}
 
@@ -327,3 +327,167 @@ def test_a_component_change_is_reported_at_the_model_generated_for_it(tmp_path: 
     files = {"defs.yaml": (defs(10), defs(5))}
     found = changes(tmp_path / "other", other, other, files)
     assert [(c.id, c.location) for c in found] == [("request-property-max-length-decreased", "schema Node")]
+
+
+def query(schema: Any, **parameter: Any) -> dict[str, Any]:
+    """GET /items with one query parameter `q` of `schema`."""
+    return spec({"/items": operation(parameters=[{"name": "q", "in": "query", "schema": schema, **parameter}])})
+
+
+def returning(schema: Any, status: str = "200") -> dict[str, Any]:
+    """GET /items answering `status` with a JSON body of `schema` (and 200 without a body)."""
+    responses = {
+        "200": {"description": "ok"},
+        status: {"description": "answer", "content": {"application/json": {"schema": schema}}},
+    }
+    return spec({"/items": operation(responses=responses)})
+
+
+def test_a_typed_format_set_on_a_response_value_breaks_the_code_using_it_as_a_string(tmp_path: Path) -> None:
+    found = changes(tmp_path, returning({"type": "string"}), returning({"type": "string", "format": "uuid"}))
+    assert [(c.id, c.severity) for c in found] == [("response-body-type-specialized", "breaking")]
+    assert "the generated attribute is typed for uuid instead of str" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ({"maximum": 5}, {"maximum": 2}, "query parameter 'q': maximum 5 -> maximum 2"),
+        (
+            {"exclusiveMaximum": 5},
+            {"exclusiveMaximum": 2.5},
+            "query parameter 'q': maximum 5 (exclusive) -> maximum 2.5 (exclusive)",
+        ),
+        ({}, {"minimum": 1}, "query parameter 'q': none -> minimum 1"),
+        ({"maxLength": 9}, {"maxLength": 3}, "query parameter 'q': maxLength 9 -> 3"),
+        ({}, {"enum": [1, 2]}, "query parameter 'q' is now restricted to 1, 2"),
+        ({}, {"enum": list(range(10))}, "query parameter 'q' is now restricted to 0, 1, 2, 3, 4, 5, 6, 7, ..."),
+    ],
+)
+def test_a_constraint_change_says_the_values_before_and_after(
+    tmp_path: Path, old: dict[str, Any], new: dict[str, Any], message: str
+) -> None:
+    found = changes(tmp_path, query({"type": "number", **old}), query({"type": "number", **new}))
+    assert [c.message for c in found] == [message]
+
+
+def test_of_an_inclusive_and_an_exclusive_bound_the_tighter_counts(tmp_path: Path) -> None:
+    both = {"type": "number", "maximum": 3, "exclusiveMaximum": 5}  # the inclusive 3 is the tighter
+    assert checks(tmp_path / "same", query(both), query({"type": "number", "maximum": 3})) == []
+    found = checks(tmp_path / "looser", query(both), query({"type": "number", "exclusiveMaximum": 5}))
+    assert found == [("clientgen-request-parameter-max-unset", "compatible")]
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (
+            "200",
+            [
+                ("response-optional-property-added", "compatible"),
+                ("response-optional-property-removed", "breaking"),
+                ("response-property-became-required", "compatible"),
+                ("response-property-became-optional", "breaking"),
+            ],
+        ),
+        (
+            "400",  # the generated error keeps the body as parsed: news
+            [
+                ("clientgen-response-property-added", "compatible"),
+                ("clientgen-response-property-removed", "compatible"),
+            ],
+        ),
+    ],
+)
+def test_properties_added_removed_and_required_in_a_response(
+    tmp_path: Path, status: str, expected: list[tuple[str, str]]
+) -> None:
+    def body(properties: list[str], required: list[str]) -> dict[str, Any]:
+        schema = {"type": "object", "required": required, "properties": {p: {"type": "string"} for p in properties}}
+        return returning(schema, status)
+
+    old, new = body(["kept", "gone", "now", "was"], ["was"]), body(["kept", "new", "now", "was"], ["now"])
+    found = checks(tmp_path, old, new)
+    assert sorted(found) == sorted(expected)
+
+
+def test_a_write_only_property_removed_from_a_response_is_no_change(tmp_path: Path) -> None:
+    def body(properties: dict[str, Any]) -> dict[str, Any]:
+        return returning({"type": "object", "properties": {"id": {"type": "string"}, **properties}})
+
+    secret = {"secret": {"type": "string", "writeOnly": True}}
+    assert checks(tmp_path, body(secret), body({})) == []
+
+
+def test_a_sunset_date_written_as_a_yaml_timestamp_counts(tmp_path: Path) -> None:
+    for side, deprecated in (("old", False), ("new", True)):
+        folder = tmp_path / side
+        folder.mkdir()
+        extra = "      deprecated: true\n      x-sunset: 2026-01-10T00:00:00Z\n" if deprecated else ""
+        (folder / "spec.yaml").write_text(
+            "openapi: 3.1.0\ninfo: {title: Wire, version: '1'}\npaths:\n  /items:\n    get:\n"
+            f"      operationId: list\n{extra}      responses: {{'200': {{description: ok}}}}\n",
+            encoding="utf-8",
+        )
+    policy = Policy(deprecation_days_stable=30, today=date(2026, 1, 1))
+    report = diff(
+        load_version(tmp_path / "old" / "spec.yaml", Config()),
+        load_version(tmp_path / "new" / "spec.yaml", Config()),
+        policy,
+    )
+    assert [c.id for c in report.changes] == ["api-sunset-date-too-small"]
+    assert "sunset date 2026-01-10" in report.changes[0].message
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        ({"type": "string", "enum": ["only"]}, ("new-required-request-parameter", "compatible")),
+        ({"type": "string", "const": "only"}, ("new-required-request-parameter", "compatible")),
+        ({"type": "string", "enum": ["one", "two"]}, ("new-required-request-parameter", "breaking")),
+    ],
+)
+def test_a_new_required_parameter_of_one_value_is_sent_by_the_generated_method(
+    tmp_path: Path, schema: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    old = spec({"/items": operation()})
+    new = spec({"/items": operation(parameters=[{"name": "q", "in": "query", "required": True, "schema": schema}])})
+    assert checks(tmp_path, old, new) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("where", "style", "explode"),
+    [("path", "simple", False), ("header", "simple", False), ("query", "form", True), ("cookie", "form", True)],
+)
+def test_a_parameter_style_written_out_as_its_default_is_no_change(
+    tmp_path: Path, where: str, style: str, explode: bool
+) -> None:
+    def document(**written: Any) -> dict[str, Any]:
+        parameter = {"name": "p", "in": where, "required": where == "path", "schema": {"type": "string"}, **written}
+        return spec({"/items/{p}": operation(parameters=[parameter])})
+
+    assert checks(tmp_path / "same", document(), document(style=style, explode=explode)) == []
+    other = "label" if where == "path" else "pipeDelimited" if where == "query" else None
+    if other is not None:
+        found = checks(tmp_path / "other", document(), document(style=other))
+        assert ("clientgen-request-parameter-style-changed", "breaking") in found
+
+
+@pytest.mark.parametrize(
+    ("check", "category"),
+    [
+        ("request-parameter-max-length-decreased", "constraint changed"),
+        ("response-body-pattern-changed", "constraint changed"),
+        ("request-property-enum-value-removed", "enum changed"),
+        ("response-property-became-nullable", "type changed"),
+        ("api-security-removed", "security changed"),
+        ("endpoint-deprecated", "deprecated"),
+        ("request-parameter-became-required", "required changed"),
+        ("clientgen-request-parameter-style-changed", "parameter changed"),
+        ("request-body-media-type-removed", "media type changed"),
+        ("api-stability-increased", "deprecation policy"),
+        ("clientgen-something-new", "changed"),
+    ],
+)
+def test_each_check_falls_in_its_category(check: str, category: str) -> None:
+    assert _category(check) == category
