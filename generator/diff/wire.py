@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final, Literal
 
 from generator.diff.change import Bump, Change, Severity
 from generator.load import Document, Location, escape_pointer_token
@@ -243,6 +243,12 @@ class _Schema:
         return frozenset()
 
 
+#: which values a schema change refuses that passed before: in the requests sent (a tighter constraint), in the
+#: responses read (a looser one: values their readers did not expect), or both (a value replaced by another)
+Breaks = Literal["requests", "responses", "both"]
+REQUESTS: Final = "requests"
+RESPONSES: Final = "responses"
+BOTH: Final = "both"
 #: directions whose changes are news, never breaking, and the note that says why
 _ERROR_HEADER = "a header of an error response: the generated client reads none but the request id"
 _NEWS = {
@@ -336,6 +342,8 @@ class WireDiff:
             severity, reason = JUDGED[check]
         elif any(check.endswith(p) for p in POLICY):
             severity, reason = "compatible", "a deprecation policy finding: no generated code changes"
+            if self.checking_judgements and breaking:
+                raise AssertionError(f"{check}: judged breaking, a deprecation policy finding")
         elif check in levels:
             severity = "breaking" if levels[check] in ("ERR", "WARN") else "compatible"
             if self.checking_judgements and breaking != (severity == "breaking"):
@@ -1010,12 +1018,17 @@ class WireDiff:
         b = self._schema(self.new, new, new_at)
         if a.nullable != b.nullable:
             if b.nullable:
-                self._emit(context, "became-nullable", f"{context.subject} became nullable", request=False)
+                self._emit(context, "became-nullable", f"{context.subject} became nullable", breaks=RESPONSES)
             else:
-                self._emit(context, "became-not-nullable", f"{context.subject} is no longer nullable", request=True)
+                self._emit(context, "became-not-nullable", f"{context.subject} is no longer nullable", breaks=REQUESTS)
         if a.false != b.false:
             message = f"{context.subject} {'now takes no value (false)' if b.false else 'takes values again'}"
-            self._emit(context, "became-false" if b.false else "became-true", message, request=b.false)
+            self._emit(
+                context,
+                "became-false" if b.false else "became-true",
+                message,
+                breaks=REQUESTS if b.false else RESPONSES,
+            )
             return
         key = (a.location, b.location, context.site, context.direction)
         if key in self._active:  # a schema that contains itself: compared once, where it starts
@@ -1035,19 +1048,16 @@ class WireDiff:
         finally:
             self._active.discard(key)
 
-    def _emit(
-        self, context: _Context, suffix: str | tuple[str, ...], message: str, *, request: bool, both: bool = False
-    ) -> None:
-        """A change of the schema at `context`: breaking in requests when `request`, in responses when not, both
-        ways when `both` (a type replaced, a pattern changed). Of several suffixes, the first whose check oasdiff
-        has at this site names it."""
+    def _emit(self, context: _Context, suffix: str | tuple[str, ...], message: str, *, breaks: Breaks) -> None:
+        """A change of the schema at `context`, breaking where `breaks` says (a direction its values travel in is
+        news, never breaking). Of several suffixes, the first whose check oasdiff has at this site names it."""
         suffixes = (suffix,) if isinstance(suffix, str) else suffix
         check = _known(*(f"{context.site}-{s}" for s in suffixes))
         note = _NEWS.get(context.direction)
         if note is not None:
             self.emit(check, context.where, message + note, breaking=False, bump="patch", reason=note)
             return
-        breaking = both or request == (context.direction == "request")
+        breaking = breaks == BOTH or breaks == (REQUESTS if context.direction == "request" else RESPONSES)
         self.emit(check, context.where, message, breaking=breaking)
 
     def _annotation(self, context: _Context, suffix: str, message: str) -> None:
@@ -1065,7 +1075,7 @@ class WireDiff:
         if isinstance(branches, list) and branches and not any(k in old for k in ("oneOf", "anyOf", "allOf")):
             # wrapped in a oneOf: the old schema is one of the branches now, compared with the likeliest one
             message = f"{subject} is now one of {len(branches)} schemas"
-            self._emit(context, "wrapped-in-one-of", message, request=True, both=True)
+            self._emit(context, "wrapped-in-one-of", message, breaks=BOTH)
             index = _likeliest(self.new, a, branches, b.location)
             branch_at = Location(b.location.file, f"{b.location.pointer}/oneOf/{index}")
             self._compare(old, a.location, branches[index], branch_at, context)
@@ -1077,9 +1087,9 @@ class WireDiff:
         elif old_types != new_types and not composed:  # a type given where any value went, or taken away
             message = f"{subject}: type {_types(old_types, None) or 'any'} -> {_types(new_types, None) or 'any'}"
             if new_types:
-                self._emit(context, ("type-specialized", "type-changed"), message, request=True)
+                self._emit(context, ("type-specialized", "type-changed"), message, breaks=REQUESTS)
             else:
-                self._emit(context, "type-generalized", message, request=False)
+                self._emit(context, "type-generalized", message, breaks=RESPONSES)
         elif old.get("format") != new.get("format") and (old.get("format") or new.get("format")):
             self._format_change(old.get("format"), new.get("format"), context)
         self._bounds(old, new, context)
@@ -1104,9 +1114,9 @@ class WireDiff:
             if len(old_prefix) != len(new_prefix):
                 message = f"{subject}: {len(old_prefix)} -> {len(new_prefix)} positional items (prefixItems)"
                 if len(new_prefix) < len(old_prefix):
-                    self._emit(context, "prefix-items-removed", message, request=True)
+                    self._emit(context, "prefix-items-removed", message, breaks=REQUESTS)
                 else:
-                    self._emit(context, "prefix-items-added", message, request=False)
+                    self._emit(context, "prefix-items-added", message, breaks=RESPONSES)
             for index, (x, y) in enumerate(zip(old_prefix, new_prefix)):
                 item = context.at(f"prefixItems/{index}")
                 self._compare(
@@ -1131,14 +1141,14 @@ class WireDiff:
                 context,
                 "additional-properties-removed",
                 f"{subject}: no longer takes properties it does not name (additionalProperties: false)",
-                request=True,
+                breaks=REQUESTS,
             )
         elif old_extra is False and new_extra not in (None, False) or (old_extra is False and new_extra is None):
             self._emit(
                 context,
                 "additional-properties-allowed",
                 f"{subject}: may now carry properties it does not name",
-                request=False,
+                breaks=RESPONSES,
             )
 
     def _access(
@@ -1166,9 +1176,9 @@ class WireDiff:
             if keyword not in old and keyword not in new:
                 continue
             if keyword not in old:
-                self._emit(context, f"{name}-added", f"{subject}: {keyword} added", request=True)
+                self._emit(context, f"{name}-added", f"{subject}: {keyword} added", breaks=REQUESTS)
             elif keyword not in new:
-                self._emit(context, f"{name}-removed", f"{subject}: {keyword} removed", request=False)
+                self._emit(context, f"{name}-removed", f"{subject}: {keyword} removed", breaks=RESPONSES)
             elif isinstance(old[keyword], (dict, bool)) and isinstance(new[keyword], (dict, bool)):
                 self._compare(
                     old[keyword],
@@ -1184,13 +1194,13 @@ class WireDiff:
         for keyword, name in (("contentEncoding", "content-encoding"), ("contentMediaType", "content-media-type")):
             if old.get(keyword) != new.get(keyword):
                 message = f"{subject}: {keyword} {old.get(keyword)!r} -> {new.get(keyword)!r}"
-                self._emit(context, f"{name}-changed", message, request=True, both=True)
+                self._emit(context, f"{name}-changed", message, breaks=BOTH)
         for keyword, name in (("patternProperties", "pattern-property"), ("dependentSchemas", "dependent-schema")):
             before, after = _dict(old.get(keyword)), _dict(new.get(keyword))
             for key in after.keys() - before.keys():
-                self._emit(context, f"{name}-added", f"{subject}: {keyword} {key!r} added", request=True)
+                self._emit(context, f"{name}-added", f"{subject}: {keyword} {key!r} added", breaks=REQUESTS)
             for key in before.keys() - after.keys():
-                self._emit(context, f"{name}-removed", f"{subject}: {keyword} {key!r} removed", request=False)
+                self._emit(context, f"{name}-removed", f"{subject}: {keyword} {key!r} removed", breaks=RESPONSES)
             for key in sorted(before.keys() & after.keys()):
                 token = escape_pointer_token(str(key))
                 self._compare(
@@ -1203,14 +1213,14 @@ class WireDiff:
         before, after = _dict(old.get("dependentRequired")), _dict(new.get("dependentRequired"))
         for key in sorted(after.keys() - before.keys()):
             message = f"{subject}: with {key!r}, {_values(_list(after[key]))} now required (dependentRequired)"
-            self._emit(context, "dependent-required-added", message, request=True)
+            self._emit(context, "dependent-required-added", message, breaks=REQUESTS)
         for key in sorted(before.keys() - after.keys()):
             message = f"{subject}: dependentRequired of {key!r} removed"
-            self._emit(context, "dependent-required-removed", message, request=False)
+            self._emit(context, "dependent-required-removed", message, breaks=RESPONSES)
         for key in sorted(before.keys() & after.keys()):
             if set(_list(before[key])) != set(_list(after[key])):
                 message = f"{subject}: dependentRequired of {key!r}: {_values(_list(before[key]))} -> {_values(_list(after[key]))}"
-                self._emit(context, "dependent-required-changed", message, request=True, both=True)
+                self._emit(context, "dependent-required-changed", message, breaks=BOTH)
 
     def _format_change(self, before: Any, after: Any, context: _Context) -> None:
         """A `format` set, removed or replaced: a request value that had to be any string must now be, say, a UUID
@@ -1225,15 +1235,15 @@ class WireDiff:
             check = _known(f"{context.site}-type-generalized", f"{context.site}-type-changed")
             self.emit(check, context.where, message, breaking=True, reason=reason)
         elif widened:
-            self._emit(context, ("type-generalized", "type-changed"), message, request=False)
+            self._emit(context, ("type-generalized", "type-changed"), message, breaks=RESPONSES)
         elif narrowed and context.direction == "response" and after in _TYPED_FORMATS:
             reason = f"the generated attribute is typed for {after} instead of str: code using it as a string breaks"
             check = _known(f"{context.site}-type-specialized", f"{context.site}-type-changed")
             self.emit(check, context.where, message, breaking=True, reason=reason)
         elif narrowed:
-            self._emit(context, ("type-specialized", "type-changed"), message, request=True)
+            self._emit(context, ("type-specialized", "type-changed"), message, breaks=REQUESTS)
         else:
-            self._emit(context, "type-changed", message, request=True, both=True)
+            self._emit(context, "type-changed", message, breaks=BOTH)
 
     def _type_change(
         self, old: frozenset[str], new: frozenset[str], old_format: Any, new_format: Any, context: _Context
@@ -1241,20 +1251,20 @@ class WireDiff:
         message = f"{context.subject}: type {_types(old, old_format)} -> {_types(new, new_format)}"
         if len(old) > 1 or len(new) > 1:
             if new < old:
-                self._emit(context, "list-of-types-narrowed", message, request=True)
+                self._emit(context, "list-of-types-narrowed", message, breaks=REQUESTS)
             elif old < new:
-                self._emit(context, "list-of-types-widened", message, request=False)
+                self._emit(context, "list-of-types-widened", message, breaks=RESPONSES)
             else:
-                self._emit(context, "type-changed", message, request=True, both=True)
+                self._emit(context, "type-changed", message, breaks=BOTH)
             return
         widened = old == {"integer"} and new == {"number"}
         narrowed = old == {"number"} and new == {"integer"}
         if widened:
-            self._emit(context, "type-generalized", message, request=False)
+            self._emit(context, "type-generalized", message, breaks=RESPONSES)
         elif narrowed:
-            self._emit(context, ("type-specialized", "type-changed"), message, request=True)
+            self._emit(context, ("type-specialized", "type-changed"), message, breaks=REQUESTS)
         else:
-            self._emit(context, "type-changed", message, request=True, both=True)
+            self._emit(context, "type-changed", message, breaks=BOTH)
 
     def _bounds(self, old: dict[str, Any], new: dict[str, Any], context: _Context) -> None:
         """Numeric bounds, lengths, counts, `multipleOf` and `uniqueItems`."""
@@ -1289,26 +1299,26 @@ class WireDiff:
         before, after = _number(old.get("multipleOf")), _number(new.get("multipleOf"))
         if before != after:
             if before is None:
-                self._emit(context, "multiple-of-set", f"{context.subject}: multipleOf {after} set", request=True)
+                self._emit(context, "multiple-of-set", f"{context.subject}: multipleOf {after} set", breaks=REQUESTS)
             elif after is None:
                 self._emit(
-                    context, "multiple-of-unset", f"{context.subject}: multipleOf {before} removed", request=False
+                    context, "multiple-of-unset", f"{context.subject}: multipleOf {before} removed", breaks=RESPONSES
                 )
             else:
                 tighter = after % before == 0 if before else True
                 looser = before % after == 0 if after else True
                 message = f"{context.subject}: multipleOf {before} -> {after}"
                 if tighter:
-                    self._emit(context, ("multiple-of-specialized", "multiple-of-changed"), message, request=True)
+                    self._emit(context, ("multiple-of-specialized", "multiple-of-changed"), message, breaks=REQUESTS)
                 elif looser:
-                    self._emit(context, ("multiple-of-generalized", "multiple-of-changed"), message, request=False)
+                    self._emit(context, ("multiple-of-generalized", "multiple-of-changed"), message, breaks=RESPONSES)
                 else:
-                    self._emit(context, "multiple-of-changed", message, request=True, both=True)
+                    self._emit(context, "multiple-of-changed", message, breaks=BOTH)
         if bool(old.get("uniqueItems")) != bool(new.get("uniqueItems")):
             if new.get("uniqueItems"):
-                self._emit(context, "unique-items-set", f"{context.subject}: items must now be unique", request=True)
+                self._emit(context, "unique-items-set", f"{context.subject}: items must now be unique", breaks=REQUESTS)
             else:
-                self._emit(context, "unique-items-unset", f"{context.subject}: items may now repeat", request=False)
+                self._emit(context, "unique-items-unset", f"{context.subject}: items may now repeat", breaks=RESPONSES)
 
     def _numeric_bound(
         self, before: tuple[float, bool] | None, after: tuple[float, bool] | None, upper: bool, context: _Context
@@ -1326,7 +1336,7 @@ class WireDiff:
         if before is None or after is None:
             exclusive = (after or before or (0, False))[1]
             suffix = f"{'exclusive-' if exclusive else ''}{kind}-{'set' if before is None else 'unset'}"
-            self._emit(context, suffix, message, request=before is None)
+            self._emit(context, suffix, message, breaks=REQUESTS if before is None else RESPONSES)
             return
         (old_value, old_exclusive), (new_value, new_exclusive) = before, after
         tighter = (new_value < old_value if upper else new_value > old_value) or (
@@ -1334,11 +1344,18 @@ class WireDiff:
         )
         if old_exclusive == new_exclusive:
             moved = "decreased" if new_value < old_value else "increased"
-            self._emit(context, f"{'exclusive-' if new_exclusive else ''}{kind}-{moved}", message, request=tighter)
+            self._emit(
+                context,
+                f"{'exclusive-' if new_exclusive else ''}{kind}-{moved}",
+                message,
+                breaks=REQUESTS if tighter else RESPONSES,
+            )
         elif tighter:
-            self._emit(context, f"exclusive-{kind}-set" if new_exclusive else f"{kind}-set", message, request=True)
+            self._emit(context, f"exclusive-{kind}-set" if new_exclusive else f"{kind}-set", message, breaks=REQUESTS)
         else:
-            self._emit(context, f"{kind}-unset" if new_exclusive else f"exclusive-{kind}-unset", message, request=False)
+            self._emit(
+                context, f"{kind}-unset" if new_exclusive else f"exclusive-{kind}-unset", message, breaks=RESPONSES
+            )
 
     def _bound(self, before: Any, after: Any, keyword: str, name: str, *, upper: bool, context: _Context) -> None:
         before, after = _number(before), _number(after)
@@ -1346,22 +1363,22 @@ class WireDiff:
             return
         subject = context.subject
         if before is None:
-            self._emit(context, f"{name}-set", f"{subject}: {keyword} {after} set", request=True)
+            self._emit(context, f"{name}-set", f"{subject}: {keyword} {after} set", breaks=REQUESTS)
         elif after is None:
-            self._emit(context, f"{name}-unset", f"{subject}: {keyword} {before} removed", request=False)
+            self._emit(context, f"{name}-unset", f"{subject}: {keyword} {before} removed", breaks=RESPONSES)
         elif (after < before) == upper:
             self._emit(
                 context,
                 f"{name}-{'decreased' if upper else 'increased'}",
                 f"{subject}: {keyword} {before} -> {after}",
-                request=True,
+                breaks=REQUESTS,
             )
         else:
             self._emit(
                 context,
                 f"{name}-{'increased' if upper else 'decreased'}",
                 f"{subject}: {keyword} {before} -> {after}",
-                request=False,
+                breaks=RESPONSES,
             )
 
     def _values(self, old: dict[str, Any], new: dict[str, Any], context: _Context) -> None:
@@ -1369,16 +1386,18 @@ class WireDiff:
         subject = context.subject
         old_enum, new_enum = old.get("enum"), new.get("enum")
         if isinstance(new_enum, list) and not isinstance(old_enum, list):
-            self._emit(context, "became-enum", f"{subject} is now restricted to {_values(new_enum)}", request=True)
+            self._emit(context, "became-enum", f"{subject} is now restricted to {_values(new_enum)}", breaks=REQUESTS)
         elif isinstance(old_enum, list) and not isinstance(new_enum, list):
-            self._emit(context, "became-not-enum", f"{subject} is no longer restricted to listed values", request=False)
+            self._emit(
+                context, "became-not-enum", f"{subject} is no longer restricted to listed values", breaks=RESPONSES
+            )
         elif isinstance(old_enum, list) and isinstance(new_enum, list):
             for value in old_enum:
                 if value is not None and value not in new_enum:
-                    self._emit(context, "enum-value-removed", f"{subject}: value {value!r} removed", request=True)
+                    self._emit(context, "enum-value-removed", f"{subject}: value {value!r} removed", breaks=REQUESTS)
             for value in new_enum:
                 if value is not None and value not in old_enum:
-                    self._emit(context, "enum-value-added", f"{subject}: value {value!r} added", request=False)
+                    self._emit(context, "enum-value-added", f"{subject}: value {value!r} added", breaks=RESPONSES)
         old_open, new_open = old.get("x-extensible-enum"), new.get("x-extensible-enum")
         if isinstance(old_open, list) and isinstance(new_open, list):
             for value in old_open:
@@ -1387,30 +1406,29 @@ class WireDiff:
                         context,
                         "x-extensible-enum-value-removed",
                         f"{subject}: value {value!r} removed from x-extensible-enum",
-                        request=True,
+                        breaks=REQUESTS,
                     )
         if "const" in old or "const" in new:
             if "const" not in old:
-                self._emit(context, "const-added", f"{subject}: const {new['const']!r} set", request=True)
+                self._emit(context, "const-added", f"{subject}: const {new['const']!r} set", breaks=REQUESTS)
             elif "const" not in new:
-                self._emit(context, "const-removed", f"{subject}: const {old['const']!r} removed", request=False)
+                self._emit(context, "const-removed", f"{subject}: const {old['const']!r} removed", breaks=RESPONSES)
             elif old["const"] != new["const"]:
                 self._emit(
                     context,
                     "const-changed",
                     f"{subject}: const {old['const']!r} -> {new['const']!r}",
-                    request=True,
-                    both=True,
+                    breaks=BOTH,
                 )
         before, after = old.get("pattern"), new.get("pattern")
         if before != after:
             if before is None:
-                self._emit(context, "pattern-added", f"{subject}: pattern {after!r} set", request=True)
+                self._emit(context, "pattern-added", f"{subject}: pattern {after!r} set", breaks=REQUESTS)
             elif after is None:
-                self._emit(context, "pattern-removed", f"{subject}: pattern {before!r} removed", request=False)
+                self._emit(context, "pattern-removed", f"{subject}: pattern {before!r} removed", breaks=RESPONSES)
             else:
                 message = f"{subject}: pattern {before!r} -> {after!r}"
-                self._emit(context, "pattern-changed", message, request=True, both=True)
+                self._emit(context, "pattern-changed", message, breaks=BOTH)
         if "default" in old or "default" in new:
             if old.get("default", ...) != new.get("default", ...):
                 before_text = repr(old["default"]) if "default" in old else "none"
@@ -1488,12 +1506,18 @@ class WireDiff:
             for index in removed:
                 label = _branch_label(old_list[index], index)
                 self._emit(
-                    context, f"{name}-removed", f"{context.subject}: {key} branch {label} removed", request=widen
+                    context,
+                    f"{name}-removed",
+                    f"{context.subject}: {key} branch {label} removed",
+                    breaks=REQUESTS if widen else RESPONSES,
                 )
             for index in added:
                 label = _branch_label(new_list[index], index)
                 self._emit(
-                    context, f"{name}-added", f"{context.subject}: {key} branch {label} added", request=not widen
+                    context,
+                    f"{name}-added",
+                    f"{context.subject}: {key} branch {label} added",
+                    breaks=RESPONSES if widen else REQUESTS,
                 )
             for i, j in pairs:
                 branch = context.at(f"{key}[{_branch_label(new_list[j], j)}]")
@@ -1549,7 +1573,7 @@ class WireDiff:
                         check, context.where, f"new {'required' if required else 'optional'} {subject}", breaking=False
                     )
                 elif context.direction not in ("request", "response"):
-                    self._emit(inner, "added", f"new {subject}", request=False)
+                    self._emit(inner, "added", f"new {subject}", breaks=RESPONSES)
                 continue
             if required and not was_required and not hidden:
                 if request:
@@ -1606,7 +1630,7 @@ class WireDiff:
                         check, context.where, f"{'required ' if required else ''}{subject} removed", breaking=True
                     )
             else:
-                self._emit(context.at(str(name), site), "removed", f"{subject} removed", request=False)
+                self._emit(context.at(str(name), site), "removed", f"{subject} removed", breaks=RESPONSES)
 
 
 # -- values -----------------------------------------------------------------------------------------------------
