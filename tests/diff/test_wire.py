@@ -362,6 +362,8 @@ def test_a_typed_format_set_on_a_response_value_breaks_the_code_using_it_as_a_st
         ({"maxLength": 9}, {"maxLength": 3}, "query parameter 'q': maxLength 9 -> 3"),
         ({}, {"enum": [1, 2]}, "query parameter 'q' is now restricted to 1, 2"),
         ({}, {"enum": list(range(10))}, "query parameter 'q' is now restricted to 0, 1, 2, 3, 4, 5, 6, 7, ..."),
+        ({}, {"enum": list(range(9))}, "query parameter 'q' is now restricted to 0, 1, 2, 3, 4, 5, 6, 7, ..."),
+        ({}, {"enum": list(range(8))}, "query parameter 'q' is now restricted to 0, 1, 2, 3, 4, 5, 6, 7"),
     ],
 )
 def test_a_constraint_change_says_the_values_before_and_after(
@@ -491,3 +493,158 @@ def test_a_parameter_style_written_out_as_its_default_is_no_change(
 )
 def test_each_check_falls_in_its_category(check: str, category: str) -> None:
     assert _category(check) == category
+
+
+def test_a_sunset_date_exactly_the_policys_days_away_is_enough(tmp_path: Path) -> None:
+    old = spec({"/items": operation()})
+    new = spec({"/items": operation(deprecated=True, **{"x-sunset": "2026-01-31"})})
+    policy = Policy(deprecation_days_stable=30, today=date(2026, 1, 1))
+    assert [c.id for c in changes(tmp_path / "30", old, new, policy=policy)] == ["endpoint-deprecated-with-sunset"]
+    policy = Policy(deprecation_days_stable=31, today=date(2026, 1, 1))
+    assert [c.id for c in changes(tmp_path / "31", old, new, policy=policy)] == ["api-sunset-date-too-small"]
+
+
+def test_a_header_the_client_sets_itself_is_not_compared(tmp_path: Path) -> None:
+    """X-Key is the API key's header: the generated client sends it from its credentials, whatever the operation
+    declares; a query parameter of the same name is an argument like any other."""
+
+    def document(length: int) -> dict[str, Any]:
+        parameters = [
+            {"name": "X-Key", "in": "header", "required": True, "schema": {"type": "string", "maxLength": length}},
+            {"name": "x-key", "in": "query", "schema": {"type": "string", "minLength": 20 - length}},
+        ]
+        schemes = {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}}
+        return spec({"/items": operation(parameters=parameters)}, components=schemes, security=[{"key": []}])
+
+    assert checks(tmp_path, document(10), document(5)) == [("request-parameter-min-length-increased", "breaking")]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ({}, "request-parameter-removed"),
+        ({"deprecated": True}, "request-parameter-removed"),  # no sunset date to keep
+        ({"x-sunset": "2026-06-01"}, "request-parameter-removed"),  # a sunset date without deprecation
+        ({"deprecated": True, "x-sunset": "2025-06-01"}, "request-parameter-removed"),  # after it
+        ({"deprecated": True, "x-sunset": "2026-06-01"}, "request-parameter-removed-before-sunset"),
+        ({"deprecated": True, "x-sunset": "soon"}, "request-parameter-sunset-parse"),
+    ],
+)
+def test_a_parameter_removed_is_judged_by_its_deprecation_and_sunset_date(
+    tmp_path: Path, written: dict[str, Any], expected: str
+) -> None:
+    old = query({"type": "string"}, **written)
+    new = spec({"/items": operation()})
+    policy = Policy(today=date(2026, 1, 1))
+    assert [(c.id, c.severity) for c in changes(tmp_path, old, new, policy=policy)] == [(expected, "breaking")]
+
+
+def test_a_request_body_change_names_the_body_and_its_media_type_only_when_it_has_several(tmp_path: Path) -> None:
+    def document(length: int, *media_types: str) -> dict[str, Any]:
+        content = {m: {"schema": {"type": "string", "maxLength": length}} for m in media_types}
+        return spec({"/items": {"post": {"operationId": "add", "requestBody": {"content": content}, "responses": OK}}})
+
+    one = changes(tmp_path / "one", document(10, "text/plain"), document(5, "text/plain"))
+    assert [c.message for c in one] == ["request body: maxLength 10 -> 5"]
+    two = changes(tmp_path / "two", document(10, "text/plain", "text/csv"), document(5, "text/plain", "text/csv"))
+    assert [c.message for c in two] == [
+        "request body (text/plain): maxLength 10 -> 5",
+        "request body (text/csv): maxLength 10 -> 5",
+    ]
+
+
+@pytest.mark.parametrize(("status", "severity"), [("200", "breaking"), ("400", "compatible")])
+def test_a_required_header_removed_breaks_readers_of_a_success_only(tmp_path: Path, status: str, severity: str) -> None:
+    def document(headers: dict[str, Any]) -> dict[str, Any]:
+        responses = {"200": {"description": "ok"}, status: {"description": "answer", "headers": headers}}
+        return spec({"/items": operation(responses=responses)})
+
+    header = {"X-Rate": {"required": True, "schema": {"type": "integer"}}}
+    assert checks(tmp_path, document(header), document({})) == [("required-response-header-removed", severity)]
+
+
+def test_a_response_header_that_loses_its_schema_takes_any_value(tmp_path: Path) -> None:
+    def document(header: dict[str, Any]) -> dict[str, Any]:
+        responses = {"200": {"description": "ok", "headers": {"X-Rate": header}}}
+        return spec({"/items": operation(responses=responses)})
+
+    typed, untyped = {"schema": {"type": "integer"}}, {"description": "the rate"}
+    found = changes(tmp_path / "lost", document(typed), document(untyped))
+    assert [(c.id, c.severity, c.message) for c in found] == [
+        ("response-header-type-generalized", "breaking", "response 200 header 'X-Rate': type integer -> any")
+    ]
+    found = changes(tmp_path / "got", document(untyped), document(typed))
+    assert [(c.id, c.message) for c in found] == [
+        ("response-header-type-specialized", "response 200 header 'X-Rate': type any -> integer")
+    ]
+
+
+def test_a_discriminator_value_removed_is_named(tmp_path: Path) -> None:
+    def document(*values: str) -> dict[str, Any]:
+        mapping = {value: "#/components/schemas/Thing" for value in values}
+        schema = {
+            "type": "object",
+            "properties": {"kind": {"type": "string"}},
+            "discriminator": {"propertyName": "kind", "mapping": mapping},
+        }
+        thing = {"type": "object", "properties": {"kind": {"type": "string"}}}
+        return spec({"/items": body(schema)}, components={"schemas": {"Thing": thing}})
+
+    found = changes(tmp_path, document("a", "b", "c"), document("a", "c"))
+    assert [c.message for c in found] == ["request body: discriminator value 'b' removed"]
+
+
+def test_an_object_that_gets_its_first_property_or_loses_its_last(tmp_path: Path) -> None:
+    bare, one = {"type": "object"}, {"type": "object", "properties": {"id": {"type": "string"}}}
+    assert ("response-optional-property-added", "compatible") in checks(
+        tmp_path / "first", returning(bare), returning(one)
+    )
+    assert ("response-optional-property-removed", "breaking") in checks(
+        tmp_path / "last", returning(one), returning(bare)
+    )
+
+
+def test_branches_in_another_order_are_the_same_branches(tmp_path: Path) -> None:
+    def document(*branches: Any) -> dict[str, Any]:
+        things = {name: {"type": "object", "properties": {name.lower(): {"type": "string"}}} for name in ("A", "B")}
+        return spec({"/items": body({"oneOf": list(branches)})}, components={"schemas": things})
+
+    a, b = {"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}
+    inline = [{"type": "string", "maxLength": 3}, {"type": "integer", "maximum": 3}]
+    assert checks(tmp_path / "refs", document(a, b), document(b, a)) == []
+    assert checks(tmp_path / "inline", document(*inline), document(*reversed(inline))) == []
+
+
+@pytest.mark.parametrize(
+    ("requirement", "described"),
+    [({}, "{} (no authentication)"), ({"key": []}, "key"), ({"oauth": ["b", "a"]}, "oauth [a b]")],
+)
+def test_a_security_requirement_removed_is_described(
+    tmp_path: Path, requirement: dict[str, Any], described: str
+) -> None:
+    schemes = {
+        "key": {"type": "apiKey", "in": "header", "name": "X-Key"},
+        "oauth": {
+            "type": "oauth2",
+            "flows": {"clientCredentials": {"tokenUrl": "https://a.example/t", "scopes": {"a": "a", "b": "b"}}},
+        },
+    }
+    other = {"key": []} if requirement != {"key": []} else {"oauth": ["a"]}
+    old = spec({"/items": operation(security=[other, requirement])}, components={"securitySchemes": schemes})
+    new = spec({"/items": operation(security=[other])}, components={"securitySchemes": schemes})
+    messages = [c.message for c in changes(tmp_path, old, new)]
+    assert any(m.startswith(f"security requirement {described} removed") for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"), [(30, []), (31, [("request-parameter-sunset-date-changed-too-small", "compatible")])]
+)
+def test_a_sunset_date_moved_sooner_keeps_the_policys_days_or_is_a_finding(
+    tmp_path: Path, days: int, expected: list[tuple[str, str]]
+) -> None:
+    def document(sunset: str) -> dict[str, Any]:
+        return query({"type": "string"}, deprecated=True, **{"x-sunset": sunset})
+
+    policy = Policy(deprecation_days_stable=days, today=date(2026, 1, 1))
+    found = changes(tmp_path, document("2026-06-01"), document("2026-01-31"), policy=policy)
+    assert [(c.id, c.severity) for c in found] == expected
