@@ -396,8 +396,8 @@ def _breaking(category: str, where: str, message: str, check: str = "") -> Chang
 
 
 def _describe(type_: Type | None) -> str:
-    """A type as a short annotation for messages (`List[Order] | None`)."""
-    return _readable(annotation(type_, "models"))
+    """A type as a short annotation for messages (`List[Order] | None`), "no body" for none."""
+    return "no body" if type_ is None else _readable(annotation(type_, "models"))
 
 
 def _readable(text: str) -> str:

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from generator.config import Config
-from generator.diff import Report, diff, load_api, load_version
+from generator.diff import Report, diff, load_api, load_version, policy_of
+from generator.diff.wire import Policy
 from generator.diagnostics import SpecError
 
 ORDER = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
@@ -429,3 +430,133 @@ def test_a_reference_to_another_model_of_the_same_shape_changes_the_annotations(
         ),
         (changed, "breaking", "schema Totals", "List[Money] -> List[Amount] (same wire type)"),
     ]
+
+
+# -- more shapes of the generated-API view --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            {"type": "array", "items": ref("Order")},
+            {"type": "object", "additionalProperties": ref("Order")},
+            [(PAYLOAD, "breaking", "delivery body: List[Order] -> Dict[str, Order]")],
+            id="a list that became a map",
+        ),
+        pytest.param(
+            {"type": "object", "additionalProperties": ref("Order")},
+            {"type": "array", "items": ref("Order")},
+            [(PAYLOAD, "breaking", "delivery body: Dict[str, Order] -> List[Order]")],
+            id="a map that became a list",
+        ),
+    ],
+)
+def test_a_webhook_delivery_body_of_another_container(
+    tmp_path: Path, old: Any, new: Any, expected: list[tuple[str, str, str]]
+) -> None:
+    result = report(tmp_path, document(SCHEMAS, old), document(SCHEMAS, new))
+    assert [(i, s, m) for i, s, where, m in found(result) if where == HOOK] == expected
+
+
+def test_a_webhook_whose_delivery_loses_its_body(tmp_path: Path) -> None:
+    old = document(SCHEMAS, ref("Order"))
+    new = document(SCHEMAS, ref("Order"))
+    del new["webhooks"]["orderEvent"]["post"]["requestBody"]
+    result = report(tmp_path, old, new)
+    assert [(i, s, m) for i, s, where, m in found(result) if where == HOOK] == [
+        (PAYLOAD, "breaking", "delivery body: Order -> no body")
+    ]
+
+
+NULLABLE = {"type": "object", "properties": {"note": {"type": ["string", "null"]}}}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "renamed"),
+    [
+        pytest.param(NULLABLE, NULLABLE, True, id="a nullable field"),
+        pytest.param(
+            NULLABLE,
+            {"type": "object", "properties": {"note": {"type": ["integer", "null"]}}},
+            False,
+            id="nullable of another type",
+        ),
+        pytest.param({"type": "array", "items": {"type": "string"}}, ORDER, False, id="an alias that became an object"),
+        pytest.param(ORDER, {"type": "array", "items": {"type": "string"}}, False, id="an object that became an alias"),
+    ],
+)
+def test_more_shapes_renamed_or_not(tmp_path: Path, old: Any, new: Any, renamed: bool) -> None:
+    test_a_model_under_another_name_is_a_rename_only_when_its_shape_is_the_same(tmp_path, old, new, renamed)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param(ORDER, {"type": "array", "items": {"type": "string"}}, id="an object that became an alias"),
+        pytest.param({"type": "array", "items": {"type": "string"}}, ORDER, id="an alias that became an object"),
+        pytest.param({"type": "string", "enum": ["a"]}, ORDER, id="an enum that became an object"),
+    ],
+)
+def test_a_model_that_changes_kind_under_its_name_is_a_wire_change(tmp_path: Path, old: Any, new: Any) -> None:
+    def spec(schema: Any) -> dict[str, Any]:
+        ok = {"description": "ok", "content": {"application/json": {"schema": ref("Thing")}}}
+        return document(
+            {"Thing": schema}, paths={"/thing": {"get": {"operationId": "getThing", "responses": {"200": ok}}}}
+        )
+
+    result = report(tmp_path, spec(old), spec(new))
+    assert [(i, s) for i, s, where, _ in found(result) if where == "schema Thing"][0] == (
+        "response-body-type-changed",
+        "breaking",
+    )
+
+
+def test_an_argument_annotation_change_is_found_by_the_wire_name_whatever_its_case(tmp_path: Path) -> None:
+    def spec(side: str) -> dict[str, Any]:
+        parameters = [
+            {"name": "X-Side", "in": "header", "schema": ref(side)},
+            {"name": "Side", "in": "query", "schema": ref(side)},
+        ]
+        operation = {"operationId": "getIt", "parameters": parameters, "responses": {"204": {"description": "none"}}}
+        return document({"Side": SIDE, "Direction": SIDE}, paths={"/it": {"get": operation}})
+
+    result = report(tmp_path, spec("Side"), spec("Direction"))
+    assert [m.split(":")[0] for i, _, _, m in found(result) if i == "clientgen-annotation-changed"] == [
+        "the argument x_side",
+        "the argument side",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"), [(True, False, "became optional"), (False, True, "became required")]
+)
+def test_a_client_setting_that_becomes_optional_or_required(
+    tmp_path: Path, before: bool, after: bool, expected: str
+) -> None:
+    def spec(required: bool) -> dict[str, Any]:
+        parameter = {"name": "X-Tenant", "in": "header", "required": required, "schema": {"type": "string"}}
+        paths = {
+            f"/r{index}": {
+                "get": {
+                    "operationId": f"get{index}",
+                    "parameters": [parameter],
+                    "responses": {"204": {"description": "none"}},
+                }
+            }
+            for index in range(3)
+        }
+        return document(paths=paths)
+
+    result = report(tmp_path, spec(before), spec(after))
+    settings = [(s, m) for _, s, where, m in found(result) if where == "client settings"]
+    severity = "compatible" if expected == "became optional" else "breaking"
+    assert [(s, m.split("= ")[1].split(":")[0]) for s, m in settings] == [(severity, expected)]
+
+
+def test_the_policy_takes_the_command_lines_days_before_the_configurations() -> None:
+    config = Config()
+    assert policy_of(config) == Policy(0, 0)
+    assert policy_of(config, stable=30) == Policy(deprecation_days_stable=30)
+    assert policy_of(config, beta=7) == Policy(deprecation_days_beta=7)
+    assert policy_of(config, beta=7, stable=30) == Policy(7, 30)
