@@ -213,6 +213,7 @@ KEYWORDS: list[Keyword] = [
     _k("became-not-enum", {**S, "enum": ["a", "b"]}, S, LOOSENS),
     _k("enum-value-removed", {**S, "enum": ["a", "b"]}, {**S, "enum": ["a"]}, TIGHTENS),
     _k("enum-value-added", {**S, "enum": ["a"]}, {**S, "enum": ["a", "b"]}, LOOSENS),
+    _k("enum-value-added", {**S, "enum": ["a", None]}, {**S, "enum": ["a", "b", None]}, LOOSENS),
     _k(
         "x-extensible-enum-value-removed",
         {**S, "x-extensible-enum": ["a", "b"]},
@@ -260,6 +261,12 @@ KEYWORDS: list[Keyword] = [
     ),
     # wrapped in a oneOf: compared with the branch of its type
     _k("max-length-decreased", {**S, "maxLength": 5}, _branches("oneOf", I, {**S, "maxLength": 2}), TIGHTENS),
+    _k(
+        "max-length-decreased",
+        {**S, "maxLength": 5},
+        _branches("oneOf", {"minLength": 1}, {**S, "maxLength": 2}),
+        TIGHTENS,
+    ),
     _k(
         "all-of-removed",
         _branches("allOf", S, {"minLength": 1}, {"maxLength": 5}),

@@ -648,3 +648,43 @@ def test_a_sunset_date_moved_sooner_keeps_the_policys_days_or_is_a_finding(
     policy = Policy(deprecation_days_stable=days, today=date(2026, 1, 1))
     found = changes(tmp_path, document("2026-06-01"), document("2026-01-31"), policy=policy)
     assert [(c.id, c.severity) for c in found] == expected
+
+
+def test_a_response_change_names_its_media_type_only_when_it_has_several(tmp_path: Path) -> None:
+    def document(length: int, *media_types: str) -> dict[str, Any]:
+        content = {m: {"schema": {"type": "string", "maxLength": length}} for m in media_types}
+        return spec({"/items": operation(responses={"200": {"description": "ok", "content": content}})})
+
+    one = changes(tmp_path / "one", document(5, "text/plain"), document(10, "text/plain"))
+    assert [c.message for c in one] == ["response 200: maxLength 5 -> 10"]
+    two = changes(tmp_path / "two", document(5, "text/plain", "text/csv"), document(10, "text/plain", "text/csv"))
+    assert [c.message for c in two] == [
+        "response 200 (text/plain): maxLength 5 -> 10",
+        "response 200 (text/csv): maxLength 5 -> 10",
+    ]
+
+
+@pytest.mark.parametrize(("status", "severity"), [("200", "breaking"), ("400", "compatible")])
+def test_a_header_that_became_optional_breaks_readers_of_a_success_only(
+    tmp_path: Path, status: str, severity: str
+) -> None:
+    def document(required: bool) -> dict[str, Any]:
+        headers = {"X-Rate": {"required": required, "schema": {"type": "integer"}}}
+        responses = {"200": {"description": "ok"}, status: {"description": "answer", "headers": headers}}
+        return spec({"/items": operation(responses=responses)})
+
+    assert checks(tmp_path, document(True), document(False)) == [("response-header-became-optional", severity)]
+
+
+def test_a_body_that_stops_naming_its_component_is_compared_at_its_operation(tmp_path: Path) -> None:
+    thing = {"type": "object", "properties": {"name": {"type": "string", "maxLength": 10}}}
+    inline = {"type": "object", "properties": {"name": {"type": "string", "maxLength": 5}}}
+    old = spec({"/items": body({"$ref": "#/components/schemas/Thing"})}, components={"schemas": {"Thing": thing}})
+    new = spec({"/items": body(inline)}, components={"schemas": {"Thing": thing}})
+    found = [(c.id, c.location) for c in changes(tmp_path, old, new) if c.id.startswith("request-")]
+    assert found == [("request-property-max-length-decreased", "POST /items (create)")]
+
+
+def test_an_open_enum_given_where_there_was_none_is_no_finding(tmp_path: Path) -> None:
+    found = checks(tmp_path, query({"type": "string"}), query({"type": "string", "x-extensible-enum": ["a", "b"]}))
+    assert found == []
