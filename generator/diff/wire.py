@@ -1155,7 +1155,7 @@ class WireDiff:
         self, old: dict[str, Any], new: dict[str, Any], required: bool, context: _Context, subject: str
     ) -> None:
         """A property that became (or stopped being) readOnly or writeOnly: it leaves (or joins) the requests or
-        the responses."""
+        the responses. News: oasdiff's level for each of these is INFO, but for one, which `JUDGED` explains."""
         for keyword, name in (("readOnly", "read-only"), ("writeOnly", "write-only")):
             was, now = old.get(keyword) is True, new.get(keyword) is True
             if was == now:
