@@ -494,6 +494,39 @@ def waits(clock: VirtualClock) -> list[float]:
     return clock.waits
 
 
+@pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
+def test_each_status_worth_another_try_is_retried(
+    status: int, server: FakeUpvest, client: Any, waits: list[float]
+) -> None:
+    server.faults.add("GET", "/users", "status", status=status, retry_after=0)
+    client.users.list()
+    assert [r.status for r in api(server, "GET", "/users")] == [status, 200]
+
+
+@pytest.mark.parametrize("status", [400, 409, 501, 505])
+def test_other_statuses_are_final(
+    status: int, up: SimpleNamespace, server: FakeUpvest, client: Any, waits: list[float]
+) -> None:
+    server.faults.add("GET", "/users", "status", status=status, retry_after=0)
+    with pytest.raises(up.pkg.APIError) as caught:
+        client.users.list()
+    assert caught.value.status_code == status
+    assert [r.status for r in api(server, "GET", "/users")] == [status]
+    server.faults.clear()
+
+
+def test_a_client_retries_three_times_unless_told_otherwise(
+    up: SimpleNamespace, server: FakeUpvest, make_client: Callable[..., Any], waits: list[float]
+) -> None:
+    client = make_client(server, retry=up.RetryPolicy())  # the defaults, deadline and all
+    server.faults.add("GET", "/users", "status", status=502, times=10)
+    with pytest.raises(up.pkg.BadGatewayError):
+        client.users.list()
+    assert len(api(server, "GET", "/users")) == 4
+    assert len(waits) == 3
+    server.faults.clear()
+
+
 @pytest.mark.parametrize(
     "header, expected",
     [("7", (7.0, 7.0)), ("0", (0.0, 0.0)), ("http-date", (28.0, 30.0))],

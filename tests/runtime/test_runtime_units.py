@@ -113,6 +113,14 @@ def test_allows_counts_retries_and_respects_the_deadline(rt: SimpleNamespace) ->
     assert unbounded.allows(2, now - 1e6, 1e6)
 
 
+def test_a_wait_that_ends_at_the_deadline_does_not_fit(rt: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    frozen = SimpleNamespace(monotonic=lambda: 100.0)
+    monkeypatch.setattr(rt.retry, "time", frozen)
+    policy = rt.retry.RetryPolicy(max_retries=5, deadline=10.0)
+    assert policy.allows(1, 95.0, 4.999)
+    assert not policy.allows(1, 95.0, 5.0)  # it would end exactly when the call must be over
+
+
 def test_with_overrides(rt: SimpleNamespace) -> None:
     policy = rt.retry.RetryPolicy(max_retries=3, deadline=120.0)
     assert policy.with_overrides(None, None) == policy
