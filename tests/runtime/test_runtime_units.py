@@ -11,6 +11,7 @@ import asyncio
 import base64
 import email.utils
 import importlib
+import logging
 import math
 import threading
 import time
@@ -701,3 +702,110 @@ def test_verify_message_requires_a_created_timestamp(rt: SimpleNamespace) -> Non
     headers |= _sign_raw(DELIVERY_COMPONENTS, values, f';keyid="{WEBHOOK_KID}"')
     with pytest.raises(rt.signing.SignatureError):
         rt.signing.verify_message("POST", URL, headers, BODY, _keys(), max_age=300)
+
+
+# --------------------------------------------------------------------------------------------------
+# Credentials besides a bearer token, and structured fields (RFC 8941), piece by piece
+# --------------------------------------------------------------------------------------------------
+
+
+def test_an_api_key_goes_where_the_scheme_says_and_never_into_a_repr(rt: SimpleNamespace) -> None:
+    header = rt.auth.ApiKey("s3cret-key", header="X-Key", query=None)
+    headers: dict[str, str] = {}
+    assert header.apply(headers, [("a", "1")]) == [("a", "1")] and headers == {"X-Key": "s3cret-key"}
+    both = rt.auth.ApiKey("s3cret-key", header="X-Key", query="api_key")
+    headers = {}
+    assert both.apply(headers, [("a", "1")]) == [("a", "1"), ("api_key", "s3cret-key")]
+    assert headers == {"X-Key": "s3cret-key"}
+    assert "s3cret" not in repr(both) and repr(both) == "ApiKey(header='X-Key', query='api_key')"
+    assert not rt.auth.ApiKey.authorization and rt.auth.BasicAuth.authorization
+    with pytest.raises(NotImplementedError):
+        rt.auth.Credentials().apply({}, [])
+
+
+def test_basic_auth_is_the_authorization_header_and_never_in_a_repr(rt: SimpleNamespace) -> None:
+    basic = rt.auth.BasicAuth("user", "pässword")
+    headers: dict[str, str] = {}
+    assert basic.apply(headers, [("a", "1")]) == [("a", "1")]
+    assert headers == {"authorization": "Basic " + base64.b64encode("user:pässword".encode()).decode()}
+    assert repr(basic) == "BasicAuth()"
+
+
+def test_a_query_api_key_is_redacted_from_httpx_log_lines(
+    rt: SimpleNamespace, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logger = logging.getLogger("httpx")
+    monkeypatch.setattr(rt.auth._RedactQuery, "_names", set())  # as in a fresh process: no key made yet
+    monkeypatch.setattr(logger, "filters", [])
+    rt.auth.ApiKey("s3cret-key", header=None, query="api_key")  # the first key installs the filter
+    url = httpx.URL("https://api.example.com/items?api_key=s3cret-key&page=2")
+    with caplog.at_level("INFO", logger="httpx"):
+        logger.info('HTTP Request: %s %s "%s"', "GET", url, "HTTP/1.1 200 OK")
+        logger.info("no arguments here")
+        logger.info("%(what)s by name", {"what": "arguments"})  # a mapping of arguments is left as it is
+    assert "s3cret" not in caplog.text
+    assert "api_key=REDACTED&page=2" in caplog.text
+    assert "no arguments here" in caplog.text and "arguments by name" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a, b=?0, c=?1", {"a": (True, {}), "b": (False, {}), "c": (True, {})}),
+        ("n=-5, m=5, d=-1.5", {"n": (-5, {}), "m": (5, {}), "d": (-1.5, {})}),
+        ("b=:YWI:", {"b": (b"ab", {})}),  # padding left out
+        ("b=:YWI=:", {"b": (b"ab", {})}),
+        ('s="a\\"b\\\\c"', {"s": ('a"b\\c', {})}),
+        ('sig=("@method" "@path");keyid="k";created=1', None),
+    ],
+)
+def test_structured_fields_are_read_as_rfc_8941_writes_them(rt: SimpleNamespace, text: str, expected: Any) -> None:
+    found = rt.signing._Fields(text).dictionary()
+    if expected is None:
+        items, parameters = found["sig"]
+        assert [item for item, _ in items] == ["@method", "@path"]
+        assert parameters == {"keyid": "k", "created": 1}
+    else:
+        assert found == expected
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a=1,", "it ends with a comma"),
+        ("a=1, ", "it ends with a comma"),
+        ("a=1 b=2", "malformed structured field at column"),
+        ('s="a\\nb"', "a bad escape"),
+        ('s="a\tb"', "a character it cannot hold"),
+        ('s="open', "no closing quote"),
+        ("b=?2", "malformed boolean"),
+        ("b=:Y!:", "expected a byte sequence"),
+        ('sig=("@method""@path")', "items need a space between them"),
+    ],
+)
+def test_a_malformed_structured_field_is_refused_with_the_reason(rt: SimpleNamespace, text: str, message: str) -> None:
+    with pytest.raises(rt.signing.SignatureError, match=message):
+        rt.signing._Fields(text).dictionary()
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (True, "?1"),
+        (False, "?0"),
+        (7, "7"),
+        (-7, "-7"),
+        (1.5, "1.5"),
+        (2.0, "2.0"),
+        (b"ab", ":YWI=:"),
+        ('a"b\\', '"a\\"b\\\\"'),
+    ],
+)
+def test_structured_field_items_are_written_as_rfc_8941_says(rt: SimpleNamespace, value: Any, text: str) -> None:
+    assert rt.signing._serialize_item(value) == text
+    assert rt.signing._Fields(f"x={text}").dictionary()["x"][0] == value
+
+
+def test_a_structured_field_string_holds_printable_ascii_only(rt: SimpleNamespace) -> None:
+    with pytest.raises(rt.signing.SignatureError, match="printable ASCII only"):
+        rt.signing._serialize_item("caf\u00e9")
