@@ -539,17 +539,22 @@ def test_a_parameter_removed_is_judged_by_its_deprecation_and_sunset_date(
     assert [(c.id, c.severity) for c in changes(tmp_path, old, new, policy=policy)] == [(expected, "breaking")]
 
 
-def test_a_request_body_change_names_the_body_and_its_media_type_only_when_it_has_several(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("where", "subject"), [("request", "request body"), ("response", "response 200")])
+def test_a_body_change_names_its_media_type_only_when_it_has_several(tmp_path: Path, where: str, subject: str) -> None:
     def document(length: int, *media_types: str) -> dict[str, Any]:
         content = {m: {"schema": {"type": "string", "maxLength": length}} for m in media_types}
-        return spec({"/items": {"post": {"operationId": "add", "requestBody": {"content": content}, "responses": OK}}})
+        if where == "request":
+            return spec(
+                {"/items": {"post": {"operationId": "add", "requestBody": {"content": content}, "responses": OK}}}
+            )
+        return spec({"/items": operation(responses={"200": {"description": "ok", "content": content}})})
 
     one = changes(tmp_path / "one", document(10, "text/plain"), document(5, "text/plain"))
-    assert [c.message for c in one] == ["request body: maxLength 10 -> 5"]
+    assert [c.message for c in one] == [f"{subject}: maxLength 10 -> 5"]
     two = changes(tmp_path / "two", document(10, "text/plain", "text/csv"), document(5, "text/plain", "text/csv"))
     assert [c.message for c in two] == [
-        "request body (text/plain): maxLength 10 -> 5",
-        "request body (text/csv): maxLength 10 -> 5",
+        f"{subject} (text/plain): maxLength 10 -> 5",
+        f"{subject} (text/csv): maxLength 10 -> 5",
     ]
 
 
@@ -648,20 +653,6 @@ def test_a_sunset_date_moved_sooner_keeps_the_policys_days_or_is_a_finding(
     policy = Policy(deprecation_days_stable=days, today=date(2026, 1, 1))
     found = changes(tmp_path, document("2026-06-01"), document("2026-01-31"), policy=policy)
     assert [(c.id, c.severity) for c in found] == expected
-
-
-def test_a_response_change_names_its_media_type_only_when_it_has_several(tmp_path: Path) -> None:
-    def document(length: int, *media_types: str) -> dict[str, Any]:
-        content = {m: {"schema": {"type": "string", "maxLength": length}} for m in media_types}
-        return spec({"/items": operation(responses={"200": {"description": "ok", "content": content}})})
-
-    one = changes(tmp_path / "one", document(5, "text/plain"), document(10, "text/plain"))
-    assert [c.message for c in one] == ["response 200: maxLength 5 -> 10"]
-    two = changes(tmp_path / "two", document(5, "text/plain", "text/csv"), document(10, "text/plain", "text/csv"))
-    assert [c.message for c in two] == [
-        "response 200 (text/plain): maxLength 5 -> 10",
-        "response 200 (text/csv): maxLength 5 -> 10",
-    ]
 
 
 @pytest.mark.parametrize(("status", "severity"), [("200", "breaking"), ("400", "compatible")])
