@@ -610,19 +610,21 @@ def test_verify_message_accepts_a_good_delivery(rt: SimpleNamespace) -> None:
 
 
 @pytest.mark.parametrize(
-    "case",
+    "case, message",
     [
-        "expired",
-        "future",
-        "too_old",
-        "unknown_key",
-        "missing_digest",
-        "digest_mismatch",
-        "missing_header",
-        "no_signature",
+        ("expired", "has expired"),
+        ("future", "created in the future"),
+        ("too_old", "too old"),
+        ("unknown_key", "unknown key id"),
+        ("missing_digest", "body is not covered"),
+        ("digest_mismatch", "content-digest does not match the body"),
+        ("missing_header", "covered component 'content-type' is missing from the message"),
+        ("no_signature", "the message is not signed"),
+        ("not_a_list", "malformed signature or signature-input header"),
+        ("short_signature", "the signature does not verify"),
     ],
 )
-def test_verify_message_rejects(rt: SimpleNamespace, case: str) -> None:
+def test_verify_message_rejects(rt: SimpleNamespace, case: str, message: str) -> None:
     now = int(time.time())
     body = BODY
     keys = _keys()
@@ -643,11 +645,33 @@ def test_verify_message_rejects(rt: SimpleNamespace, case: str) -> None:
     elif case == "missing_header":
         headers = _delivery()
         del headers["content-type"]
+    elif case == "not_a_list":
+        headers = _delivery()
+        headers["signature-input"] = "sig1=1"
+    elif case == "short_signature":  # neither DER nor r||s of the key's size
+        headers = _delivery()
+        headers["signature"] = f"sig1=:{base64.b64encode(bytes(10)).decode()}:"
     else:
         headers = _delivery()
         del headers["signature"]
-    with pytest.raises(rt.signing.SignatureError):
+    with pytest.raises(rt.signing.SignatureError, match=message):
         rt.signing.verify_message("POST", URL, headers, body, keys, max_age=300)
+
+
+def test_verify_message_accepts_an_ed25519_delivery(rt: SimpleNamespace) -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    headers = independent.sign_request(
+        "POST",
+        URL,
+        {"content-type": "application/json", "content-length": str(len(BODY))},
+        BODY,
+        private_key=key,
+        keyid="ed-1",
+        components=DELIVERY_COMPONENTS,
+    )
+    assert rt.signing.verify_message("POST", URL, headers, BODY, {"ed-1": key.public_key()}) == "ed-1"
+    with pytest.raises(rt.signing.SignatureError, match="does not verify"):
+        rt.signing.verify_message("POST", URL + "/other", headers, BODY, {"ed-1": key.public_key()})
 
 
 def test_verify_message_uses_now_and_max_age(rt: SimpleNamespace) -> None:
@@ -700,7 +724,11 @@ def test_verify_message_requires_a_created_timestamp(rt: SimpleNamespace) -> Non
         "content-length": str(len(BODY)),
     }
     headers |= _sign_raw(DELIVERY_COMPONENTS, values, f';keyid="{WEBHOOK_KID}"')
-    with pytest.raises(rt.signing.SignatureError):
+    with pytest.raises(rt.signing.SignatureError, match="no created timestamp"):
+        rt.signing.verify_message("POST", URL, headers, BODY, _keys(), max_age=300)
+    now = int(time.time())
+    headers |= _sign_raw(DELIVERY_COMPONENTS, values, f';keyid="{WEBHOOK_KID}";created={now};expires="soon"')
+    with pytest.raises(rt.signing.SignatureError, match="expires is not a timestamp"):
         rt.signing.verify_message("POST", URL, headers, BODY, _keys(), max_age=300)
 
 
